@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build NAME.docx and NAME.pdf next to every corpus/seeds/NAME.txt.
+set -euo pipefail
+
+PYTHON="${PYTHON:-python3}"
+tools="$(cd "$(dirname "$0")" && pwd)"
+seeds="$(cd "$tools/../seeds" && pwd)"
+profile="$(mktemp -d)"
+trap 'rm -rf "$profile"' EXIT
+
+for txt in "$seeds"/*.txt; do
+    name="${txt%.txt}"
+    "$PYTHON" "$tools/txt2docx.py" "$txt" "$name.docx"
+    rm -f "$name.pdf"
+    soffice -env:UserInstallation="file://$profile" --headless \
+        --convert-to pdf --outdir "$seeds" "$name.docx" >/dev/null
+    test -s "$name.pdf"
+    echo "built $name.docx $name.pdf"
+done

@@ -1,0 +1,142 @@
+"""Find figures (amounts, rates, scores, counts) in normalized text: value, unit, printed precision, span."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Optional
+
+import cn2an
+import regex
+
+import patterns
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as printed: value in its own unit, decimals printed, unit, kind and span."""
+
+    value: Decimal
+    decimals: int
+    unit: Optional[str]
+    kind: str
+    raw: str
+    start: int
+    end: int
+    approximate: bool = False
+
+    @property
+    def scale(self) -> Decimal:
+        """Factor from this figure's unit to 元 (1 for non-amounts)."""
+        if self.kind != "amount":
+            return Decimal(1)
+        mult = patterns.load("figures")["multipliers"]
+        return Decimal(mult.get(self.unit[:-1], 1)) if self.unit and len(self.unit) > 1 else Decimal(1)
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    p = patterns.load("figures")
+    mult = "|".join(map(regex.escape, p["multipliers"]))
+    approx = "|".join(map(regex.escape, sorted(p["approx_after"], key=len, reverse=True)))
+    units = (p["point_units"] + p["rate_units"] + p["amount_units"] + p["score_units"] + p["count_units"])
+    unit_alt = "|".join(map(regex.escape, sorted(units, key=len, reverse=True)))
+    number = r"(?<![\d.．])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d]|\.\d|,\d{3})"
+    tail = rf"(?:[ ]?(?P<mult>{mult}))?(?P<approx>{approx})?[ ]?(?P<unit>{unit_alt})?"
+    digits = regex.compile(number + tail)
+    cn = regex.compile(rf"(?<![第{p['chinese_numeral_chars']}])(?P<num>[{p['chinese_numeral_chars']}]+)"
+                       rf"(?P<approx>{approx})?(?P<unit>{unit_alt})")
+    before = regex.compile(rf"(?:{'|'.join(map(regex.escape, p['approx_before']))})[ ]?$")
+    return p, digits, cn, before
+
+
+def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[str]]:
+    if unit is None:
+        return "number", None
+    if unit in p["point_units"]:
+        return "points", unit
+    if unit in p["rate_units"]:
+        return "rate", unit
+    if unit.endswith("元"):
+        return "amount", unit
+    if unit in p["score_units"]:
+        if any(following.startswith(w) for w in p["score_unit_not_before"]):
+            return "number", None
+        return "score", unit
+    return "count", unit
+
+
+def parse_figures(text: str) -> list[Figure]:
+    """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing."""
+    p, digits, cn, before = _compiled()
+    found: list[Figure] = []
+    for m in digits.finditer(text):
+        num = m.group("num").replace(",", "")
+        try:
+            value = Decimal(num)
+        except InvalidOperation:
+            continue
+        decimals = len(num.split(".")[1]) if "." in num else 0
+        unit = m.group("unit")
+        mult = m.group("mult")
+        end = m.end()
+        if unit is None and mult:
+            unit = None
+            end = m.end("num")
+        elif mult and unit and unit.endswith("元"):
+            unit = mult + unit
+        elif mult and unit:
+            value = value * Decimal(p["multipliers"][mult])
+        following = text[end:end + 4]
+        kind, unit = _kind(unit, following, p)
+        if kind == "number" and m.group("unit"):
+            end = m.end("num")
+        if kind == "count" and unit in ("日", "天") and regex.search(r"月\s*$", text[:m.start()]):
+            continue
+        if regex.match(r"\s*(年|月|时|号|期\b)", text[m.end("num"):]) and kind in ("number", "count"):
+            continue
+        approximate = bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
+        raw = num + ("%" if kind == "rate" else "")
+        found.append(Figure(value, decimals, unit, kind, raw, m.start(), end, approximate))
+    for m in cn.finditer(text):
+        span = m.group("num")
+        unit = m.group("unit")
+        if len(span) < 2 and not unit.endswith("元") and unit not in ("人", "名"):
+            continue
+        mult = ""
+        if unit.endswith("元") and span[-1] in p["multipliers"] and len(span) > 1:
+            mult, span = span[-1], span[:-1]
+        try:
+            value = Decimal(str(cn2an.cn2an(span, "smart")))
+        except (ValueError, KeyError, TypeError, InvalidOperation):
+            continue
+        unit = mult + unit
+        kind, unit = _kind(unit, text[m.end():m.end() + 4], p)
+        if kind == "number":
+            continue
+        raw = format(value, "f")
+        found.append(Figure(value, 0, unit, kind, raw, m.start(), m.end(), bool(m.group("approx"))))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+CELL = regex.compile(r"^\s*(?P<sign>[-−])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+                     r"(?P<unit>%|万元|元|亿元|分)?\s*$")
+
+
+def parse_cell(text: str) -> Optional[Figure]:
+    """The figure a table cell holds when the cell is a single figure, else None."""
+    from extractor.normalize import normalize
+    t = normalize(text).text
+    m = CELL.match(t)
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    value = Decimal(num)
+    if m.group("sign"):
+        value = -value
+        num = "-" + num
+    decimals = len(num.split(".")[1]) if "." in num else 0
+    unit = m.group("unit")
+    kind = {"%": "rate", "分": "score", None: "number"}.get(unit, "amount")
+    return Figure(value, decimals, unit, kind, num + ("%" if unit == "%" else ""), m.start("num"), m.end())

@@ -1,0 +1,129 @@
+"""The document model: ordered paragraphs and tables, each block and cell with its location."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a figure sits: 1-based page (PDF only), paragraph, table, row and column."""
+
+    page: Optional[int] = None
+    paragraph: Optional[int] = None
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+
+    def as_dict(self) -> dict:
+        return {"page": self.page, "paragraph": self.paragraph, "table": self.table,
+                "row": self.row, "col": self.col}
+
+    def describe(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"表{self.table}")
+            if self.row is not None:
+                parts.append(f"第{self.row}行")
+            if self.col is not None:
+                parts.append(f"第{self.col}列")
+        elif self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
+        return " ".join(parts) or "位置未知"
+
+
+@dataclass
+class Paragraph:
+    """A paragraph (or a line of a text file) in reading order."""
+
+    index: int
+    text: str
+    page: Optional[int] = None
+
+    def location(self) -> Location:
+        return Location(page=self.page, paragraph=self.index)
+
+
+@dataclass
+class Cell:
+    """One logical table cell. A position covered by a merged cell has covered=True and no text."""
+
+    text: str
+    row: int
+    col: int
+    page: Optional[int] = None
+    covered: bool = False
+    anchor_text: str = ""
+
+
+@dataclass
+class Table:
+    """A table as a grid of cells (rows may be ragged); index is 1-based in document order."""
+
+    index: int
+    rows: list[list[Cell]]
+    page: Optional[int] = None
+    unit: Optional[str] = None
+    caption: str = ""
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell_location(self, cell: Cell) -> Location:
+        return Location(page=cell.page if cell.page is not None else self.page,
+                        table=self.index, row=cell.row + 1, col=cell.col + 1)
+
+    def row_text(self, r: int) -> str:
+        return " | ".join(c.text for c in self.rows[r] if c.text.strip())
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class DocumentError:
+    """Why a document could not be read: a schema error code and a bilingual one-line message."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Document:
+    """A read document: its blocks in reading order, or the error that stopped reading."""
+
+    path: str
+    format: str
+    sha256: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    pages: Optional[int] = None
+    error: Optional[DocumentError] = None
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def text(self) -> str:
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                out.extend("\t".join(c.text for c in row) for row in b.rows)
+        return "\n".join(out)
+
+
+class ReadError(Exception):
+    """Raised by a reader when a file cannot be read; carries a DocumentError code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message

@@ -1,0 +1,167 @@
+"""Read a PDF: text lines through pypdfium2, tables through pdfplumber on pages with ruling lines."""
+from __future__ import annotations
+
+import io
+
+from extractor.model import Cell, Document, Paragraph, ReadError, Table
+
+SENTENCE_END = tuple("。：:；;！？!?")
+OPEN = "\x00"
+
+
+def _open(data: bytes):
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise ReadError("encrypted", "PDF 已加密，需要密码 / encrypted PDF: a password is required")
+        raise ReadError("corrupt", f"PDF 文件已损坏 / corrupt PDF: {exc}")
+
+
+def _page_lines(page) -> list[tuple[float, float, float, float, str]]:
+    """Text lines of a page as (top, left, right, bottom, text), top measured from the top edge."""
+    textpage = page.get_textpage()
+    _, height = page.get_size()
+    lines = []
+    for k in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(k)
+        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", "").replace("\n", "")
+        if text.strip():
+            lines.append((height - top, left, right, height - bottom, text))
+    textpage.close()
+    return _join_runs(lines)
+
+
+def _join_runs(runs):
+    """Cluster text runs whose vertical extents overlap into lines, left to right."""
+    runs = sorted(runs, key=lambda t: (t[0] + t[3]) / 2)
+    clusters: list[list] = []
+    for run in runs:
+        mid = (run[0] + run[3]) / 2
+        if clusters:
+            last = clusters[-1]
+            top = min(r[0] for r in last)
+            bottom = max(r[3] for r in last)
+            if top - 1 <= mid <= bottom + 1:
+                last.append(run)
+                continue
+        clusters.append([run])
+    lines = []
+    for cluster in clusters:
+        cluster.sort(key=lambda t: t[1])
+        text = ""
+        prev_right = None
+        for top, left, right, bottom, t in cluster:
+            if prev_right is not None and left - prev_right > (bottom - top) * 0.6 and not text.endswith(" "):
+                text += " "
+            text += t
+            prev_right = right
+        lines.append((min(r[0] for r in cluster), cluster[0][1], max(r[2] for r in cluster),
+                      max(r[3] for r in cluster), text))
+    return lines
+
+
+def _inside(line, bbox) -> bool:
+    top, left, right, bottom, _ = line
+    mid_y = (top + bottom) / 2
+    mid_x = (left + right) / 2
+    x0, y0, x1, y1 = bbox
+    return y0 - 1 <= mid_y <= y1 + 1 and x0 - 1 <= mid_x <= x1 + 1
+
+
+def _paragraphs(lines, right_margin: float) -> list[str]:
+    """Join wrapped lines into paragraphs: a line that stops short of the margin, or ends a sentence, ends one.
+
+    A paragraph still open at the end is marked with a trailing OPEN so the next page can continue it."""
+    paras: list[str] = []
+    current = ""
+    for top, left, right, bottom, text in lines:
+        current += text.strip() if current else text.strip()
+        char_w = max((bottom - top), 6)
+        if right < right_margin - 2 * char_w or current.endswith(SENTENCE_END):
+            paras.append(current)
+            current = ""
+    if current:
+        paras.append(current + OPEN)
+    return paras
+
+
+def _cells(raw_rows, page_no: int) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for r, raw in enumerate(raw_rows):
+        row = []
+        for c, text in enumerate(raw):
+            if text is None:
+                above = rows[r - 1][c] if r > 0 and c < len(rows[r - 1]) else None
+                anchor = (above.text or above.anchor_text) if above is not None else ""
+                if not anchor and row:
+                    anchor = row[-1].text or row[-1].anchor_text
+                row.append(Cell(text="", row=r, col=c, page=page_no, covered=True, anchor_text=anchor))
+            else:
+                row.append(Cell(text=text.replace("\n", "").strip(), row=r, col=c, page=page_no))
+        rows.append(row)
+    return rows
+
+
+def read_pdf(path: str, data: bytes, max_pages: int = 2000) -> Document:
+    pdf = _open(data)
+    try:
+        n_pages = len(pdf)
+        if n_pages > max_pages:
+            raise ReadError("too_large", f"PDF 页数 {n_pages} 超过上限 {max_pages} / too many pages ({n_pages} > {max_pages})")
+        import pdfplumber
+        plumber = pdfplumber.open(io.BytesIO(data))
+        blocks: list = []
+        para = 0
+        chars = 0
+        for i in range(n_pages):
+            page = pdf[i]
+            width, _ = page.get_size()
+            lines = _page_lines(page)
+            chars += sum(len(t[4].strip()) for t in lines)
+            page.close()
+            tables = []
+            ppage = plumber.pages[i]
+            if ppage.lines or ppage.rects:
+                for found in ppage.find_tables():
+                    tables.append((found.bbox, found.extract()))
+            lines.sort(key=lambda t: (round(t[0]), t[1]))
+            items: list[tuple[float, object]] = []
+            free: list = []
+            right_margin = max((t[2] for t in lines), default=width)
+            for line in lines:
+                if any(_inside(line, bbox) for bbox, _ in tables):
+                    continue
+                next_table = [bbox for bbox, _ in tables if bbox[1] < line[0]]
+                free.append((len(next_table), line))
+            groups: dict[int, list] = {}
+            for key, line in free:
+                groups.setdefault(key, []).append(line)
+            ordered_tables = sorted(tables, key=lambda t: t[0][1])
+            for k in range(len(ordered_tables) + 1):
+                for text in _paragraphs(groups.get(k, []), right_margin):
+                    items.append(("p", text))
+                if k < len(ordered_tables):
+                    items.append(("t", ordered_tables[k][1]))
+            for kind, payload in items:
+                if kind == "p":
+                    prev = blocks[-1] if blocks else None
+                    if isinstance(prev, Paragraph) and prev.text.endswith(OPEN):
+                        prev.text = prev.text[:-1] + payload
+                        continue
+                    para += 1
+                    blocks.append(Paragraph(index=para, text=payload, page=i + 1))
+                else:
+                    blocks.append(Table(index=0, rows=_cells(payload, i + 1), page=i + 1))
+        plumber.close()
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                block.text = block.text.replace(OPEN, "")
+        if chars == 0:
+            raise ReadError("no_text_layer",
+                            "扫描件，无文字层，请使用 OCR 或提供文字版 / scanned PDF without a text layer")
+        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages)
+    finally:
+        pdf.close()
