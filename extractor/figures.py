@@ -95,7 +95,8 @@ def parse_figures(text: str) -> list[Figure]:
             continue
         if regex.match(r"\s*(年|月|时|号|期\b)", text[m.end("num"):]) and kind in ("number", "count"):
             continue
-        approximate = bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
+        approximate = (bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
+                       or any(text.startswith(w, end) for w in p["approx_after"] if len(w) > 1))
         raw = num + ("%" if kind == "rate" else "")
         found.append(Figure(value, decimals, unit, kind, raw, m.start(), end, approximate))
     for m in cn.finditer(text):

@@ -49,7 +49,30 @@ def normalize(text: str) -> NormalizedText:
         for c in n:
             out.append(c)
             offsets.append(i)
-    return NormalizedText(original=text, text="".join(out), offsets=offsets)
+    return _close_figure_gaps(NormalizedText(original=text, text="".join(out), offsets=offsets))
+
+
+def _close_figure_gaps(nt: NormalizedText) -> NormalizedText:
+    """Drop spaces inside figures ("1986 .72", "2 ,222.53", "92.42 %") keeping the offset map."""
+    t = nt.text
+    keep_text, keep_off = [], []
+    for i, ch in enumerate(t):
+        if ch == " " and 0 < i < len(t) - 1:
+            prev = t[i - 1]
+            j = i + 1
+            while j < len(t) and t[j] == " ":
+                j += 1
+            nxt = t[j] if j < len(t) else ""
+            after = t[j + 1] if j + 1 < len(t) else ""
+            if prev.isdigit() and nxt in ".," and after.isdigit():
+                continue
+            if prev in ".," and i > 1 and t[i - 2].isdigit() and nxt.isdigit():
+                continue
+            if prev.isdigit() and nxt == "%":
+                continue
+        keep_text.append(ch)
+        keep_off.append(nt.offsets[i])
+    return NormalizedText(original=nt.original, text="".join(keep_text), offsets=keep_off)
 
 
 def compact(text: str) -> str:

@@ -78,7 +78,9 @@ def _paragraphs(lines, right_margin: float) -> list[str]:
     paras: list[str] = []
     current = ""
     for top, left, right, bottom, text in lines:
-        current += text.strip() if current else text.strip()
+        current += text.strip()
+        if not any(ch.isalnum() for ch in text):
+            continue
         char_w = max((bottom - top), 6)
         if right < right_margin - 2 * char_w or current.endswith(SENTENCE_END):
             paras.append(current)

@@ -1,0 +1,266 @@
+"""Facts: every figure of a document with its concept, stage, period, location and quote.
+
+Running text gives TextFacts grouped by paragraph and sentence; tables give TableViews whose
+cells know their row label and column header.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.figures import Figure, parse_cell, parse_figures
+from extractor.model import Cell, Document, Location, Paragraph, Table
+from extractor.normalize import NormalizedText, compact, normalize
+
+SENTENCE_END = "。！？!?"
+CLAUSE_END = "，,；;：:、（）()"
+YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|计|约|了|的|有|实现|完成|占|分别|已)+$")
+
+
+@dataclass
+class TextFact:
+    """A figure in running text."""
+
+    figure: Figure
+    label: str
+    concept: Optional[str]
+    stage: Optional[str]
+    period: Optional[int]
+    block: int
+    sentence: int
+    clause: int
+    location: Location
+    quote: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class ParagraphFacts:
+    """A paragraph's normalized text and its facts in order."""
+
+    block: int
+    paragraph: Paragraph
+    norm: NormalizedText
+    facts: list[TextFact]
+    sentence_spans: list[tuple[int, int]]
+
+    @property
+    def closed(self) -> bool:
+        return self.norm.text.rstrip().endswith(tuple(SENTENCE_END + "；;"))
+
+
+@dataclass
+class TableCell:
+    """A numeric table cell with its row label and column header."""
+
+    figure: Figure
+    row: int
+    col: int
+    location: Location
+    quote: str
+
+
+@dataclass
+class TableView:
+    """A table read for checking: header rows, column headers, row labels and numeric cells."""
+
+    table: Table
+    block: int
+    header_rows: int
+    headers: list[str]
+    row_labels: list[str]
+    numbers: dict[tuple[int, int], TableCell] = field(default_factory=dict)
+    data_cols: list[int] = field(default_factory=list)
+    unit: Optional[str] = None
+
+    def cell(self, r: int, c: int) -> Optional[TableCell]:
+        return self.numbers.get((r, c))
+
+    def text(self, r: int, c: int) -> str:
+        row = self.table.rows[r]
+        return row[c].text.strip() if c < len(row) else ""
+
+
+@dataclass
+class Facts:
+    """All facts of one document."""
+
+    paragraphs: list[ParagraphFacts]
+    tables: list[TableView]
+    year: Optional[int] = None
+
+
+@lru_cache(maxsize=1)
+def _vocabulary():
+    data = patterns.load("concepts")
+    synonyms = []
+    for cid, spec in data["concepts"].items():
+        for s in spec["synonyms"]:
+            synonyms.append((compact(s), cid))
+    synonyms.sort(key=lambda t: -len(t[0]))
+    return data, synonyms
+
+
+def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
+    """The concept whose synonym ends nearest the end of the label (longest on ties).
+
+    Rates take only rate concepts (ids ending in _rate) and other figures only the others."""
+    _, synonyms = _vocabulary()
+    best = None
+    for syn, cid in synonyms:
+        if kind is not None and (kind == "rate") != cid.endswith("_rate"):
+            continue
+        pos = label.rfind(syn)
+        if pos < 0:
+            continue
+        end = pos + len(syn)
+        key = (end, len(syn))
+        if best is None or key > best[0]:
+            best = (key, cid)
+    return best[1] if best else None
+
+
+def _stage_markers(text: str) -> list[tuple[int, str]]:
+    data, _ = _vocabulary()
+    found = []
+    for stage, words in data["stages"].items():
+        for w in words:
+            for m in regex.finditer(regex.escape(w), text):
+                found.append((m.start(), stage))
+    return sorted(found)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in SENTENCE_END:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) -> ParagraphFacts:
+    norm = normalize(para.text)
+    text = norm.text
+    figures = parse_figures(text)
+    spans = _sentences(text)
+    markers = _stage_markers(text)
+    facts: list[TextFact] = []
+    prev_end = 0
+    for fig in figures:
+        sent = next(i for i, (a, b) in enumerate(spans) if a <= fig.start < b or i == len(spans) - 1)
+        s_start = spans[sent][0]
+        seg_start = max(prev_end, s_start)
+        raw_label = text[seg_start:fig.start]
+        cut = max((raw_label.rfind(ch) for ch in CLAUSE_END + "。"), default=-1)
+        label = compact(raw_label[cut + 1:] if cut >= 0 else raw_label)
+        label = CONNECTORS.sub("", label)
+        clause = sum(1 for ch in text[s_start:fig.start] if ch in "；;")
+        year_m = None
+        for m in YEAR.finditer(text[s_start:fig.start]):
+            year_m = m
+        period = int(year_m.group(1)) if year_m else doc_year
+        stage = None
+        local = [s for pos, s in markers if seg_start <= pos < fig.start]
+        if local:
+            stage = local[-1]
+        else:
+            earlier = [s for pos, s in markers if pos < fig.start]
+            stage = earlier[-1] if earlier else None
+        facts.append(TextFact(
+            figure=fig, label=label, concept=concept_of(label, fig.kind), stage=stage, period=period,
+            block=block_index, sentence=sent, clause=clause, location=para.location(),
+            quote=norm.quote(fig.start, fig.end), before=text[max(0, fig.start - 12):fig.start],
+            after=text[fig.end:fig.end + 12]))
+        prev_end = fig.end
+    return ParagraphFacts(block_index, para, norm, facts, spans)
+
+
+def _is_header_row(row: list[Cell]) -> bool:
+    return not any(parse_cell(c.text) for c in row[1:] if c.text.strip())
+
+
+def table_view(block_index: int, table: Table) -> TableView:
+    rows = table.rows
+    width = table.width
+    header_rows = 0
+    for row in rows[:3]:
+        if _is_header_row(row):
+            header_rows += 1
+        else:
+            break
+    headers = []
+    for c in range(width):
+        parts = []
+        for r in range(header_rows):
+            row = rows[r]
+            if c >= len(row):
+                continue
+            cell = row[c]
+            t = cell.text or cell.anchor_text
+            if not t and r < header_rows - 1:
+                k = c - 1
+                while k >= 0 and k < len(row) and not (row[k].text or row[k].anchor_text):
+                    k -= 1
+                below = rows[r + 1][c].text if c < len(rows[r + 1]) else ""
+                if k >= 0 and below:
+                    t = row[k].text or row[k].anchor_text
+            if t and t not in parts:
+                parts.append(t)
+        headers.append(compact(" ".join(parts)))
+    numeric_cols = set()
+    view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
+    for r in range(header_rows, len(rows)):
+        for c, cell in enumerate(rows[r]):
+            fig = parse_cell(cell.text) if cell.text.strip() else None
+            if fig is None:
+                continue
+            if fig.kind == "number" and table.unit:
+                fig = Figure(fig.value, fig.decimals, table.unit, "amount", fig.raw, fig.start, fig.end)
+            loc = table.cell_location(cell)
+            label_cells = [x.text for x in rows[r][:c] if x.text.strip() and not parse_cell(x.text)]
+            quote = " | ".join(label_cells[-2:] + [cell.text.strip()])[:80]
+            view.numbers[(r, c)] = TableCell(fig, r, c, loc, quote)
+            numeric_cols.add(c)
+    view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not regex.search(r"序号|编号", headers[c]))
+    for r in range(len(rows)):
+        parts = []
+        for c, cell in enumerate(rows[r]):
+            if c in view.data_cols and (r, c) in view.numbers:
+                continue
+            t = cell.text or (cell.anchor_text if c == 0 else "")
+            if t.strip() and not parse_cell(t):
+                parts.append(t)
+            elif t.strip() and c not in view.data_cols and r >= header_rows and not parts:
+                continue
+        view.row_labels.append(compact(" ".join(parts)))
+    return view
+
+
+def document_year(doc: Document) -> Optional[int]:
+    """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs."""
+    for para in doc.paragraphs[:15]:
+        t = compact(para.text)
+        m = regex.search(r"评价年度[:：]?((?:19|20)\d{2})", t) or regex.search(r"((?:19|20)\d{2})年度", t)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def extract_facts(doc: Document) -> Facts:
+    year = document_year(doc)
+    paragraphs, tables = [], []
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph):
+            paragraphs.append(paragraph_facts(i, block, year))
+        else:
+            tables.append(table_view(i, block))
+    return Facts(paragraphs, tables, year)

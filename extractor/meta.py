@@ -1,0 +1,40 @@
+"""Document metadata: the evaluated unit, the fiscal year and the report type."""
+from __future__ import annotations
+
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.facts import document_year
+from extractor.model import Document
+from extractor.normalize import compact
+
+
+def unit_name(doc: Document) -> Optional[str]:
+    """The evaluated unit as the document names it (a labelled field first, else a title line)."""
+    data = patterns.load("documents")
+    head = [compact(p.text) for p in doc.paragraphs[:25]]
+    for label in data["unit_labels"]:
+        for t in head:
+            m = regex.match(rf"{regex.escape(compact(label))}[:：]([^\s:：（(，,。]{{2,40}})", t)
+            if m and m.group(1).endswith(tuple(data["unit_suffixes"])):
+                return m.group(1)
+    for t in head[:5]:
+        if 4 <= len(t) <= 40 and t.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", t):
+            return t
+    return None
+
+
+def report_type(doc: Document) -> str:
+    data = patterns.load("documents")
+    head = "".join(compact(p.text) for p in doc.paragraphs[:12])
+    head += "".join(compact(c.text) for t in doc.tables[:1] for row in t.rows[:3] for c in row)
+    for spec in data["report_types"]:
+        if any(regex.search(w, head) for w in spec["words"]):
+            return spec["type"]
+    return "unknown"
+
+
+def metadata(doc: Document) -> dict:
+    return {"unit": unit_name(doc), "year": document_year(doc), "report_type": report_type(doc)}

@@ -1,0 +1,109 @@
+"""Command line: `jxcheck check FILE... [--format text|json|csv] [-o OUT]`, exit status like a linter."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+
+from jxcheck import __version__
+from jxcheck.api import check_file
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
+              "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
+
+
+def _where(ev: dict) -> str:
+    parts = []
+    if ev.get("page") is not None:
+        parts.append(f"第{ev['page']}页")
+    if ev.get("table") is not None:
+        parts.append(f"表{ev['table']} 第{ev.get('row')}行 第{ev.get('col')}列")
+    elif ev.get("paragraph") is not None:
+        parts.append(f"第{ev['paragraph']}段")
+    return " ".join(parts) or "位置未知"
+
+
+def render_text(docs: list[dict]) -> str:
+    out = []
+    for doc in docs:
+        head = f"{doc['path']}  [{doc.get('unit') or '单位未识别'} · {doc.get('year') or '年度未识别'} · {doc['report_type']}]"
+        out.append(head)
+        if doc["status"] == "error":
+            out.append(f"  无法检查 {doc['error']['code']}: {doc['error']['message']}")
+            out.append("")
+            continue
+        for f in doc["findings"]:
+            out.append(f"  {SEVERITY_ZH[f['severity']]} {f['rule']}  {f['message']}")
+            for ev in f["evidence"]:
+                out.append(f"      {_where(ev)}：“{ev['quote']}”")
+        counts = {s: sum(1 for c in doc["checks"] if c["status"] == s) for s in ("pass", "fail", "unverifiable")}
+        errors = sum(1 for f in doc["findings"] if f["severity"] == "error")
+        warnings = sum(1 for f in doc["findings"] if f["severity"] == "warning")
+        out.append(f"  共 {len(doc['checks'])} 项检查：通过 {counts['pass']}，不符 {counts['fail']}"
+                   f"（错误 {errors}，警告 {warnings}），无法核实 {counts['unverifiable']}")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_json(docs: list[dict]) -> str:
+    return json.dumps({"tool": "jxcheck", "version": __version__, "documents": docs}, ensure_ascii=False, indent=2)
+
+
+def render_csv(docs: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for doc in docs:
+        if doc["status"] == "error":
+            writer.writerow({"path": doc["path"], "rule": "document.read", "severity": "error",
+                             "message": f"{doc['error']['code']}: {doc['error']['message']}"})
+            continue
+        for f in doc["findings"]:
+            ev = f["evidence"][0]
+            writer.writerow({"path": doc["path"], "unit": doc["unit"], "year": doc["year"],
+                             "report_type": doc["report_type"], "rule": f["rule"], "severity": f["severity"],
+                             "message": f["message"], "reported": f["reported"], "expected": f["expected"],
+                             "difference": f["difference"], "unit_of_figure": f["unit"], "page": ev.get("page"),
+                             "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
+                             "col": ev.get("col"), "quote": ev["quote"]})
+    return buf.getvalue()
+
+
+def exit_status(docs: list[dict]) -> int:
+    if any(d["status"] == "error" for d in docs):
+        return 2
+    return 1 if any(f["severity"] == "error" for d in docs for f in d["findings"]) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jxcheck", description="核查绩效评价报告中的数字 / audit the figures of "
+                                     "budget-performance evaluation reports")
+    parser.add_argument("--version", action="version", version=f"jxcheck {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check", help="check report files and list their discrepancies")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    check.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command != "check":
+        parser.print_help(sys.stderr)
+        return 2
+    docs = [check_file(path) for path in args.files]
+    text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
+    if args.output:
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        with open(args.output, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return exit_status(docs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""The checker: runs every rule family over a document's facts and returns its checks."""
+from __future__ import annotations
+
+from extractor.facts import Facts
+from scoring.model import SEVERITY_ORDER, Check
+from scoring.rules import balance, ratio, repeat, score, sum_breakdown, table_footing
+
+RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score)
+
+
+def run_checks(facts: Facts) -> list[Check]:
+    """All checks, one per distinct (rule, reported figure, figures used); repeats merge their evidence."""
+    merged: dict[tuple, Check] = {}
+    for family in RULE_FAMILIES:
+        for check in family.check(facts):
+            key = check.key()
+            if key in merged:
+                seen = {(e.quote, e.location) for e in merged[key].evidence}
+                merged[key].evidence += [e for e in check.evidence if (e.quote, e.location) not in seen]
+            else:
+                merged[key] = check
+    return list(merged.values())
+
+
+def findings(checks: list[Check]) -> list[Check]:
+    """The failed checks with severity error or warning, most severe first."""
+    return sorted((c for c in checks if c.is_finding), key=lambda c: SEVERITY_ORDER[c.severity])

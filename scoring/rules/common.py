@@ -1,0 +1,125 @@
+"""Helpers the rule modules share: evidence, figure text, sums and formula evaluation on intervals."""
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from typing import Iterable, Optional, Union
+
+from extractor.facts import TableCell, TextFact
+from extractor.figures import Figure
+from scoring.model import Check, Evidence
+from scoring.rounding import Interval, compare, exact, interval, render
+
+Source = Union[TextFact, TableCell]
+
+
+def evidence(sources: Iterable[Source]) -> list[Evidence]:
+    seen, out = set(), []
+    for s in sources:
+        key = (s.location, s.quote)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Evidence(quote=s.quote, location=s.location))
+    return out
+
+
+def shown(fig: Figure) -> str:
+    """A figure as it reads in a message: 2251.36万元, 97%, 93.70分."""
+    if fig.kind == "rate":
+        return fig.raw
+    return fig.raw + (fig.unit or "")
+
+
+def exact_kind(fig: Figure) -> bool:
+    """Counts are exact; everything else stands for its rounding interval."""
+    return fig.kind == "count"
+
+
+def total_interval(figs: list[Figure]) -> Interval:
+    acc = exact(Decimal(0))
+    for f in figs:
+        acc = acc + interval(f, exact_value=exact_kind(f))
+    return acc
+
+
+def common_scale(figs: list[Figure]) -> Decimal:
+    return figs[0].scale if figs else Decimal(1)
+
+
+def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[str],
+              what: str, numbers_extra: Optional[list[str]] = None) -> Check:
+    """A total against the sum of its parts, at printed precision."""
+    figs = [p.figure for p in parts]
+    scale = total.figure.scale
+    computed = total_interval(figs)
+    verdict = compare(computed, total.figure, exact_value=exact_kind(total.figure), scale=scale)
+    expected_value = computed.mid / scale
+    expected = render(expected_value, total.figure.decimals)
+    diff = render(total.figure.value - expected_value, total.figure.decimals)
+    unit = total.figure.unit
+    arithmetic = " + ".join(shown(f) for f in figs)
+    status = "pass" if verdict == "pass" else "fail"
+    if status == "pass":
+        message = f"{what} {shown(total.figure)} 与各项之和 {arithmetic} = {expected}{unit or ''} 相符（在打印精度内）。"
+    else:
+        message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {expected}{unit or ''}，"
+                   f"差额 {diff}{unit or ''}。")
+    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict,
+                 message=message, concept=concept, reported=total.figure.raw, expected=expected,
+                 difference=diff, unit=unit,
+                 numbers=[total.figure.raw] + [f.raw for f in figs] + (numbers_extra or []),
+                 evidence=evidence([total] + parts))
+
+
+def unverifiable(rule: str, subject: Source, message: str, concept: Optional[str] = None,
+                 inputs: Iterable[Source] = ()) -> Check:
+    inputs = list(inputs)
+    return Check(rule=rule, status="unverifiable", severity="info", message=message, concept=concept,
+                 reported=subject.figure.raw, unit=subject.figure.unit,
+                 numbers=[subject.figure.raw] + [i.figure.raw for i in inputs],
+                 evidence=evidence([subject] + inputs))
+
+
+def evaluate(formula: str, values: dict[str, Interval]) -> Interval:
+    """Evaluate + - * / over named intervals; raises KeyError for a missing name."""
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.BinOp):
+            a, b = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            if isinstance(node.op, ast.Div):
+                return a / b
+            if isinstance(node.op, ast.Mult):
+                return a.scale(b.mid) if b.lo == b.hi else Interval(a.lo * b.lo, a.hi * b.hi, a.mid * b.mid)
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.Constant):
+            return exact(Decimal(str(node.value)))
+        raise ValueError(f"unsupported formula element: {ast.dump(node)}")
+    return walk(ast.parse(formula, mode="eval"))
+
+
+def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source], concept: Optional[str],
+                formula_text: str) -> Check:
+    """A printed rate against a recomputed ratio (computed as a fraction, compared in percent)."""
+    pct = computed.scale(Decimal(100))
+    verdict = compare(pct, rate.figure)
+    expected = render(pct.mid, rate.figure.decimals, rate=True)
+    diff_value = rate.figure.value - pct.mid.quantize(Decimal(10) ** (-rate.figure.decimals))
+    diff = render(diff_value, rate.figure.decimals) + "个百分点"
+    precise = render(pct.mid, max(2, rate.figure.decimals), rate=True)
+    status = "pass" if verdict == "pass" else "fail"
+    if status == "pass":
+        message = f"{formula_text} = {precise}，与所列 {rate.figure.raw} 相符（在打印精度内）。"
+    else:
+        message = f"所列 {rate.figure.raw} 与复算不符：{formula_text} = {precise}，应为 {expected}，相差 {diff}。"
+    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict,
+                 message=message, concept=concept, reported=rate.figure.raw, expected=expected,
+                 difference=render(diff_value, rate.figure.decimals), unit="%",
+                 numbers=[rate.figure.raw] + [i.figure.raw for i in inputs],
+                 evidence=evidence([rate] + inputs))

@@ -1,0 +1,205 @@
+"""ratio.recompute — every stated rate whose inputs are stated, by the formula in patterns/formulas.yaml.
+
+Fails:  326 个事项实现了即来即办，占比率达 30%   (326 / 1124 = 29.00% → 29%: warning, one unit off)
+Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42万元，整体支出完成率为97%
+        (2174.42 / 2251.36 = 96.58% → 97%)
+A rate whose inputs are missing, approximate (万余宗) or whose formula is unknown is unverifiable.
+Also: growth rates (比上年减收D，下降r% → r = D / (X + D)) and table rate columns (执行率 = 执行数 ÷ 预算数).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.facts import Facts, ParagraphFacts, TableView, TextFact
+from extractor.figures import Figure
+from extractor.normalize import compact
+from scoring.model import Check
+from scoring.rounding import exact, interval
+from scoring.rules.common import evaluate, exact_kind, ratio_check, shown, unverifiable
+
+RULE = "ratio.recompute"
+
+
+def _window(facts: Facts, index: int, rate: TextFact) -> list[TextFact]:
+    """Candidate inputs, nearest first: same sentence, earlier sentences, then a run-on previous paragraph."""
+    pf = facts.paragraphs[index]
+    before = [f for f in pf.facts if f.figure.start < rate.figure.start]
+    same = [f for f in before if f.sentence == rate.sentence]
+    earlier = [f for f in before if f.sentence != rate.sentence]
+    out = list(reversed(same)) + list(reversed(earlier))
+    if index > 0 and not facts.paragraphs[index - 1].closed:
+        out += list(reversed(facts.paragraphs[index - 1].facts))
+    return out
+
+
+def _role_match(f: TextFact, spec: dict, rate: TextFact) -> bool:
+    if f.figure.approximate or f.figure.kind in ("rate", "points", "number"):
+        return False
+    if spec.get("kind") and f.figure.kind != spec["kind"]:
+        return False
+    if spec.get("any") and not any(w in f.label for w in spec["any"]):
+        return False
+    if any(w in f.label for w in spec.get("none", [])):
+        return False
+    if spec.get("same_clause") and (f.sentence != rate.sentence or f.clause != rate.clause):
+        return False
+    if spec.get("after") and not regex.match(spec["after"], f.after):
+        return False
+    return True
+
+
+def _bind(roles: dict, window: list[TextFact], rate: TextFact) -> dict[str, TextFact]:
+    bound: dict[str, TextFact] = {}
+    used: set[int] = set()
+    for name, spec in roles.items():
+        for f in window:
+            if id(f) in used:
+                continue
+            if _role_match(f, spec, rate):
+                bound[name] = f
+                used.add(id(f))
+                break
+    return bound
+
+
+def _formula_text(formula: str, bound: dict[str, TextFact]) -> str:
+    text = formula
+    for name, f in sorted(bound.items(), key=lambda kv: -len(kv[0])):
+        text = regex.sub(rf"\b{name}\b", shown(f.figure), text)
+    return text.replace("/", "÷").replace("*", "×")
+
+
+def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optional[Check]:
+    window = _window(facts, index, rate)
+    if spec.get("scope") == "sentence":
+        window = [f for f in window if f.block == rate.block and f.sentence == rate.sentence]
+    bound = _bind(spec["roles"], window, rate)
+    for variant in spec["variants"]:
+        names = set(regex.findall(r"[A-Za-z_]+", variant["formula"]))
+        optional = set(variant.get("optional", []))
+        if not (names - optional) <= set(bound):
+            continue
+        present = {n: bound[n] for n in names if n in bound}
+        values = {n: interval(f.figure, exact_value=exact_kind(f.figure)) for n, f in present.items()}
+        for n in names - set(present):
+            values[n] = exact(Decimal(0))
+        try:
+            computed = evaluate(variant["formula"], values)
+        except ZeroDivisionError:
+            return unverifiable(RULE, rate, f"{rate.label} 的分母为零，无法复算。", spec["concept"], present.values())
+        formula = variant["formula"]
+        for n in names - set(present):
+            formula = regex.sub(rf"\s*\+?\s*\b{n}\b\s*\+?\s*", "", formula).replace("()", "")
+            formula = regex.sub(r"\(\s*([^()+\-]+?)\s*\)", r"\1", formula)
+        return ratio_check(RULE, rate, computed, list(present.values()), spec["concept"],
+                           _formula_text(formula, present))
+    missing = sorted(set().union(*[set(regex.findall(r"[A-Za-z_]+", v["formula"])) for v in spec["variants"]])
+                     - set(bound))
+    return unverifiable(RULE, rate, f"{rate.label or '该比率'} {rate.figure.raw}：文中未列示复算所需的数据"
+                        f"（缺 {', '.join(missing)}），无法复算。", spec["concept"])
+
+
+def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    g = patterns.load("formulas")["growth"]
+    if not any(rate.label.endswith(w) or rate.label == w for w in g["rate_words"]):
+        return None
+    pf = facts.paragraphs[index]
+    same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
+    change = next((f for f in reversed(same) if f.figure.kind == "amount"
+                   and any(w in f.label for w in g["change_words"])), None)
+    if change is None or change.figure.approximate:
+        return None
+    base = next((f for f in reversed(same) if f.figure.kind == "amount" and f.figure.start < change.figure.start
+                 and not any(w in f.label for w in g["change_words"] + g["not_base_words"])
+                 and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate), None)
+    if base is None:
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
+                            "growth_rate", [change])
+    decrease = any(w in change.label for w in g["decrease_words"]) or any(w in rate.label for w in g["decrease_words"])
+    d = interval(change.figure)
+    x = interval(base.figure)
+    prior = x + d if decrease else x - d
+    try:
+        computed = d / prior
+    except ZeroDivisionError:
+        return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
+    sign = "+" if decrease else "−"
+    text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
+    return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def _text_checks(facts: Facts) -> list[Check]:
+    specs = patterns.load("formulas")["ratios"]
+    rate_words = patterns.load("formulas")["rate_words"]
+    out = []
+    for index, pf in enumerate(facts.paragraphs):
+        for f in pf.facts:
+            if f.figure.kind != "rate" or f.figure.approximate:
+                continue
+            spec = next((s for s in specs if any(compact(w) in f.label for w in s["match"])
+                         and not any(compact(w) in f.label for w in s.get("match_none", []))), None)
+            if spec is not None:
+                out.append(_text_ratio(facts, index, f, spec))
+                continue
+            growth = _growth(facts, index, f)
+            if growth is not None:
+                out.append(growth)
+            elif any(w in f.label for w in rate_words) and f.label.endswith(tuple(rate_words)):
+                out.append(unverifiable(RULE, f, f"{f.label} {f.figure.raw}：未列示计算该比率的数据或公式，无法复算。",
+                                        None))
+    return [c for c in out if c is not None]
+
+
+def _table_checks(view: TableView) -> list[Check]:
+    out = []
+    specs = patterns.load("formulas")["table_ratios"]
+    rows = view.table.rows
+    header = None
+    for r, row in enumerate(rows):
+        texts = [compact(c.text) for c in row]
+        for spec in specs:
+            rate_col = next((i for i, t in enumerate(texts) if any(w in t for w in spec["rate"])
+                             and "=" not in t and len(t) < 20), None)
+            if rate_col is None:
+                continue
+            num_col = next((i for i, t in enumerate(texts) if any(w in t for w in spec["numerator"])
+                            and i != rate_col and len(t) < 20), None)
+            den_col = None
+            for word in spec["denominator"]:
+                den_col = next((i for i, t in enumerate(texts) if word in t and i not in (rate_col, num_col)
+                                and len(t) < 20), None)
+                if den_col is not None:
+                    break
+            if num_col is not None and den_col is not None:
+                header = (r, rate_col, num_col - rate_col, den_col - rate_col)
+        if header is None or r == header[0]:
+            continue
+        _, rate_col, num_off, den_off = header
+        rate_cells = [c for c in range(len(row)) if (r, c) in view.numbers and view.numbers[(r, c)].figure.kind == "rate"]
+        if not rate_cells:
+            continue
+        rc = rate_col if rate_col in rate_cells else rate_cells[0]
+        rate = view.numbers[(r, rc)]
+        num = view.cell(r, rc + num_off)
+        den = view.cell(r, rc + den_off)
+        if num is None or den is None or num.figure.kind == "rate" or den.figure.kind == "rate":
+            continue
+        if den.figure.value == 0:
+            out.append(unverifiable(RULE, rate, f"表{view.table.index}第{r + 1}行：预算数为 0，执行率无法计算。",
+                                    "execution_rate", [num, den]))
+            continue
+        computed = interval(num.figure, base=False) / interval(den.figure, base=False)
+        out.append(ratio_check(RULE, rate, computed, [num, den], "execution_rate",
+                               f"表{view.table.index}第{r + 1}行 {num.figure.raw} ÷ {den.figure.raw}"))
+    return out
+
+
+def check(facts: Facts) -> list[Check]:
+    out = _text_checks(facts)
+    for view in facts.tables:
+        out += _table_checks(view)
+    return out

@@ -1,0 +1,111 @@
+"""table.footing — each column against its 合计/小计 row; table.crossfooting — a row against its 合计 column.
+
+Fails:  a 合计 row whose 本年支出 cell is not the sum of the detail rows above it.
+Passes: 项目经费 | 129.22 … 小计 | 129.88 = 0.25 + 0.41 + 129.22.
+Rows labelled 其中 are sub-items of the row above and are not added. A 总额 row at the top of a
+project table with 其中 rows below it is footed against those rows. Rate columns (…率) are not added.
+"""
+from __future__ import annotations
+
+import regex
+
+import patterns
+from extractor.facts import Facts, TableCell, TableView
+from scoring.model import Check
+from scoring.rules.common import sum_check
+
+RULE = "table.footing"
+CROSS = "table.crossfooting"
+SKIP_COLUMN = regex.compile(r"率|序号|编号|权重|分值|得分|年度|年份|指标值|完成值")
+
+
+def _labels():
+    c = patterns.load("concepts")
+    return ([x.replace(" ", "") for x in c["total_row_labels"]], c["subtotal_row_labels"], c["subitem_row_prefixes"])
+
+
+def _kind(label: str) -> str:
+    totals, subtotals, subitems = _labels()
+    if any(label.startswith(p) for p in subitems):
+        return "subitem"
+    if any(s in label for s in subtotals):
+        return "subtotal"
+    if any(label == t or label.endswith(t) or label.startswith(t) for t in totals):
+        return "total"
+    return "detail"
+
+
+def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> list[Check]:
+    checks = []
+    for c in view.data_cols:
+        if SKIP_COLUMN.search(view.headers[c] if c < len(view.headers) else ""):
+            continue
+        total = view.cell(total_row, c)
+        if total is None or total.figure.kind == "rate" and "比例" not in view.headers[c] and "占" not in view.headers[c]:
+            continue
+        parts = [view.cell(r, c) for r in part_rows if view.cell(r, c) is not None]
+        if len(parts) < 1 or (len(parts) == 1 and len(part_rows) == 1 and parts[0].figure.value == total.figure.value):
+            if not parts:
+                continue
+        header = view.headers[c] or f"第{c + 1}列"
+        checks.append(sum_check(RULE, total, parts, None, f"表{view.table.index}“{label}”行“{header}”"))
+    return checks
+
+
+def _footings(view: TableView) -> list[Check]:
+    checks: list[Check] = []
+    rows = range(view.header_rows, len(view.table.rows))
+    kinds = {r: _kind(view.row_labels[r]) for r in rows}
+    pending: list[int] = []
+    subtotals: list[int] = []
+    first_data = view.header_rows
+    for r in rows:
+        kind = kinds[r]
+        has_numbers = any((r, c) in view.numbers for c in view.data_cols)
+        if kind == "total" and r + 1 < len(view.table.rows) and kinds.get(r + 1) == "subitem" and not pending:
+            below = []
+            for k in range(r + 1, len(view.table.rows)):
+                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and regex.search(
+                        r"资金|拨款|结转|其他", view.row_labels[k])):
+                    below.append(k)
+                else:
+                    break
+            checks += _foot(view, r, below, view.row_labels[r])
+            pending = []
+            continue
+        if kind == "subtotal":
+            if pending:
+                checks += _foot(view, r, pending, view.row_labels[r])
+            subtotals.append(r)
+            pending = []
+        elif kind == "total":
+            parts = subtotals + pending if subtotals else pending
+            if parts and r > first_data:
+                checks += _foot(view, r, parts, view.row_labels[r])
+            pending, subtotals = [], []
+        elif kind == "detail" and has_numbers:
+            pending.append(r)
+    return checks
+
+
+def _crossfootings(view: TableView) -> list[Check]:
+    totals = [c for c in view.data_cols if regex.fullmatch(r"(合计|小计|总计|合计数|总额)", view.headers[c] or "")]
+    checks = []
+    for tc in totals:
+        parts_cols = [c for c in view.data_cols if c != tc and not SKIP_COLUMN.search(view.headers[c] or "")]
+        if len(parts_cols) < 2:
+            continue
+        for r in range(view.header_rows, len(view.table.rows)):
+            total = view.cell(r, tc)
+            parts = [view.cell(r, c) for c in parts_cols if view.cell(r, c) is not None]
+            if total is None or len(parts) < 2 or any(p.figure.kind == "rate" for p in parts):
+                continue
+            checks.append(sum_check(CROSS, total, parts, None, f"表{view.table.index}第{r + 1}行合计"))
+    return checks
+
+
+def check(facts: Facts) -> list[Check]:
+    out: list[Check] = []
+    for view in facts.tables:
+        out += _footings(view) + _crossfootings(view)
+    return out

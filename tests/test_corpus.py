@@ -1,0 +1,64 @@
+"""Every corpus document gives exactly its hand-checked findings, and each format of a report the same ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jxcheck.api import check_file
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+EXPECTED = sorted(CORPUS.rglob("*.expected.yaml"))
+CASES = [(exp, src) for exp in EXPECTED
+         for src in sorted(exp.parent.glob(exp.name.replace(".expected.yaml", ".*")))
+         if src.suffix in (".txt", ".docx", ".pdf")]
+
+
+def _ids(case):
+    return str(case[1].relative_to(CORPUS))
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_findings_match_expected(case):
+    expected_path, source = case
+    expected = yaml.safe_load(expected_path.read_text(encoding="utf-8"))
+    result = check_file(str(source))
+    assert result["status"] == "ok", result["error"]
+    got = sorted((f["rule"], f["severity"], f["reported"], f["expected"]) for f in result["findings"])
+    want = sorted((f["rule"], f["severity"], f["reported"], f["expected"]) for f in expected["findings"])
+    assert got == want
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[1].suffix == ".txt"], ids=_ids)
+def test_expected_passes_and_unverifiables(case):
+    expected_path, source = case
+    expected = yaml.safe_load(expected_path.read_text(encoding="utf-8"))
+    checks = check_file(str(source))["checks"]
+    for status, items in (("pass", expected.get("passes") or []), ("unverifiable", expected.get("unverifiable") or [])):
+        for item in items:
+            assert any(c["rule"] == item["rule"] and c["reported"] == item["reported"] and c["status"] == status
+                       for c in checks), f"missing {status} {item}"
+
+
+def test_all_formats_of_a_seed_agree():
+    for stem in ("zj2020_self", "zj2018_review"):
+        results = [check_file(str(CORPUS / "seeds" / f"{stem}.{ext}")) for ext in ("txt", "docx", "pdf")]
+        keys = [sorted((f["rule"], f["severity"], f["reported"], tuple(sorted(f["numbers"]))) for f in r["findings"])
+                for r in results]
+        assert keys[0] == keys[1] == keys[2]
+        assert len(keys[0]) > 0
+
+
+def test_seed_metadata():
+    r = check_file(str(CORPUS / "seeds" / "zj2018_review.pdf"))
+    assert (r["unit"], r["year"], r["report_type"]) == ("湛江市人民政府行政服务中心", 2018, "third_party_evaluation")
+    r = check_file(str(CORPUS / "seeds" / "zj2020_self.docx"))
+    assert (r["unit"], r["year"], r["report_type"]) == ("湛江市人民政府行政服务中心", 2020, "unit_self_evaluation")
+
+
+def test_findings_point_at_pages_in_pdf():
+    r = check_file(str(CORPUS / "seeds" / "zj2018_review.pdf"))
+    row = next(f for f in r["findings"] if f["reported"] == "3.98")
+    ev = row["evidence"][0]
+    assert ev["page"] == 3 and ev["table"] is not None and "3.98" in ev["quote"]

@@ -1,0 +1,32 @@
+"""Runs scoring/cases/*.yaml: each case's text through the whole pipeline, one expected check each."""
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from jxcheck.api import check_file
+
+CASES = [case for f in resources.files("scoring").joinpath("cases").iterdir() if f.name.endswith(".yaml")
+         for case in yaml.safe_load(f.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_rule_case(case, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(case["text"], encoding="utf-8")
+    checks = check_file(str(path))["checks"]
+    hits = [c for c in checks if c["rule"] == case["rule"] and c["reported"] == case["reported"]]
+    assert hits, f"no {case['rule']} check on {case['reported']}: {[(c['rule'], c['reported']) for c in checks]}"
+    assert hits[0]["status"] == case["status"], hits[0]["message"]
+    if "severity" in case:
+        assert hits[0]["severity"] == case["severity"]
+    assert hits[0]["evidence"] and all(e["quote"] for e in hits[0]["evidence"])
+
+
+def test_every_rule_module_documents_a_failing_and_a_passing_example():
+    from scoring import RULE_FAMILIES
+    for module in RULE_FAMILIES:
+        doc = module.__doc__ or ""
+        assert "Fails:" in doc and "Passes:" in doc, module.__name__
