@@ -37,14 +37,11 @@ def _stitch(blocks: list) -> list:
             rows = block.rows
             if [c.text for c in rows[0]] == header:
                 rows = rows[1:]
-            offset = len(prev.rows)
             for row in rows:
                 for cell in row:
-                    cell.row += offset
                     if cell.page is None:
                         cell.page = block.page
-                offset_row = row
-                prev.rows.append(offset_row)
+                prev.rows.append(row)
             for r, row in enumerate(prev.rows):
                 for cell in row:
                     cell.row = r
@@ -62,7 +59,6 @@ def _finish(doc: Document) -> Document:
         if isinstance(block, Paragraph):
             m = UNIT_CAPTION.search(compact(block.text))
             last_unit = m.group(1) if m else None
-            last_text = block.text
             continue
         t_index += 1
         block.index = t_index

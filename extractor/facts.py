@@ -239,8 +239,6 @@ def table_view(block_index: int, table: Table) -> TableView:
             t = cell.text or (cell.anchor_text if c == 0 else "")
             if t.strip() and not parse_cell(t):
                 parts.append(t)
-            elif t.strip() and c not in view.data_cols and r >= header_rows and not parts:
-                continue
         view.row_labels.append(compact(" ".join(parts)))
     return view
 

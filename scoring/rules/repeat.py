@@ -17,7 +17,7 @@ from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
 from scoring.rules.common import evidence, shown
-from scoring.rules.table_footing import _kind
+from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
 
@@ -71,7 +71,7 @@ def _table_links(facts: Facts) -> list[Check]:
         view = _next_table(facts, pf.block)
         if view is None:
             continue
-        totals = [r for r in range(view.header_rows, len(view.table.rows)) if _kind(view.row_labels[r]) == "total"]
+        totals = [r for r in range(view.header_rows, len(view.table.rows)) if row_kind(view.row_labels[r]) == "total"]
         if not totals:
             continue
         total_row = totals[-1]

@@ -13,7 +13,7 @@ from collections import defaultdict
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact
 from scoring.model import Check
-from scoring.rules.common import sum_check, total_interval, unverifiable
+from scoring.rules.common import evidence, sum_check, total_interval, unverifiable
 from scoring.rounding import compare
 
 RULE = "sum.breakdown"
@@ -147,14 +147,9 @@ def _identity_checks(facts: Facts) -> list[Check]:
             for value in sorted({t.figure.value for t in totals}):
                 group = [t for t in totals if t.figure.value == value]
                 check = sum_check(RULE, group[0], parts, concept, names[concept]["zh"])
-                check.evidence = check.evidence[:1] + [e for e in _evidence(group[1:])] + check.evidence[1:]
+                check.evidence = check.evidence[:1] + evidence(group[1:]) + check.evidence[1:]
                 checks.append(check)
     return checks
-
-
-def _evidence(facts):
-    from scoring.rules.common import evidence
-    return evidence(facts)
 
 
 def check(facts: Facts) -> list[Check]:

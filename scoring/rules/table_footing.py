@@ -24,7 +24,7 @@ def _labels():
     return ([x.replace(" ", "") for x in c["total_row_labels"]], c["subtotal_row_labels"], c["subitem_row_prefixes"])
 
 
-def _kind(label: str) -> str:
+def row_kind(label: str) -> str:
     totals, subtotals, subitems = _labels()
     if any(label.startswith(p) for p in subitems):
         return "subitem"
@@ -44,9 +44,8 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> 
         if total is None or total.figure.kind == "rate" and "比例" not in view.headers[c] and "占" not in view.headers[c]:
             continue
         parts = [view.cell(r, c) for r in part_rows if view.cell(r, c) is not None]
-        if len(parts) < 1 or (len(parts) == 1 and len(part_rows) == 1 and parts[0].figure.value == total.figure.value):
-            if not parts:
-                continue
+        if not parts:
+            continue
         header = view.headers[c] or f"第{c + 1}列"
         checks.append(sum_check(RULE, total, parts, None, f"表{view.table.index}“{label}”行“{header}”"))
     return checks
@@ -55,7 +54,7 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> 
 def _footings(view: TableView) -> list[Check]:
     checks: list[Check] = []
     rows = range(view.header_rows, len(view.table.rows))
-    kinds = {r: _kind(view.row_labels[r]) for r in rows}
+    kinds = {r: row_kind(view.row_labels[r]) for r in rows}
     pending: list[int] = []
     subtotals: list[int] = []
     first_data = view.header_rows
