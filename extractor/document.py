@@ -6,10 +6,10 @@ import os
 
 import regex
 
+from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, DocumentError, Paragraph, ReadError, Table
 from extractor.normalize import compact
 
-MAX_BYTES = 200 * 1024 * 1024
 UNIT_CAPTION = regex.compile(r"单位[:：]\s*(万元|元|亿元|千元)")
 
 
@@ -73,12 +73,12 @@ def _finish(doc: Document) -> Document:
     return doc
 
 
-def read_document(path: str, max_bytes: int = MAX_BYTES, max_pages: int = 2000) -> Document:
+def read_document(path: str, limits: Limits = DEFAULT) -> Document:
     """Read a file into a Document; any failure becomes a Document with an error, never an exception."""
     fmt = os.path.splitext(path)[1].lower().lstrip(".") or "txt"
     try:
         size = os.path.getsize(path)
-        if size > max_bytes:
+        if size > limits.max_bytes:
             raise ReadError("too_large", f"文件过大（{size} 字节） / file too large ({size} bytes)")
         with open(path, "rb") as fh:
             data = fh.read()
@@ -95,7 +95,7 @@ def read_document(path: str, max_bytes: int = MAX_BYTES, max_pages: int = 2000) 
             raise ReadError("unreadable", "空文件 / empty file")
         if fmt == "pdf":
             from extractor.readers.pdf import read_pdf
-            read = read_pdf(path, data, max_pages=max_pages)
+            read = read_pdf(path, data, max_pages=limits.max_pages)
         elif fmt == "docx":
             from extractor.readers.docx import read_docx
             read = read_docx(path, data)

@@ -95,6 +95,32 @@ class Facts:
     tables: list[TableView]
     year: Optional[int] = None
 
+    def records(self) -> list[dict]:
+        """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
+        out = []
+        for pf in self.paragraphs:
+            for f in pf.facts:
+                out.append(_record(f.figure, f.concept, f.stage, f.period, f.location, f.quote, f.label))
+        for view in self.tables:
+            for (r, c), cell in sorted(view.numbers.items()):
+                header = view.headers[c] if c < len(view.headers) else ""
+                label = view.row_labels[r] if r < len(view.row_labels) else ""
+                concept = concept_of(label, cell.figure.kind) or concept_of(header, cell.figure.kind)
+                out.append(_record(cell.figure, concept, _stage_of(header), self.year, cell.location,
+                                   cell.quote, f"{label} / {header}"))
+        return out
+
+
+def _stage_of(text: str) -> Optional[str]:
+    found = _stage_markers(text)
+    return found[-1][1] if found else None
+
+
+def _record(fig: Figure, concept, stage, period, location: Location, quote: str, label: str) -> dict:
+    return {"concept": concept, "stage": stage, "period": period, "value": str(fig.value),
+            "unit": fig.unit, "decimals": fig.decimals, "kind": fig.kind, "raw": fig.raw,
+            "approximate": fig.approximate, "label": label, "quote": quote, **location.as_dict()}
+
 
 @lru_cache(maxsize=1)
 def _vocabulary():

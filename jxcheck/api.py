@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from extractor.document import read_document
 from extractor.facts import extract_facts
+from extractor.limits import DEFAULT, Limits
 from extractor.meta import metadata
 from scoring import findings, run_checks
 
 
-def check_file(path: str) -> dict:
-    """Read, extract, check; a file that cannot be read gives status error, never an exception."""
-    doc = read_document(path)
+def check_file(path: str, with_facts: bool = False, limits: Limits = DEFAULT) -> dict:
+    """Read, extract, check; a file that cannot be read gives status error, never an exception.
+
+    with_facts adds a "facts" list of flat figure records (not part of the findings schema)."""
+    doc = read_document(path, limits)
     result = {"path": path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages,
               "unit": None, "year": None, "report_type": "unknown", "status": "ok", "error": None,
               "findings": [], "checks": []}
@@ -18,11 +21,14 @@ def check_file(path: str) -> dict:
         return result
     try:
         result.update(metadata(doc))
-        checks = run_checks(extract_facts(doc))
+        facts = extract_facts(doc)
+        checks = run_checks(facts)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
         result.update(status="error", error={"code": "internal", "message":
                       f"检查时内部错误 / internal error while checking: {type(exc).__name__}: {exc}"})
         return result
     result["checks"] = [c.as_dict() for c in checks]
     result["findings"] = [c.as_dict() for c in findings(checks)]
+    if with_facts:
+        result["facts"] = facts.records()
     return result
