@@ -13,12 +13,14 @@ import regex
 
 import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
+from extractor.labels import boundaries
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
 SENTENCE_END = "。！？!?"
 CLAUSE_END = "，,；;：:、（）()"
 YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+SHORT_SYNONYM = 2
 CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|计|约|了|的|有|实现|完成|占|分别|已)+$")
 
 
@@ -133,10 +135,12 @@ def _vocabulary():
     return data, synonyms
 
 
+@lru_cache(maxsize=8192)
 def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
     """The concept whose synonym ends nearest the end of the label (longest on ties).
 
-    Rates take only rate concepts (ids ending in _rate) and other figures only the others."""
+    A synonym that stands as whole words in the label (jieba's segmentation) wins over one that only
+    occurs inside a word; a short synonym (扣) counts only as a whole word (not inside 扣除). Rates take only rate concepts (ids ending in _rate), other figures the others."""
     _, synonyms = _vocabulary()
     best = None
     for syn, cid in synonyms:
@@ -146,20 +150,31 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
         if pos < 0:
             continue
         end = pos + len(syn)
-        key = (end, len(syn))
+        whole = _whole_words(label, pos, end)
+        if not whole and len(syn) <= SHORT_SYNONYM:
+            continue
+        key = (whole, end, len(syn))
         if best is None or key > best[0]:
             best = (key, cid)
     return best[1] if best else None
 
 
-def _stage_markers(text: str) -> list[tuple[int, str]]:
+def _whole_words(label: str, start: int, end: int) -> bool:
+    cuts = boundaries(label)
+    return start in cuts and end in cuts
+
+
+@lru_cache(maxsize=1)
+def _stage_pattern():
     data, _ = _vocabulary()
-    found = []
-    for stage, words in data["stages"].items():
-        for w in words:
-            for m in regex.finditer(regex.escape(w), text):
-                found.append((m.start(), stage))
-    return sorted(found)
+    words = {w: stage for stage, ws in data["stages"].items() for w in ws}
+    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(alternation), words
+
+
+def _stage_markers(text: str) -> list[tuple[int, str]]:
+    pattern, words = _stage_pattern()
+    return [(m.start(), words[m.group()]) for m in pattern.finditer(text, overlapped=True)]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

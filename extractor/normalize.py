@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
 
 KEEP = set("，。、；：？！“”‘’（）《》【】…—")
 EXTRA = {"−": "-", "–": "-", "﹪": "%", "〇": "〇"}
@@ -33,48 +36,50 @@ class NormalizedText:
         return " ".join(self.original[lo:hi].split())[:80]
 
 
+_CHAR_MAP: dict[str, str] = {}
+FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=%)")
+
+
+def _map_char(ch: str) -> str:
+    if ch in KEEP:
+        return ch
+    if ch in EXTRA:
+        return EXTRA[ch]
+    if ch in "\u00a0\u3000\t":
+        return " "
+    return unicodedata.normalize("NFKC", ch)
+
+
 def normalize(text: str) -> NormalizedText:
     """NFKC per character (full-width digits, %, letters) except CJK punctuation, with offsets kept."""
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in KEEP:
-            n = ch
-        elif ch in EXTRA:
-            n = EXTRA[ch]
-        elif ch in "\u00a0\u3000\t":
-            n = " "
-        else:
-            n = unicodedata.normalize("NFKC", ch)
-        for c in n:
-            out.append(c)
-            offsets.append(i)
-    return _close_figure_gaps(NormalizedText(original=text, text="".join(out), offsets=offsets))
+    table = _CHAR_MAP
+    for ch in set(text).difference(table):
+        table[ch] = _map_char(ch)
+    mapped = [table[ch] for ch in text]
+    out = "".join(mapped)
+    if len(out) == len(text):
+        offsets = list(range(len(text)))
+    else:
+        offsets = [i for i, n in enumerate(mapped) for _ in n]
+    return _close_figure_gaps(NormalizedText(original=text, text=out, offsets=offsets))
 
 
 def _close_figure_gaps(nt: NormalizedText) -> NormalizedText:
     """Drop spaces inside figures ("1986 .72", "2 ,222.53", "92.42 %") keeping the offset map."""
-    t = nt.text
-    keep_text, keep_off = [], []
-    for i, ch in enumerate(t):
-        if ch == " " and 0 < i < len(t) - 1:
-            prev = t[i - 1]
-            j = i + 1
-            while j < len(t) and t[j] == " ":
-                j += 1
-            nxt = t[j] if j < len(t) else ""
-            after = t[j + 1] if j + 1 < len(t) else ""
-            if prev.isdigit() and nxt in ".," and after.isdigit():
-                continue
-            if prev in ".," and i > 1 and t[i - 2].isdigit() and nxt.isdigit():
-                continue
-            if prev.isdigit() and nxt == "%":
-                continue
-        keep_text.append(ch)
-        keep_off.append(nt.offsets[i])
+    if " " not in nt.text:
+        return nt
+    gaps = [(m.start(), m.end()) for m in FIGURE_GAP.finditer(nt.text)]
+    if not gaps:
+        return nt
+    keep_text, keep_off, pos = [], [], 0
+    for a, b in gaps + [(len(nt.text), len(nt.text))]:
+        keep_text.append(nt.text[pos:a])
+        keep_off.extend(nt.offsets[pos:a])
+        pos = b
     return NormalizedText(original=nt.original, text="".join(keep_text), offsets=keep_off)
 
 
+@lru_cache(maxsize=8192)
 def compact(text: str) -> str:
     """Text for keyword matching: normalized, without spaces or quote marks."""
     t = normalize(text).text

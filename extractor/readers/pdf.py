@@ -1,9 +1,8 @@
-"""Read a PDF: text lines through pypdfium2, tables through pdfplumber on pages with ruling lines."""
+"""Read a PDF through pypdfium2: text lines clustered into paragraphs, ruled tables from the page's path objects."""
 from __future__ import annotations
 
-import io
-
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
+from extractor.readers.pdf_grid import find_tables
 
 SENTENCE_END = tuple("。：:；;！？!?")
 OPEN = "\x00"
@@ -20,17 +19,26 @@ def _open(data: bytes):
         raise ReadError("corrupt", f"PDF 文件已损坏 / corrupt PDF: {exc}")
 
 
-def _page_lines(page) -> list[tuple[float, float, float, float, str]]:
-    """Text lines of a page as (top, left, right, bottom, text), top measured from the top edge."""
-    textpage = page.get_textpage()
+def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
+    """Text lines of a page as (top, left, right, bottom, text), top measured from the top edge.
+
+    pdfium's text already breaks at line ends; each piece gets the union box of its character rects."""
     _, height = page.get_size()
+    text = textpage.get_text_range()
     lines = []
-    for k in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(k)
-        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", "").replace("\n", "")
-        if text.strip():
-            lines.append((height - top, left, right, height - bottom, text))
-    textpage.close()
+    pos = 0
+    for piece in text.split("\r\n"):
+        start, pos = pos, pos + len(piece) + 2
+        if not piece.strip():
+            continue
+        boxes = [textpage.get_rect(k) for k in range(textpage.count_rects(start, len(piece)))]
+        if not boxes:
+            continue
+        left = min(b[0] for b in boxes)
+        bottom = min(b[1] for b in boxes)
+        right = max(b[2] for b in boxes)
+        top = max(b[3] for b in boxes)
+        lines.append((height - top, left, right, height - bottom, piece))
     return _join_runs(lines)
 
 
@@ -113,22 +121,18 @@ def read_pdf(path: str, data: bytes, max_pages: int = 2000) -> Document:
         n_pages = len(pdf)
         if n_pages > max_pages:
             raise ReadError("too_large", f"PDF 页数 {n_pages} 超过上限 {max_pages} / too many pages ({n_pages} > {max_pages})")
-        import pdfplumber
-        plumber = pdfplumber.open(io.BytesIO(data))
         blocks: list = []
         para = 0
         chars = 0
         for i in range(n_pages):
             page = pdf[i]
             width, _ = page.get_size()
-            lines = _page_lines(page)
+            textpage = page.get_textpage()
+            lines = _page_lines(page, textpage)
             chars += sum(len(t[4].strip()) for t in lines)
+            tables = [(found.bbox, found.rows) for found in find_tables(page, textpage)]
+            textpage.close()
             page.close()
-            tables = []
-            ppage = plumber.pages[i]
-            if ppage.lines or ppage.rects:
-                for found in ppage.find_tables():
-                    tables.append((found.bbox, found.extract()))
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
             free: list = []
@@ -157,7 +161,6 @@ def read_pdf(path: str, data: bytes, max_pages: int = 2000) -> Document:
                     blocks.append(Paragraph(index=para, text=payload, page=i + 1))
                 else:
                     blocks.append(Table(index=0, rows=_cells(payload, i + 1), page=i + 1))
-        plumber.close()
         for block in blocks:
             if isinstance(block, Paragraph):
                 block.text = block.text.replace(OPEN, "")
