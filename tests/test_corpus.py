@@ -48,6 +48,8 @@ def test_all_formats_of_a_seed_agree():
                 for r in results]
         assert keys[0] == keys[1] == keys[2]
         assert len(keys[0]) > 0
+        performed = [sorted((c["rule"], c["status"], c["reported"] or "") for c in r["checks"]) for r in results]
+        assert performed[0] == performed[1] == performed[2]
 
 
 def test_seed_metadata():

@@ -1,10 +1,13 @@
 """Read a PDF through pypdfium2: text lines clustered into paragraphs, ruled tables from the page's path objects."""
 from __future__ import annotations
 
+import regex
+
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
 from extractor.readers.pdf_grid import find_tables
 
-SENTENCE_END = tuple("。：:；;！？!?")
+SENTENCE_END = tuple("。！？!?")
+LINE_HEAD = regex.compile(r"(?:[0-9A-Za-z.,%+\-/]+|.)[，。、；：！？”’）)%,.;:]*")
 OPEN = "\x00"
 
 
@@ -79,18 +82,32 @@ def _inside(line, bbox) -> bool:
     return y0 - 1 <= mid_y <= y1 + 1 and x0 - 1 <= mid_x <= x1 + 1
 
 
-def _paragraphs(lines, right_margin: float) -> list[str]:
-    """Join wrapped lines into paragraphs: a line that stops short of the margin, or ends a sentence, ends one.
+def _head_width(text: str, char_w: float) -> float:
+    """Width of the start of a line that could not be broken off: a Latin/figure run or one character,
+    with the punctuation that may not begin a line."""
+    m = LINE_HEAD.match(text.strip())
+    head = m.group() if m else text.strip()[:1]
+    return sum(char_w * (0.5 if ord(ch) < 0x2E80 else 1.0) for ch in head)
 
-    A paragraph still open at the end is marked with a trailing OPEN so the next page can continue it."""
+
+def _paragraphs(lines, right_margin: float) -> list[str]:
+    """Join wrapped lines into paragraphs.
+
+    A line ends its paragraph when it ends a sentence, or stops short of the margin by more than the
+    start of the next line would have needed. A paragraph still open at the end is marked with a
+    trailing OPEN so the next page can continue it."""
     paras: list[str] = []
     current = ""
-    for top, left, right, bottom, text in lines:
+    for k, (top, left, right, bottom, text) in enumerate(lines):
         current += text.strip()
         if not any(ch.isalnum() for ch in text):
             continue
         char_w = max((bottom - top), 6)
-        if right < right_margin - 2 * char_w or current.endswith(SENTENCE_END):
+        gap = right_margin - right
+        short = gap > 2 * char_w
+        if short and k + 1 < len(lines) and gap < _head_width(lines[k + 1][4], char_w) + char_w:
+            short = False
+        if short or current.endswith(SENTENCE_END):
             paras.append(current)
             current = ""
     if current:
