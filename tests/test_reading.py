@@ -55,3 +55,48 @@ def test_bad_input_is_a_clear_error(tmp_path, name, data, code):
     result = check_file(str(path))
     assert result["status"] == "error" and result["error"]["code"] == code
     assert "/" in result["error"]["message"]
+
+
+def _docx_with_textbox_and_nested_table(path):
+    import docx
+    from docx.oxml import parse_xml
+    document = docx.Document()
+    document.add_paragraph("单位：某某局")
+    outer = document.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text = "项目"
+    outer.cell(0, 1).text = "金额"
+    outer.cell(1, 0).text = "明细"
+    inner = outer.cell(1, 1).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "人员经费"
+    inner.cell(0, 1).text = "31.08"
+    inner.cell(1, 0).text = "公用经费"
+    inner.cell(1, 1).text = "4.01"
+    merged = document.add_table(rows=2, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 2)).text = "合并标题"
+    for c, t in enumerate(("1", "2", "3")):
+        merged.cell(1, c).text = t
+    para = document.add_paragraph("正文")
+    box = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>'
+        '<w:p><w:r><w:t>文本框：年末结转结余41.93万元</w:t></w:r></w:p>'
+        '</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+    para._p.append(parse_xml(box))
+    document.save(path)
+
+
+def test_docx_textbox_nested_table_and_merged_cells(tmp_path):
+    path = tmp_path / "shapes.docx"
+    _docx_with_textbox_and_nested_table(path)
+    doc = read_document(str(path))
+    assert doc.error is None
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "年末结转结余41.93万元" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row]
+    assert "31.08" in cells and "4.01" in cells
+    merged = next(t for t in doc.tables if any(c.text == "合并标题" for c in t.rows[0]))
+    assert [c.text for c in merged.rows[0]].count("合并标题") == 1
+    assert [c.covered for c in merged.rows[0]] == [False, True, True]
