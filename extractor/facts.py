@@ -13,6 +13,7 @@ import regex
 
 import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
+from extractor.formulas import StatedFormula, stated_formulas
 from extractor.labels import boundaries
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import NormalizedText, compact, normalize
@@ -96,6 +97,7 @@ class Facts:
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
     year: Optional[int] = None
+    formulas: list[StatedFormula] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -302,4 +304,4 @@ def extract_facts(doc: Document) -> Facts:
             paragraphs.append(paragraph_facts(i, block, year))
         else:
             tables.append(table_view(i, block))
-    return Facts(paragraphs, tables, year)
+    return Facts(paragraphs, tables, year, stated_formulas(doc))

@@ -1,4 +1,5 @@
-"""ratio.recompute — every stated rate whose inputs are stated, by the formula in patterns/formulas.yaml.
+"""ratio.recompute — every stated rate whose inputs are stated, by the formula the document states for it
+(整体支出完成率=实际支出/(上年结余结转+实际收入)×100%), else the one in patterns/formulas.yaml.
 
 Fails:  326 个事项实现了即来即办，占比率达 30%   (326 / 1124 = 29.00% → 29%: warning, one unit off)
 Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42万元，整体支出完成率为97%
@@ -8,6 +9,7 @@ Also: growth rates (比上年减收D，下降r% → r = D / (X + D)) and table r
 """
 from __future__ import annotations
 
+import ast
 from decimal import Decimal
 from typing import Optional
 
@@ -15,13 +17,15 @@ import regex
 
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TableView, TextFact
+from extractor.formulas import StatedFormula
 from extractor.figures import Figure
 from extractor.normalize import compact
-from scoring.model import Check
+from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval
 from scoring.rules.common import evaluate, exact_kind, ratio_check, shown, unverifiable
 
 RULE = "ratio.recompute"
+OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
 
 
 def _window(facts: Facts, index: int, rate: TextFact) -> list[TextFact]:
@@ -70,7 +74,32 @@ def _formula_text(formula: str, bound: dict[str, TextFact]) -> str:
     text = formula
     for name, f in sorted(bound.items(), key=lambda kv: -len(kv[0])):
         text = regex.sub(rf"\b{name}\b", shown(f.figure), text)
-    return text.replace("/", "÷").replace("*", "×")
+    return text.replace("/", "÷").replace("*", "×").replace("( ", "(").replace(" )", ")")
+
+
+def _stated_variant(facts: Facts, spec: dict) -> Optional[tuple[dict, StatedFormula]]:
+    """The document's own formula for this rate, its terms named by the spec's roles; None when the
+    document states none or a term fits no role, or more than one."""
+    for stated in facts.formulas:
+        if not any(compact(w) in stated.name for w in spec["match"]):
+            continue
+        parts = []
+        for token in stated.tokens:
+            if token in OPERATORS:
+                parts.append(OPERATORS[token])
+                continue
+            roles = [name for name, role in spec["roles"].items()
+                     if any(w in token for w in role.get("any", [])) and not any(w in token for w in role.get("none", []))]
+            if len(roles) != 1:
+                return None
+            parts.append(roles[0])
+        formula = " ".join(parts)
+        try:
+            ast.parse(formula, mode="eval")
+        except SyntaxError:
+            return None
+        return {"formula": formula, "stated": True}, stated
+    return None
 
 
 def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optional[Check]:
@@ -78,7 +107,8 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
     if spec.get("scope") == "sentence":
         window = [f for f in window if f.block == rate.block and f.sentence == rate.sentence]
     bound = _bind(spec["roles"], window, rate)
-    for variant in spec["variants"]:
+    stated = _stated_variant(facts, spec)
+    for variant in ([stated[0]] if stated else spec["variants"]):
         names = set(regex.findall(r"[A-Za-z_]+", variant["formula"]))
         optional = set(variant.get("optional", []))
         if not (names - optional) <= set(bound):
@@ -95,9 +125,16 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
         for n in names - set(present):
             formula = regex.sub(rf"\s*\+?\s*\b{n}\b\s*\+?\s*", "", formula).replace("()", "")
             formula = regex.sub(r"\(\s*([^()+\-]+?)\s*\)", r"\1", formula)
-        return ratio_check(RULE, rate, computed, list(present.values()), spec["concept"],
-                           _formula_text(formula, present))
-    missing = sorted(set().union(*[set(regex.findall(r"[A-Za-z_]+", v["formula"])) for v in spec["variants"]])
+        if stated is None:
+            return ratio_check(RULE, rate, computed, list(present.values()), spec["concept"],
+                               _formula_text(formula, present))
+        check = ratio_check(RULE, rate, computed, list(present.values()), spec["concept"],
+                            f"按报告所列公式（{stated[1].location.describe()}：{stated[1].text}），"
+                            f"{_formula_text(formula, present)}")
+        check.evidence.append(Evidence(quote=stated[1].text[:80], location=stated[1].location))
+        return check
+    variants = [stated[0]] if stated else spec["variants"]
+    missing = sorted(set().union(*[set(regex.findall(r"[A-Za-z_]+", v["formula"])) for v in variants])
                      - set(bound))
     return unverifiable(RULE, rate, f"{rate.label or '该比率'} {rate.figure.raw}：文中未列示复算所需的数据"
                         f"（缺 {', '.join(missing)}），无法复算。", spec["concept"])
