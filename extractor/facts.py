@@ -15,6 +15,7 @@ import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
 from extractor.formulas import StatedFormula, stated_formulas
 from extractor.labels import boundaries
+from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -98,6 +99,7 @@ class Facts:
     tables: list[TableView]
     year: Optional[int] = None
     formulas: list[StatedFormula] = field(default_factory=list)
+    scoring_rows: list[ScoringRow] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -304,4 +306,5 @@ def extract_facts(doc: Document) -> Facts:
             paragraphs.append(paragraph_facts(i, block, year))
         else:
             tables.append(table_view(i, block))
-    return Facts(paragraphs, tables, year, stated_formulas(doc))
+    rows = [row for table in doc.tables if is_scoring_table(table) for row in scoring_rows(table)]
+    return Facts(paragraphs, tables, year, stated_formulas(doc), rows)

@@ -35,13 +35,15 @@ class Check:
     unit: Optional[str] = None
     numbers: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    identity: Optional[tuple] = None
 
     @property
     def is_finding(self) -> bool:
         return self.status == "fail" and self.severity in ("error", "warning")
 
     def key(self) -> tuple:
-        return (self.rule, self.reported, tuple(sorted(self.numbers)))
+        """Checks with equal keys are one check seen twice; identity separates look-alikes (two table rows)."""
+        return (self.rule, self.reported, tuple(sorted(self.numbers)), self.identity)
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "status": self.status, "severity": self.severity,

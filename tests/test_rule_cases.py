@@ -8,7 +8,7 @@ import yaml
 
 from jxcheck.api import check_file
 
-CASES = [case for f in resources.files("scoring").joinpath("cases").iterdir() if f.name.endswith(".yaml")
+CASES = [case for f in resources.files("scoring").joinpath("cases").iterdir() if f.name.startswith("rules") and f.name.endswith(".yaml")
          for case in yaml.safe_load(f.read_text(encoding="utf-8"))]
 
 
