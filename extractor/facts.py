@@ -15,6 +15,7 @@ import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
 from extractor.formulas import StatedFormula, stated_formulas
 from extractor.labels import boundaries
+from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import NormalizedText, compact, normalize
@@ -100,6 +101,7 @@ class Facts:
     year: Optional[int] = None
     formulas: list[StatedFormula] = field(default_factory=list)
     scoring_rows: list[ScoringRow] = field(default_factory=list)
+    project_tables: list[ProjectTable] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -307,4 +309,4 @@ def extract_facts(doc: Document) -> Facts:
         else:
             tables.append(table_view(i, block))
     rows = [row for table in doc.tables if is_scoring_table(table) for row in scoring_rows(table)]
-    return Facts(paragraphs, tables, year, stated_formulas(doc), rows)
+    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from extractor.facts import Facts
 from scoring.model import SEVERITY_ORDER, Check
-from scoring.rules import balance, ratio, repeat, score, score_rule, sum_breakdown, table_footing
+from scoring.rules import (balance, project, ratio, repeat, score, score_rule, sum_breakdown,
+                           table_footing)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule)
+RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project)
 
 
 def run_checks(facts: Facts) -> list[Check]:

@@ -10,6 +10,7 @@ import yaml
 from extractor.figures import parse_cell
 from scoring.grammar import item_count, parse
 from scoring.rounding import compare, interval
+from scoring.rules.common import whole_score
 
 CASES = yaml.safe_load(resources.files("scoring").joinpath("cases", "grammar.yaml").read_text(encoding="utf-8"))
 VALUES = [(case, v) for case in CASES for v in case["values"]]
@@ -23,7 +24,7 @@ def test_kind(case):
 def _allowed(rule, value, weight, count, printed: str) -> bool:
     scores, _ = rule.scores(value, weight, count)
     fig = parse_cell(printed)
-    return any(compare(s, fig) == "pass" for s in scores)
+    return any(compare(s, fig, exact_value=whole_score(fig)) == "pass" for s in scores)
 
 
 @pytest.mark.parametrize("case,item", VALUES, ids=[f"{c['name']} @ {v.get('value', v.get('count'))}" for c, v in VALUES])

@@ -17,3 +17,4 @@ for txt in "$seeds"/*.txt; do
     test -s "$name.pdf"
     echo "built $name.docx $name.pdf"
 done
+"$PYTHON" "$tools/make_project_tables.py"

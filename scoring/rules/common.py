@@ -36,6 +36,12 @@ def exact_kind(fig: Figure) -> bool:
     return fig.kind == "count"
 
 
+def whole_score(fig: Figure) -> bool:
+    """A score printed without decimals is a whole number of points, not a rounded one (DOMAIN.md:
+    scores print one or two decimals when they have them)."""
+    return fig.decimals == 0
+
+
 def total_interval(figs: list[Figure]) -> Interval:
     acc = exact(Decimal(0))
     for f in figs:

@@ -20,7 +20,8 @@ from extractor.normalize import compact, normalize
 from extractor.scoring_table import ScoringRow
 from scoring.grammar import item_count, parse
 from scoring.model import Check, Evidence
-from scoring.rounding import Interval, compare, interval, render
+from scoring.rounding import compare, interval, render
+from scoring.rules.common import whole_score
 
 RULE = "score.rule"
 WEIGHT = "score.weight"
@@ -72,7 +73,7 @@ def _rescore(facts: Facts, row: ScoringRow) -> Optional[Check]:
                   unit="分", numbers=numbers, evidence=_row_evidence(row, extra), identity=(row.table, row.row))
     if scores is None:
         return Check(status="unverifiable", severity="info", message=f"{name}：{how}。", **common)
-    verdicts = [compare(s, score_fig) for s in scores]
+    verdicts = [compare(s, score_fig, exact_value=whole_score(score_fig)) for s in scores]
     used = f"所用数值 {value[0].raw}（{value[1]}，{value[2].describe()}）" if value else ""
     if "pass" in verdicts:
         return Check(status="pass", severity="info",

@@ -1,0 +1,270 @@
+"""Project self-evaluation tables (项目支出绩效自评表): funds, 执行率 score, weights, total, targets, grade.
+
+Rule ids: table.footing (年度资金总额 = its sources, per column), table.incomplete (a 0 total beside
+filled sources, once per table), score.rule (执行率得分 = 分值 × 执行率, at most 分值), score.weight
+(得分 ≤ 分值; the 分值 column sums to the printed total), score.total (the 得分 column sums to 总分),
+score.target (a missed numeric target against its score), score.grade (等级 vs the stated bands).
+
+A blank source cell counts as nothing; a qualitative target with a partial score is unverifiable.
+
+Fails:  年度资金总额 | 0 | 0 | 0  beside  本年财政拨款 | 35.00 | 35.00 | 34.23   (table.incomplete: error)
+Passes: 年度资金总额 480.00 = 400.00 + 80.00 + 0.00; 执行率 95.82% × 10 = 9.582 → 9.58
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.facts import Facts
+from extractor.project_table import IndicatorRow, ProjectTable, Value
+from scoring.grammar import parse
+from scoring.model import Check, Evidence
+from scoring.rounding import compare, exact, interval, render
+from scoring.rules.common import sum_check, whole_score
+
+TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
+ACTUAL = regex.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
+OPS = {"＞": ">", "＜": "<"}
+AMOUNT_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
+
+
+def _ev(values: list[Value]) -> list[Evidence]:
+    return [Evidence(quote=v.quote[:80], location=v.location) for v in values]
+
+
+def _funds(pt: ProjectTable) -> list[Check]:
+    total = pt.fund_total
+    parts = [f for f in pt.funds if f.kind == "part"]
+    if total is None or not parts:
+        return []
+    columns = [c for c in AMOUNT_COLUMNS if c in total.cells and total.cells[c].figure is not None]
+    part_values = {c: [p.cells[c] for p in parts if c in p.cells and p.cells[c].figure is not None] for c in columns}
+    if columns and all(total.cells[c].figure.value == 0 for c in columns) and any(
+            v.figure.value != 0 for c in columns for v in part_values[c]):
+        c = next(c for c in columns if any(v.figure.value != 0 for v in part_values[c]))
+        reported = total.cells[c]
+        acc = sum((v.figure.value for v in part_values[c]), Decimal(0))
+        expected = render(acc, reported.figure.decimals)
+        return [Check(rule="table.incomplete", status="fail", severity="error",
+                      message=(f"表{pt.table}：{total.label}各列均为 0，而其来源已填列（{AMOUNT_COLUMNS[c]} "
+                               f"{' + '.join(v.figure.raw for v in part_values[c])} = {render(acc, 2)}），"
+                               f"模板未填写完整。"),
+                      concept="annual_funds_total", reported=reported.figure.raw, expected=expected,
+                      difference=render(reported.figure.value - acc, reported.figure.decimals), unit=pt.unit,
+                      numbers=[reported.figure.raw] + [v.figure.raw for v in part_values[c]],
+                      evidence=_ev([reported] + part_values[c]), identity=(pt.table, "incomplete"))]
+    out = []
+    for c in columns:
+        if not part_values[c]:
+            continue
+        check = sum_check("table.footing", total.cells[c], part_values[c], "annual_funds_total",
+                          f"表{pt.table} {total.label}（{AMOUNT_COLUMNS[c]}）")
+        out.append(check)
+    return out
+
+
+def _execution_score(pt: ProjectTable) -> Optional[Check]:
+    total = pt.fund_total
+    if total is None:
+        return None
+    score, weight, rate = (total.cells.get(k) for k in ("score", "weight", "rate"))
+    if score is None or score.figure is None or weight is None or weight.figure is None:
+        return None
+    stated = next((m.group() for n in pt.notes if (m := regex.search(patterns.load("project_tables")
+                                                                   ["execution_score_rule"], n))), None)
+    rule = parse(stated or "得分=分值×执行率，最高不超过分值")
+    source = "表下说明所列" if stated else "通行"
+    value = interval(rate.figure) if rate is not None and rate.figure is not None and rate.figure.kind == "rate" else None
+    scores, how = rule.scores(value, weight.figure.value)
+    common = dict(rule="score.rule", concept="execution_score", reported=score.figure.raw, unit="分",
+                  numbers=[score.figure.raw, weight.figure.raw] + ([rate.figure.raw] if value else []),
+                  evidence=_ev([score, weight] + ([rate] if value else [])), identity=(pt.table, "execution"))
+    if scores is None:
+        return Check(status="unverifiable", severity="info", message=f"表{pt.table} 执行率得分：{how}。", **common)
+    verdicts = [compare(s, score.figure, exact_value=whole_score(score.figure)) for s in scores]
+    if "pass" in verdicts:
+        return Check(status="pass", severity="info", expected=score.figure.raw, difference="0",
+                     message=f"表{pt.table} 执行率得分：按{source}规则 {how}，执行率 {rate.figure.raw}，"
+                             f"所列 {score.figure.raw} 分相符。", **common)
+    expected = render(scores[0].mid, score.figure.decimals)
+    diff = render(score.figure.value - scores[0].mid, score.figure.decimals)
+    return Check(status="fail", severity="warning" if "warning" in verdicts else "error", expected=expected,
+                 difference=diff, message=(f"表{pt.table} 执行率得分：按{source}规则（{stated or '分值×执行率'}），"
+                                           f"{weight.figure.raw} × {rate.figure.raw} = {render(scores[0].mid, 4)}，"
+                                           f"应为 {expected} 分，所列 {score.figure.raw} 分。"), **common)
+
+
+def _scored_rows(pt: ProjectTable) -> list[tuple[str, Value, Value]]:
+    """(name, weight, score) of the 预算执行 row and every indicator row, where both are figures."""
+    rows = []
+    total = pt.fund_total
+    if total is not None and all(k in total.cells and total.cells[k].figure is not None for k in ("weight", "score")):
+        rows.append(("预算执行率", total.cells["weight"], total.cells["score"]))
+    for ind in pt.indicators:
+        w, s = ind.cells.get("weight"), ind.cells.get("score")
+        if w is not None and w.figure is not None and s is not None and s.figure is not None:
+            rows.append((ind.name, w, s))
+    return rows
+
+
+def _weights(pt: ProjectTable) -> list[Check]:
+    out = []
+    rows = _scored_rows(pt)
+    for name, w, s in rows:
+        ok = s.figure.value <= w.figure.value
+        diff = render(s.figure.value - w.figure.value, s.figure.decimals)
+        out.append(Check(rule="score.weight", status="pass" if ok else "fail", severity="info" if ok else "error",
+                         message=(f"表{pt.table} {name}：得分 {s.figure.raw} 未超过分值 {w.figure.raw}。" if ok else
+                                  f"表{pt.table} {name}：得分 {s.figure.raw} 超过其分值 {w.figure.raw}，超出 {diff} 分。"),
+                         concept="score", reported=s.figure.raw, expected=w.figure.raw, difference="0" if ok else diff,
+                         unit="分", numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, w]),
+                         identity=(pt.table, "weight", s.location)))
+    total_w = pt.total.get("weight")
+    if total_w is not None and rows:
+        acc = sum((w.figure.value for _, w, _ in rows), Decimal(0))
+        ok = acc == total_w.figure.value
+        expected = render(acc, total_w.figure.decimals)
+        arithmetic = " + ".join(w.figure.raw for _, w, _ in rows)
+        out.append(Check(rule="score.weight", status="pass" if ok else "fail", severity="info" if ok else "error",
+                         message=(f"表{pt.table} 分值合计：{arithmetic} = {expected}，与总分值 {total_w.figure.raw} 相符。"
+                                  if ok else f"表{pt.table} 分值合计：{arithmetic} = {expected}，所列总分值为 "
+                                  f"{total_w.figure.raw}。"),
+                         concept="weight_total", reported=total_w.figure.raw, expected=expected,
+                         difference=render(total_w.figure.value - acc, total_w.figure.decimals), unit="分",
+                         numbers=[total_w.figure.raw] + [w.figure.raw for _, w, _ in rows],
+                         evidence=_ev([total_w] + [w for _, w, _ in rows]), identity=(pt.table, "weight_total")))
+    return out
+
+
+def _total(pt: ProjectTable) -> Optional[Check]:
+    total_s = pt.total.get("score")
+    rows = _scored_rows(pt)
+    if total_s is None or not rows:
+        return None
+    acc = exact(Decimal(0))
+    for _, _, s in rows:
+        acc = acc + interval(s.figure, exact_value=whole_score(s.figure))
+    verdict = compare(acc, total_s.figure, exact_value=whole_score(total_s.figure))
+    expected = render(acc.mid, total_s.figure.decimals)
+    diff = render(total_s.figure.value - acc.mid, total_s.figure.decimals)
+    arithmetic = " + ".join(s.figure.raw for _, _, s in rows)
+    ok = verdict == "pass"
+    return Check(rule="score.total", status="pass" if ok else "fail", severity="info" if ok else verdict,
+                 message=(f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和 {arithmetic} = {expected} 相符。" if ok
+                          else f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和不符：{arithmetic} = {expected}，"
+                          f"相差 {diff} 分。"),
+                 concept="evaluation_score", reported=total_s.figure.raw, expected=expected, difference=diff,
+                 unit="分", numbers=[total_s.figure.raw] + [s.figure.raw for _, _, s in rows],
+                 evidence=_ev([total_s] + [s for _, _, s in rows]), identity=(pt.table, "total"))
+
+
+def _target_values(ind: IndicatorRow) -> Optional[tuple[str, Decimal, Decimal, Value, Value]]:
+    target, actual = ind.cells.get("target"), ind.cells.get("actual")
+    if target is None or actual is None:
+        return None
+    op_cell = ind.cells.get("operator")
+    measure = ind.cells.get("measure")
+    t = TARGET.match(target.text.replace(" ", ""))
+    a = ACTUAL.match(actual.text.replace(" ", ""))
+    if not t or not a:
+        return None
+    op = t.group("op") or (op_cell.text.strip() if op_cell is not None else "") or "≥"
+    op = OPS.get(op, op)
+    if op not in ("≥", "≤", ">", "<", "="):
+        return None
+    if measure is None and t.group("unit") != a.group("unit"):
+        return None
+    return op, Decimal(t.group("num").replace(",", "")), Decimal(a.group("num").replace(",", "")), target, actual
+
+
+def _targets(pt: ProjectTable) -> list[Check]:
+    stated = any(regex.search(patterns.load("project_tables")["missed_target_rule"], n) for n in pt.notes)
+    out = []
+    for ind in pt.indicators:
+        parsed = _target_values(ind)
+        w, s = ind.cells.get("weight"), ind.cells.get("score")
+        if w is None or w.figure is None or s.figure is None:
+            continue
+        if parsed is None:
+            if s.figure.value < w.figure.value and ind.cells.get("target") is not None:
+                out.append(Check(rule="score.target", status="unverifiable", severity="info",
+                                 message=(f"表{pt.table} {ind.name}：指标值“{ind.cells['target'].text}”非数值，"
+                                          f"得分 {s.figure.raw}（分值 {w.figure.raw}）的扣分无法复算。"),
+                                 concept="indicator_score", reported=s.figure.raw, unit="分",
+                                 numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, ind.cells["target"]]),
+                                 identity=(pt.table, "target", s.location)))
+            continue
+        op, tv, av, target, actual = parsed
+        met = {"≥": av >= tv, ">": av > tv, "≤": av <= tv, "<": av < tv, "=": av == tv}[op]
+        if met or tv == 0 or av == 0:
+            continue
+        full = s.figure.value >= w.figure.value
+        ratio = (tv / av) if op in ("≤", "<") else (av / tv)
+        expected_v = min(w.figure.value * ratio, w.figure.value)
+        common = dict(rule="score.target", concept="indicator_score", reported=s.figure.raw, unit="分",
+                      numbers=[s.figure.raw, w.figure.raw, target.text, actual.text],
+                      evidence=_ev([s, target, actual]), identity=(pt.table, "target", s.location))
+        how = f"{w.figure.raw} × {actual.text} ÷ {target.text}" if op not in ("≤", "<") else \
+            f"{w.figure.raw} × {target.text} ÷ {actual.text}"
+        if not stated:
+            if full:
+                out.append(Check(status="fail", severity="warning", expected=None, difference=None,
+                                 message=(f"表{pt.table} {ind.name}：年度指标值 {target.text} 未完成（实际 {actual.text}），"
+                                          f"却得满分 {s.figure.raw} 分。"), **common))
+            continue
+        verdict = compare(exact(expected_v), s.figure, exact_value=whole_score(s.figure))
+        expected = render(expected_v, s.figure.decimals)
+        if verdict == "pass":
+            out.append(Check(status="pass", severity="info", expected=expected, difference="0",
+                             message=(f"表{pt.table} {ind.name}：未完成年度指标值，按说明所列规则 {how} = "
+                                      f"{render(expected_v, 4)}，所列 {s.figure.raw} 分相符。"), **common))
+            continue
+        diff = render(s.figure.value - expected_v, s.figure.decimals)
+        message = (f"表{pt.table} {ind.name}：年度指标值 {target.text} 未完成（实际 {actual.text}），"
+                   + ("却得满分" if full else "得分") + f" {s.figure.raw} 分；按说明所列规则 {how} = {expected} 分。")
+        out.append(Check(status="fail", severity="warning" if full else verdict, expected=expected, difference=diff,
+                         message=message, **common))
+    return out
+
+
+def _bands(pt: ProjectTable) -> Optional[list[tuple[Decimal, str]]]:
+    spec = patterns.load("project_tables")
+    for note in pt.notes:
+        found = [(Decimal(m.group("lo")), m.group("grade")) for m in regex.finditer(spec["grade_band"], note)]
+        if found:
+            floor = regex.search(spec["grade_floor"], note)
+            if floor:
+                found.append((Decimal(0), floor.group("grade")))
+            return sorted(found, reverse=True)
+    return None
+
+
+def _grade(pt: ProjectTable) -> Optional[Check]:
+    total_s = pt.total.get("score")
+    if pt.grade is None or total_s is None or not pt.grade.text:
+        return None
+    stated_bands = _bands(pt)
+    bands = stated_bands or [(Decimal(str(b["min"])), b["grade"]) for b in patterns.load("formulas")["grades"]]
+    expected = next(g for lo, g in bands if total_s.figure.value >= lo)
+    synonyms = patterns.load("formulas")["grade_synonyms"]
+    stated = synonyms.get(pt.grade.text, pt.grade.text)
+    ok = stated == expected
+    source = "表下所列等级标准" if stated_bands else "通行等级标准（优≥90，良80–90，中60–80，差<60）"
+    return Check(rule="score.grade", status="pass" if ok else "fail", severity="info" if ok else "error",
+                 message=(f"表{pt.table} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
+                          + ("与所列等级相符。" if ok else f"所列为“{pt.grade.text}”。")),
+                 concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
+                 numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.table, "grade"))
+
+
+def check(facts: Facts) -> list[Check]:
+    out: list[Check] = []
+    for pt in facts.project_tables:
+        out += _funds(pt)
+        out += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
+        out += _weights(pt)
+        out += _targets(pt)
+    return out
