@@ -1,7 +1,8 @@
 """Scoring tables (评分表): each indicator row's name, weight, 评分标准, 扣分说明 and score.
 
 Rows are read by what their cells hold, not only by the header, because lossy text layers shift cells
-(the 2018 seed's table puts weights and names one column off in some rows). A row without a name,
+(the 2018 seed's table puts weights and names one column off in some rows). A weight is taken only from
+the number beside the indicator's name, never from a header column that the row may not line up with. A row without a name,
 figure or score that only continues texts (a row broken by a page) is joined to the row above.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from extractor.model import Cell, Location, Table
 from extractor.normalize import compact
 
 HEADER = regex.compile(r"评分标准|评分依据|评分办法|评分细则|评分规则")
+DESCRIPTION = regex.compile(r"指标说明|指标解释|指标内涵|计算公式|考核内容")
 SCORE_HEADER = regex.compile(r"得分")
 AWARD = regex.compile(r"得\d|扣\d|满分|不得分|得分=|计\d")
 PLACEHOLDER = regex.compile(r"^(?:名称|权重\(?%?\)?|分值|指标|[一二三]级指标(?:名称)?|评价指标|序号)$")
@@ -80,17 +82,18 @@ def _join_continuations(rows: list[list[Cell]]) -> list[list[Cell]]:
     return out
 
 
-def _rule_column(table: Table) -> Optional[int]:
+def _header_column(table: Table, pattern) -> Optional[int]:
     for row in table.rows[:3]:
         for c, cell in enumerate(row):
-            if HEADER.search(compact(cell.text)):
+            if pattern.search(compact(cell.text)):
                 return c
     return None
 
 
 def scoring_rows(table: Table) -> list[ScoringRow]:
     """The indicator rows of a scoring table that carry a 评分标准."""
-    header_rule_col = _rule_column(table)
+    header_rule_col = _header_column(table, HEADER)
+    header_desc_col = _header_column(table, DESCRIPTION)
     out = []
     for row in _join_continuations(table.rows):
         texts = [compact(c.text) for c in row]
@@ -100,12 +103,15 @@ def scoring_rows(table: Table) -> list[ScoringRow]:
         rule_col = header_rule_col if header_rule_col in awarding else max(awarding, key=lambda c: len(AWARD.findall(texts[c])))
         score_col = next((c for c in range(len(row) - 1, rule_col, -1) if _plain_number(row[c].text)), None)
         note_cols = [c for c in range(rule_col + 1, score_col if score_col is not None else len(row)) if texts[c]]
+        desc_col = (header_desc_col + rule_col - header_rule_col
+                    if header_desc_col is not None and header_rule_col is not None else None)
         name_col = next((c for c in range(rule_col - 1, -1, -1)
-                         if texts[c] and not parse_cell(row[c].text) and len(texts[c]) <= 20
+                         if c != desc_col and texts[c] and not parse_cell(row[c].text) and len(texts[c]) <= 20
                          and not PLACEHOLDER.match(texts[c])), None)
         weight_col = None
-        if name_col is not None and name_col > 0 and _plain_number(row[name_col - 1].text):
-            weight_col = name_col - 1
+        if name_col is not None:
+            weight_col = next((c for c in (name_col - 1, name_col + 1)
+                               if 0 <= c < rule_col and _plain_number(row[c].text)), None)
         loc = table.cell_location
         out.append(ScoringRow(
             table=table.index, row=row[rule_col].row + 1,

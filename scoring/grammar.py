@@ -286,3 +286,19 @@ def item_count(note: str) -> Optional[int]:
     """The number of items a 扣分说明 states ("有2处填写有误"); None unless exactly one is stated."""
     found = _grammar()["item_count"].findall(_clean(note))
     return int(found[0]) if len(found) == 1 else None
+
+
+def grade_bands(texts: list[str]) -> Optional[list[tuple[Decimal, str]]]:
+    """The grade bands the first text that states them gives, highest first: [(lower bound, grade)]."""
+    g = patterns.load("scoring_rules")
+    synonyms = patterns.load("formulas")["grade_synonyms"]
+    for text in texts:
+        t = _clean(text)
+        found = [(Decimal(m.group("lo")), synonyms.get(m.group("grade"), m.group("grade")))
+                 for m in regex.finditer(g["grade_band"], t)]
+        if len(found) >= 2:
+            floor = regex.search(g["grade_floor"], t)
+            if floor:
+                found.append((Decimal(0), synonyms.get(floor.group("grade"), floor.group("grade"))))
+            return sorted(found, reverse=True)
+    return None

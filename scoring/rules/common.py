@@ -42,6 +42,13 @@ def whole_score(fig: Figure) -> bool:
     return fig.decimals == 0
 
 
+def score_verdict(computed: Interval, fig: Figure) -> str:
+    """pass, warning or error for a printed score; a whole-number score that misses is an error, since a
+    point is not a rounding slip."""
+    verdict = compare(computed, fig, exact_value=whole_score(fig))
+    return "error" if verdict == "warning" and whole_score(fig) else verdict
+
+
 def total_interval(figs: list[Figure]) -> Interval:
     acc = exact(Decimal(0))
     for f in figs:

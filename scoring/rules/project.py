@@ -20,10 +20,10 @@ import regex
 import patterns
 from extractor.facts import Facts
 from extractor.project_table import IndicatorRow, ProjectTable, Value
-from scoring.grammar import parse
+from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import sum_check, whole_score
+from scoring.rules.common import score_verdict, sum_check, whole_score
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 ACTUAL = regex.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
@@ -84,7 +84,7 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
                   evidence=_ev([score, weight] + ([rate] if value else [])), identity=(pt.table, "execution"))
     if scores is None:
         return Check(status="unverifiable", severity="info", message=f"表{pt.table} 执行率得分：{how}。", **common)
-    verdicts = [compare(s, score.figure, exact_value=whole_score(score.figure)) for s in scores]
+    verdicts = [score_verdict(s, score.figure) for s in scores]
     if "pass" in verdicts:
         return Check(status="pass", severity="info", expected=score.figure.raw, difference="0",
                      message=f"表{pt.table} 执行率得分：按{source}规则 {how}，执行率 {rate.figure.raw}，"
@@ -147,7 +147,7 @@ def _total(pt: ProjectTable) -> Optional[Check]:
     acc = exact(Decimal(0))
     for _, _, s in rows:
         acc = acc + interval(s.figure, exact_value=whole_score(s.figure))
-    verdict = compare(acc, total_s.figure, exact_value=whole_score(total_s.figure))
+    verdict = score_verdict(acc, total_s.figure)
     expected = render(acc.mid, total_s.figure.decimals)
     diff = render(total_s.figure.value - acc.mid, total_s.figure.decimals)
     arithmetic = " + ".join(s.figure.raw for _, _, s in rows)
@@ -215,7 +215,7 @@ def _targets(pt: ProjectTable) -> list[Check]:
                                  message=(f"表{pt.table} {ind.name}：年度指标值 {target.text} 未完成（实际 {actual.text}），"
                                           f"却得满分 {s.figure.raw} 分。"), **common))
             continue
-        verdict = compare(exact(expected_v), s.figure, exact_value=whole_score(s.figure))
+        verdict = score_verdict(exact(expected_v), s.figure)
         expected = render(expected_v, s.figure.decimals)
         if verdict == "pass":
             out.append(Check(status="pass", severity="info", expected=expected, difference="0",
@@ -230,23 +230,11 @@ def _targets(pt: ProjectTable) -> list[Check]:
     return out
 
 
-def _bands(pt: ProjectTable) -> Optional[list[tuple[Decimal, str]]]:
-    spec = patterns.load("project_tables")
-    for note in pt.notes:
-        found = [(Decimal(m.group("lo")), m.group("grade")) for m in regex.finditer(spec["grade_band"], note)]
-        if found:
-            floor = regex.search(spec["grade_floor"], note)
-            if floor:
-                found.append((Decimal(0), floor.group("grade")))
-            return sorted(found, reverse=True)
-    return None
-
-
 def _grade(pt: ProjectTable) -> Optional[Check]:
     total_s = pt.total.get("score")
     if pt.grade is None or total_s is None or not pt.grade.text:
         return None
-    stated_bands = _bands(pt)
+    stated_bands = grade_bands(pt.notes)
     bands = stated_bands or [(Decimal(str(b["min"])), b["grade"]) for b in patterns.load("formulas")["grades"]]
     expected = next(g for lo, g in bands if total_s.figure.value >= lo)
     synonyms = patterns.load("formulas")["grade_synonyms"]

@@ -2,16 +2,19 @@
 
 Fails:  得分为 95.00 分 … 主要扣分点：A（扣 1 分）、B（扣 1 分）  (100 − 2 = 98 ≠ 95: error)
 Passes: 得分为 93.70 分，等级为优。主要扣分点：…（扣 1 分）×6、…（扣 0.3 分）  (100 − 6.3 = 93.70; ≥ 90 → 优)
-Deductions and full marks are exact; the grade bands are the document's if stated, else patterns/formulas.yaml.
+Deductions and full marks are exact; the grade bands are the document's if it states them, else
+patterns/formulas.yaml's.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Optional
 
 import regex
 
 import patterns
 from extractor.facts import Facts
+from scoring.grammar import grade_bands
 from scoring.model import Check
 from scoring.rounding import compare, exact, render
 from scoring.rules.common import evidence
@@ -21,11 +24,9 @@ GRADE = "score.grade"
 GRADE_AFTER = regex.compile(r"^\s*[，,]?\s*(?:等级为|等级|评价等级为|评定为|为)?\s*[“\"]?(优秀|良好|不合格|合格|及格|较差|优|良|中|差)")
 
 
-def _grade_of(score: Decimal) -> str:
-    for band in patterns.load("formulas")["grades"]:
-        if score >= Decimal(str(band["min"])):
-            return band["grade"]
-    return "差"
+def _grade_of(score: Decimal, stated: Optional[list[tuple[Decimal, str]]]) -> str:
+    bands = stated or [(Decimal(str(b["min"])), b["grade"]) for b in patterns.load("formulas")["grades"]]
+    return next((grade for lo, grade in bands if score >= lo), bands[-1][1])
 
 
 def _total_checks(facts: Facts) -> list[Check]:
@@ -62,6 +63,8 @@ def _total_checks(facts: Facts) -> list[Check]:
 
 def _grade_checks(facts: Facts) -> list[Check]:
     synonyms = patterns.load("formulas")["grade_synonyms"]
+    bands = grade_bands([pf.norm.text for pf in facts.paragraphs])
+    source = "报告所列等级标准" if bands else "等级标准（优≥90，良80–90，中60–80，差<60）"
     out = []
     for pf in facts.paragraphs:
         for f in pf.facts:
@@ -71,11 +74,10 @@ def _grade_checks(facts: Facts) -> list[Check]:
             if not m:
                 continue
             stated = synonyms.get(m.group(1), m.group(1))
-            expected = _grade_of(f.figure.value)
+            expected = _grade_of(f.figure.value, bands)
             ok = stated == expected
-            message = (f"得分 {f.figure.raw} 分对应等级“{expected}”，与所列“{m.group(1)}”相符。" if ok else
-                       f"得分 {f.figure.raw} 分按等级标准（优≥90，良80–90，中60–80，差<60）应为“{expected}”，"
-                       f"所列为“{m.group(1)}”。")
+            message = (f"得分 {f.figure.raw} 分按{source}对应等级“{expected}”，与所列“{m.group(1)}”相符。" if ok else
+                       f"得分 {f.figure.raw} 分按{source}应为“{expected}”，所列为“{m.group(1)}”。")
             out.append(Check(rule=GRADE, status="pass" if ok else "fail", severity="info" if ok else "error",
                              message=message, concept=f.concept, reported=f.figure.raw, expected=None,
                              unit="分", numbers=[f.figure.raw], evidence=evidence([f])))

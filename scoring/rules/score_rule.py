@@ -1,5 +1,8 @@
 """score.rule and score.weight — each scoring-table row re-scored from its own 评分标准, and held to its weight.
 
+Also score.total for each deduction a summary lists against its row, and score.self_vs_review where a row
+states a rule for the gap between the self-evaluation score and the reviewed one.
+
 Fails:  评分标准 "结果≥100%,得5分;100%>结果≥90%,得4分;…" | 扣分说明 98.53% | 得分 5
         (98.53% falls in 90% ≤ 结果 < 100% → 4分; 5 printed: error)
 Passes: 评分标准 "本指标得分=本指标满分分值×政府采购执行率" | 权重 5 | 扣分说明 94.97% | 得分 4.7
@@ -13,6 +16,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
+import regex
+
 from extractor.facts import Facts, concept_of
 from extractor.figures import Figure, parse_figures
 from extractor.model import Location
@@ -21,7 +26,7 @@ from extractor.scoring_table import ScoringRow
 from scoring.grammar import item_count, parse
 from scoring.model import Check, Evidence
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import whole_score
+from scoring.rules.common import evidence, score_verdict
 
 RULE = "score.rule"
 WEIGHT = "score.weight"
@@ -73,7 +78,7 @@ def _rescore(facts: Facts, row: ScoringRow) -> Optional[Check]:
                   unit="分", numbers=numbers, evidence=_row_evidence(row, extra), identity=(row.table, row.row))
     if scores is None:
         return Check(status="unverifiable", severity="info", message=f"{name}：{how}。", **common)
-    verdicts = [compare(s, score_fig, exact_value=whole_score(score_fig)) for s in scores]
+    verdicts = [score_verdict(s, score_fig) for s in scores]
     used = f"所用数值 {value[0].raw}（{value[1]}，{value[2].describe()}）" if value else ""
     if "pass" in verdicts:
         return Check(status="pass", severity="info",
@@ -116,4 +121,102 @@ def check(facts: Facts) -> list[Check]:
         for made in (_rescore(facts, row), _weight(row)):
             if made is not None:
                 out.append(made)
+    return out + _listed_deductions(facts) + _self_vs_review(facts)
+
+
+DEDUCTION_ITEM = regex.compile(r"([^、：:；;，,。（(]{2,20})[（(]扣\s*(\d+(?:\.\d+)?)\s*分[)）]")
+GAP_RULE = regex.compile(r"自评得分与(?:核查|评价|复核)得分每(?:误差|相差|差)(\d+(?:\.\d+)?)分[,，]?扣(\d+(?:\.\d+)?)分")
+
+
+def _row_full_marks(row: ScoringRow) -> Optional[Decimal]:
+    rule = parse(row.rule.text)
+    if rule.full_marks is not None:
+        return rule.full_marks
+    return row.weight[0].value if row.weight else None
+
+
+def _listed_deductions(facts: Facts) -> list[Check]:
+    """Each deduction a summary lists ("整体支出完成率（扣 1 分）") against its scoring row's weight − score."""
+    out = []
+    named = [r for r in facts.scoring_rows if r.name is not None and r.score is not None]
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        if "扣分" not in text:
+            continue
+        for m in DEDUCTION_ITEM.finditer(text):
+            name = compact(m.group(1)).lstrip("主要扣分点")
+            fact = next((f for f in pf.facts if m.start(2) <= f.figure.start < m.end(2)), None)
+            if fact is None:
+                continue
+            row = next((r for r in named if r.name.text == name or name.endswith(r.name.text)), None)
+            common = dict(rule="score.total", concept="deduction", reported=fact.figure.raw, unit="分",
+                          identity=("deduction", pf.block, m.start()))
+            if row is None or _row_full_marks(row) is None:
+                out.append(Check(status="unverifiable", severity="info",
+                                 message=f"所列扣分“{name}（扣 {fact.figure.raw} 分）”：评分表中未找到可对应的指标行及其分值，无法核对。",
+                                 numbers=[fact.figure.raw], evidence=evidence([fact]), **common))
+                continue
+            full = _row_full_marks(row)
+            score_fig = row.score[0]
+            deducted = full - score_fig.value
+            ok = deducted == fact.figure.value
+            expected = render(deducted, fact.figure.decimals if fact.figure.decimals else score_fig.decimals)
+            ev = evidence([fact]) + _row_evidence(row)
+            numbers = [fact.figure.raw, score_fig.raw]
+            if ok:
+                out.append(Check(status="pass", severity="info", expected=expected, difference="0",
+                                 message=f"所列扣分“{name}（扣 {fact.figure.raw} 分）”与评分表一致：{full} − {score_fig.raw} = {expected}。",
+                                 numbers=numbers, evidence=ev, **common))
+            else:
+                out.append(Check(status="fail", severity="error", expected=expected,
+                                 difference=render(fact.figure.value - deducted, max(fact.figure.decimals, score_fig.decimals)),
+                                 message=(f"所列扣分“{name}（扣 {fact.figure.raw} 分）”与评分表不符：该指标满分 {full}，"
+                                          f"得分 {score_fig.raw}，实扣 {expected} 分。"),
+                                 numbers=numbers, evidence=ev, **common))
+    return out
+
+
+def _self_vs_review(facts: Facts) -> list[Check]:
+    """A row's rule for the gap between the self-evaluation score and the reviewed score, applied."""
+    out = []
+    totals = [f for pf in facts.paragraphs for f in pf.facts
+              if f.concept == "evaluation_score" and f.figure.kind == "score"]
+    selves = [f for pf in facts.paragraphs for f in pf.facts
+              if f.concept == "self_evaluation_score" and f.figure.kind == "score"]
+    for row in facts.scoring_rows:
+        m = GAP_RULE.search(compact(row.rule.text))
+        if m is None or row.score is None:
+            continue
+        step, points = Decimal(m.group(1)), Decimal(m.group(2))
+        self_fig = None
+        if row.note is not None:
+            found = [f for f in parse_figures(normalize(row.note.text).text) if f.kind == "score"]
+            note_text = compact(row.note.text)
+            if len(found) == 1 and "自评得分" in note_text:
+                self_fig = found[0]
+        if self_fig is None and len({f.figure.value for f in selves}) == 1:
+            self_fig = selves[0].figure
+        if self_fig is None or len({f.figure.value for f in totals}) != 1:
+            continue
+        review = totals[0]
+        gap = abs(self_fig.value - review.figure.value)
+        implied = (gap / step).to_integral_value(rounding="ROUND_FLOOR") * points
+        full = _row_full_marks(row)
+        deducted = full - row.score[0].value if full is not None else None
+        common = dict(rule="score.self_vs_review", concept="self_evaluation_score", reported=row.score[0].raw,
+                      unit="分", numbers=[row.score[0].raw, self_fig.raw, review.figure.raw],
+                      evidence=_row_evidence(row) + evidence([review]), identity=(row.table, row.row))
+        arithmetic = (f"自评得分 {self_fig.raw} 与核查得分 {review.figure.raw} 相差 {gap} 分，"
+                      f"按“每误差 {step} 分扣 {points} 分”应扣 {format(implied.normalize(), 'f')} 分")
+        if implied == 0 or (deducted is not None and deducted >= implied):
+            out.append(Check(status="pass", severity="info", expected=row.score[0].raw, difference="0",
+                             message=f"{arithmetic}，所列得分 {row.score[0].raw} 与之不矛盾。", **common))
+        elif deducted is None:
+            out.append(Check(status="unverifiable", severity="info",
+                             message=f"{arithmetic}；该行分值未能确定，无法核对得分。", **common))
+        else:
+            expected = render(full - implied, row.score[0].decimals)
+            out.append(Check(status="fail", severity="error", expected=expected,
+                             difference=render(row.score[0].value - (full - implied), row.score[0].decimals),
+                             message=f"{arithmetic}，该行仅扣 {deducted} 分，得分至多应为 {expected}。", **common))
     return out

@@ -1,0 +1,368 @@
+"""crossdoc.carryover, crossdoc.same_figure, crossdoc.self_vs_review — checks across the documents of one unit.
+
+carryover fails:  《2019年自评报告.txt》年末结转结余 41.90 万元, 《2020年自评报告.txt》年初结转结余 45.00 万元
+                  (45.00 − 41.90 = 3.10 万元: error)
+carryover passes: the same 41.90 万元 as 2019 closing and 2020 opening balance.
+same_figure fails: 整体支出完成率 97% in the self-evaluation, 92% in the third-party report of the same year.
+self_vs_review fails: the third-party report cites 自评得分 95 分, the self-evaluation states 94 分 (error);
+                  the two total scores themselves may differ (the reviewer re-scores): a gap is noted (info),
+                  a gap of 5 points or more is a warning (the usual 评分标准 deducts for it).
+Only unit-level figures stated once are compared: a text figure whose label is the concept itself (an optional
+year or 本单位 before it) in a sentence without 项目/其中/专项, or the 合计/总计 row of a table not introduced as a
+project table. A document with several such values for one concept is ambiguous: carryover says unverifiable,
+the other rules skip it; a pair where one document states no such figure is not a check. Several renderings of one report (same file stem, e.g. .docx and .pdf) count once.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from itertools import combinations
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.facts import paragraph_facts
+from extractor.figures import Figure
+from extractor.model import Location, Paragraph
+from extractor.normalize import compact
+from scoring.model import Check, Evidence
+from scoring.rounding import compare, interval, render
+from scoring.rules.common import shown
+
+CARRYOVER = "crossdoc.carryover"
+SAME_FIGURE = "crossdoc.same_figure"
+SELF_VS_REVIEW = "crossdoc.self_vs_review"
+
+PREFIX = regex.compile(r"(?:(?:19|20)\d{2}(?:年度|年)?|本年度|年度|本年|当年|全年|该单位|本单位|我单位|单位|"
+                       r"本部门|该部门|我部门|部门|本中心|该中心|我中心)*")
+SUFFIXES = ("", "资金", "总额", "金额", "数", "合计", "共计", "总计")
+SCOPE_WORDS = ("项目", "其中", "专项", "分别")
+TOTAL_ROWS = ("合计", "总计")
+SENTENCE_BREAK = "。；;！？!?"
+UNIT_LEVEL_TYPES = ("unit_self_evaluation", "third_party_evaluation", "final_accounts", "unknown")
+SCORE_CONCEPTS = ("self_evaluation_score", "evaluation_score")
+SCORE_GAP_WARNING = Decimal(5)
+FORMAT_PREFERENCE = ("docx", "txt", "pdf", "doc", "html")
+ANY_STAGE = "*"
+
+
+@dataclass
+class CrossDocument:
+    """One stored document of a unit: its metadata, fact records and paragraph texts."""
+
+    doc_id: str
+    path: str
+    year: Optional[int]
+    report_type: str
+    format: str
+    facts: list[dict]
+    paragraphs: dict[int, str] = field(default_factory=dict)
+    before_table: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path.replace("\\", "/").split("!/")[-1])
+
+    @property
+    def stem(self) -> str:
+        return os.path.splitext(self.name)[0]
+
+
+@dataclass
+class Source:
+    """A fact of a document, as a Figure, with its evidence."""
+
+    doc: CrossDocument
+    fact: dict
+    figure: Figure
+
+    def evidence(self) -> Evidence:
+        f = self.fact
+        return Evidence(quote=f"《{self.doc.name}》{f.get('quote') or ''}",
+                        location=Location(page=f.get("page"), paragraph=f.get("paragraph"), table=f.get("table"),
+                                          row=f.get("row"), col=f.get("col")))
+
+    @property
+    def base_value(self) -> Decimal:
+        return self.figure.value * self.figure.scale
+
+
+@dataclass
+class Pick:
+    """The unit-level value of a concept in one document: exactly one value, none, or several."""
+
+    sources: list[Source]
+    values: list[Decimal]
+
+    @property
+    def one(self) -> bool:
+        return len(self.values) == 1
+
+    @property
+    def chosen(self) -> Source:
+        return self.sources[0]
+
+
+def _figure(fact: dict) -> Optional[Figure]:
+    try:
+        value = Decimal(str(fact["value"]))
+    except (InvalidOperation, KeyError, TypeError):
+        return None
+    return Figure(value, int(fact.get("decimals") or 0), fact.get("unit"), fact.get("kind") or "number",
+                  fact.get("raw") or str(value), 0, 0, bool(fact.get("approximate")))
+
+
+def _synonyms(concept: str) -> list[str]:
+    spec = patterns.load("concepts")["concepts"].get(concept) or {}
+    return sorted((compact(s) for s in spec.get("synonyms", [])), key=len, reverse=True)
+
+
+def _bare_label(label: str, concept: str) -> bool:
+    """The label names the concept itself: an optional year / 本单位 prefix and a neutral suffix only."""
+    text = compact(label)
+    for syn in _synonyms(concept):
+        for suffix in SUFFIXES:
+            end = syn + suffix
+            if text.endswith(end) and PREFIX.fullmatch(text[:len(text) - len(end)]):
+                return True
+    return False
+
+
+def _sentence_before(doc: CrossDocument, fact: dict) -> Optional[str]:
+    """The sentence of the fact's paragraph up to the figure (normalized), or None if it cannot be located."""
+    text = doc.paragraphs.get(fact.get("paragraph"))
+    if text is None:
+        return None
+    pf = paragraph_facts(0, Paragraph(index=fact["paragraph"], text=text), doc.year)
+    for tf in pf.facts:
+        if tf.figure.raw == fact.get("raw") and tf.quote == fact.get("quote") and tf.label == fact.get("label"):
+            head = pf.norm.text[:tf.figure.start]
+            cut = max(head.rfind(ch) for ch in SENTENCE_BREAK)
+            return head[cut + 1:]
+    return None
+
+
+def _scoped(text: str) -> bool:
+    return any(w in compact(text) for w in SCOPE_WORDS)
+
+
+def _text_candidate(doc: CrossDocument, fact: dict, concept: str, kind: str) -> bool:
+    if fact.get("table") is not None or fact.get("concept") != concept or fact.get("kind") != kind:
+        return False
+    if fact.get("approximate") or fact.get("period") != doc.year:
+        return False
+    if kind == "score":
+        return True
+    if not _bare_label(fact.get("label") or "", concept):
+        return False
+    sentence = _sentence_before(doc, fact)
+    return sentence is not None and not _scoped(sentence)
+
+
+def _table_candidate(doc: CrossDocument, fact: dict, concept: str, kind: str) -> bool:
+    if fact.get("table") is None or fact.get("concept") != concept or fact.get("kind") != kind:
+        return False
+    if fact.get("approximate"):
+        return False
+    row_label = compact((fact.get("label") or "").split(" / ")[0])
+    if row_label not in TOTAL_ROWS:
+        return False
+    intro = doc.before_table.get(fact["table"], "")
+    last = regex.split(rf"[{SENTENCE_BREAK}]", compact(intro).rstrip(SENTENCE_BREAK))[-1] if intro else ""
+    return not _scoped(last)
+
+
+def pick(doc: CrossDocument, concept: str, kind: str, stage: Optional[str] = ANY_STAGE, tables: bool = True) -> Pick:
+    """The unit-level figure of a concept: text figures first; a table 合计/总计 only when the text has none.
+
+    stage None or "final"/"budget" keeps only figures of that stage; ANY_STAGE keeps all."""
+    def staged(f: dict) -> bool:
+        return stage == ANY_STAGE or f.get("stage") == stage
+
+    tiers = [[f for f in doc.facts if staged(f) and _text_candidate(doc, f, concept, kind)]]
+    if tables:
+        tiers.append([f for f in doc.facts if staged(f) and _table_candidate(doc, f, concept, kind)])
+    for facts in tiers:
+        sources = [Source(doc, f, fig) for f in facts if (fig := _figure(f)) is not None]
+        if sources:
+            values: list[Decimal] = []
+            for s in sources:
+                if s.base_value not in values:
+                    values.append(s.base_value)
+            return Pick(sources, values)
+    return Pick([], [])
+
+
+def _versus(reported: Source, other: Source) -> tuple[str, str, str]:
+    """pass / warning / error for a figure against the same figure from another document, expected, difference."""
+    rf, of = reported.figure, other.figure
+    scale = rf.scale
+    verdict = compare(interval(of, base=True), rf, scale=scale)
+    other_value = of.value * of.scale / scale
+    expected = render(other_value, rf.decimals, rate=rf.kind == "rate")
+    difference = render(rf.value - other_value, rf.decimals)
+    return verdict, expected, difference
+
+
+def _check(rule: str, verdict: str, message: str, concept: str, reported: Source, other: Source,
+           expected: str, difference: str) -> Check:
+    status = "pass" if verdict == "pass" else "fail"
+    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict, message=message,
+                 concept=concept, reported=reported.figure.raw, expected=expected, difference=difference,
+                 unit=reported.figure.unit if reported.figure.kind != "rate" else "%",
+                 numbers=[reported.figure.raw, other.figure.raw],
+                 evidence=[reported.evidence(), other.evidence()])
+
+
+def _zh(concept: str) -> str:
+    return patterns.load("concepts")["concepts"].get(concept, {}).get("zh", concept)
+
+
+def _listing(p: Pick) -> str:
+    return "、".join(dict.fromkeys(shown(s.figure) for s in p.sources))
+
+
+def _carryover(earlier: CrossDocument, later: CrossDocument) -> Optional[Check]:
+    closing = pick(earlier, "closing_balance", "amount")
+    opening = pick(later, "opening_balance", "amount")
+    if not closing.sources or not opening.sources:
+        return None
+    n, e, l = earlier.year, earlier.name, later.name
+    if closing.one and opening.one:
+        c, o = closing.chosen, opening.chosen
+        verdict, expected, diff = _versus(o, c)
+        unit = o.figure.unit or ""
+        if verdict == "pass":
+            message = (f"《{l}》{n + 1}年年初结转结余 {shown(o.figure)} 与《{e}》{n}年年末结转结余 "
+                       f"{shown(c.figure)} 相符（在打印精度内）。")
+        else:
+            message = (f"《{l}》{n + 1}年年初结转结余 {shown(o.figure)} 与《{e}》{n}年年末结转结余 "
+                       f"{shown(c.figure)} 不符：{o.figure.raw} − {expected} = {diff}{unit}。")
+        return _check(CARRYOVER, verdict, message, "opening_balance", o, c, expected, diff)
+    reasons = [f"《{doc.name}》的{what}有多个数值（{_listing(p)}），无法确定哪一个是单位合计"
+               for p, doc, what in ((closing, earlier, f"{n}年年末结转结余"), (opening, later, f"{n + 1}年年初结转结余"))
+               if not p.one]
+    used = closing.sources + opening.sources
+    reported = opening.chosen.figure if opening.one else None
+    return Check(rule=CARRYOVER, status="unverifiable", severity="info",
+                 message="无法核对跨年结转：" + "；".join(reasons) + "。", concept="opening_balance",
+                 reported=reported.raw if reported else None, unit=reported.unit if reported else None,
+                 numbers=[s.figure.raw for s in used], evidence=[s.evidence() for s in used])
+
+
+def _same_figure_concepts() -> list[tuple[str, str]]:
+    concepts = patterns.load("concepts")["concepts"]
+    out = [(cid, "rate" if cid.endswith("_rate") else "amount") for cid, spec in concepts.items()
+           if spec.get("repeat") and cid not in SCORE_CONCEPTS]
+    return out + [("opening_balance", "amount"), ("closing_balance", "amount")]
+
+
+def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
+    """b is the document the checks belong to (the third-party one, or the later one)."""
+    out = []
+    for concept, kind in _same_figure_concepts():
+        stages = {f.get("stage") for f in a.facts + b.facts if f.get("concept") == concept}
+        for stage in sorted(stages, key=lambda s: s or ""):
+            pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
+            if not (pa.one and pb.one):
+                continue
+            reported, other = pb.chosen, pa.chosen
+            verdict, expected, diff = _versus(reported, other)
+            what = _zh(concept) + {"final": "（决算）", "budget": "（预算）"}.get(stage or "", "")
+            unit = "个百分点" if kind == "rate" else (reported.figure.unit or "")
+            if verdict == "pass":
+                message = (f"{b.year}年{what}：《{b.name}》{shown(reported.figure)} 与《{a.name}》"
+                           f"{shown(other.figure)} 一致（在打印精度内）。")
+            else:
+                message = (f"{b.year}年{what}两份文件不一致：《{b.name}》为 {shown(reported.figure)}，《{a.name}》为 "
+                           f"{shown(other.figure)}，相差 {diff}{unit}。")
+            out.append(_check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff))
+    return out
+
+
+def _self_vs_review(own: CrossDocument, review: CrossDocument) -> list[Check]:
+    self_total = pick(own, "self_evaluation_score", "score", tables=False)
+    if not self_total.sources:
+        self_total = pick(own, "evaluation_score", "score", tables=False)
+    review_total = pick(review, "evaluation_score", "score", tables=False)
+    cited = pick(review, "self_evaluation_score", "score", tables=False)
+    year, s, r = review.year, own.name, review.name
+    out = []
+    if self_total.sources and not self_total.one:
+        used = self_total.sources
+        out.append(Check(rule=SELF_VS_REVIEW, status="unverifiable", severity="info", concept="self_evaluation_score",
+                         message=f"《{s}》有多个自评总分（{_listing(self_total)}），无法与第三方评价比对。",
+                         unit="分", numbers=[u.figure.raw for u in used], evidence=[u.evidence() for u in used]))
+        return out
+    if not self_total.one:
+        return out
+    own_score = self_total.chosen
+    if review_total.one:
+        rv = review_total.chosen
+        gap = rv.figure.value - own_score.figure.value
+        decimals = max(rv.figure.decimals, own_score.figure.decimals)
+        diff = render(gap, decimals)
+        if gap == 0:
+            status, severity = "pass", "info"
+            message = f"{year}年第三方评价得分 {rv.figure.raw} 分（《{r}》）与自评得分 {own_score.figure.raw} 分（《{s}》）相同。"
+        else:
+            status = "fail"
+            severity = "warning" if abs(gap) >= SCORE_GAP_WARNING else "info"
+            direction = "低" if gap < 0 else "高"
+            message = (f"{year}年第三方评价得分 {rv.figure.raw} 分（《{r}》）比自评得分 {own_score.figure.raw} 分"
+                       f"（《{s}》）{direction} {render(abs(gap), decimals)} 分"
+                       + (f"，差距达 {SCORE_GAP_WARNING} 分以上。" if severity == "warning" else "。"))
+        out.append(Check(rule=SELF_VS_REVIEW, status=status, severity=severity, message=message,
+                         concept="evaluation_score", reported=rv.figure.raw,
+                         expected=render(own_score.figure.value, rv.figure.decimals), difference=diff, unit="分",
+                         numbers=[rv.figure.raw, own_score.figure.raw],
+                         evidence=[rv.evidence(), own_score.evidence()]))
+    if cited.one:
+        c = cited.chosen
+        verdict, expected, diff = _versus(c, own_score)
+        if verdict == "pass":
+            message = f"《{r}》引用的自评得分 {c.figure.raw} 分与《{s}》所列自评得分 {own_score.figure.raw} 分一致。"
+        else:
+            message = (f"《{r}》引用的自评得分 {c.figure.raw} 分与《{s}》所列自评得分 {own_score.figure.raw} 分不符，"
+                       f"相差 {diff} 分。")
+        out.append(_check(SELF_VS_REVIEW, verdict, message, "self_evaluation_score", c, own_score, expected, diff))
+    return out
+
+
+def representatives(docs: list[CrossDocument]) -> list[CrossDocument]:
+    """One document per report: renderings sharing year, report type and file stem count once."""
+    groups: dict[tuple, list[CrossDocument]] = defaultdict(list)
+    for d in docs:
+        groups[(d.year, d.report_type, d.stem)].append(d)
+    rank = {f: i for i, f in enumerate(FORMAT_PREFERENCE)}
+    return [min(g, key=lambda d: (rank.get(d.format, len(rank)), d.path)) for g in groups.values()]
+
+
+def _attach_order(d: CrossDocument) -> tuple:
+    return (d.report_type == "third_party_evaluation", d.path)
+
+
+def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
+    """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check)."""
+    docs = [d for d in representatives(docs) if d.year is not None and d.report_type in UNIT_LEVEL_TYPES]
+    by_year: dict[int, list[CrossDocument]] = defaultdict(list)
+    for d in sorted(docs, key=lambda d: d.path):
+        by_year[d.year].append(d)
+    out: list[tuple[str, str, Check]] = []
+    for year in sorted(by_year):
+        for earlier in by_year[year]:
+            for later in by_year.get(year + 1, []):
+                check = _carryover(earlier, later)
+                if check is not None:
+                    out.append((later.doc_id, earlier.doc_id, check))
+        for a, b in combinations(by_year[year], 2):
+            first, second = sorted((a, b), key=_attach_order)
+            out += [(second.doc_id, first.doc_id, c) for c in _same_figure(first, second)]
+            types = {a.report_type: a, b.report_type: b}
+            if set(types) == {"unit_self_evaluation", "third_party_evaluation"}:
+                own, review = types["unit_self_evaluation"], types["third_party_evaluation"]
+                out += [(review.doc_id, own.doc_id, c) for c in _self_vs_review(own, review)]
+    return out
