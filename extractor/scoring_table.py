@@ -98,6 +98,10 @@ def scoring_rows(table: Table) -> list[ScoringRow]:
     for row in _join_continuations(table.rows):
         texts = [compact(c.text) for c in row]
         awarding = [c for c, t in enumerate(texts) if AWARD.search(t) and not HEADER.search(t)]
+        if not awarding and header_rule_col is not None and header_rule_col < len(row) and \
+                len(texts[header_rule_col]) > 4 and not HEADER.search(texts[header_rule_col]) and \
+                any(_plain_number(c.text) for c in row[header_rule_col + 1:]):
+            awarding = [header_rule_col]
         if not awarding:
             continue
         rule_col = header_rule_col if header_rule_col in awarding else max(awarding, key=lambda c: len(AWARD.findall(texts[c])))
