@@ -5,6 +5,7 @@ from extractor.document import read_document
 from extractor.facts import extract_facts
 from extractor.limits import DEFAULT, Limits
 from extractor.meta import metadata
+from extractor.model import Document
 from scoring import findings, run_checks
 
 
@@ -12,8 +13,12 @@ def check_file(path: str, with_facts: bool = False, limits: Limits = DEFAULT) ->
     """Read, extract, check; a file that cannot be read gives status error, never an exception.
 
     with_facts adds a "facts" list of flat figure records (not part of the findings schema)."""
-    doc = read_document(path, limits)
-    result = {"path": path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages,
+    return check_document(read_document(path, limits), with_facts)
+
+
+def check_document(doc: Document, with_facts: bool = False) -> dict:
+    """check_file for a Document already read (the batch worker keeps the Document for its text)."""
+    result = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages,
               "unit": None, "year": None, "report_type": "unknown", "status": "ok", "error": None,
               "findings": [], "checks": []}
     if doc.error is not None:

@@ -1,4 +1,5 @@
-"""Command line: `jxcheck check FILE... [--format text|json|csv] [-o OUT]`, exit status like a linter."""
+"""Command line: `jxcheck check FILE...`, `jxcheck batch PATH... -o OUTDIR`, `jxcheck report --db FILE`;
+exit status like a linter."""
 from __future__ import annotations
 
 import argparse
@@ -78,22 +79,7 @@ def exit_status(docs: list[dict]) -> int:
     return 1 if any(f["severity"] == "error" for d in docs for f in d["findings"]) else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jxcheck", description="核查绩效评价报告中的数字 / audit the figures of "
-                                     "budget-performance evaluation reports")
-    parser.add_argument("--version", action="version", version=f"jxcheck {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    check = sub.add_parser("check", help="check report files and list their discrepancies")
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    check.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    if args.command != "check":
-        parser.print_help(sys.stderr)
-        return 2
+def run_check(args: argparse.Namespace) -> int:
     docs = [check_file(path) for path in args.files]
     text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
     if args.output:
@@ -103,6 +89,90 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return exit_status(docs)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from jxcheck.batch import run_batch as batch
+    from jxcheck.store import StoreError
+    if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):
+        sys.stderr.write("--jobs 须 ≥ 1，--timeout 须 > 0 / --jobs must be ≥ 1 and --timeout > 0\n")
+        return 2
+    try:
+        result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout, aliases=args.aliases)
+    except (StoreError, OSError, ValueError) as exc:
+        sys.stderr.write(f"无法完成批量检查 / batch run failed: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\n已中断：已完成的文档已保存，再次运行会接着检查其余文档 / interrupted: finished documents "
+                         "are saved, run again to check the rest\n")
+        return 130
+    sys.stderr.write(f"结果已写入 / results in {args.output}\n")
+    return result.status
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from jxcheck.batch import report
+    from jxcheck.store import StoreError
+    try:
+        return report(args.db, unit=args.unit, year=args.year, fmt=args.format, output=args.output,
+                      aliases=args.aliases)
+    except (StoreError, OSError, ValueError) as exc:
+        sys.stderr.write(f"无法生成报告 / report failed: {exc}\n")
+        return 2
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from jxcheck.rules_listing import render
+    text, status = render(args.files, args.unparsed)
+    sys.stdout.write(text)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jxcheck", description="核查绩效评价报告中的数字 / audit the figures of "
+                                     "budget-performance evaluation reports")
+    parser.add_argument("--version", action="version", version=f"jxcheck {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check", help="check report files and list their discrepancies")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    check.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    batch = sub.add_parser("batch", help="check files, folders and .zip archives into a store and workpapers")
+    batch.add_argument("paths", nargs="+", metavar="PATH")
+    batch.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the store and outputs")
+    batch.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
+    batch.add_argument("--db", default=None, metavar="FILE", help="DuckDB store (default: OUTDIR/jxcheck.duckdb)")
+    batch.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="time limit per document (default 120)")
+    batch.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML, like "
+                       "patterns/unit_aliases.yaml)")
+    report = sub.add_parser("report", help="report from a batch store without re-reading any file")
+    report.add_argument("--db", required=True, metavar="FILE")
+    report.add_argument("--unit", default=None, metavar="NAME")
+    report.add_argument("--year", type=int, default=None, metavar="Y")
+    report.add_argument("--format", choices=("text", "xlsx", "csv"), default="text")
+    report.add_argument("-o", "--output", metavar="OUT", help="write to this file (required for xlsx)")
+    report.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML)")
+    rules = sub.add_parser("rules", help="list the 评分标准 of scoring tables and how the grammar reads them")
+    rules.add_argument("files", nargs="+", metavar="FILE")
+    rules.add_argument("--unparsed", action="store_true", help="only the rule texts the grammar cannot read")
+    return parser
+
+
+COMMANDS = {"check": run_check, "batch": run_batch, "report": run_report, "rules": run_rules}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler = COMMANDS.get(args.command)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    return handler(args)
 
 
 if __name__ == "__main__":

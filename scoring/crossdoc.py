@@ -1,16 +1,17 @@
 """crossdoc.carryover, crossdoc.same_figure, crossdoc.self_vs_review — checks across the documents of one unit.
 
-carryover fails:  《2019年自评报告.txt》年末结转结余 41.90 万元, 《2020年自评报告.txt》年初结转结余 45.00 万元
-                  (45.00 − 41.90 = 3.10 万元: error)
-carryover passes: the same 41.90 万元 as 2019 closing and 2020 opening balance.
-same_figure fails: 整体支出完成率 97% in the self-evaluation, 92% in the third-party report of the same year.
-self_vs_review fails: the third-party report cites 自评得分 95 分, the self-evaluation states 94 分 (error);
-                  the two total scores themselves may differ (the reviewer re-scores): a gap is noted (info),
-                  a gap of 5 points or more is a warning (the usual 评分标准 deducts for it).
-Only unit-level figures stated once are compared: a text figure whose label is the concept itself (an optional
-year or 本单位 before it) in a sentence without 项目/其中/专项, or the 合计/总计 row of a table not introduced as a
+Fails:  《2019年自评报告.txt》年末结转结余 40.00 万元, 《2020年自评报告.txt》年初结转结余 45.00 万元
+        (carryover: 45.00 − 40.00 = 5.00 万元, error); the third-party report cites 自评得分 95 分 where the
+        self-evaluation states 93 分 (self_vs_review: error); 整体支出完成率 97% in one report, 92% in another
+        of the same year (same_figure: error).
+Passes: 年末结转结余 10.00 万元 in 2019 and 年初结转结余 10.0 万元 in 2020; 95% in both reports of a year.
+The two total scores themselves may differ (the reviewer re-scores): a gap is noted (fail, info), a gap of
+5 points or more is a warning (the usual 评分标准 deducts for it).
+Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or
+本单位 before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a
 project table. A document with several such values for one concept is ambiguous: carryover says unverifiable,
-the other rules skip it; a pair where one document states no such figure is not a check. Several renderings of one report (same file stem, e.g. .docx and .pdf) count once.
+the other rules skip it; a pair where one document states no such figure is not a check. Several renderings
+of one report (same year, type and file stem, e.g. .docx and .pdf) count once.
 """
 from __future__ import annotations
 
@@ -61,6 +62,22 @@ class CrossDocument:
     facts: list[dict]
     paragraphs: dict[int, str] = field(default_factory=dict)
     before_table: dict[int, str] = field(default_factory=dict)
+    _parsed: dict = field(default_factory=dict, repr=False)
+    _picks: dict = field(default_factory=dict, repr=False)
+    _by_concept: dict = field(default_factory=dict, repr=False)
+
+    def facts_of(self, concept: str) -> list[dict]:
+        if not self._by_concept:
+            for f in self.facts:
+                self._by_concept.setdefault(f.get("concept"), []).append(f)
+        return self._by_concept.get(concept, [])
+
+    def parsed(self, index: int):
+        """The paragraph's facts as the extractor finds them (figure spans in its normalized text)."""
+        if index not in self._parsed:
+            text = self.paragraphs.get(index)
+            self._parsed[index] = None if text is None else paragraph_facts(0, Paragraph(index=index, text=text), self.year)
+        return self._parsed[index]
 
     @property
     def name(self) -> str:
@@ -133,10 +150,9 @@ def _bare_label(label: str, concept: str) -> bool:
 
 def _sentence_before(doc: CrossDocument, fact: dict) -> Optional[str]:
     """The sentence of the fact's paragraph up to the figure (normalized), or None if it cannot be located."""
-    text = doc.paragraphs.get(fact.get("paragraph"))
-    if text is None:
+    pf = doc.parsed(fact.get("paragraph"))
+    if pf is None:
         return None
-    pf = paragraph_facts(0, Paragraph(index=fact["paragraph"], text=text), doc.year)
     for tf in pf.facts:
         if tf.figure.raw == fact.get("raw") and tf.quote == fact.get("quote") and tf.label == fact.get("label"):
             head = pf.norm.text[:tf.figure.start]
@@ -179,21 +195,29 @@ def pick(doc: CrossDocument, concept: str, kind: str, stage: Optional[str] = ANY
     """The unit-level figure of a concept: text figures first; a table 合计/总计 only when the text has none.
 
     stage None or "final"/"budget" keeps only figures of that stage; ANY_STAGE keeps all."""
+    key = (concept, kind, stage, tables)
+    if key in doc._picks:
+        return doc._picks[key]
+
     def staged(f: dict) -> bool:
         return stage == ANY_STAGE or f.get("stage") == stage
 
-    tiers = [[f for f in doc.facts if staged(f) and _text_candidate(doc, f, concept, kind)]]
+    facts = doc.facts_of(concept)
+    tiers = [[f for f in facts if staged(f) and _text_candidate(doc, f, concept, kind)]]
     if tables:
-        tiers.append([f for f in doc.facts if staged(f) and _table_candidate(doc, f, concept, kind)])
-    for facts in tiers:
-        sources = [Source(doc, f, fig) for f in facts if (fig := _figure(f)) is not None]
+        tiers.append([f for f in facts if staged(f) and _table_candidate(doc, f, concept, kind)])
+    found = Pick([], [])
+    for candidates in tiers:
+        sources = [Source(doc, f, fig) for f in candidates if (fig := _figure(f)) is not None]
         if sources:
             values: list[Decimal] = []
             for s in sources:
                 if s.base_value not in values:
                     values.append(s.base_value)
-            return Pick(sources, values)
-    return Pick([], [])
+            found = Pick(sources, values)
+            break
+    doc._picks[key] = found
+    return found
 
 
 def _versus(reported: Source, other: Source) -> tuple[str, str, str]:
@@ -264,7 +288,7 @@ def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
     """b is the document the checks belong to (the third-party one, or the later one)."""
     out = []
     for concept, kind in _same_figure_concepts():
-        stages = {f.get("stage") for f in a.facts + b.facts if f.get("concept") == concept}
+        stages = {f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)}
         for stage in sorted(stages, key=lambda s: s or ""):
             pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
             if not (pa.one and pb.one):

@@ -53,3 +53,16 @@ def test_csv_has_bom_and_rows(tmp_path):
     main(["check", str(SEEDS / "zj2020_self.txt"), "--format", "csv", "-o", str(out)])
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "sum.breakdown" in raw.decode("utf-8-sig")
+
+
+def test_rules_unparsed_lists_what_the_grammar_cannot_read(tmp_path, capsys):
+    from jxcheck.cli import main
+    path = tmp_path / "table.txt"
+    path.write_text("一级指标\t二级指标\t权重\t指标说明\t评分标准\t扣分说明\t得分\n"
+                    "预算管理\t整体支出完成率\t5\t实际支出/实际收入\t结果≥100%,得5分;100%>结果≥90%,得4分;结果<90%,得0分。\t98.53%\t4\n"
+                    "预算管理\t资产管理\t5\t资产是否安全\t按资产管理情况综合评价计分\t无\t5\n", encoding="utf-8")
+    assert main(["rules", "--unparsed", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "按资产管理情况综合评价计分" in out and "结果≥100%" not in out
+    assert main(["rules", str(path)]) == 0
+    assert "[分档]" in capsys.readouterr().out

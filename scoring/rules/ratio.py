@@ -109,20 +109,21 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
     bound = _bind(spec["roles"], window, rate)
     stated = _stated_variant(facts, spec)
     for variant in ([stated[0]] if stated else spec["variants"]):
-        names = set(regex.findall(r"[A-Za-z_]+", variant["formula"]))
+        names = list(dict.fromkeys(regex.findall(r"[A-Za-z_]+", variant["formula"])))
         optional = set(variant.get("optional", []))
-        if not (names - optional) <= set(bound):
+        if not (set(names) - optional) <= set(bound):
             continue
         present = {n: bound[n] for n in names if n in bound}
         values = {n: interval(f.figure, exact_value=exact_kind(f.figure)) for n, f in present.items()}
-        for n in names - set(present):
-            values[n] = exact(Decimal(0))
+        for n in names:
+            if n not in present:
+                values[n] = exact(Decimal(0))
         try:
             computed = evaluate(variant["formula"], values)
         except ZeroDivisionError:
             return unverifiable(RULE, rate, f"{rate.label} 的分母为零，无法复算。", spec["concept"], present.values())
         formula = variant["formula"]
-        for n in names - set(present):
+        for n in (n for n in names if n not in present):
             formula = regex.sub(rf"\s*\+?\s*\b{n}\b\s*\+?\s*", "", formula).replace("()", "")
             formula = regex.sub(r"\(\s*([^()+\-]+?)\s*\)", r"\1", formula)
         if stated is None:

@@ -1,0 +1,630 @@
+"""Batch mode: check a whole archive in worker processes, keep the results in the store, write the outputs.
+
+`run_batch` walks files, folders and .zip archives, skips documents already in the store (by sha256), checks
+the others in a pool of worker processes with a per-document time limit (a worker that overruns is killed and
+replaced; one that crashes is replaced), stores each document in one transaction as it finishes, runs the
+cross-document checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and
+the HTML pages. `report` reads the store only.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
+
+from extractor.document import read_document
+from extractor.limits import DEFAULT, Limits
+from extractor.model import Document, Paragraph
+from jxcheck.api import check_document
+from jxcheck.units import UNKNOWN, UnitNames
+from scoring import crossdoc
+
+if TYPE_CHECKING:
+    from jxcheck.store import Store
+
+SUPPORTED = (".pdf", ".docx", ".txt", ".doc")
+ZIP_FLAG_UTF8 = 0x800
+ZIP_FLAG_ENCRYPTED = 0x1
+CHUNK = 1024 * 1024
+TMP_PREFIX = ".jxcheck-tmp-"
+
+
+# ---------------------------------------------------------------- the worker side
+
+def document_blocks(doc: Document) -> list[dict]:
+    """A document's paragraphs and tables as plain records for the store (text kept for HTML and crossdoc)."""
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append({"kind": "p", "paragraph": block.index, "page": block.page, "table_no": None,
+                        "text": block.text, "cells": None})
+        else:
+            out.append({"kind": "t", "paragraph": None, "page": block.page, "table_no": block.index,
+                        "text": block.caption, "cells": [[c.text for c in row] for row in block.rows]})
+    return out
+
+
+def check_task(task: dict) -> dict:
+    """What a worker does for one file: read it once, check it with its facts, keep its blocks."""
+    doc = read_document(task["path"], task.get("limits") or DEFAULT)
+    result = check_document(doc, with_facts=True)
+    result["path"] = task["display"]
+    return {"result": result, "blocks": document_blocks(doc) if doc.error is None else []}
+
+
+def warm_up() -> None:
+    """Load the readers, patterns and compiled expressions once per worker, before its clock starts."""
+    import extractor.readers.docx  # noqa: F401
+    import extractor.readers.pdf  # noqa: F401
+    import extractor.readers.txt  # noqa: F401
+    sample = Paragraph(index=1, text="2020年度财政拨款收入 100.00 万元，其中：基本支出 60.00 万元，项目支出 40.00 万元，"
+                                     "整体支出完成率为97%，自评得分为95分。")
+    check_document(Document(path="warm-up.txt", format="txt", sha256="", blocks=[sample]), with_facts=True)
+
+
+def _worker_main(conn, fn: Callable[[Any], Any], init: Optional[Callable[[], None]]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if init is not None:
+        try:
+            init()
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs time on the first task
+            pass
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        key, payload = msg
+        try:
+            conn.send(("start", key, None))
+        except (EOFError, OSError):
+            return
+        try:
+            out = ("ok", fn(payload))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as this file's internal error
+            out = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(("done", key, out))
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - an unpicklable result
+            conn.send(("done", key, ("error", f"{type(exc).__name__}: {exc}")))
+
+
+# ---------------------------------------------------------------- the pool
+
+@dataclass
+class Outcome:
+    """What happened to one task: ok (value is the result), error (value is the message), timeout, crash."""
+
+    key: Any
+    kind: str
+    value: Any = None
+
+
+@dataclass
+class _Slot:
+    proc: Any
+    conn: Any
+    task: Optional[tuple] = None
+    sent: float = 0.0
+    started: Optional[float] = None
+
+    def deadline(self, timeout: float) -> float:
+        if self.started is not None:
+            return self.started + timeout
+        return self.sent + timeout + WorkerPool.STARTUP_GRACE
+
+
+class WorkerPool:
+    """Worker processes fed one task at a time; a task over its time limit has its worker killed and replaced.
+
+    A task's clock starts when its worker takes it up (after the worker's start-up and warm-up); a worker that
+    has not taken its task up within timeout + STARTUP_GRACE seconds counts as overrunning too. Workers are
+    spawned, so a script that calls this must guard its entry point with `if __name__ == "__main__":`."""
+
+    STARTUP_GRACE = 60.0
+
+    def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
+                 start_method: str = "spawn"):
+        self.fn = fn
+        self.init = init
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.ctx = multiprocessing.get_context(start_method)
+        self.slots: list[_Slot] = []
+
+    def _start(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init), daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    def _replace(self, slot: _Slot) -> None:
+        if slot.proc.is_alive():
+            slot.proc.kill()
+        slot.proc.join(5)
+        slot.conn.close()
+        fresh = self._start()
+        slot.proc, slot.conn, slot.task, slot.started = fresh.proc, fresh.conn, None, None
+
+    def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
+        """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order."""
+        pending = deque(tasks)
+        while len(self.slots) < min(self.jobs, len(pending)):
+            self.slots.append(self._start())
+        while pending or any(s.task for s in self.slots):
+            for slot in self.slots:
+                while slot.task is None and pending:
+                    task = pending.popleft()
+                    try:
+                        slot.conn.send(task)
+                    except (OSError, ValueError):
+                        self._replace(slot)
+                        pending.appendleft(task)
+                        continue
+                    slot.task, slot.sent, slot.started = task, time.monotonic(), None
+            busy = [s for s in self.slots if s.task]
+            if not busy:
+                continue
+            nearest = min(s.deadline(self.timeout) for s in busy) - time.monotonic()
+            ready = wait([s.conn for s in busy], timeout=max(0.0, min(nearest, 1.0)))
+            for slot in busy:
+                if slot.conn not in ready:
+                    continue
+                key = slot.task[0]
+                try:
+                    what, _, out = slot.conn.recv()
+                except (EOFError, OSError):
+                    slot.proc.join(5)
+                    code = slot.proc.exitcode
+                    self._replace(slot)
+                    yield Outcome(key, "crash", code)
+                    continue
+                if what == "start":
+                    slot.started = time.monotonic()
+                    continue
+                slot.task, slot.started = None, None
+                yield Outcome(key, out[0], out[1])
+            now = time.monotonic()
+            for slot in self.slots:
+                if slot.task and now > slot.deadline(self.timeout) and not slot.conn.poll():
+                    key = slot.task[0]
+                    self._replace(slot)
+                    yield Outcome(key, "timeout", self.timeout)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for slot in self.slots:
+            slot.proc.join(2)
+            if slot.proc.is_alive():
+                slot.proc.kill()
+                slot.proc.join(2)
+            slot.conn.close()
+        self.slots = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------- collecting the inputs
+
+@dataclass
+class Item:
+    """One document to check: shown as display, read from path; error when refused before reading."""
+
+    display: str
+    path: Optional[str]
+    doc_id: str
+    sha256: str = ""
+    error: Optional[tuple[str, str]] = None
+
+
+@dataclass
+class Collected:
+    items: list[Item] = field(default_factory=list)
+    notes: Counter = field(default_factory=Counter)
+
+
+def _nohash_id(display: str) -> str:
+    return "nohash:" + hashlib.sha256(display.encode("utf-8")).hexdigest()
+
+
+def _error_item(display: str, code: str, message: str) -> Item:
+    return Item(display, None, _nohash_id(display), "", (code, message))
+
+
+def _hash_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name: UTF-8 when flagged; else the raw bytes read as UTF-8, then GBK (GB18030)."""
+    if info.flag_bits & ZIP_FLAG_UTF8:
+        return info.filename
+    try:
+        raw = info.orig_filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+class Collector:
+    """Walks the inputs into Items; zip members are extracted (capped) to numbered files in tmpdir."""
+
+    def __init__(self, tmpdir: str, limits: Limits, skip: set[str], exclude: Optional[str] = None):
+        self.tmpdir = tmpdir
+        self.limits = limits
+        self.skip = skip
+        self.exclude = os.path.realpath(exclude) if exclude else None
+        self.out = Collected()
+        self.counter = 0
+
+    def add(self, path: str) -> None:
+        if os.path.isdir(path):
+            self._walk(path)
+        elif path.lower().endswith(".zip") and os.path.isfile(path):
+            self._zip(path, path)
+        elif not os.path.exists(path):
+            self.out.items.append(_error_item(path, "unreadable", "文件不存在 / no such file"))
+        elif not os.path.isfile(path):
+            self.out.items.append(_error_item(path, "unreadable", "不是普通文件 / not a regular file"))
+        else:
+            self._file(path, path)
+
+    def _file(self, path: str, display: str) -> None:
+        try:
+            sha = _hash_file(path)
+        except OSError as exc:
+            self.out.items.append(_error_item(display, "unreadable",
+                                              f"无法读取文件 / cannot read file: {exc.strerror or exc}"))
+            return
+        self.out.items.append(Item(display, path, sha, sha))
+
+    def _walk(self, root: str) -> None:
+        real_root = os.path.realpath(root)
+        for current, dirs, files in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(current, d)) != self.exclude)
+            for name in sorted(files):
+                full = os.path.join(current, name)
+                if os.path.islink(full):
+                    target = os.path.realpath(full)
+                    if not target.startswith(real_root + os.sep):
+                        self.out.notes["outside"] += 1
+                        continue
+                if not os.path.isfile(full):
+                    self.out.notes["unsupported"] += 1
+                    continue
+                ext = os.path.splitext(name)[1].lower()
+                if ext == ".zip":
+                    self._zip(full, full)
+                elif ext in SUPPORTED:
+                    self._file(full, full)
+                else:
+                    self.out.notes["unsupported"] += 1
+
+    def _zip(self, path: str, display: str) -> None:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            self.out.items.append(_error_item(display, "corrupt", f"压缩包无法打开 / cannot open zip archive: {exc}"))
+            return
+        with archive:
+            members = archive.infolist()
+            if len(members) > self.limits.max_zip_members:
+                self.out.items.append(_error_item(display, "too_large", f"压缩包成员过多（{len(members)} 个） / "
+                                                  f"too many zip members ({len(members)})"))
+                return
+            for info in members:
+                if info.is_dir():
+                    continue
+                name = member_name(info)
+                shown = f"{display}!/{name}"
+                ext = os.path.splitext(name)[1].lower()
+                if ext not in SUPPORTED:
+                    self.out.notes["unsupported"] += 1
+                    continue
+                refusal = self._refusal(info)
+                if refusal:
+                    self.out.items.append(_error_item(shown, *refusal))
+                    continue
+                self._member(archive, info, shown, ext)
+
+    def _refusal(self, info: zipfile.ZipInfo) -> Optional[tuple[str, str]]:
+        cap = self.limits.max_member_bytes
+        if info.flag_bits & ZIP_FLAG_ENCRYPTED:
+            return "encrypted", "压缩包成员已加密 / encrypted zip member"
+        if info.file_size > cap:
+            return "too_large", f"解压后过大（{info.file_size} 字节） / member too large when decompressed ({info.file_size} bytes)"
+        floor = self.limits.ratio_floor_bytes
+        if info.file_size > floor and info.file_size > self.limits.max_compression_ratio * max(info.compress_size, 1):
+            return "too_large", (f"压缩比异常（{info.file_size}/{info.compress_size}），疑似压缩炸弹 / "
+                                 f"suspicious compression ratio ({info.file_size}/{info.compress_size})")
+        return None
+
+    def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, ext: str) -> None:
+        self.counter += 1
+        target = os.path.join(self.tmpdir, f"{self.counter:06d}{ext}")
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with archive.open(info) as src, open(target, "wb") as dst:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    size += len(chunk)
+                    if size > self.limits.max_member_bytes:
+                        raise OverflowError
+                    h.update(chunk)
+                    dst.write(chunk)
+        except OverflowError:
+            os.remove(target)
+            self.out.items.append(_error_item(shown, "too_large", "解压后超过大小上限 / member exceeds the size limit"))
+            return
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            if os.path.exists(target):
+                os.remove(target)
+            self.out.items.append(_error_item(shown, "corrupt", f"压缩包成员损坏 / corrupt zip member: {exc}"))
+            return
+        sha = h.hexdigest()
+        if sha in self.skip:
+            os.remove(target)
+            target = None
+        self.out.items.append(Item(shown, target, sha, sha))
+
+
+def collect(paths: Iterable[str], tmpdir: str, limits: Limits = DEFAULT, skip: Optional[set[str]] = None,
+            exclude: Optional[str] = None) -> Collected:
+    """Every input document as an Item, in input order; notes count unsupported and out-of-tree files.
+
+    The folder exclude (the output folder) is never walked."""
+    collector = Collector(tmpdir, limits, skip or set(), exclude)
+    for path in paths:
+        collector.add(path)
+    return collector.out
+
+
+# ---------------------------------------------------------------- progress
+
+class Progress:
+    """A progress bar on a terminal (\\r on stderr), one plain line per file otherwise."""
+
+    def __init__(self, total: int, stream: TextIO):
+        self.total = total
+        self.stream = stream
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.done = 0
+        self.findings = 0
+        self.width = 0
+        self.start = time.monotonic()
+
+    def update(self, display: str, status: str, findings: int) -> None:
+        self.done += 1
+        self.findings += findings
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate else 0
+        if self.tty:
+            width = 24
+            filled = int(width * self.done / max(self.total, 1))
+            line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} 文件  {rate:.1f} 个/秒  "
+                    f"剩余 {int(eta) // 60}:{int(eta) % 60:02d}  发现问题 {self.findings}")
+            self.stream.write(line.ljust(self.width))
+            self.width = len(line)
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {status} {display}（问题 {findings}）\n")
+        self.stream.flush()
+
+
+# ---------------------------------------------------------------- the run
+
+def _failed_result(item: Item, code: str, message: str) -> dict:
+    ext = os.path.splitext(item.display)[1].lower().lstrip(".")
+    return {"path": item.display, "sha256": item.sha256, "format": ext if ext in ("pdf", "docx", "doc", "txt") else "txt",
+            "pages": None, "unit": None, "year": None, "report_type": "unknown", "status": "error",
+            "error": {"code": code, "message": message}, "findings": [], "checks": []}
+
+
+def _outcome_result(item: Item, outcome: Outcome, timeout: float) -> tuple[dict, list[dict]]:
+    if outcome.kind == "ok":
+        result = outcome.value["result"]
+        result["path"] = item.display
+        return result, outcome.value["blocks"]
+    if outcome.kind == "timeout":
+        return _failed_result(item, "timeout", f"检查超时（超过 {timeout:g} 秒），已终止 / "
+                                               f"stopped after the {timeout:g} s time limit"), []
+    if outcome.kind == "crash":
+        return _failed_result(item, "internal", f"检查进程异常退出（退出码 {outcome.value}） / "
+                                                f"worker process died (exit code {outcome.value})"), []
+    return _failed_result(item, "internal", f"检查时内部错误 / internal error while checking: {outcome.value}"), []
+
+
+def cross_documents(store: Store, unit_key: str) -> list[crossdoc.CrossDocument]:
+    """The readable documents of one unit, with facts and paragraph texts, for the cross-document checks."""
+    rows = [r for r in store.documents(unit_keys=[unit_key]) if r["status"] == "ok"]
+    ids = [r["doc_id"] for r in rows]
+    facts = store.facts(ids)
+    blocks = store.blocks(ids)
+    out = []
+    for r in rows:
+        paragraphs, before = {}, {}
+        previous = ""
+        for b in blocks[r["doc_id"]]:
+            if b["kind"] == "p":
+                paragraphs[b["paragraph"]] = b["text"]
+                previous = b["text"]
+            else:
+                before[b["table_no"]] = previous
+                previous = ""
+        out.append(crossdoc.CrossDocument(r["doc_id"], r["path"], r["year"], r["report_type"], r["format"],
+                                          facts[r["doc_id"]], paragraphs, before))
+    return out
+
+
+def run_crossdoc(store: Store, unit_keys: Iterable[str]) -> int:
+    """Recompute the cross-document checks of these units over the whole store; the number of checks."""
+    keys = sorted(set(unit_keys) - {UNKNOWN, None})
+    rows = []
+    for key in keys:
+        for attach, related, check in crossdoc.check_unit(cross_documents(store, key)):
+            rows.append((attach, related, key, check.as_dict()))
+    store.replace_crossdoc(keys, rows)
+    return len(rows)
+
+
+def exit_status(docs: list[dict]) -> int:
+    if any(d["status"] == "error" for d in docs):
+        return 2
+    return 1 if any(f["severity"] == "error" for d in docs for f in d["findings"]) else 0
+
+
+@dataclass
+class BatchResult:
+    status: int
+    checked: int = 0
+    skipped: int = 0
+    documents: list[dict] = field(default_factory=list)
+    notes: Counter = field(default_factory=Counter)
+
+
+def write_outputs(outdir: str, docs: list[dict], store: Store) -> None:
+    from jxcheck.outputs import flat, html, xlsx
+    xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
+    flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
+    flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), docs)
+    html.write_html(outdir, docs, lambda doc_id: store.blocks([doc_id])[doc_id])
+
+
+def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
+              timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
+              stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task) -> BatchResult:
+    """Check every input document not already in the store, then cross-check and write the outputs."""
+    from jxcheck.store import Store
+    stream = stream or sys.stderr
+    os.makedirs(outdir, exist_ok=True)
+    names = UnitNames.load(aliases)
+    timeout = float(timeout if timeout is not None else limits.timeout_seconds)
+    jobs = jobs or os.cpu_count() or 1
+    store = Store(db or os.path.join(outdir, "jxcheck.duckdb"))
+    for stale in os.listdir(outdir):
+        if stale.startswith(TMP_PREFIX):
+            shutil.rmtree(os.path.join(outdir, stale), ignore_errors=True)
+    tmpdir = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=outdir)
+    try:
+        done = store.done()
+        collected = collect(paths, tmpdir, limits, skip=done, exclude=outdir)
+        seen: set[str] = set()
+        todo: list[Item] = []
+        refused: list[Item] = []
+        skipped = 0
+        for item in collected.items:
+            if item.doc_id in seen:
+                collected.notes["duplicate"] += 1
+                continue
+            seen.add(item.doc_id)
+            if item.error:
+                refused.append(item)
+            elif item.doc_id in done:
+                skipped += 1
+            else:
+                todo.append(item)
+        stream.write(f"共 {len(seen)} 份文档：待检查 {len(todo) + len(refused)}，未变化跳过 {skipped}"
+                     + "".join(f"，{label} {collected.notes[k]}" for k, label in
+                               (("duplicate", "重复"), ("unsupported", "不支持的文件"), ("outside", "链接到输入目录外"))
+                               if collected.notes[k]) + "\n")
+        progress = Progress(len(todo) + len(refused), stream)
+        superseded: set[str] = set()
+        for item in refused:
+            superseded |= store.save_document(item.doc_id, _failed_result(item, *item.error), [], names.key(None))
+            progress.update(item.display, "无法检查", 0)
+        by_key = {item.doc_id: item for item in todo}
+        if todo:
+            with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool:
+                tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits}) for item in todo]
+                for outcome in pool.run(tasks):
+                    item = by_key[outcome.key]
+                    result, blocks = _outcome_result(item, outcome, timeout)
+                    superseded |= store.save_document(item.doc_id, result, blocks, names.key(result.get("unit")))
+                    status = "无法检查" if result["status"] == "error" else "完成"
+                    progress.update(item.display, status, len(result["findings"]))
+        changed = store.relabel_units(names)
+        run_ids = seen
+        units = store.unit_keys(run_ids) | changed | superseded
+        run_crossdoc(store, units)
+        out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
+        docs = store.document_objects(doc_ids=out_ids)
+        write_outputs(outdir, docs, store)
+        return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        store.close()
+
+
+# ---------------------------------------------------------------- report
+
+def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt: str = "text",
+           output: Optional[str] = None, aliases: Optional[str] = None,
+           stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    """Print or write the stored results without reading any source file; exit status like batch."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    from jxcheck.outputs import flat, text, xlsx
+    from jxcheck.store import Store
+    names = UnitNames.load(aliases)
+    with Store(db, read_only=True) as store:
+        keys = None if unit is None else [names.key(unit) if unit.strip() != UNKNOWN else UNKNOWN]
+        docs = store.document_objects(unit_keys=keys, year=year)
+        if not docs:
+            known = sorted({d["unit_key"] for d in store.documents()})
+            stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "
+                         + ("、".join(known[:20]) or "（无 / none）") + "\n")
+            return 2
+    if fmt == "xlsx":
+        if not output:
+            stderr.write("xlsx 格式需要 -o 输出文件 / --format xlsx needs -o OUT\n")
+            return 2
+        xlsx.write_xlsx(output, docs)
+    elif fmt == "csv":
+        if output:
+            flat.write_csv(output, docs)
+        else:
+            stdout.write(flat.csv_text(docs))
+    else:
+        body = text.render_units(docs)
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(body)
+        else:
+            stdout.write(body)
+    return exit_status(docs)
+
+

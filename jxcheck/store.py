@@ -1,0 +1,289 @@
+"""The batch store: an embedded DuckDB file with documents, facts, checks and the documents' text.
+
+Documents are keyed by doc_id (the file's sha256, or "nohash:…" for a file that could not be hashed).
+Only the parent process writes. Each document's rows go in one transaction with its documents row,
+so a run killed at any moment leaves either the whole document or nothing of it.
+Figures are kept as VARCHAR exactly as extracted (value_num is the same value as DECIMAL for queries).
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from typing import Iterable, Optional
+
+import duckdb
+import pandas as pd
+
+from jxcheck import __version__
+from jxcheck.units import UNKNOWN, UnitNames
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS documents (
+        doc_id VARCHAR, path VARCHAR, sha256 VARCHAR, format VARCHAR, unit VARCHAR, unit_key VARCHAR,
+        year INTEGER, report_type VARCHAR, status VARCHAR, error_code VARCHAR, error_message VARCHAR,
+        checked_at TIMESTAMP, pages INTEGER, tool_version VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS facts (
+        doc_id VARCHAR, seq INTEGER, concept VARCHAR, stage VARCHAR, period INTEGER, value VARCHAR,
+        value_num DECIMAL(38, 10), unit VARCHAR, decimals INTEGER, kind VARCHAR, raw VARCHAR,
+        approximate BOOLEAN, label VARCHAR, quote VARCHAR, page INTEGER, paragraph INTEGER,
+        table_no INTEGER, row_no INTEGER, col_no INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS checks (
+        doc_id VARCHAR, seq INTEGER, source VARCHAR, rule VARCHAR, status VARCHAR, severity VARCHAR,
+        message VARCHAR, concept VARCHAR, reported VARCHAR, expected VARCHAR, difference VARCHAR,
+        unit VARCHAR, numbers VARCHAR, evidence VARCHAR, related_doc_id VARCHAR, unit_key VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS blocks (
+        doc_id VARCHAR, seq INTEGER, kind VARCHAR, paragraph INTEGER, table_no INTEGER, page INTEGER,
+        text VARCHAR, cells VARCHAR)""",
+]
+
+FACT_COLUMNS = ["doc_id", "seq", "concept", "stage", "period", "value", "value_num", "unit", "decimals", "kind",
+                "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
+CHECK_COLUMNS = ["doc_id", "seq", "source", "rule", "status", "severity", "message", "concept", "reported",
+                 "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key"]
+BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text", "cells"]
+DOC_COLUMNS = ["doc_id", "path", "sha256", "format", "unit", "unit_key", "year", "report_type", "status",
+               "error_code", "error_message", "checked_at", "pages", "tool_version"]
+RETRY_CODES = ("timeout", "internal")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; message is one bilingual line."""
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([r[i] for r in rows], dtype=object) for i, c in enumerate(columns)})
+
+
+def _check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str]) -> tuple:
+    return (doc_id, seq, source, check["rule"], check["status"], check["severity"], check["message"],
+            check.get("concept"), check.get("reported"), check.get("expected"), check.get("difference"),
+            check.get("unit"), json.dumps(check.get("numbers") or [], ensure_ascii=False),
+            json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key)
+
+
+class Store:
+    """Read and write the batch store."""
+
+    def __init__(self, path: str, read_only: bool = False):
+        self.path = path
+        if read_only and not os.path.exists(path):
+            raise StoreError(f"数据库不存在 / database not found: {path}")
+        try:
+            self.con = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"无法打开数据库（可能正被另一进程使用） / cannot open database {path}: {exc}") from exc
+        if not read_only:
+            for sql in SCHEMA:
+                self.con.execute(sql)
+        else:
+            tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if not {"documents", "facts", "checks", "blocks"} <= tables:
+                self.con.close()
+                raise StoreError(f"不是 jxcheck 数据库 / not a jxcheck database: {path}")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def done(self) -> set[str]:
+        """doc_ids a re-run may skip: stored by this tool version and not a timeout or a crash."""
+        rows = self.con.execute(
+            "SELECT doc_id FROM documents WHERE tool_version = ? AND coalesce(error_code, '') NOT IN (?, ?)",
+            [__version__, *RETRY_CODES]).fetchall()
+        return {r[0] for r in rows}
+
+    def save_document(self, doc_id: str, result: dict, blocks: Iterable[dict], unit_key: str) -> set[str]:
+        """Replace one document's rows (facts, checks, blocks, then the documents row) in one transaction.
+
+        Rows of an earlier version of the same path (another doc_id) are removed in the same transaction;
+        returns the unit keys those earlier versions had."""
+        facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
+                  f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
+                  f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
+                  f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
+        checks = [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
+        block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
+                       json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
+                      for i, b in enumerate(blocks)]
+        error = result.get("error") or {}
+        doc_row = (doc_id, result["path"], result.get("sha256") or "", result.get("format"), result.get("unit"),
+                   unit_key, result.get("year"), result.get("report_type") or "unknown", result["status"],
+                   error.get("code"), error.get("message"), datetime.now(timezone.utc).replace(tzinfo=None),
+                   result.get("pages"), __version__)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            stale = con.execute("SELECT doc_id, unit_key FROM documents WHERE path = ? AND doc_id <> ?",
+                                [result["path"], doc_id]).fetchall()
+            for old_id, _ in stale:
+                for table in ("facts", "blocks", "checks", "documents"):
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old_id])
+            for table in ("facts", "blocks"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            con.execute("DELETE FROM checks WHERE doc_id = ? AND source = 'document'", [doc_id])
+            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            if facts:
+                frame = _frame(facts, FACT_COLUMNS)
+                con.execute("INSERT INTO facts SELECT doc_id, seq, concept, stage, period, value, "
+                            "TRY_CAST(value_num AS DECIMAL(38, 10)), unit, decimals, kind, raw, approximate, label, "
+                            "quote, page, paragraph, table_no, row_no, col_no FROM frame")
+            if checks:
+                frame = _frame(checks, CHECK_COLUMNS)
+                con.execute("INSERT INTO checks SELECT * FROM frame")
+            if block_rows:
+                frame = _frame(block_rows, BLOCK_COLUMNS)
+                con.execute("INSERT INTO blocks SELECT * FROM frame")
+            con.execute(f"INSERT INTO documents VALUES ({', '.join('?' * len(DOC_COLUMNS))})", list(doc_row))
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"写入数据库失败 / cannot write to the store {self.path}: {exc}") from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return {key for _, key in stale if key}
+
+    def relabel_units(self, names: UnitNames) -> set[str]:
+        """Recompute unit_key from the printed unit with the current aliases; the keys that changed (old and new)."""
+        rows = self.con.execute("SELECT doc_id, unit, unit_key FROM documents").fetchall()
+        changed: set[str] = set()
+        updates = []
+        for doc_id, unit, key in rows:
+            new = names.key(unit)
+            if new != key:
+                changed |= {key, new}
+                updates.append((new, doc_id))
+        if updates:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.executemany("UPDATE documents SET unit_key = ? WHERE doc_id = ?", updates)
+            self.con.execute("COMMIT")
+        return changed
+
+    def replace_crossdoc(self, unit_keys: Iterable[str], checks: list[tuple[str, Optional[str], str, dict]]) -> None:
+        """Replace the cross-document checks of these units: (attached doc_id, related doc_id, unit_key, check)."""
+        keys = sorted(set(unit_keys))
+        rows = [_check_row(doc_id, i, "crossdoc", check, related, key)
+                for i, (doc_id, related, key, check) in enumerate(checks)]
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if keys:
+                con.execute(f"DELETE FROM checks WHERE source = 'crossdoc' AND unit_key IN "
+                            f"({', '.join('?' * len(keys))})", keys)
+            if rows:
+                frame = _frame(rows, CHECK_COLUMNS)
+                con.execute("INSERT INTO checks SELECT * FROM frame")
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"写入数据库失败 / cannot write to the store {self.path}: {exc}") from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def documents(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
+                  year: Optional[int] = None) -> list[dict]:
+        """Documents rows as dicts, filtered by doc_id, unit key and year, ordered by unit, year, path."""
+        where, params = [], []
+        for column, values in (("doc_id", doc_ids), ("unit_key", unit_keys)):
+            if values is not None:
+                values = sorted(set(values))
+                if not values:
+                    return []
+                where.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params += values
+        if year is not None:
+            where.append("year = ?")
+            params.append(year)
+        sql = f"SELECT {', '.join(DOC_COLUMNS)} FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY unit_key, year NULLS LAST, path"
+        return [dict(zip(DOC_COLUMNS, r)) for r in self.con.execute(sql, params).fetchall()]
+
+    def unit_keys(self, doc_ids: Iterable[str]) -> set[str]:
+        return {d["unit_key"] for d in self.documents(doc_ids=doc_ids)}
+
+    def checks(self, doc_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Each document's checks: its own in order, then the cross-document ones."""
+        ids = sorted(set(doc_ids))
+        out: dict[str, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        rows = self.con.execute(
+            f"SELECT doc_id, rule, status, severity, message, concept, reported, expected, difference, unit, numbers, "
+            f"evidence, source, related_doc_id FROM checks WHERE doc_id IN ({', '.join('?' * len(ids))}) "
+            f"ORDER BY doc_id, source = 'crossdoc', seq", ids).fetchall()
+        for r in rows:
+            out[r[0]].append({"rule": r[1], "status": r[2], "severity": r[3], "message": r[4], "concept": r[5],
+                              "reported": r[6], "expected": r[7], "difference": r[8], "unit": r[9],
+                              "numbers": json.loads(r[10]), "evidence": json.loads(r[11]),
+                              "_source": r[12], "_related": r[13]})
+        return out
+
+    def facts(self, doc_ids: Iterable[str]) -> dict[str, list[dict]]:
+        ids = sorted(set(doc_ids))
+        out: dict[str, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        cols = ["doc_id", "concept", "stage", "period", "value", "unit", "decimals", "kind", "raw", "approximate",
+                "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
+        rows = self.con.execute(f"SELECT {', '.join(cols)} FROM facts WHERE doc_id IN ({', '.join('?' * len(ids))}) "
+                                f"ORDER BY doc_id, seq", ids).fetchall()
+        for r in rows:
+            rec = dict(zip(cols, r))
+            rec["table"], rec["row"], rec["col"] = rec.pop("table_no"), rec.pop("row_no"), rec.pop("col_no")
+            out[rec.pop("doc_id")].append(rec)
+        return out
+
+    def blocks(self, doc_ids: Iterable[str], kind: Optional[str] = None) -> dict[str, list[dict]]:
+        """Each document's blocks in reading order (kind "p" paragraph or "t" table, cells as lists)."""
+        ids = sorted(set(doc_ids))
+        out: dict[str, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        sql = (f"SELECT doc_id, kind, paragraph, table_no, page, text, cells FROM blocks "
+               f"WHERE doc_id IN ({', '.join('?' * len(ids))})")
+        params = list(ids)
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        for r in self.con.execute(sql + " ORDER BY doc_id, seq", params).fetchall():
+            out[r[0]].append({"kind": r[1], "paragraph": r[2], "table_no": r[3], "page": r[4], "text": r[5],
+                              "cells": json.loads(r[6]) if r[6] is not None else None})
+        return out
+
+    def document_objects(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
+                         year: Optional[int] = None) -> list[dict]:
+        """Documents shaped like the findings schema's document object, plus doc_id, unit_key, checked_at."""
+        rows = self.documents(doc_ids=doc_ids, unit_keys=unit_keys, year=year)
+        checks = self.checks(r["doc_id"] for r in rows)
+        out = []
+        for r in rows:
+            all_checks = checks.get(r["doc_id"], [])
+            plain = [{k: v for k, v in c.items() if not k.startswith("_")} for c in all_checks]
+            failed = [c for c in plain if c["status"] == "fail" and c["severity"] in ("error", "warning")]
+            error = {"code": r["error_code"], "message": r["error_message"]} if r["status"] == "error" else None
+            out.append({
+                "path": r["path"], "sha256": r["sha256"], "format": r["format"], "pages": r["pages"],
+                "unit": r["unit"], "year": r["year"], "report_type": r["report_type"], "status": r["status"],
+                "error": error, "findings": sorted(failed, key=lambda c: SEVERITY_ORDER[c["severity"]]),
+                "checks": plain, "doc_id": r["doc_id"], "unit_key": r["unit_key"] or UNKNOWN,
+                "checked_at": r["checked_at"]})
+        return out
+
+
+SCHEMA_FIELDS = ("path", "sha256", "format", "pages", "unit", "year", "report_type", "status", "error", "findings",
+                 "checks")
+
+
+def schema_document(obj: dict) -> dict:
+    """The findings-schema fields of a document object from Store.document_objects."""
+    return {k: obj[k] for k in SCHEMA_FIELDS}

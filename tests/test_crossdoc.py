@@ -1,0 +1,202 @@
+"""Cross-document checks over small invented reports: the discrepancies are found, matching figures pass,
+ambiguous or project-level figures never raise a false alarm, and the checks reach every output."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jxcheck.batch import run_batch
+from jxcheck.store import Store
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+
+
+def self_report(unit: str, year: int, body: str, score: str | None = None) -> str:
+    text = (f"部门整体支出绩效自评报告\n\n评价年度：{year}年度\n\n评价单位：{unit}\n\n一、部门整体支出情况\n{body}\n")
+    if score:
+        text += f"\n二、自评结果\n我单位整体支出绩效自评得分为{score}分，优。\n"
+    return text
+
+
+def review_report(unit: str, year: int, score: str, cited: str, body: str = "") -> str:
+    return (f"{unit}\n{year} 年度部门整体支出绩效评价报告\n\n评价机构：临江市某会计师事务所有限公司\n\n"
+            f"受临江市财政局委托，对{unit} {year} 年度部门整体支出绩效实施重点评价。\n\n"
+            f"一、绩效评价结果\n经综合评分，该单位部门整体支出绩效评价得分为 {score} 分，"
+            f"等级为{'优' if float(score) >= 90 else '良'}。\n\n"
+            f"二、自评情况\n该单位自评报告内容详细。自评得分为 {cited} 分。\n\n三、支出管理情况\n{body}\n")
+
+
+UNIT_A = "临江市测试服务中心"
+UNIT_B = "临江市档案馆"
+
+
+def write_archive(root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    files = {
+        "a/2019年自评报告.txt": self_report(UNIT_A, 2019,
+            "2019年度实际收入 500.00 万元，实际支出 470.00 万元；年初结转结余 10.00 万元，年末结转结余 40.00 万元。\n"
+            "2019年项目实际收入 300.00 万元，项目期末结转结余 5.00 万元。\n整体支出完成率为92%。", "95"),
+        "a/2020年自评报告.txt": self_report(UNIT_A, 2020,
+            "2020年度实际收入 520.00 万元，实际支出 500.00 万元；年初结转结余 45.00 万元，年末结转结余 65.00 万元。\n"
+            "整体支出完成率为89%。", "93"),
+        "a/2020年第三方评价报告.txt": review_report(UNIT_A, 2020, "85.00", "95", "整体支出完成率 89%。"),
+        "b/2019年自评报告.txt": self_report(UNIT_B, 2019,
+            "2019年度实际收入 200.00 万元，实际支出 190.00 万元；年初结转结余 0.00 万元，年末结转结余 10.00 万元。", "91"),
+        "b/2020年自评报告.txt": self_report(UNIT_B, 2020,
+            "2020年度实际收入 210.00 万元，实际支出 205.00 万元；年初结转结余 10.0 万元，年末结转结余 15.00 万元。\n"
+            "整体支出完成率为95%。", "92"),
+        "b/2020年第三方评价报告.txt": review_report(UNIT_B, 2020, "92.00", "92", "整体支出完成率 95%。"),
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("crossdoc")
+    write_archive(base / "in")
+    out = base / "out"
+    result = run_batch([str(base / "in")], str(out), jobs=2, stream=io.StringIO())
+    return base, out, result
+
+
+def crossdoc_checks(out: Path) -> list[dict]:
+    with Store(str(out / "jxcheck.duckdb"), read_only=True) as store:
+        docs = store.document_objects()
+    return [dict(c, attached=Path(d["path"]).relative_to(Path(d["path"]).parents[1]).as_posix(), unit_key=d["unit_key"])
+            for d in docs for c in d["checks"] if c["rule"].startswith("crossdoc.")]
+
+
+def test_carryover_mismatch_is_an_error_on_the_later_document(run):
+    _, out, result = run
+    hits = [c for c in crossdoc_checks(out) if c["rule"] == "crossdoc.carryover" and c["unit_key"] == UNIT_A]
+    assert len(hits) == 1
+    c = hits[0]
+    assert (c["status"], c["severity"], c["reported"], c["expected"], c["difference"]) == \
+        ("fail", "error", "45.00", "40.00", "5.00")
+    assert c["attached"] == "a/2020年自评报告.txt"
+    assert "45.00 − 40.00 = 5.00万元" in c["message"]
+    quotes = [e["quote"] for e in c["evidence"]]
+    assert quotes[0].startswith("《2020年自评报告.txt》") and "45.00" in quotes[0]
+    assert quotes[1].startswith("《2019年自评报告.txt》") and "40.00" in quotes[1]
+    assert all(e["paragraph"] is not None for e in c["evidence"])
+    assert result.status == 1
+
+
+def test_matching_carryover_passes_and_raises_nothing(run):
+    _, out, _ = run
+    b = [c for c in crossdoc_checks(out) if c["unit_key"] == UNIT_B]
+    carry = [c for c in b if c["rule"] == "crossdoc.carryover"]
+    assert [(c["status"], c["reported"], c["expected"]) for c in carry] == [("pass", "10.0", "10.0")]
+    assert not [c for c in b if c["status"] == "fail" and c["severity"] in ("error", "warning")]
+    same = [c for c in b if c["rule"] == "crossdoc.same_figure"]
+    assert [(c["status"], c["reported"]) for c in same] == [("pass", "95%")]
+    scores = [c for c in b if c["rule"] == "crossdoc.self_vs_review"]
+    assert sorted((c["concept"], c["status"]) for c in scores) == [("evaluation_score", "pass"),
+                                                                   ("self_evaluation_score", "pass")]
+
+
+def test_project_level_balance_is_not_taken_for_the_unit_total(run):
+    _, out, _ = run
+    carry = [c for c in crossdoc_checks(out) if c["rule"] == "crossdoc.carryover" and c["unit_key"] == UNIT_A]
+    assert "5.00" not in carry[0]["numbers"] and carry[0]["status"] != "unverifiable"
+
+
+def test_self_vs_review_cited_score_and_score_gap(run):
+    _, out, _ = run
+    scores = {c["concept"]: c for c in crossdoc_checks(out)
+              if c["rule"] == "crossdoc.self_vs_review" and c["unit_key"] == UNIT_A}
+    cited, gap = scores["self_evaluation_score"], scores["evaluation_score"]
+    assert (cited["status"], cited["severity"], cited["reported"], cited["expected"]) == ("fail", "error", "95", "93")
+    assert cited["attached"] == "a/2020年第三方评价报告.txt"
+    assert (gap["status"], gap["severity"], gap["difference"]) == ("fail", "warning", "-8.00")
+    assert "低 8.00 分" in gap["message"]
+    same = [c for c in crossdoc_checks(out) if c["rule"] == "crossdoc.same_figure" and c["unit_key"] == UNIT_A]
+    assert [(c["status"], c["reported"], c["attached"]) for c in same] == [("pass", "89%", "a/2020年第三方评价报告.txt")]
+
+
+def test_crossdoc_findings_reach_xlsx_csv_and_jsonl(run):
+    _, out, _ = run
+    wb = openpyxl.load_workbook(out / "discrepancies.xlsx")
+    ws = wb[UNIT_A]
+    rules = [row[3] for row in ws.iter_rows(min_row=6, values_only=True)]
+    assert rules.count("crossdoc.carryover") == 1 and rules.count("crossdoc.self_vs_review") == 2
+    assert not [r for r in wb[UNIT_B].iter_rows(min_row=6, values_only=True) if r[3]]
+    rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text(encoding="utf-8-sig"))))
+    carry = [r for r in rows if r["rule"] == "crossdoc.carryover"]
+    assert len(carry) == 1 and carry[0]["path"].endswith("2020年自评报告.txt") and "《2019年自评报告.txt》" in carry[0]["quote"]
+    docs = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    later = next(d for d in docs if d["path"].endswith("a/2020年自评报告.txt"))
+    assert [f["rule"] for f in later["findings"]] == ["crossdoc.carryover"]
+    assert any(c["rule"] == "crossdoc.carryover" for c in later["checks"])
+    earlier = next(d for d in docs if d["path"].endswith("a/2019年自评报告.txt"))
+    assert not any(c["rule"].startswith("crossdoc.") for c in earlier["checks"])
+
+
+def test_ambiguous_closing_balance_is_unverifiable(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "2019.txt").write_text(self_report(UNIT_A, 2019, "年末结转结余 40.00 万元。\n另据决算，年末结转结余 42.00 万元。"),
+                                  encoding="utf-8")
+    (src / "2020.txt").write_text(self_report(UNIT_A, 2020, "年初结转结余 45.00 万元。"), encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    carry = [c for c in crossdoc_checks(tmp_path / "out") if c["rule"] == "crossdoc.carryover"]
+    assert [c["status"] for c in carry] == ["unverifiable"]
+    assert "40.00万元、42.00万元" in carry[0]["message"]
+    assert len(carry[0]["evidence"]) == 3
+
+
+def test_renderings_of_one_report_and_unknown_units_are_not_cross_checked(tmp_path):
+    src = tmp_path / "in"
+    write_archive(src)
+    copy = src / "copy"
+    copy.mkdir()
+    text = (src / "a" / "2019年自评报告.txt").read_text(encoding="utf-8")
+    (copy / "2019年自评报告.txt").write_text(text + "\n\n", encoding="utf-8")
+    nobody = src / "nobody"
+    nobody.mkdir()
+    (nobody / "x2019.txt").write_text("2019年度报告\n年末结转结余 40.00 万元。\n", encoding="utf-8")
+    (nobody / "x2020.txt").write_text("2020年度报告\n年初结转结余 99.00 万元。\n", encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=2, stream=io.StringIO())
+    checks = crossdoc_checks(tmp_path / "out")
+    assert len([c for c in checks if c["rule"] == "crossdoc.carryover" and c["unit_key"] == UNIT_A]) == 1
+    assert not [c for c in checks if c["unit_key"] == "单位未识别"]
+
+
+def test_seed_reports_raise_no_cross_document_alarm(tmp_path):
+    src = tmp_path / "seeds"
+    shutil.copytree(SEEDS, src, ignore=shutil.ignore_patterns("*.yaml", "*.md"))
+    run_batch([str(src)], str(tmp_path / "out"), jobs=2, stream=io.StringIO())
+    assert not [c for c in crossdoc_checks(tmp_path / "out") if c["status"] == "fail"]
+
+
+def test_real_third_party_report_against_invented_self_evaluations(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / "zj2018_review.docx", src / "zj2018_review.docx")
+    unit = "湛江市人民政府行政服务中心"
+    (src / "2018自评.txt").write_text(self_report(unit, 2018, "2018年度实际收入 2,704.04 万元。", "96"), encoding="utf-8")
+    (src / "2019自评.txt").write_text(self_report(unit, 2019, "2019年度年初结转结余 49.10 万元，年末结转结余 30.00 万元。"),
+                                     encoding="utf-8")
+    result = run_batch([str(src)], str(tmp_path / "out"), jobs=2, stream=io.StringIO())
+    checks = crossdoc_checks(tmp_path / "out")
+    carry = [c for c in checks if c["rule"] == "crossdoc.carryover"]
+    assert [(c["status"], c["severity"], c["reported"], c["expected"], c["difference"]) for c in carry] == \
+        [("fail", "error", "49.10", "41.90", "7.20")]
+    assert carry[0]["evidence"][1]["quote"].startswith("《zj2018_review.docx》") and "41.90" in carry[0]["evidence"][1]["quote"]
+    scores = {c["concept"]: c for c in checks if c["rule"] == "crossdoc.self_vs_review"}
+    assert (scores["self_evaluation_score"]["status"], scores["self_evaluation_score"]["severity"],
+            scores["self_evaluation_score"]["reported"], scores["self_evaluation_score"]["expected"]) == \
+        ("fail", "error", "94", "96")
+    gap = scores["evaluation_score"]
+    assert (gap["status"], gap["severity"], gap["difference"]) == ("fail", "info", "-2.30")
+    review = next(d for d in result.documents if d["path"].endswith("zj2018_review.docx"))
+    assert [f["rule"] for f in review["findings"]].count("crossdoc.self_vs_review") == 1

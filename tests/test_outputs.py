@@ -1,0 +1,176 @@
+"""The outputs: the xlsx workpapers (sheet names, header fields, frozen header, filter, numeric cells), the csv
+with BOM, jsonl lines valid against the schema, and self-contained escaped HTML with working anchors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+
+from jxcheck.batch import run_batch
+from jxcheck.outputs.flat import write_csv
+from jxcheck.outputs.xlsx import sheet_name, write_xlsx
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+SCHEMA = json.loads(resources.files("jxcheck").joinpath("findings.schema.json").read_text(encoding="utf-8"))
+LONG_UNIT = "某某省某某市某某区人民政府办公室下属的某某服务中心（本级）附属单位"
+
+
+def finding(rule, severity, reported, expected, difference, unit, message="m", quote="q", **where):
+    loc = {"page": None, "paragraph": None, "table": None, "row": None, "col": None, **where}
+    return {"rule": rule, "status": "fail", "severity": severity, "message": message, "concept": None,
+            "reported": reported, "expected": expected, "difference": difference, "unit": unit,
+            "numbers": [reported], "evidence": [dict(loc, quote=quote)]}
+
+
+def doc(path, unit_key, year, findings, status="ok", error=None):
+    return {"path": path, "sha256": "0" * 64, "format": "txt", "pages": None, "unit": unit_key, "year": year,
+            "report_type": "third_party_evaluation", "status": status, "error": error, "findings": findings,
+            "checks": findings + [dict(findings[0], status="unverifiable", severity="info")] if findings else [],
+            "doc_id": path, "unit_key": unit_key}
+
+
+@pytest.fixture
+def docs():
+    return [
+        doc("a/2018.txt", "湛江市人民政府行政服务中心", 2018, [
+            finding("ratio.recompute", "warning", "98.53%", "98.52%", "0.01", "%", paragraph=46),
+            finding("balance.rollforward", "error", "41.90", "41.93", "-0.03", "万元", table=2, row=4, col=8),
+            finding("score.total", "error", "93.70", "n/a", None, "分", message="=HYPERLINK(\"x\")\x07响铃", page=3,
+                    paragraph=10)]),
+        doc("b/2019.txt", LONG_UNIT, 2019, [finding("sum.breakdown", "error", "2,251.36", "2195.02", "56.34", "万元")]),
+        doc("c/abc.txt", "abc局", 2020, [finding("sum.breakdown", "error", "1", "2", "-1", "元")]),
+        doc("d/ABC.txt", "ABC局", 2020, [finding("sum.breakdown", "error", "1", "2", "-1", "元")]),
+        doc("e/x?.txt", "A/B:C*局", 2020, [finding("sum.breakdown", "error", "1", "2", "-1", "元")]),
+        doc("f/broken.pdf", "单位未识别", None, [], status="error",
+            error={"code": "corrupt", "message": "文件损坏 / corrupt file"}),
+    ]
+
+
+def test_sheet_names_obey_excel_limits():
+    taken = {"汇总"}
+    names = [sheet_name(n, taken) for n in ("abc", "ABC", "A/B:C*?[x]\\", "", "'引号'", "History", LONG_UNIT, LONG_UNIT)]
+    assert names[:6] == ["abc", "ABC~2", "A_B_C___x__", "单位", "引号", "History~2"]
+    assert len(names[6]) == 31 and len(names[7]) == 31 and names[6] != names[7]
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(not re.search(r"[\[\]:*?/\\]", n) and n.strip() for n in names)
+
+
+def num(cell) -> Decimal:
+    assert cell.data_type == "n", cell.value
+    return Decimal(str(cell.value))
+
+
+def test_xlsx_workpapers(tmp_path, docs):
+    path = tmp_path / "d.xlsx"
+    write_xlsx(str(path), docs)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "汇总" and wb.sheetnames[-1] == "单位未识别"
+    assert len(wb.sheetnames) == 7 and len({n.lower() for n in wb.sheetnames}) == 7
+    assert "A_B_C_局" in wb.sheetnames and all(len(n) <= 31 for n in wb.sheetnames)
+    for ws in wb:
+        labels = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1).value
+                  for r in (2, 3) for c in range(1, 9)}
+        assert {"被审计单位", "期间", "索引号", "编制人/日期", "复核人/日期"} <= set(labels)
+        assert ws.freeze_panes == "A6" and ws.auto_filter.ref.startswith("A5:")
+    ws = wb["湛江市人民政府行政服务中心"]
+    assert ws["B2"].value == "湛江市人民政府行政服务中心" and ws["E2"].value == "2018" and ws["H2"].value is None
+    header = [c.value for c in ws[5]]
+    assert header == ["年度", "文件", "报告类型", "规则", "严重程度", "说明", "报告数", "复算数", "差额", "页码", "原文", "复核结论"]
+    rows = {r[3].value: r for r in ws.iter_rows(min_row=6)}
+    rate = rows["ratio.recompute"]
+    assert num(rate[6]) == Decimal("0.9853") and rate[6].number_format == "0.00%"
+    assert num(rate[7]) == Decimal("0.9852") and num(rate[8]) == Decimal("0.01") and "个百分点" in rate[8].number_format
+    amount = rows["balance.rollforward"]
+    assert num(amount[6]) == Decimal("41.90") and num(amount[8]) == Decimal("-0.03")
+    assert amount[6].number_format == "#,##0.00"
+    assert amount[9].value == "表2 第4行 第8列" and amount[4].value == "错误"
+    score = rows["score.total"]
+    assert score[7].value == "n/a" and score[8].value is None and score[9].value == "第3页 第10段"
+    assert score[5].value == '=HYPERLINK("x")响铃' and score[5].data_type == "s"
+    assert ws.auto_filter.ref == "A5:L8"
+    long_sheet = wb[sheet_name(LONG_UNIT, set())]
+    assert long_sheet["B2"].value == LONG_UNIT and num(long_sheet["G6"]) == Decimal("2251.36")
+    summary = wb["汇总"]
+    units = {r[0].value: [c.value for c in r][:8] for r in summary.iter_rows(min_row=6, max_row=11)}
+    assert units["湛江市人民政府行政服务中心"][2:] == [1, "2018", 2, 1, 1, 0]
+    assert units["单位未识别"][2:] == [1, None, 0, 0, 0, 1]
+    cells = [c.value for row in summary.iter_rows(min_row=12) for c in row]
+    assert "无法读取的文档" in cells and "f/broken.pdf" in cells and "corrupt" in cells
+    unknown = wb["单位未识别"]
+    assert unknown["B2"].value is None and unknown["D6"].value == "document.read"
+
+
+def test_csv_has_bom_one_row_per_finding_and_no_formulas(tmp_path, docs):
+    path = tmp_path / "f.csv"
+    write_csv(str(path), docs)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 3 + 1 + 1 + 1 + 1 + 1
+    read = [r for r in rows if r["rule"] == "document.read"]
+    assert len(read) == 1 and read[0]["path"] == "f/broken.pdf" and "corrupt" in read[0]["message"]
+    hyper = next(r for r in rows if r["rule"] == "score.total")
+    assert hyper["message"].startswith("'=") and next(r for r in rows if r["rule"] == "balance.rollforward")["difference"] == "-0.03"
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("outputs")
+    src = base / "in"
+    src.mkdir()
+    for name in ("zj2018_review.txt", "zj2020_self.txt"):
+        shutil.copy(SEEDS / name, src / name)
+    (src / "hostile.txt").write_text(
+        "评价单位：<b>临江市</b>测试局\n2020年度自评报告\n<script>alert('x')</script>三公经费预算 6.82 万元，"
+        "实际支出 4.43 万元，三公经费控制率 70.00%。 & \"quoted\"\n", encoding="utf-8")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    out = base / "out"
+    run_batch([str(src)], str(out), jobs=2, stream=io.StringIO())
+    return out
+
+
+def test_jsonl_lines_follow_the_schema(small_run):
+    lines = (small_run / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    validator = jsonschema.Draft202012Validator({"$ref": "#/$defs/document", "$defs": SCHEMA["$defs"]})
+    docs = [json.loads(line) for line in lines]
+    assert len(docs) == 4
+    for d in docs:
+        validator.validate(d)
+    assert {d["status"] for d in docs} == {"ok", "error"}
+
+
+def test_html_escapes_text_and_links_findings_to_highlighted_figures(small_run):
+    html_files = list((small_run / "html").rglob("d-*.html"))
+    assert len(html_files) == 4
+    hostile = next(p.read_text(encoding="utf-8") for p in html_files if "hostile.txt" in p.read_text(encoding="utf-8"))
+    assert "<script>" not in hostile and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in hostile
+    assert "<b>临江市</b>" not in hostile and "&lt;b&gt;" in hostile and "&amp; &quot;quoted&quot;" in hostile
+    assert 'href="#f1-e1"' in hostile and 'id="f1-e1"' in hostile and 'id="finding-1"' in hostile
+    assert re.search(r'<mark class="error"[^>]*><a href="#finding-1">70\.00%</a></mark>', hostile)
+    for page in html_files:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:|//)', text) and "<link" not in text
+        for target in re.findall(r'href="#([^"]+)"', text):
+            assert f'id="{target}"' in text, (page.name, target)
+    review = next(p.read_text(encoding="utf-8") for p in html_files if "zj2018_review.txt" in p.read_text(encoding="utf-8"))
+    assert re.search(r'<td class="error"><a id="f\d+-e\d+"></a>', review)
+    assert len(re.findall(r"<li id=\"finding-", review)) == 8
+
+
+def test_html_indexes_link_units_and_documents(small_run):
+    top = (small_run / "index.html").read_text(encoding="utf-8")
+    units = re.findall(r'href="(html/u-[0-9a-f]+/index\.html)"', top)
+    assert len(units) == 3 and "湛江市人民政府行政服务中心" in top and "单位未识别" in top
+    for rel in units:
+        index = small_run / rel
+        links = re.findall(r'href="(d-[0-9a-f]+\.html)"', index.read_text(encoding="utf-8"))
+        assert links and all((index.parent / link).exists() for link in links)
