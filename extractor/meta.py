@@ -23,6 +23,19 @@ def unit_name(doc: Document) -> Optional[str]:
     for t in head[:5]:
         if 4 <= len(t) <= 40 and t.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", t):
             return t
+    return _table_unit(doc, data)
+
+
+def _table_unit(doc: Document, data: dict) -> Optional[str]:
+    """The cell after a unit label in the opening rows of the first table (项目支出绩效自评表)."""
+    labels = [compact(label) for label in data["table_unit_labels"]]
+    for table in doc.tables[:1]:
+        for row in table.rows[:4]:
+            texts = [compact(c.text) for c in row if not c.covered]
+            for i, t in enumerate(texts[:-1]):
+                value = texts[i + 1]
+                if t in labels and value.endswith(tuple(data["unit_suffixes"])) and 2 <= len(value) <= 40:
+                    return value
     return None
 
 

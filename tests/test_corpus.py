@@ -73,3 +73,8 @@ def test_findings_point_at_pages_in_pdf():
     row = next(f for f in r["findings"] if f["reported"] == "3.98")
     ev = row["evidence"][0]
     assert ev["page"] == 3 and ev["table"] is not None and "3.98" in ev["quote"]
+
+
+def test_project_table_metadata():
+    r = check_file(str(CORPUS / "project-tables" / "pt05_rural_water.pdf"))
+    assert (r["unit"], r["year"], r["report_type"]) == ("青溪县农村供水管理站", 2022, "project_self_evaluation_table")
