@@ -29,6 +29,7 @@ SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度
                    ("无法核实", 10), ("无法读取", 10)]
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
+ROW_LINE_HEIGHT = 15
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 MAX_CELL = 32767
 BOLD = Font(bold=True)
@@ -86,6 +87,12 @@ def numeric_cell(text: Optional[str], points: bool = False) -> tuple[Any, Option
 
 
 def _header(ws, unit: str, period: str, width: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _put(ws, 1, 1, TITLE).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     fields = [(2, 1, "被审计单位", unit), (2, 4, "期间", period), (2, 7, "索引号", ""),
@@ -101,6 +108,13 @@ def _table_head(ws, columns: list[tuple[str, int]], row: int) -> None:
         cell.font = BOLD
         cell.fill = HEAD_FILL
         ws.column_dimensions[get_column_letter(i)].width = max(w, ws.column_dimensions[get_column_letter(i)].width or 0)
+
+
+def _lines(ws, row: int, col: int) -> int:
+    """Lines a wrapped cell needs at its column's width (a CJK character is two width units)."""
+    text = str(ws.cell(row=row, column=col).value or "")
+    width = max(int(ws.column_dimensions[get_column_letter(col)].width or 10), 4)
+    return sum(max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) // width)) for line in text.split("\n"))
 
 
 def _unit_sheet(ws, unit: str, docs: list[dict]) -> None:
@@ -125,6 +139,9 @@ def _unit_sheet(ws, unit: str, docs: list[dict]) -> None:
             _put(ws, r, 10, "\n".join(where(e) for e in ev)).alignment = WRAP
             _put(ws, r, 11, "\n".join(e.get("quote", "") for e in ev)).alignment = WRAP
             _put(ws, r, 12, "")
+            ws.row_dimensions[r].height = ROW_LINE_HEIGHT * max(_lines(ws, r, c) for c in (6, 10, 11))
+            for c in range(1, len(COLUMNS) + 1):
+                ws.cell(row=r, column=c).alignment = Alignment(wrap_text=c in (6, 10, 11), vertical="top")
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{max(r, HEADER_ROW)}"
 
