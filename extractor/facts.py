@@ -16,7 +16,7 @@ from extractor.figures import Figure, parse_cell, parse_figures
 from extractor.formulas import StatedFormula, stated_formulas
 from extractor.labels import boundaries
 from extractor.project_table import ProjectTable, project_tables
-from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows
+from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -102,6 +102,7 @@ class Facts:
     formulas: list[StatedFormula] = field(default_factory=list)
     scoring_rows: list[ScoringRow] = field(default_factory=list)
     project_tables: list[ProjectTable] = field(default_factory=list)
+    scoring_totals: dict[int, tuple[Figure, Location]] = field(default_factory=dict)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -308,5 +309,7 @@ def extract_facts(doc: Document) -> Facts:
             paragraphs.append(paragraph_facts(i, block, year))
         else:
             tables.append(table_view(i, block))
-    rows = [row for table in doc.tables if is_scoring_table(table) for row in scoring_rows(table)]
-    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc))
+    scoring = [table for table in doc.tables if is_scoring_table(table)]
+    rows = [row for table in scoring for row in scoring_rows(table)]
+    totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
+    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals)

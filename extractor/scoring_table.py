@@ -125,3 +125,17 @@ def scoring_rows(table: Table) -> list[ScoringRow]:
             note=CellRef(" ".join(row[c].text.strip() for c in note_cols), loc(row[note_cols[0]])) if note_cols else None,
             score=(_plain_number(row[score_col].text), loc(row[score_col])) if score_col is not None else None))
     return out
+
+
+TOTAL_ROW = regex.compile(r"^(?:合计|总计|总分|得分合计|综合得分)$")
+
+
+def scoring_total(table: Table) -> Optional[tuple[Figure, Location]]:
+    """The total score a scoring table prints in its 合计/总分 row (the row's last number)."""
+    for row in table.rows:
+        texts = [compact(c.text) for c in row if c.text.strip()]
+        if texts and TOTAL_ROW.match(texts[0]):
+            cell = next((c for c in reversed(row) if _plain_number(c.text)), None)
+            if cell is not None:
+                return _plain_number(cell.text), table.cell_location(cell)
+    return None

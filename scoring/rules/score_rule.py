@@ -25,8 +25,8 @@ from extractor.normalize import compact, normalize
 from extractor.scoring_table import ScoringRow
 from scoring.grammar import item_count, parse
 from scoring.model import Check, Evidence
-from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, score_verdict
+from scoring.rounding import exact, interval, render
+from scoring.rules.common import evidence, score_verdict, whole_score
 
 RULE = "score.rule"
 WEIGHT = "score.weight"
@@ -121,7 +121,33 @@ def check(facts: Facts) -> list[Check]:
         for made in (_rescore(facts, row), _weight(row)):
             if made is not None:
                 out.append(made)
-    return out + _listed_deductions(facts) + _self_vs_review(facts)
+    return out + _table_totals(facts) + _listed_deductions(facts) + _self_vs_review(facts)
+
+
+def _table_totals(facts: Facts) -> list[Check]:
+    """A scoring table's 合计 row against the sum of its rows' scores."""
+    out = []
+    for table, (total, location) in facts.scoring_totals.items():
+        rows = [r for r in facts.scoring_rows if r.table == table and r.score is not None]
+        if not rows:
+            continue
+        acc = exact(Decimal(0))
+        for r in rows:
+            acc = acc + interval(r.score[0], exact_value=whole_score(r.score[0]))
+        verdict = score_verdict(acc, total)
+        expected = render(acc.mid, total.decimals)
+        arithmetic = " + ".join(r.score[0].raw for r in rows)
+        ok = verdict == "pass"
+        out.append(Check(rule="score.total", status="pass" if ok else "fail", severity="info" if ok else verdict,
+                         message=(f"表{table} 合计得分 {total.raw} 与各行得分之和 {arithmetic} = {expected} "
+                                  + ("相符。" if ok else f"不符，相差 {render(total.value - acc.mid, total.decimals)} 分。")),
+                         concept="evaluation_score", reported=total.raw, expected=expected,
+                         difference=render(total.value - acc.mid, total.decimals), unit="分",
+                         numbers=[total.raw] + [r.score[0].raw for r in rows],
+                         evidence=[Evidence(quote=f"合计 | {total.raw}", location=location)]
+                         + [Evidence(quote=r.quote(), location=r.score[1]) for r in rows],
+                         identity=(table, "total")))
+    return out
 
 
 DEDUCTION_ITEM = regex.compile(r"([^、：:；;，,。（(]{2,20})[（(]扣\s*(\d+(?:\.\d+)?)\s*分[)）]")
