@@ -198,6 +198,9 @@ def _targets(pt: ProjectTable) -> list[Check]:
                                  identity=(pt.table, "target", s.location)))
             continue
         op, tv, av, target, actual = parsed
+        measure = ind.cells["measure"].text if ind.cells.get("measure") is not None else ""
+        target_text = target.text if target.text.startswith(op) else f"{op}{target.text}{measure}"
+        actual_text = actual.text + (measure if measure and not actual.text.endswith(measure) else "")
         met = {"≥": av >= tv, ">": av > tv, "≤": av <= tv, "<": av < tv, "=": av == tv}[op]
         if met or tv == 0 or av == 0:
             continue
@@ -207,12 +210,11 @@ def _targets(pt: ProjectTable) -> list[Check]:
         common = dict(rule="score.target", concept="indicator_score", reported=s.figure.raw, unit="分",
                       numbers=[s.figure.raw, w.figure.raw, target.text, actual.text],
                       evidence=_ev([s, target, actual]), identity=(pt.table, "target", s.location))
-        how = f"{w.figure.raw} × {actual.text} ÷ {target.text}" if op not in ("≤", "<") else \
-            f"{w.figure.raw} × {target.text} ÷ {actual.text}"
+        how = (f"{w.figure.raw} × {av} ÷ {tv}" if op not in ("≤", "<") else f"{w.figure.raw} × {tv} ÷ {av}")
         if not stated:
             if full:
                 out.append(Check(status="fail", severity="warning", expected=None, difference=None,
-                                 message=(f"表{pt.table} {ind.name}：年度指标值 {target.text} 未完成（实际 {actual.text}），"
+                                 message=(f"表{pt.table} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
                                           f"却得满分 {s.figure.raw} 分。"), **common))
             continue
         verdict = score_verdict(exact(expected_v), s.figure)
@@ -223,7 +225,7 @@ def _targets(pt: ProjectTable) -> list[Check]:
                                       f"{render(expected_v, 4)}，所列 {s.figure.raw} 分相符。"), **common))
             continue
         diff = render(s.figure.value - expected_v, s.figure.decimals)
-        message = (f"表{pt.table} {ind.name}：年度指标值 {target.text} 未完成（实际 {actual.text}），"
+        message = (f"表{pt.table} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
                    + ("却得满分" if full else "得分") + f" {s.figure.raw} 分；按说明所列规则 {how} = {expected} 分。")
         out.append(Check(status="fail", severity="warning" if full else verdict, expected=expected, difference=diff,
                          message=message, **common))
