@@ -2,8 +2,8 @@
 
 `run_batch` walks files, folders and .zip archives, skips documents already in the store (by sha256), checks
 the others in a pool of worker processes with a per-document time limit (a worker that overruns is killed and
-replaced; one that crashes is replaced), stores each document in one transaction as it finishes, runs the
-cross-document checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and
+replaced; one that crashes is replaced), stores finished documents as they come in — whole documents per
+transaction, at most FLUSH_SECONDS apart, so the parent keeps up with the workers — runs the cross-document checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and
 the HTML pages. `report` reads the store only.
 """
 from __future__ import annotations
@@ -38,6 +38,8 @@ ZIP_FLAG_UTF8 = 0x800
 ZIP_FLAG_ENCRYPTED = 0x1
 CHUNK = 1024 * 1024
 TMP_PREFIX = ".jxcheck-tmp-"
+FLUSH_DOCUMENTS = 64
+FLUSH_SECONDS = 1.0
 
 
 # ---------------------------------------------------------------- the worker side
@@ -571,12 +573,18 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         if todo:
             with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool:
                 tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits}) for item in todo]
+                pending: list = []
+                flushed = float("-inf")
                 for outcome in pool.run(tasks):
                     item = by_key[outcome.key]
                     result, blocks = _outcome_result(item, outcome, timeout)
-                    superseded |= store.save_document(item.doc_id, result, blocks, names.key(result.get("unit")))
+                    pending.append((item.doc_id, result, blocks, names.key(result.get("unit"))))
+                    if len(pending) >= FLUSH_DOCUMENTS or time.monotonic() - flushed >= FLUSH_SECONDS:
+                        superseded |= store.save_documents(pending)
+                        pending, flushed = [], time.monotonic()
                     status = "无法检查" if result["status"] == "error" else "完成"
                     progress.update(item.display, status, len(result["findings"]))
+                superseded |= store.save_documents(pending)
         changed = store.relabel_units(names)
         run_ids = seen
         units = store.unit_keys(run_ids) | changed | superseded

@@ -100,35 +100,49 @@ class Store:
         return {r[0] for r in rows}
 
     def save_document(self, doc_id: str, result: dict, blocks: Iterable[dict], unit_key: str) -> set[str]:
-        """Replace one document's rows (facts, checks, blocks, then the documents row) in one transaction.
+        """Replace one document's rows; see save_documents."""
+        return self.save_documents([(doc_id, result, blocks, unit_key)])
+
+    def save_documents(self, items: list[tuple[str, dict, Iterable[dict], str]]) -> set[str]:
+        """Replace the rows of some documents (facts, checks, blocks, then their documents rows) in one
+        transaction, so a document is stored whole or not at all.
 
         Rows of an earlier version of the same path (another doc_id) are removed in the same transaction;
         returns the unit keys those earlier versions had."""
-        facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
-                  f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
-                  f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
-                  f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
-        checks = [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
-        block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
-                       json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
-                      for i, b in enumerate(blocks)]
-        error = result.get("error") or {}
-        doc_row = (doc_id, result["path"], result.get("sha256") or "", result.get("format"), result.get("unit"),
-                   unit_key, result.get("year"), result.get("report_type") or "unknown", result["status"],
-                   error.get("code"), error.get("message"), datetime.now(timezone.utc).replace(tzinfo=None),
-                   result.get("pages"), __version__)
+        if not items:
+            return set()
+        facts, checks, block_rows, doc_rows = [], [], [], []
+        for doc_id, result, blocks, unit_key in items:
+            facts += [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
+                       f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
+                       f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
+                       f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
+            checks += [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
+            block_rows += [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
+                            json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
+                           for i, b in enumerate(blocks)]
+            error = result.get("error") or {}
+            doc_rows.append((doc_id, result["path"], result.get("sha256") or "", result.get("format"), result.get("unit"),
+                             unit_key, result.get("year"), result.get("report_type") or "unknown", result["status"],
+                             error.get("code"), error.get("message"), datetime.now(timezone.utc).replace(tzinfo=None),
+                             result.get("pages"), __version__))
+        ids = [row[0] for row in doc_rows]
+        paths = [row[1] for row in doc_rows]
+        id_marks, path_marks = ", ".join("?" * len(ids)), ", ".join("?" * len(paths))
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            stale = con.execute("SELECT doc_id, unit_key FROM documents WHERE path = ? AND doc_id <> ?",
-                                [result["path"], doc_id]).fetchall()
-            for old_id, _ in stale:
+            stale = con.execute(f"SELECT doc_id, unit_key FROM documents WHERE path IN ({path_marks}) "
+                                f"AND doc_id NOT IN ({id_marks})", paths + ids).fetchall()
+            old_ids = [old_id for old_id, _ in stale]
+            if old_ids:
+                marks = ", ".join("?" * len(old_ids))
                 for table in ("facts", "blocks", "checks", "documents"):
-                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old_id])
+                    con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", old_ids)
             for table in ("facts", "blocks"):
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-            con.execute("DELETE FROM checks WHERE doc_id = ? AND source = 'document'", [doc_id])
-            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({id_marks})", ids)
+            con.execute(f"DELETE FROM checks WHERE doc_id IN ({id_marks}) AND source = 'document'", ids)
+            con.execute(f"DELETE FROM documents WHERE doc_id IN ({id_marks})", ids)
             if facts:
                 frame = _frame(facts, FACT_COLUMNS)
                 con.execute("INSERT INTO facts SELECT doc_id, seq, concept, stage, period, value, "
@@ -140,7 +154,8 @@ class Store:
             if block_rows:
                 frame = _frame(block_rows, BLOCK_COLUMNS)
                 con.execute("INSERT INTO blocks SELECT * FROM frame")
-            con.execute(f"INSERT INTO documents VALUES ({', '.join('?' * len(DOC_COLUMNS))})", list(doc_row))
+            frame = _frame(doc_rows, DOC_COLUMNS)
+            con.execute("INSERT INTO documents SELECT * FROM frame")
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
