@@ -66,6 +66,13 @@ def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[s
     return "count", unit
 
 
+def _cn_value(span: str) -> Optional[Decimal]:
+    try:
+        return Decimal(str(cn2an.cn2an(span, "smart")))
+    except (ValueError, KeyError, TypeError, InvalidOperation):
+        return None
+
+
 def parse_figures(text: str) -> list[Figure]:
     """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing."""
     p, digits, cn, before = _compiled()
@@ -105,12 +112,13 @@ def parse_figures(text: str) -> list[Figure]:
         if len(span) < 2 and not unit.endswith("元") and unit not in ("人", "名"):
             continue
         mult = ""
-        if unit.endswith("元") and span[-1] in p["multipliers"] and len(span) > 1:
-            mult, span = span[-1], span[:-1]
-        try:
-            value = Decimal(str(cn2an.cn2an(span, "smart")))
-        except (ValueError, KeyError, TypeError, InvalidOperation):
+        value = _cn_value(span)
+        if value is None:
             continue
+        if unit.endswith("元") and span[-1] in p["multipliers"] and len(span) > 1:
+            head = _cn_value(span[:-1])
+            if head is not None and head * Decimal(p["multipliers"][span[-1]]) == value:
+                mult, value = span[-1], head
         unit = mult + unit
         kind, unit = _kind(unit, text[m.end():m.end() + 4], p)
         if kind == "number":

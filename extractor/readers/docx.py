@@ -1,13 +1,20 @@
-"""Read a DOCX: paragraphs and tables in body order, merged cells once, text boxes and nested tables kept."""
+"""Read a DOCX: paragraphs and tables in body order, merged cells once, text boxes and nested tables kept.
+
+The archive is opened under limits: member count, declared and actual decompressed size, compression
+ratio and XML depth; the XML parser resolves no entities and loads no DTD or network resource."""
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
+from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_SPAN = 64
+PICTURES = (W + "drawing", W + "pict", W + "object")
 
 
 def _text(element) -> str:
@@ -24,7 +31,7 @@ def _text(element) -> str:
         if skip:
             continue
         if node.tag == W + "t":
-            parts.append(node.text or "")
+            parts.append((node.text or "") + "".join(child.tail or "" for child in node))
         elif node.tag == W + "tab":
             parts.append(" ")
         else:
@@ -47,12 +54,21 @@ def _textboxes(element) -> list[str]:
     return [t for t in out if t.strip()]
 
 
-def _grid(tbl) -> tuple[list[list[Cell]], list]:
+def _span(value) -> int:
+    """A gridSpan value as a column count: malformed values count as 1, absurd ones are capped."""
+    try:
+        return min(max(int(value), 1), MAX_SPAN)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _grid(tbl, deadline: Deadline) -> tuple[list[list[Cell]], list]:
     """Resolve gridSpan and vMerge into a grid where merged positions are covered, not repeated."""
     rows: list[list[Cell]] = []
     nested = []
     vmerge_anchor: dict[int, Cell] = {}
     for r, tr in enumerate(tbl.findall(W + "tr")):
+        deadline.check()
         row: list[Cell] = []
         col = 0
         for tc in tr.findall(W + "tc"):
@@ -62,7 +78,7 @@ def _grid(tbl) -> tuple[list[list[Cell]], list]:
             if tcpr is not None:
                 gs = tcpr.find(W + "gridSpan")
                 if gs is not None:
-                    span = int(gs.get(W + "val", "1") or 1)
+                    span = _span(gs.get(W + "val"))
                 vm = tcpr.find(W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(W + "val", "continue")
@@ -87,32 +103,118 @@ def _grid(tbl) -> tuple[list[list[Cell]], list]:
     return rows, nested
 
 
-def read_docx(path: str, data: bytes) -> Document:
+RESAVE = "请用 Word/WPS 打开后重新另存"
+ENCRYPTED = "DOCX 已加密，请在 Word/WPS 中去除密码后另存 / encrypted DOCX: remove the password and save it again"
+
+
+def _directory_size(data: bytes) -> tuple[int, int]:
+    """Entry count and central-directory bytes from the end-of-central-directory record, before zipfile parses."""
+    pos = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if pos < 0 or pos + 22 > len(data):
+        return 0, 0
+    entries, size = struct.unpack_from("<HI", data, pos + 10)
+    return entries, size
+
+
+def open_zip(data: bytes, limits: Limits = DEFAULT, kind: str = "DOCX") -> zipfile.ZipFile:
+    """Open an OOXML archive, refusing one whose directory is larger than the limit before zipfile lists it."""
+    most = limits.max_zip_members
+    entries, directory = _directory_size(data)
+    if entries > most or directory > most * 1024:
+        raise ReadError("too_large", f"{kind} 的文件目录过大（{entries} 项，{directory} 字节，上限 {most} 项），文件异常，{RESAVE} / "
+                                     f"{kind} archive directory too large ({entries} entries, {directory} bytes; "
+                                     f"limit {most} entries): save it again")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ReadError("corrupt", "DOCX 文件已损坏（不是有效的 zip） / corrupt DOCX: not a zip archive")
-    if "word/document.xml" not in zf.namelist():
-        raise ReadError("corrupt", "DOCX 缺少 word/document.xml / corrupt DOCX: no word/document.xml")
+        count = len(zf.infolist())
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many types on malformed archives
+        raise ReadError("corrupt", f"{kind} 文件已损坏（不是有效的 zip），{RESAVE} / corrupt {kind}, not a valid zip "
+                                   f"archive ({type(exc).__name__}): open and save it again") from None
+    if count > most:
+        raise ReadError("too_large", f"{kind} 内含 {count} 个文件，超过上限 {most}，文件异常，{RESAVE} / "
+                                     f"{kind} archive has {count} members (limit {most}): save it again")
+    return zf
+
+
+def _bomb(name: str, why: str) -> ReadError:
+    return ReadError("too_large", f"DOCX 内部文件 {name} 解压后过大（{why}），疑似压缩炸弹，已拒绝；正常文件请提高解压上限 / "
+                                  f"DOCX member {name} too large when decompressed ({why}): refused as a possible "
+                                  f"zip bomb; raise the limit if the file is genuine")
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limits: Limits = DEFAULT, deadline: Deadline | None = None) -> bytes:
+    """A member's bytes, with size and ratio checked on the header first and again while decompressing."""
+    deadline = deadline or Deadline(limits.timeout_seconds)
+    info = zf.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise ReadError("encrypted", ENCRYPTED)
+    ratio, floor = limits.max_compression_ratio, limits.ratio_floor_bytes
+    if info.file_size > limits.max_member_bytes:
+        raise _bomb(name, f"声明 {info.file_size} 字节，上限 {limits.max_member_bytes} / "
+                          f"declared {info.file_size} bytes, limit {limits.max_member_bytes}")
+    if info.file_size > floor and info.file_size > ratio * max(info.compress_size, 1):
+        raise _bomb(name, f"压缩比超过 {ratio} / compression ratio over {ratio}")
+    cap = min(limits.max_member_bytes, max(floor, ratio * max(info.compress_size, 1)))
+    chunks, total = [], 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+                if total > cap:
+                    raise _bomb(name, f"实际解压超过 {cap} 字节 / more than {cap} bytes actually decompressed")
+                chunks.append(chunk)
+                deadline.check()
+    except ReadError:
+        raise
+    except RuntimeError as exc:
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise ReadError("encrypted", ENCRYPTED) from None
+        raise ReadError("corrupt", f"DOCX 内部文件 {name} 无法解压，{RESAVE} / corrupt DOCX member {name}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - zlib, CRC and header errors all mean a damaged archive
+        raise ReadError("corrupt", f"DOCX 内部文件 {name} 已损坏，{RESAVE} / corrupt DOCX member {name} "
+                                   f"({type(exc).__name__}): open and save it again") from None
+    return b"".join(chunks)
+
+
+def parse_xml(xml: bytes, limits: Limits = DEFAULT):
+    """Parse untrusted XML: no entity expansion, no DTD, no network, bounded depth."""
     from lxml import etree
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.fromstring(zf.read("word/document.xml"), parser)
+        root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
-        raise ReadError("corrupt", f"DOCX 内容无法解析 / corrupt DOCX XML: {exc}")
+        if "depth" in str(exc).lower():
+            raise ReadError("too_large", f"DOCX 的 XML 嵌套过深，文件异常，{RESAVE} / DOCX XML nested too deeply: {exc}") from None
+        raise ReadError("corrupt", f"DOCX 内容无法解析，{RESAVE} / corrupt DOCX XML: {exc}") from None
+    if root is None:
+        raise ReadError("corrupt", f"DOCX 内容为空，{RESAVE} / corrupt DOCX: empty XML")
+    if root.xpath("boolean(/" + "/*" * (limits.max_xml_depth + 1) + ")"):
+        raise ReadError("too_large", f"DOCX 的 XML 嵌套超过 {limits.max_xml_depth} 层，文件异常，{RESAVE} / "
+                                     f"DOCX XML nested deeper than {limits.max_xml_depth} levels")
+    return root
+
+
+def read_docx(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadline | None = None) -> Document:
+    deadline = deadline or Deadline(limits.timeout_seconds)
+    zf = open_zip(data, limits)
+    if "word/document.xml" not in zf.namelist():
+        raise ReadError("corrupt", f"DOCX 缺少正文 word/document.xml，不是 Word 文档或已损坏，{RESAVE} / "
+                                   "corrupt DOCX without word/document.xml: save it again from Word/WPS")
+    root = parse_xml(read_member(zf, "word/document.xml", limits, deadline), limits)
     body = root.find(W + "body")
     if body is None:
-        raise ReadError("corrupt", "DOCX 没有正文 / corrupt DOCX: no body")
+        raise ReadError("corrupt", f"DOCX 没有正文，{RESAVE} / corrupt DOCX without a document body")
     blocks: list = []
     para = 0
 
     def add_table(tbl):
-        rows, nested = _grid(tbl)
+        rows, nested = _grid(tbl, deadline)
         blocks.append(Table(index=0, rows=rows))
         for inner in nested:
             add_table(inner)
 
     for child in body:
+        deadline.check()
         if child.tag == W + "p":
             text = _text(child).strip()
             for line in [text] + _textboxes(child):
@@ -121,4 +223,10 @@ def read_docx(path: str, data: bytes) -> Document:
                     blocks.append(Paragraph(index=para, text=line.strip()))
         elif child.tag == W + "tbl":
             add_table(child)
-    return Document(path=path, format="docx", blocks=blocks)
+    doc = Document(path=path, format="docx", blocks=blocks)
+    if not doc.text().strip():
+        if any(True for _ in body.iter(*PICTURES)):
+            raise ReadError("no_text_layer", "DOCX 中只有图片没有文字（扫描件），请使用 OCR 或提供文字版 / "
+                                             "DOCX holds only images, no text: run OCR or provide a text version")
+        raise ReadError("unreadable", "DOCX 中没有文字，请确认文件内容 / the DOCX contains no text: check the file")
+    return doc

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import regex
 
+from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
 from extractor.readers.pdf_grid import find_tables
 
 SENTENCE_END = tuple("。！？!?")
 LINE_HEAD = regex.compile(r"(?:[0-9A-Za-z.,%+\-/]+|.)[，。、；：！？”’）)%,.;:]*")
 OPEN = "\x00"
+UNDECODED = regex.compile(r"[\p{Co}\p{Cn}\p{Cs}\ufffd]")
+GARBLED_SHARE = 0.3
 
 
 def _open(data: bytes):
@@ -17,9 +20,10 @@ def _open(data: bytes):
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc).lower()
-        if "password" in msg:
-            raise ReadError("encrypted", "PDF 已加密，需要密码 / encrypted PDF: a password is required")
-        raise ReadError("corrupt", f"PDF 文件已损坏 / corrupt PDF: {exc}")
+        if "password" in msg or "security" in msg:
+            raise ReadError("encrypted", "PDF 已加密，需要密码：请去除密码后另存或提供未加密版本 / "
+                                         "encrypted PDF: remove the password or provide an unencrypted copy")
+        raise ReadError("corrupt", f"PDF 文件已损坏，请重新导出或下载 / corrupt PDF, export or download it again: {exc}")
 
 
 def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
@@ -132,24 +136,37 @@ def _cells(raw_rows, page_no: int) -> list[list[Cell]]:
     return rows
 
 
-def read_pdf(path: str, data: bytes, max_pages: int = 2000) -> Document:
+def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadline | None = None) -> Document:
+    """Read a PDF whose page count is within the limit, checking the deadline before each page."""
+    import pypdfium2 as pdfium
+    deadline = deadline or Deadline(limits.timeout_seconds)
     pdf = _open(data)
     try:
         n_pages = len(pdf)
-        if n_pages > max_pages:
-            raise ReadError("too_large", f"PDF 页数 {n_pages} 超过上限 {max_pages} / too many pages ({n_pages} > {max_pages})")
+        if n_pages > limits.max_pages:
+            raise ReadError("too_large", f"PDF 共 {n_pages} 页，超过上限 {limits.max_pages} 页，请拆分文件或提高页数上限 / "
+                                         f"too many pages ({n_pages} > {limits.max_pages}): "
+                                         "split the file or raise the page limit")
+        if n_pages == 0:
+            raise ReadError("corrupt", "PDF 没有页面，文件已损坏，请重新导出或下载 / corrupt PDF without pages: export it again")
         blocks: list = []
         para = 0
-        chars = 0
+        chars = garbled = 0
         for i in range(n_pages):
-            page = pdf[i]
-            width, _ = page.get_size()
-            textpage = page.get_textpage()
-            lines = _page_lines(page, textpage)
+            deadline.check()
+            try:
+                page = pdf[i]
+                width, _ = page.get_size()
+                textpage = page.get_textpage()
+                lines = _page_lines(page, textpage)
+                tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as exc:
+                raise ReadError("corrupt", f"PDF 第 {i + 1} 页无法读取，请重新导出或下载 / "
+                                           f"corrupt PDF page {i + 1}, export it again: {exc}") from None
             chars += sum(len(t[4].strip()) for t in lines)
-            tables = [(found.bbox, found.rows) for found in find_tables(page, textpage)]
-            textpage.close()
-            page.close()
+            garbled += sum(len(UNDECODED.findall(t[4])) for t in lines)
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
             free: list = []
@@ -183,7 +200,12 @@ def read_pdf(path: str, data: bytes, max_pages: int = 2000) -> Document:
                 block.text = block.text.replace(OPEN, "")
         if chars == 0:
             raise ReadError("no_text_layer",
-                            "扫描件，无文字层，请使用 OCR 或提供文字版 / scanned PDF without a text layer")
+                            "扫描件，无文字层，请使用 OCR 或提供文字版 / "
+                            "scanned PDF without a text layer: run OCR or provide a text version")
+        if garbled > GARBLED_SHARE * chars:
+            raise ReadError("no_text_layer", "PDF 的文字层无法识别（字体缺少编码映射，提取出来是乱码），请使用 OCR 或提供文字版 / "
+                                             "the PDF text layer cannot be decoded (fonts without a Unicode map): "
+                                             "run OCR or provide a text version")
         return Document(path=path, format="pdf", blocks=blocks, pages=n_pages)
     finally:
         pdf.close()

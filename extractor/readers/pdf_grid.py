@@ -5,6 +5,7 @@ Coordinates are PDF points measured from the top edge of the page.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
@@ -84,12 +85,24 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     return out
 
 
-def _covered(edges: list[Edge], at: float, start: float, end: float) -> bool:
-    return any(abs(e.at - at) <= TOLERANCE and e.start <= start + TOLERANCE and e.end >= end - TOLERANCE
-               for e in edges)
+class _EdgeIndex:
+    """Edges sorted by position, so a coverage test looks only at edges near the position asked."""
+
+    def __init__(self, edges: list[Edge]):
+        self.edges = sorted(edges, key=lambda e: e.at)
+        self.keys = [e.at for e in self.edges]
+
+    def covered(self, at: float, start: float, end: float) -> bool:
+        i = bisect_left(self.keys, at - TOLERANCE - 1e-9)
+        while i < len(self.edges) and self.keys[i] <= at + TOLERANCE + 1e-9:
+            e = self.edges[i]
+            if abs(e.at - at) <= TOLERANCE and e.start <= start + TOLERANCE and e.end >= end - TOLERANCE:
+                return True
+            i += 1
+        return False
 
 
-def _cells(horizontal: list[Edge], vertical: list[Edge]) -> list[tuple[float, float, float, float]]:
+def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[tuple[float, float, float, float]]:
     """Smallest ruled rectangles: each intersection with the nearest closed box to its right and below."""
     points = sorted({(v.at, h.at) for v in vertical for h in horizontal
                      if v.start - TOLERANCE <= h.at <= v.end + TOLERANCE
@@ -100,14 +113,25 @@ def _cells(horizontal: list[Edge], vertical: list[Edge]) -> list[tuple[float, fl
         xs_at_y.setdefault(y, []).append(x)
         ys_at_x.setdefault(x, []).append(y)
     point_set = set(points)
+    h_index, v_index = _EdgeIndex(horizontal), _EdgeIndex(vertical)
     cells = []
-    for x, y in points:
-        below = [y2 for y2 in ys_at_x[x] if y2 > y and _covered(vertical, x, y, y2)]
-        right = [x2 for x2 in xs_at_y[y] if x2 > x and _covered(horizontal, y, x, x2)]
+    for k, (x, y) in enumerate(points):
+        if deadline is not None and k % 4096 == 0:
+            deadline.check()
+        below = (y2 for y2 in ys_at_x[x] if y2 > y and v_index.covered(x, y, y2))
+        right_cache: list[float] = []
+        right_iter = (x2 for x2 in xs_at_y[y] if x2 > x and h_index.covered(y, x, x2))
+
+        def right():
+            yield from right_cache
+            for x2 in right_iter:
+                right_cache.append(x2)
+                yield x2
+
         found = None
         for y2 in below:
-            for x2 in right:
-                if ((x2, y2) in point_set and _covered(horizontal, y2, x, x2) and _covered(vertical, x2, y, y2)):
+            for x2 in right():
+                if ((x2, y2) in point_set and h_index.covered(y2, x, x2) and v_index.covered(x2, y, y2)):
                     found = (x, y, x2, y2)
                     break
             if found:
@@ -138,22 +162,26 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
     return sorted(groups.values(), key=lambda g: min(c[1] for c in g))
 
 
-def find_tables(page, textpage) -> list[GridTable]:
-    """The ruled tables of a page with each cell's text, top to bottom."""
+def find_tables(page, textpage, deadline=None) -> list[GridTable]:
+    """The ruled tables of a page with each cell's text, top to bottom; deadline.check() is called as cells are read."""
     _, height = page.get_size()
     horizontal, vertical = _edges(page, height)
     if not horizontal or not vertical:
         return []
     tables = []
-    for group in _group(_cells(horizontal, vertical)):
+    for group in _group(_cells(horizontal, vertical, deadline)):
         if len(group) < 2:
             continue
         xs = sorted({c[0] for c in group} | {c[2] for c in group})
         ys = sorted({c[1] for c in group} | {c[3] for c in group})
         rows: list[list[str | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-        for x0, y0, x1, y1 in group:
+        x_at = {x: i for i, x in enumerate(xs)}
+        y_at = {y: i for i, y in enumerate(ys)}
+        for k, (x0, y0, x1, y1) in enumerate(group):
+            if deadline is not None and k % 1024 == 0:
+                deadline.check()
             text = textpage.get_text_bounded(x0 + 0.5, height - y1 + 0.5, x1 - 0.5, height - y0 - 0.5)
-            rows[ys.index(y0)][xs.index(x0)] = text.replace("\r", "").replace("\n", "").strip()
+            rows[y_at[y0]][x_at[x0]] = text.replace("\r", "").replace("\n", "").strip()
         rows = [row for row in rows if any(cell is not None for cell in row)]
         tables.append(GridTable((xs[0], ys[0], xs[-1], ys[-1]), rows))
     return tables
