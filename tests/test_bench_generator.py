@@ -1,0 +1,119 @@
+"""The synthetic-archive generator: the checker finds exactly the injected discrepancies, and nothing else."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jxcheck.api import check_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 3
+KEY = ("rule", "severity", "reported", "expected")
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load("generate")
+archive = _load("archive")
+HAS_SOFFICE = shutil.which("soffice") is not None
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory):
+    out = tmp_path_factory.mktemp("archive")
+    generate.generate(out, n=12, seed=SEED, pdf_share=0.2 if HAS_SOFFICE else 0)
+    records = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    return out, records
+
+
+def test_small_archive_covers_formats_layouts_and_slips(small_archive):
+    _, records = small_archive
+    assert len(records) == 12
+    formats = {r["format"] for r in records} | {r["encoding"] for r in records if r["encoding"]}
+    assert formats >= {"txt", "docx", "utf-8", "gbk"} | ({"pdf"} if HAS_SOFFICE else set())
+    assert {r["layout"] for r in records} == {"self", "review", "short"}
+    kinds = {s["kind"] for r in records for s in r["injected"]}
+    assert kinds == {"sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute"}
+    assert all(s["findings"] for r in records for s in r["injected"])
+
+
+def test_checker_finds_exactly_the_injected_discrepancies(small_archive):
+    out, records = small_archive
+    for rec in records:
+        result = check_file(str(out / rec["path"]))
+        assert result["status"] == "ok", (rec["path"], result["error"])
+        got = Counter(tuple(f[k] for k in KEY) for f in result["findings"])
+        want = Counter(tuple(f[k] for k in KEY) for f in rec["expected"])
+        assert got == want, rec["path"]
+        assert (result["unit"], result["year"], result["report_type"]) == (rec["unit"], rec["year"],
+                                                                           rec["report_type"])
+
+
+def test_same_seed_gives_the_same_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    generate.generate(first, n=5, seed=11, pdf_share=0)
+    generate.generate(second, n=5, seed=11, pdf_share=0)
+    assert (first / "manifest.jsonl").read_bytes() == (second / "manifest.jsonl").read_bytes()
+    names = sorted(p.name for p in (first / "docs").iterdir())
+    assert names and names == sorted(p.name for p in (second / "docs").iterdir())
+    for name in names:
+        assert (first / "docs" / name).read_bytes() == (second / "docs" / name).read_bytes()
+    generate.generate(second, n=5, seed=12, pdf_share=0)
+    assert (first / "manifest.jsonl").read_bytes() != (second / "manifest.jsonl").read_bytes()
+
+
+def _slot(value: str, kind: str = "amount") -> "generate.Slot":
+    decimals = len(value.split(".")[1]) if "." in value else 0
+    return generate.Slot("x", Decimal(value), decimals, kind, "text", "x")
+
+
+def test_oracle_applies_the_interval_rule():
+    total = _slot("2251.36")
+    parts = [_slot("2073.12"), _slot("121.9")]
+    assert generate.Relation("sum.breakdown", total, parts).verdict() == {
+        "rule": "sum.breakdown", "severity": "error", "reported": "2251.36", "expected": "2195.02"}
+    rate = _slot("98.53", "rate")
+    inputs = [_slot("2792.29"), _slot("130.18"), _slot("2704.04")]
+    assert generate.Relation("ratio.recompute", rate, inputs, "carry_div").verdict() == {
+        "rule": "ratio.recompute", "severity": "warning", "reported": "98.53%", "expected": "98.52%"}
+    assert generate.Relation("ratio.recompute", _slot("97", "rate"), [_slot("2174.42"), _slot("2251.36")],
+                             "div").verdict() is None
+    closing = _slot("3.98")
+    assert generate.Relation("balance.rollforward", closing, [_slot("0.41"), _slot("64.99"), _slot("61.39")],
+                             "roll").verdict()["expected"] == "4.01"
+
+
+def test_bench_compare_counts_missed_and_unexpected(tmp_path):
+    manifest = [{"path": "docs/a.txt", "format": "txt", "unit": "某市某局", "year": 2020,
+                 "report_type": "unit_self_evaluation",
+                 "injected": [{"kind": "sum.breakdown", "findings": [
+                     {"rule": "sum.breakdown", "severity": "error", "reported": "10", "expected": "9"}]}],
+                 "expected": [{"rule": "sum.breakdown", "severity": "error", "reported": "10", "expected": "9"}]},
+                {"path": "docs/b.txt", "format": "txt", "unit": "某市某局", "year": 2020,
+                 "report_type": "unit_self_evaluation", "injected": [], "expected": []}]
+    found = {"path": "/x/docs/b.txt", "status": "ok", "unit": "某市某局", "year": 2020,
+             "report_type": "unit_self_evaluation",
+             "findings": [{"rule": "table.footing", "severity": "error", "reported": "5", "expected": "4"}]}
+    out = tmp_path / "findings.jsonl"
+    out.write_text(json.dumps(found, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = archive.compare(manifest, out)
+    assert (result["missed"], result["unexpected"], result["missing_documents"]) == (1, 1, 1)
+    assert result["slips_detected"]["sum.breakdown"] == 0 and result["metadata_agree"] == 1
+
+
+def test_generator_rejects_bad_arguments(capsys):
+    assert generate.main(["unused", "-n", "0"]) == 2
+    assert "bad arguments" in capsys.readouterr().err
