@@ -5,6 +5,7 @@ cells know their row label and column header.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -201,28 +202,28 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
     figures = parse_figures(text)
     spans = _sentences(text)
     markers = _stage_markers(text)
+    marker_pos = [pos for pos, _ in markers]
+    starts = [a for a, _ in spans]
+    semicolons = [0]
+    for ch in text:
+        semicolons.append(semicolons[-1] + (ch in "；;"))
+    years = [(m.start(), m.end(), int(m.group(1))) for m in YEAR.finditer(text)]
+    year_ends = [e for _, e, _ in years]
     facts: list[TextFact] = []
     prev_end = 0
     for fig in figures:
-        sent = next(i for i, (a, b) in enumerate(spans) if a <= fig.start < b or i == len(spans) - 1)
+        sent = min(max(bisect_right(starts, fig.start) - 1, 0), len(spans) - 1)
         s_start = spans[sent][0]
         seg_start = max(prev_end, s_start)
         raw_label = text[seg_start:fig.start]
         cut = max((raw_label.rfind(ch) for ch in CLAUSE_END + "。"), default=-1)
         label = compact(raw_label[cut + 1:] if cut >= 0 else raw_label)
         label = CONNECTORS.sub("", label)
-        clause = sum(1 for ch in text[s_start:fig.start] if ch in "；;")
-        year_m = None
-        for m in YEAR.finditer(text[s_start:fig.start]):
-            year_m = m
-        period = int(year_m.group(1)) if year_m else doc_year
-        stage = None
-        local = [s for pos, s in markers if seg_start <= pos < fig.start]
-        if local:
-            stage = local[-1]
-        else:
-            earlier = [s for pos, s in markers if pos < fig.start]
-            stage = earlier[-1] if earlier else None
+        clause = semicolons[fig.start] - semicolons[s_start]
+        k = bisect_right(year_ends, fig.start)
+        period = years[k - 1][2] if k and years[k - 1][0] >= s_start else doc_year
+        k = bisect_left(marker_pos, fig.start)
+        stage = markers[k - 1][1] if k else None
         facts.append(TextFact(
             figure=fig, label=label, concept=concept_of(label, fig.kind), stage=stage, period=period,
             block=block_index, sentence=sent, clause=clause, location=para.location(),
