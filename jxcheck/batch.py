@@ -58,11 +58,18 @@ def document_blocks(doc: Document) -> list[dict]:
 
 
 def check_task(task: dict) -> dict:
-    """What a worker does for one file: read it once, check it with its facts, keep its blocks."""
+    """What a worker does for one file: read it once, check it with its facts, keep its blocks; given the
+    doc_id, it also turns them into store rows, so the parent only inserts them."""
     doc = read_document(task["path"], task.get("limits") or DEFAULT)
     result = check_document(doc, with_facts=True)
     result["path"] = task["display"]
-    return {"result": result, "blocks": document_blocks(doc) if doc.error is None else []}
+    blocks = document_blocks(doc) if doc.error is None else []
+    if "doc_id" not in task:
+        return {"result": result, "blocks": blocks}
+    from jxcheck.store import document_rows
+    rows = document_rows(task["doc_id"], result, blocks)
+    result["facts"], result["checks"] = [], []
+    return {"result": result, "blocks": rows}
 
 
 def warm_up() -> None:
@@ -471,13 +478,16 @@ def _outcome_result(item: Item, outcome: Outcome, timeout: float) -> tuple[dict,
     return _failed_result(item, "internal", f"检查时内部错误 / internal error while checking: {outcome.value}"), []
 
 
-def cross_documents(store: Store, unit_key: str) -> list[crossdoc.CrossDocument]:
-    """The readable documents of one unit, with facts and paragraph texts, for the cross-document checks."""
-    rows = [r for r in store.documents(unit_keys=[unit_key]) if r["status"] == "ok"]
+def cross_documents(store: Store, unit_keys: Iterable[str]) -> dict[str, list[crossdoc.CrossDocument]]:
+    """The readable documents of each unit that has two or more, with facts and paragraph texts, for the
+    cross-document checks (a unit with one document has nothing to compare and is not loaded)."""
+    rows = [r for r in store.documents(unit_keys=unit_keys) if r["status"] == "ok"]
+    counts = Counter(r["unit_key"] for r in rows)
+    rows = [r for r in rows if counts[r["unit_key"]] > 1]
     ids = [r["doc_id"] for r in rows]
     facts = store.facts(ids)
     blocks = store.blocks(ids)
-    out = []
+    out: dict[str, list[crossdoc.CrossDocument]] = {}
     for r in rows:
         paragraphs, before = {}, {}
         previous = ""
@@ -488,8 +498,8 @@ def cross_documents(store: Store, unit_key: str) -> list[crossdoc.CrossDocument]
             else:
                 before[b["table_no"]] = previous
                 previous = ""
-        out.append(crossdoc.CrossDocument(r["doc_id"], r["path"], r["year"], r["report_type"], r["format"],
-                                          facts[r["doc_id"]], paragraphs, before))
+        out.setdefault(r["unit_key"], []).append(crossdoc.CrossDocument(
+            r["doc_id"], r["path"], r["year"], r["report_type"], r["format"], facts[r["doc_id"]], paragraphs, before))
     return out
 
 
@@ -497,8 +507,9 @@ def run_crossdoc(store: Store, unit_keys: Iterable[str]) -> int:
     """Recompute the cross-document checks of these units over the whole store; the number of checks."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
     rows = []
+    units = cross_documents(store, keys) if keys else {}
     for key in keys:
-        for attach, related, check in crossdoc.check_unit(cross_documents(store, key)):
+        for attach, related, check in crossdoc.check_unit(units.get(key, [])):
             rows.append((attach, related, key, check.as_dict()))
     store.replace_crossdoc(keys, rows)
     return len(rows)
@@ -517,6 +528,8 @@ class BatchResult:
     skipped: int = 0
     documents: list[dict] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
+    check_seconds: float = 0.0
+    output_seconds: float = 0.0
 
 
 def write_outputs(outdir: str, docs: list[dict], store: Store) -> None:
@@ -524,7 +537,25 @@ def write_outputs(outdir: str, docs: list[dict], store: Store) -> None:
     xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
     flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), docs)
-    html.write_html(outdir, docs, lambda doc_id: store.blocks([doc_id])[doc_id])
+    html.write_html(outdir, docs, BlockCache(store, [d["doc_id"] for d in docs]))
+
+
+class BlockCache:
+    """Blocks of the documents in output order, fetched from the store a chunk at a time."""
+
+    CHUNK = 200
+
+    def __init__(self, store: Store, order: list[str]):
+        self.store, self.order = store, order
+        self.position = {doc_id: i for i, doc_id in enumerate(order)}
+        self.cache: dict[str, list[dict]] = {}
+
+    def __call__(self, doc_id: str) -> list[dict]:
+        if doc_id not in self.cache:
+            start = self.position.get(doc_id)
+            ids = self.order[start:start + self.CHUNK] if start is not None else [doc_id]
+            self.cache = self.store.blocks(ids)
+        return self.cache.get(doc_id, [])
 
 
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
@@ -570,9 +601,11 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
             superseded |= store.save_document(item.doc_id, _failed_result(item, *item.error), [], names.key(None))
             progress.update(item.display, "无法检查", 0)
         by_key = {item.doc_id: item for item in todo}
+        started = time.monotonic()
         if todo:
             with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool:
-                tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits}) for item in todo]
+                tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits,
+                                        "doc_id": item.doc_id}) for item in todo]
                 pending: list = []
                 flushed = float("-inf")
                 for outcome in pool.run(tasks):
@@ -585,6 +618,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
                     status = "无法检查" if result["status"] == "error" else "完成"
                     progress.update(item.display, status, len(result["findings"]))
                 superseded |= store.save_documents(pending)
+        checked_at = time.monotonic()
         changed = store.relabel_units(names)
         run_ids = seen
         units = store.unit_keys(run_ids) | changed | superseded
@@ -592,7 +626,8 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         docs = store.document_objects(doc_ids=out_ids)
         write_outputs(outdir, docs, store)
-        return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes)
+        return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
+                           check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         store.close()

@@ -106,7 +106,9 @@ def run_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("\n已中断：已完成的文档已保存，再次运行会接着检查其余文档 / interrupted: finished documents "
                          "are saved, run again to check the rest\n")
         return 130
-    sys.stderr.write(f"结果已写入 / results in {args.output}\n")
+    sys.stderr.write(f"结果已写入 / results in {args.output}（检查 {result.check_seconds:.1f} 秒，"
+                     f"汇总与输出 {result.output_seconds:.1f} 秒 / checking {result.check_seconds:.1f} s, "
+                     f"cross-checks and outputs {result.output_seconds:.1f} s）\n")
     return result.status
 
 

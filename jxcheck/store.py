@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime, timezone
-from typing import Iterable, Optional
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
 
 import duckdb
 import pandas as pd
@@ -63,6 +64,27 @@ def _check_row(doc_id: str, seq: int, source: str, check: dict, related: Optiona
             json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key)
 
 
+@dataclass
+class Rows:
+    """A document's facts, checks and blocks as store rows (built where the document was checked)."""
+
+    facts: list[tuple]
+    checks: list[tuple]
+    blocks: list[tuple]
+
+
+def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
+    facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
+              f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
+              f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
+              f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
+    checks = [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
+    block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
+                   json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
+                  for i, b in enumerate(blocks)]
+    return Rows(facts, checks, block_rows)
+
+
 class Store:
     """Read and write the batch store."""
 
@@ -103,8 +125,8 @@ class Store:
         """Replace one document's rows; see save_documents."""
         return self.save_documents([(doc_id, result, blocks, unit_key)])
 
-    def save_documents(self, items: list[tuple[str, dict, Iterable[dict], str]]) -> set[str]:
-        """Replace the rows of some documents (facts, checks, blocks, then their documents rows) in one
+    def save_documents(self, items: list[tuple[str, dict, Any, str]]) -> set[str]:
+        """Replace the rows of some documents (each given its blocks, or its Rows made by document_rows) (facts, checks, blocks, then their documents rows) in one
         transaction, so a document is stored whole or not at all.
 
         Rows of an earlier version of the same path (another doc_id) are removed in the same transaction;
@@ -113,14 +135,10 @@ class Store:
             return set()
         facts, checks, block_rows, doc_rows = [], [], [], []
         for doc_id, result, blocks, unit_key in items:
-            facts += [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
-                       f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
-                       f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
-                       f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
-            checks += [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
-            block_rows += [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
-                            json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
-                           for i, b in enumerate(blocks)]
+            rows = blocks if isinstance(blocks, Rows) else document_rows(doc_id, result, blocks)
+            facts += rows.facts
+            checks += rows.checks
+            block_rows += rows.blocks
             error = result.get("error") or {}
             doc_rows.append((doc_id, result["path"], result.get("sha256") or "", result.get("format"), result.get("unit"),
                              unit_key, result.get("year"), result.get("report_type") or "unknown", result["status"],
