@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import platform
 import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -194,7 +195,11 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
         raise BenchError(f"run with --jobs {jobs} wrote no {out / 'findings.jsonl'}")
     workers = sampler.workers()
     main = sampler.procs.get(proc.pid, {"hwm_kib": 0})
+    phases = re.search(r"checking ([\d.]+) s, cross-checks and outputs ([\d.]+) s",
+                       (out / "run.stderr").read_text(encoding="utf-8", errors="replace"))
     return {"jobs": jobs, "exit": code, "wall": wall, "load_before": load,
+            "check_s": float(phases.group(1)) if phases else None,
+            "output_s": float(phases.group(2)) if phases else None,
             "main_hwm_mib": main["hwm_kib"] / 1024, "main_cpu": main.get("cpu", 0.0),
             "workers_cpu": sum(w["cpu"] for w in workers),
             "workers": [{"pid": w["pid"], "hwm_mib": w["hwm_kib"] / 1024, "growth_mib": _growth_mib(w["rss"]),
@@ -369,6 +374,11 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
         good = speedup >= SPEEDUP_TARGET
         ok &= good
         lines.append(f"speed-up 1 → 2 jobs: {speedup:.2f}× (target ≥ {SPEEDUP_TARGET}) {'OK' if good else 'MISSED'}")
+        phase = {r["jobs"]: (r.get("check_s"), r.get("output_s")) for r in runs}
+        if all(phase[j][0] for j in (1, 2)):
+            lines.append(f"    checking phase alone (pool + store writes): {phase[1][0]:.1f} s → {phase[2][0]:.1f} s = "
+                         f"{phase[1][0] / phase[2][0]:.2f}×; cross-checks and outputs (serial): "
+                         f"{phase[1][1]:.1f} s / {phase[2][1]:.1f} s")
         busy = max(r["load_before"] for r in runs)
         if busy > BUSY_LOAD:
             lines.append(f"    note: load average {busy:.1f} before a run — other processes share the "

@@ -128,7 +128,7 @@ class Outcome:
 class _Slot:
     proc: Any
     conn: Any
-    task: Optional[tuple] = None
+    queue: list = field(default_factory=list)
     sent: float = 0.0
     started: Optional[float] = None
 
@@ -139,13 +139,14 @@ class _Slot:
 
 
 class WorkerPool:
-    """Worker processes fed one task at a time; a task over its time limit has its worker killed and replaced.
+    """Worker processes fed a task ahead; a task over its time limit has its worker killed and replaced.
 
     A task's clock starts when its worker takes it up (after the worker's start-up and warm-up); a worker that
     has not taken its task up within timeout + STARTUP_GRACE seconds counts as overrunning too. Workers are
     spawned, so a script that calls this must guard its entry point with `if __name__ == "__main__":`."""
 
     STARTUP_GRACE = 60.0
+    DEPTH = 2
 
     def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
                  start_method: str = "spawn"):
@@ -169,25 +170,31 @@ class WorkerPool:
         slot.proc.join(5)
         slot.conn.close()
         fresh = self._start()
-        slot.proc, slot.conn, slot.task, slot.started = fresh.proc, fresh.conn, None, None
+        slot.proc, slot.conn, slot.queue, slot.started = fresh.proc, fresh.conn, [], None
 
     def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
-        """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order."""
+        """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order.
+
+        Each worker holds up to DEPTH tasks, so it never waits for the parent between two documents; only
+        the first is running, and the others go back to the queue if its worker is killed or dies."""
         pending = deque(tasks)
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
-        while pending or any(s.task for s in self.slots):
+        while pending or any(s.queue for s in self.slots):
             for slot in self.slots:
-                while slot.task is None and pending:
+                while len(slot.queue) < self.DEPTH and pending:
                     task = pending.popleft()
                     try:
                         slot.conn.send(task)
                     except (OSError, ValueError):
-                        self._replace(slot)
                         pending.appendleft(task)
+                        pending.extendleft(reversed(slot.queue))
+                        self._replace(slot)
                         continue
-                    slot.task, slot.sent, slot.started = task, time.monotonic(), None
-            busy = [s for s in self.slots if s.task]
+                    if not slot.queue:
+                        slot.sent, slot.started = time.monotonic(), None
+                    slot.queue.append(task)
+            busy = [s for s in self.slots if s.queue]
             if not busy:
                 continue
             nearest = min(s.deadline(self.timeout) for s in busy) - time.monotonic()
@@ -195,24 +202,27 @@ class WorkerPool:
             for slot in busy:
                 if slot.conn not in ready:
                     continue
-                key = slot.task[0]
+                key = slot.queue[0][0]
                 try:
                     what, _, out = slot.conn.recv()
                 except (EOFError, OSError):
                     slot.proc.join(5)
                     code = slot.proc.exitcode
+                    pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "crash", code)
                     continue
                 if what == "start":
                     slot.started = time.monotonic()
                     continue
-                slot.task, slot.started = None, None
+                slot.queue.pop(0)
+                slot.sent, slot.started = time.monotonic(), None
                 yield Outcome(key, out[0], out[1])
             now = time.monotonic()
             for slot in self.slots:
-                if slot.task and now > slot.deadline(self.timeout) and not slot.conn.poll():
-                    key = slot.task[0]
+                if slot.queue and now > slot.deadline(self.timeout) and not slot.conn.poll():
+                    key = slot.queue[0][0]
+                    pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "timeout", self.timeout)
 
