@@ -42,7 +42,7 @@ def make_zip(path: Path) -> None:
         zf.writestr("报告/utf8名称.txt", (text + "\n附：压缩包内的副本二。\n").encode("utf-8"))
         zf.writestr(zipfile.ZipInfo("../evil.txt"), "三公经费预算 6.82 万元，实际支出 4.43 万元，三公经费控制率 64.96%。")
         zf.writestr(zipfile.ZipInfo("/abs/evil2.txt"), "公用经费预算 66.81 万元，实际支出 61.39 万元，公用经费控制率 91.89%。")
-        zf.writestr("说明.xlsx", b"not checked")
+        zf.writestr("说明.md", "not a report, not checked")
 
 
 def tree(path: Path) -> set[str]:

@@ -43,7 +43,21 @@ def _bad_files(folder: Path) -> dict[str, str]:
     pdf[0].render(scale=0.4).to_pil().convert("RGB").save(folder / "scan.pdf", "PDF")
     pdf.close()
     bad["scan.pdf"] = "no_text_layer"
-    (folder / "sheet.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(64))
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.append(["指标", "权重", "得分"])
+    book.active.append(["整体支出完成率", 5, 4])
+    book.save(folder / "sheet.xlsx")
+    bad["sheet.xlsx"] = "unsupported_format"
+    from test_hostile import _encrypted_copy, make_docx, many_pages_pdf, para
+    shutil.move(_encrypted_copy(folder, "secret"), folder / "locked.pdf")
+    bad["locked.pdf"] = "encrypted"
+    (folder / "long.pdf").write_bytes(many_pages_pdf(3000))
+    bad["long.pdf"] = "too_large"
+    make_docx(folder / "bomb.docx", para("项目资金100万元。") + "<w:p/>" * 400_000)
+    bad["bomb.docx"] = "too_large"
+    prolog = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    make_docx(folder / "xxe.docx", para("项目资金100万元。") + para("泄露：&xxe;结束"), prolog)
     return bad
 
 
@@ -107,3 +121,13 @@ def test_zip_members_with_parent_or_absolute_names_stay_inside(mixed):
     assert member["status"] == "ok" and member["findings"]
     leftovers = [p for p in out.rglob("*") if p.is_file() and p.suffix == ".txt"]
     assert leftovers == []
+
+
+def test_no_output_leaks_a_file_an_entity_points_at(mixed):
+    _, src, out, _, result = mixed
+    doc = next(d for d in result.documents if d["path"] == str(src / "xxe.docx"))
+    assert doc["status"] == "ok"
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".jsonl", ".csv", ".html"):
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            assert "root:x:" not in text and "/bin/bash" not in text and "nologin" not in text
