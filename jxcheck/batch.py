@@ -542,12 +542,33 @@ class BatchResult:
     output_seconds: float = 0.0
 
 
-def write_outputs(outdir: str, docs: list[dict], store: Store) -> None:
+def _write_xlsx_child(path: str, docs: list[dict]) -> None:
+    from jxcheck.outputs import xlsx
+    try:
+        xlsx.write_xlsx(path, docs)
+    except BaseException:  # noqa: BLE001 - reported to the parent by the exit code
+        os._exit(1)
+    os._exit(0)
+
+
+def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
+    """The workbook, csv, jsonl and HTML pages; with two or more jobs the workbook is written by a forked
+    process while this one writes the rest."""
     from jxcheck.outputs import flat, html, xlsx
-    xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
+    path = os.path.join(outdir, "discrepancies.xlsx")
+    child = None
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        child = multiprocessing.get_context("fork").Process(target=_write_xlsx_child, args=(path, docs))
+        child.start()
+    else:
+        xlsx.write_xlsx(path, docs)
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
     flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), docs)
     html.write_html(outdir, docs, BlockCache(store, [d["doc_id"] for d in docs]))
+    if child is not None:
+        child.join()
+        if child.exitcode != 0:
+            xlsx.write_xlsx(path, docs)
 
 
 class BlockCache:
@@ -635,7 +656,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         run_crossdoc(store, units)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         docs = store.document_objects(doc_ids=out_ids)
-        write_outputs(outdir, docs, store)
+        write_outputs(outdir, docs, store, jobs)
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
     finally:
