@@ -10,21 +10,10 @@ import sys
 
 from jxcheck import __version__
 from jxcheck.api import check_file
+from jxcheck.outputs import SEVERITY_ZH, where
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
               "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
-
-
-def _where(ev: dict) -> str:
-    parts = []
-    if ev.get("page") is not None:
-        parts.append(f"第{ev['page']}页")
-    if ev.get("table") is not None:
-        parts.append(f"表{ev['table']} 第{ev.get('row')}行 第{ev.get('col')}列")
-    elif ev.get("paragraph") is not None:
-        parts.append(f"第{ev['paragraph']}段")
-    return " ".join(parts) or "位置未知"
 
 
 def render_text(docs: list[dict]) -> str:
@@ -39,7 +28,7 @@ def render_text(docs: list[dict]) -> str:
         for f in doc["findings"]:
             out.append(f"  {SEVERITY_ZH[f['severity']]} {f['rule']}  {f['message']}")
             for ev in f["evidence"]:
-                out.append(f"      {_where(ev)}：“{ev['quote']}”")
+                out.append(f"      {where(ev)}：“{ev['quote']}”")
         counts = {s: sum(1 for c in doc["checks"] if c["status"] == s) for s in ("pass", "fail", "unverifiable")}
         errors = sum(1 for f in doc["findings"] if f["severity"] == "error")
         warnings = sum(1 for f in doc["findings"] if f["severity"] == "warning")

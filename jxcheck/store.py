@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -148,8 +149,7 @@ class Store:
         paths = [row[1] for row in doc_rows]
         id_marks, path_marks = ", ".join("?" * len(ids)), ", ".join("?" * len(paths))
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             stale = con.execute(f"SELECT doc_id, unit_key FROM documents WHERE path IN ({path_marks}) "
                                 f"AND doc_id NOT IN ({id_marks})", paths + ids).fetchall()
             old_ids = [old_id for old_id, _ in stale]
@@ -161,27 +161,32 @@ class Store:
                 con.execute(f"DELETE FROM {table} WHERE doc_id IN ({id_marks})", ids)
             con.execute(f"DELETE FROM checks WHERE doc_id IN ({id_marks}) AND source = 'document'", ids)
             con.execute(f"DELETE FROM documents WHERE doc_id IN ({id_marks})", ids)
-            if facts:
-                frame = _frame(facts, FACT_COLUMNS)
-                con.execute("INSERT INTO facts SELECT doc_id, seq, concept, stage, period, value, "
-                            "TRY_CAST(value_num AS DECIMAL(38, 10)), unit, decimals, kind, raw, approximate, label, "
-                            "quote, page, paragraph, table_no, row_no, col_no FROM frame")
-            if checks:
-                frame = _frame(checks, CHECK_COLUMNS)
-                con.execute("INSERT INTO checks SELECT * FROM frame")
-            if block_rows:
-                frame = _frame(block_rows, BLOCK_COLUMNS)
-                con.execute("INSERT INTO blocks SELECT * FROM frame")
-            frame = _frame(doc_rows, DOC_COLUMNS)
-            con.execute("INSERT INTO documents SELECT * FROM frame")
-            con.execute("COMMIT")
+            self._insert("facts", facts, FACT_COLUMNS,
+                         "doc_id, seq, concept, stage, period, value, TRY_CAST(value_num AS DECIMAL(38, 10)), unit, "
+                         "decimals, kind, raw, approximate, label, quote, page, paragraph, table_no, row_no, col_no")
+            self._insert("checks", checks, CHECK_COLUMNS)
+            self._insert("blocks", block_rows, BLOCK_COLUMNS)
+            self._insert("documents", doc_rows, DOC_COLUMNS)
+        return {key for _, key in stale if key}
+
+    @contextmanager
+    def _transaction(self):
+        """One transaction: committed whole, or rolled back with a clear StoreError for a database error."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            self.con.execute("ROLLBACK")
             raise StoreError(f"写入数据库失败 / cannot write to the store {self.path}: {exc}") from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            self.con.execute("ROLLBACK")
             raise
-        return {key for _, key in stale if key}
+
+    def _insert(self, table: str, rows: list[tuple], columns: list[str], select: str = "*") -> None:
+        if rows:
+            frame = _frame(rows, columns)  # noqa: F841 - read by DuckDB's replacement scan
+            self.con.execute(f"INSERT INTO {table} SELECT {select} FROM frame")
 
     def relabel_units(self, names: UnitNames) -> set[str]:
         """Recompute unit_key from the printed unit with the current aliases; the keys that changed (old and new)."""
@@ -194,9 +199,8 @@ class Store:
                 changed |= {key, new}
                 updates.append((new, doc_id))
         if updates:
-            self.con.execute("BEGIN TRANSACTION")
-            self.con.executemany("UPDATE documents SET unit_key = ? WHERE doc_id = ?", updates)
-            self.con.execute("COMMIT")
+            with self._transaction():
+                self.con.executemany("UPDATE documents SET unit_key = ? WHERE doc_id = ?", updates)
         return changed
 
     def replace_crossdoc(self, unit_keys: Iterable[str], checks: list[tuple[str, Optional[str], str, dict]]) -> None:
@@ -204,22 +208,11 @@ class Store:
         keys = sorted(set(unit_keys))
         rows = [_check_row(doc_id, i, "crossdoc", check, related, key)
                 for i, (doc_id, related, key, check) in enumerate(checks)]
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             if keys:
-                con.execute(f"DELETE FROM checks WHERE source = 'crossdoc' AND unit_key IN "
-                            f"({', '.join('?' * len(keys))})", keys)
-            if rows:
-                frame = _frame(rows, CHECK_COLUMNS)
-                con.execute("INSERT INTO checks SELECT * FROM frame")
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"写入数据库失败 / cannot write to the store {self.path}: {exc}") from exc
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+                self.con.execute(f"DELETE FROM checks WHERE source = 'crossdoc' AND unit_key IN "
+                                 f"({', '.join('?' * len(keys))})", keys)
+            self._insert("checks", rows, CHECK_COLUMNS)
 
     def documents(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
                   year: Optional[int] = None) -> list[dict]:
