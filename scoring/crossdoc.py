@@ -233,12 +233,11 @@ def _versus(reported: Source, other: Source) -> tuple[str, str, str]:
 
 def _check(rule: str, verdict: str, message: str, concept: str, reported: Source, other: Source,
            expected: str, difference: str) -> Check:
-    status = "pass" if verdict == "pass" else "fail"
-    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict, message=message,
-                 concept=concept, reported=reported.figure.raw, expected=expected, difference=difference,
-                 unit=reported.figure.unit if reported.figure.kind != "rate" else "%",
-                 numbers=[reported.figure.raw, other.figure.raw],
-                 evidence=[reported.evidence(), other.evidence()])
+    return Check.judged(verdict, rule=rule, message=message,
+                        concept=concept, reported=reported.figure.raw, expected=expected, difference=difference,
+                        unit=reported.figure.unit if reported.figure.kind != "rate" else "%",
+                        numbers=[reported.figure.raw, other.figure.raw],
+                        evidence=[reported.evidence(), other.evidence()])
 
 
 def _zh(concept: str) -> str:

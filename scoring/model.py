@@ -37,6 +37,13 @@ class Check:
     evidence: list[Evidence] = field(default_factory=list)
     identity: Optional[tuple] = None
 
+    @classmethod
+    def judged(cls, verdict: str, **fields) -> "Check":
+        """A check from a verdict (pass, warning or error): a pass is info, a failure takes the verdict as
+        its severity."""
+        return cls(status="pass" if verdict == "pass" else "fail",
+                   severity="info" if verdict == "pass" else verdict, **fields)
+
     @property
     def is_finding(self) -> bool:
         return self.status == "fail" and self.severity in ("error", "warning")

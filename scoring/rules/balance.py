@@ -39,16 +39,14 @@ def _check(sources: dict, label: str) -> Check:
     arithmetic = f"{shown_parts[0]} + {shown_parts[1]} − {shown_parts[2]} = {expected}{unit}"
     used = [s for s in sources.values() if s is not None]
     if verdict == "pass":
-        status, severity = "pass", "info"
         message = f"{label}：期初 + 收入 − 支出 = 期末，{arithmetic}，与所列期末 {shown(closing.figure)} 相符（在打印精度内）。"
     else:
-        status, severity = "fail", verdict
         message = (f"{label}：期末余额不能由期初 + 收入 − 支出推出，{arithmetic}，"
                    f"所列期末 {shown(closing.figure)}，差额 {diff}{unit}。")
-    return Check(rule=RULE, status=status, severity=severity, message=message, concept="closing_balance",
-                 reported=closing.figure.raw, expected=expected, difference=diff, unit=closing.figure.unit,
-                 numbers=[s.figure.raw for s in [sources[r] for r in ROLES] if s is not None],
-                 evidence=evidence([closing] + [u for u in used if u is not closing]))
+    return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance",
+                        reported=closing.figure.raw, expected=expected, difference=diff, unit=closing.figure.unit,
+                        numbers=[s.figure.raw for s in [sources[r] for r in ROLES] if s is not None],
+                        evidence=evidence([closing] + [u for u in used if u is not closing]))
 
 
 def _columns(view: TableView) -> dict[str, int]:

@@ -78,11 +78,11 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
     else:
         message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {expected}{unit or ''}，"
                    f"差额 {diff}{unit or ''}。")
-    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict,
-                 message=message, concept=concept, reported=total.figure.raw, expected=expected,
-                 difference=diff, unit=unit,
-                 numbers=[total.figure.raw] + [f.raw for f in figs] + (numbers_extra or []),
-                 evidence=evidence([total] + parts))
+    return Check.judged(verdict, rule=rule,
+                        message=message, concept=concept, reported=total.figure.raw, expected=expected,
+                        difference=diff, unit=unit,
+                        numbers=[total.figure.raw] + [f.raw for f in figs] + (numbers_extra or []),
+                        evidence=evidence([total] + parts))
 
 
 def unverifiable(rule: str, subject: Source, message: str, concept: Optional[str] = None,
@@ -131,8 +131,8 @@ def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source
         message = f"{formula_text} = {precise}，与所列 {rate.figure.raw} 相符（在打印精度内）。"
     else:
         message = f"所列 {rate.figure.raw} 与复算不符：{formula_text} = {precise}，应为 {expected}，相差 {diff}。"
-    return Check(rule=rule, status=status, severity="info" if status == "pass" else verdict,
-                 message=message, concept=concept, reported=rate.figure.raw, expected=expected,
-                 difference=render(diff_value, rate.figure.decimals), unit="%",
-                 numbers=[rate.figure.raw] + [i.figure.raw for i in inputs],
-                 evidence=evidence([rate] + inputs))
+    return Check.judged(verdict, rule=rule,
+                        message=message, concept=concept, reported=rate.figure.raw, expected=expected,
+                        difference=render(diff_value, rate.figure.decimals), unit="%",
+                        numbers=[rate.figure.raw] + [i.figure.raw for i in inputs],
+                        evidence=evidence([rate] + inputs))

@@ -22,7 +22,7 @@ from extractor.facts import Facts
 from extractor.project_table import IndicatorRow, ProjectTable, Value
 from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
-from scoring.rounding import compare, exact, interval, render
+from scoring.rounding import exact, interval, render
 from scoring.rules.common import score_verdict, sum_check, whole_score
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
@@ -116,26 +116,26 @@ def _weights(pt: ProjectTable) -> list[Check]:
     for name, w, s in rows:
         ok = s.figure.value <= w.figure.value
         diff = render(s.figure.value - w.figure.value, s.figure.decimals)
-        out.append(Check(rule="score.weight", status="pass" if ok else "fail", severity="info" if ok else "error",
-                         message=(f"表{pt.table} {name}：得分 {s.figure.raw} 未超过分值 {w.figure.raw}。" if ok else
+        out.append(Check.judged("pass" if ok else "error", rule="score.weight",
+                                message=(f"表{pt.table} {name}：得分 {s.figure.raw} 未超过分值 {w.figure.raw}。" if ok else
                                   f"表{pt.table} {name}：得分 {s.figure.raw} 超过其分值 {w.figure.raw}，超出 {diff} 分。"),
-                         concept="score", reported=s.figure.raw, expected=w.figure.raw, difference="0" if ok else diff,
-                         unit="分", numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, w]),
-                         identity=(pt.table, "weight", s.location)))
+                                concept="score", reported=s.figure.raw, expected=w.figure.raw, difference="0" if ok else diff,
+                                unit="分", numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, w]),
+                                identity=(pt.table, "weight", s.location)))
     total_w = pt.total.get("weight")
     if total_w is not None and rows:
         acc = sum((w.figure.value for _, w, _ in rows), Decimal(0))
         ok = acc == total_w.figure.value
         expected = render(acc, total_w.figure.decimals)
         arithmetic = " + ".join(w.figure.raw for _, w, _ in rows)
-        out.append(Check(rule="score.weight", status="pass" if ok else "fail", severity="info" if ok else "error",
-                         message=(f"表{pt.table} 分值合计：{arithmetic} = {expected}，与总分值 {total_w.figure.raw} 相符。"
+        out.append(Check.judged("pass" if ok else "error", rule="score.weight",
+                                message=(f"表{pt.table} 分值合计：{arithmetic} = {expected}，与总分值 {total_w.figure.raw} 相符。"
                                   if ok else f"表{pt.table} 分值合计：{arithmetic} = {expected}，所列总分值为 "
                                   f"{total_w.figure.raw}。"),
-                         concept="weight_total", reported=total_w.figure.raw, expected=expected,
-                         difference=render(total_w.figure.value - acc, total_w.figure.decimals), unit="分",
-                         numbers=[total_w.figure.raw] + [w.figure.raw for _, w, _ in rows],
-                         evidence=_ev([total_w] + [w for _, w, _ in rows]), identity=(pt.table, "weight_total")))
+                                concept="weight_total", reported=total_w.figure.raw, expected=expected,
+                                difference=render(total_w.figure.value - acc, total_w.figure.decimals), unit="分",
+                                numbers=[total_w.figure.raw] + [w.figure.raw for _, w, _ in rows],
+                                evidence=_ev([total_w] + [w for _, w, _ in rows]), identity=(pt.table, "weight_total")))
     return out
 
 
@@ -152,13 +152,13 @@ def _total(pt: ProjectTable) -> Optional[Check]:
     diff = render(total_s.figure.value - acc.mid, total_s.figure.decimals)
     arithmetic = " + ".join(s.figure.raw for _, _, s in rows)
     ok = verdict == "pass"
-    return Check(rule="score.total", status="pass" if ok else "fail", severity="info" if ok else verdict,
-                 message=(f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和 {arithmetic} = {expected} 相符。" if ok
+    return Check.judged(verdict, rule="score.total",
+                        message=(f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和 {arithmetic} = {expected} 相符。" if ok
                           else f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和不符：{arithmetic} = {expected}，"
                           f"相差 {diff} 分。"),
-                 concept="evaluation_score", reported=total_s.figure.raw, expected=expected, difference=diff,
-                 unit="分", numbers=[total_s.figure.raw] + [s.figure.raw for _, _, s in rows],
-                 evidence=_ev([total_s] + [s for _, _, s in rows]), identity=(pt.table, "total"))
+                        concept="evaluation_score", reported=total_s.figure.raw, expected=expected, difference=diff,
+                        unit="分", numbers=[total_s.figure.raw] + [s.figure.raw for _, _, s in rows],
+                        evidence=_ev([total_s] + [s for _, _, s in rows]), identity=(pt.table, "total"))
 
 
 def _target_values(ind: IndicatorRow) -> Optional[tuple[str, Decimal, Decimal, Value, Value]]:
@@ -243,11 +243,11 @@ def _grade(pt: ProjectTable) -> Optional[Check]:
     stated = synonyms.get(pt.grade.text, pt.grade.text)
     ok = stated == expected
     source = "表下所列等级标准" if stated_bands else "通行等级标准（优≥90，良80–90，中60–80，差<60）"
-    return Check(rule="score.grade", status="pass" if ok else "fail", severity="info" if ok else "error",
-                 message=(f"表{pt.table} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
+    return Check.judged("pass" if ok else "error", rule="score.grade",
+                        message=(f"表{pt.table} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
                           + ("与所列等级相符。" if ok else f"所列为“{pt.grade.text}”。")),
-                 concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
-                 numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.table, "grade"))
+                        concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
+                        numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.table, "grade"))
 
 
 def check(facts: Facts) -> list[Check]:

@@ -16,9 +16,8 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TableView, TextFact
+from extractor.facts import Facts, TableView, TextFact
 from extractor.formulas import StatedFormula
-from extractor.figures import Figure
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval

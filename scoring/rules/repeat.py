@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import patterns
 from extractor.facts import Facts, TableView, concept_of
-from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
 from scoring.rules.common import evidence, shown
@@ -30,15 +29,13 @@ def _compare(first, other, what: str, concept) -> Check:
     expected = render(first_value, other.figure.decimals)
     diff = render(other.figure.value - first_value, other.figure.decimals)
     if verdict == "pass":
-        status, severity = "pass", "info"
         message = f"{what}：{shown(other.figure)} 与 {shown(first.figure)} 一致。"
     else:
-        status, severity = "fail", verdict
         message = (f"{what}前后不一致：一处为 {shown(first.figure)}，另一处为 {shown(other.figure)}，"
                    f"相差 {diff}{other.figure.unit or first.figure.unit or ''}。")
-    return Check(rule=RULE, status=status, severity=severity, message=message, concept=concept,
-                 reported=other.figure.raw, expected=expected, difference=diff, unit=other.figure.unit,
-                 numbers=[other.figure.raw, first.figure.raw], evidence=evidence([other, first]))
+    return Check.judged(verdict, rule=RULE, message=message, concept=concept,
+                        reported=other.figure.raw, expected=expected, difference=diff, unit=other.figure.unit,
+                        numbers=[other.figure.raw, first.figure.raw], evidence=evidence([other, first]))
 
 
 def _next_table(facts: Facts, block: int):

@@ -54,10 +54,10 @@ def _total_checks(facts: Facts) -> list[Check]:
         ok = verdict == "pass"
         message = (f"总分 {total.figure.raw} 分与所列扣分相符：{arithmetic}。" if ok else
                    f"总分 {total.figure.raw} 分与所列扣分不符：{arithmetic}，相差 {diff} 分。")
-        out.append(Check(rule=TOTAL, status="pass" if ok else "fail", severity="info" if ok else verdict,
-                         message=message, concept=total.concept, reported=total.figure.raw, expected=expected,
-                         difference=diff, unit="分", numbers=[total.figure.raw] + [d.figure.raw for d in deductions],
-                         evidence=evidence([total] + deductions)))
+        out.append(Check.judged(verdict, rule=TOTAL,
+                                message=message, concept=total.concept, reported=total.figure.raw, expected=expected,
+                                difference=diff, unit="分", numbers=[total.figure.raw] + [d.figure.raw for d in deductions],
+                                evidence=evidence([total] + deductions)))
     return out
 
 
@@ -78,9 +78,9 @@ def _grade_checks(facts: Facts) -> list[Check]:
             ok = stated == expected
             message = (f"得分 {f.figure.raw} 分按{source}对应等级“{expected}”，与所列“{m.group(1)}”相符。" if ok else
                        f"得分 {f.figure.raw} 分按{source}应为“{expected}”，所列为“{m.group(1)}”。")
-            out.append(Check(rule=GRADE, status="pass" if ok else "fail", severity="info" if ok else "error",
-                             message=message, concept=f.concept, reported=f.figure.raw, expected=None,
-                             unit="分", numbers=[f.figure.raw], evidence=evidence([f])))
+            out.append(Check.judged("pass" if ok else "error", rule=GRADE,
+                                    message=message, concept=f.concept, reported=f.figure.raw, expected=None,
+                                    unit="分", numbers=[f.figure.raw], evidence=evidence([f])))
     return out
 
 

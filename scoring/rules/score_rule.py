@@ -138,15 +138,15 @@ def _table_totals(facts: Facts) -> list[Check]:
         expected = render(acc.mid, total.decimals)
         arithmetic = " + ".join(r.score[0].raw for r in rows)
         ok = verdict == "pass"
-        out.append(Check(rule="score.total", status="pass" if ok else "fail", severity="info" if ok else verdict,
-                         message=(f"表{table} 合计得分 {total.raw} 与各行得分之和 {arithmetic} = {expected} "
+        out.append(Check.judged(verdict, rule="score.total",
+                                message=(f"表{table} 合计得分 {total.raw} 与各行得分之和 {arithmetic} = {expected} "
                                   + ("相符。" if ok else f"不符，相差 {render(total.value - acc.mid, total.decimals)} 分。")),
-                         concept="evaluation_score", reported=total.raw, expected=expected,
-                         difference=render(total.value - acc.mid, total.decimals), unit="分",
-                         numbers=[total.raw] + [r.score[0].raw for r in rows],
-                         evidence=[Evidence(quote=f"合计 | {total.raw}", location=location)]
-                         + [Evidence(quote=r.quote(), location=r.score[1]) for r in rows],
-                         identity=(table, "total")))
+                                concept="evaluation_score", reported=total.raw, expected=expected,
+                                difference=render(total.value - acc.mid, total.decimals), unit="分",
+                                numbers=[total.raw] + [r.score[0].raw for r in rows],
+                                evidence=[Evidence(quote=f"合计 | {total.raw}", location=location)]
+                                + [Evidence(quote=r.quote(), location=r.score[1]) for r in rows],
+                                identity=(table, "total")))
     return out
 
 

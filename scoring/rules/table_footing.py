@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 import patterns
-from extractor.facts import Facts, TableCell, TableView
+from extractor.facts import Facts, TableView
 from scoring.model import Check
 from scoring.rules.common import sum_check
 
