@@ -24,8 +24,10 @@ import yaml
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from txt2docx import set_fonts  # noqa: E402 - the corpus DOCX files share one body font
 
 FONT = "WenQuanYi Zen Hei"
 LEFT = "<"
@@ -160,17 +162,6 @@ def rectangles(rows):
     if covered != len(rows) * len(rows[0]):
         raise ValueError("merge markers do not tile the table")
     return out
-
-
-def set_fonts(document):
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(10.5)
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
 
 
 def set_page(document):
