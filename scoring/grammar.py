@@ -254,8 +254,9 @@ def _bands(t: str) -> Optional[list[Band]]:
     return bands if len(bands) >= 2 else None
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> ScoringRule:
-    """The rule a 评分标准 text states."""
+    """The rule a 评分标准 text states (cached: a row's rule is read by several checks; do not mutate it)."""
     g = _grammar()
     t = _clean(text)
     if not t:
