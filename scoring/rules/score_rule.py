@@ -63,11 +63,9 @@ def _text_value(facts: Facts, row: ScoringRow) -> Optional[tuple[Figure, str, Lo
 
 
 def _rescore(facts: Facts, row: ScoringRow) -> Optional[Check]:
-    score_fig, score_loc = row.score
+    score_fig, _ = row.score
     rule = parse(row.rule.text)
-    weight = row.weight[0].value if row.weight else None
-    if rule.full_marks is not None:
-        weight = rule.full_marks
+    weight = _row_full_marks(row)
     value = _note_value(row) or _text_value(facts, row) if rule.needs_value else None
     count = item_count(row.note.text) if row.note is not None and rule.kind == "per_item" else None
     scores, how = rule.scores(interval(value[0]) if value else None, weight, count)
