@@ -1,11 +1,12 @@
-"""discrepancies.xlsx: a 汇总 sheet and one workpaper sheet per audited unit.
+"""discrepancies.xlsx: a 汇总 sheet and one workpaper sheet per audited unit, written with XlsxWriter.
 
 Each sheet starts with the workpaper header (被审计单位, 期间, 索引号, 编制人/日期, 复核人/日期; blank where
 unknown), then a table with a frozen header row and an autofilter.
 Numbers: 报告数, 复算数 and 差额 are numeric cells whenever they parse. A rate is stored as a fraction with a
 percent format at its printed decimals (98.53% → 0.9853, shown 98.53%); the difference of a rate (unit %) is in
 percentage points and stored as points with the format 0.00"个百分点". Other figures keep their printed decimals
-in the number format. Text that does not parse stays text.
+in the number format. Text that does not parse stays text. Values are written from their Decimal digits, so a
+cell holds exactly the printed figure.
 """
 from __future__ import annotations
 
@@ -13,10 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any, Optional
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, period_of, parse_number, rows_of, where
 from jxcheck.units import UNKNOWN
@@ -30,17 +28,17 @@ SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
+WRAPPED = (6, 10, 11)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
-BOLD = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-SEVERITY_FILL = {"error": PatternFill("solid", fgColor="F8CBAD"), "warning": PatternFill("solid", fgColor="FFE699")}
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD_FILL = "#DDEBF7"
+SEVERITY_FILL = {"error": "#F8CBAD", "warning": "#FFE699"}
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
     """An Excel-valid sheet name (≤31 chars, none of []:*?/\\, not blank, unique ignoring case); taken is updated."""
-    base = INVALID_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS_RE.sub("", name or "")).strip().strip("'").strip()
+    base = INVALID_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS.sub("", name or "")).strip().strip("'").strip()
     base = base[:31] or "单位"
     candidate, n = base, 2
     while candidate.lower() in taken or candidate.lower() == "history":
@@ -51,19 +49,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-    return value
-
-
-def _put(ws, row: int, col: int, value: Any, number_format: Optional[str] = None):
-    cell = ws.cell(row=row, column=col, value=_text(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
+def _text(value: str) -> str:
+    return ILLEGAL_CHARACTERS.sub("", value)[:MAX_CELL]
 
 
 def _decimals_format(decimals: int, percent: bool = False, suffix: str = "") -> str:
@@ -86,111 +73,146 @@ def numeric_cell(text: Optional[str], points: bool = False) -> tuple[Any, Option
     return value, _decimals_format(decimals)
 
 
-def _header(ws, unit: str, period: str, width: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    _put(ws, 1, 1, TITLE).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    fields = [(2, 1, "被审计单位", unit), (2, 4, "期间", period), (2, 7, "索引号", ""),
-              (3, 1, "编制人/日期", ""), (3, 4, "复核人/日期", "")]
-    for row, col, label, value in fields:
-        _put(ws, row, col, label).font = BOLD
-        _put(ws, row, col + 1, value)
-
-
-def _table_head(ws, columns: list[tuple[str, int]], row: int) -> None:
-    for i, (title, w) in enumerate(columns, start=1):
-        cell = _put(ws, row, i, title)
-        cell.font = BOLD
-        cell.fill = HEAD_FILL
-        ws.column_dimensions[get_column_letter(i)].width = max(w, ws.column_dimensions[get_column_letter(i)].width or 0)
-
-
-def _lines(ws, row: int, col: int) -> int:
+def _lines(text: str, width: int) -> int:
     """Lines a wrapped cell needs at its column's width (a CJK character is two width units)."""
-    text = str(ws.cell(row=row, column=col).value or "")
-    width = max(int(ws.column_dimensions[get_column_letter(col)].width or 10), 4)
+    width = max(width, 4)
     return sum(max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) // width)) for line in text.split("\n"))
 
 
-def _unit_sheet(ws, unit: str, docs: list[dict]) -> None:
-    _header(ws, unit, period_of(docs), len(COLUMNS))
-    _table_head(ws, COLUMNS, HEADER_ROW)
+class Sheet:
+    """One worksheet with a cache of the workbook's cell formats, written cell by cell."""
+
+    def __init__(self, book: "Book", name: str):
+        self.book = book
+        self.ws = book.wb.add_worksheet(name)
+
+    def put(self, row: int, col: int, value: Any, **style) -> None:
+        """Write a value at a 1-based row and column: text as text (never a formula), numbers as numbers."""
+        fmt = self.book.format(**style) if style else None
+        r, c = row - 1, col - 1
+        if value is None or value == "":
+            if fmt is not None:
+                self.ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            self.ws.write_number(r, c, value, fmt)
+        else:
+            self.ws.write_string(r, c, _text(str(value)), fmt)
+
+    def header(self, unit: str, period: str, width: int) -> None:
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(HEADER_ROW - 1)
+        ws.merge_range(0, 0, 0, width - 1, TITLE, self.book.format(bold=True, font_size=14))
+        fields = [(2, 1, "被审计单位", unit), (2, 4, "期间", period), (2, 7, "索引号", ""),
+                  (3, 1, "编制人/日期", ""), (3, 4, "复核人/日期", "")]
+        for row, col, label, value in fields:
+            self.put(row, col, label, bold=True)
+            self.put(row, col + 1, value)
+
+    def table_head(self, columns: list[tuple[str, int]], row: int) -> None:
+        for i, (title, width) in enumerate(columns):
+            self.put(row, i + 1, title, bold=True, bg_color=HEAD_FILL)
+            self.ws.set_column(i, i, width)
+
+    def table_end(self, columns: int, last_row: int) -> None:
+        self.ws.freeze_panes(HEADER_ROW, 0)
+        self.ws.autofilter(HEADER_ROW - 1, 0, max(last_row, HEADER_ROW) - 1, columns - 1)
+
+
+class Book:
+    """The workbook and its formats, one Format object per distinct style."""
+
+    def __init__(self, path: str):
+        self.wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                             "strings_to_urls": False, "in_memory": True})
+        self.formats: dict[tuple, Any] = {}
+
+    def format(self, **style):
+        key = tuple(sorted(style.items()))
+        if key not in self.formats:
+            self.formats[key] = self.wb.add_format(dict(style))
+        return self.formats[key]
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
+    sheet.header(unit, period_of(docs), len(COLUMNS))
+    sheet.table_head(COLUMNS, HEADER_ROW)
+    widths = [w for _, w in COLUMNS]
     r = HEADER_ROW
     for doc in docs:
         for f in rows_of(doc):
             r += 1
             ev = f.get("evidence") or []
-            _put(ws, r, 1, doc.get("year"))
-            _put(ws, r, 2, doc["path"])
-            _put(ws, r, 3, REPORT_TYPE_ZH.get(doc.get("report_type"), doc.get("report_type")))
-            _put(ws, r, 4, f["rule"])
-            sev = _put(ws, r, 5, SEVERITY_ZH.get(f["severity"], f["severity"]))
-            if f["severity"] in SEVERITY_FILL:
-                sev.fill = SEVERITY_FILL[f["severity"]]
-            _put(ws, r, 6, f["message"]).alignment = WRAP
-            for col, key in ((7, "reported"), (8, "expected"), (9, "difference")):
+            cells: list[tuple[Any, Optional[str], Optional[str]]] = [
+                (doc.get("year"), None, None), (doc["path"], None, None),
+                (REPORT_TYPE_ZH.get(doc.get("report_type"), doc.get("report_type")), None, None),
+                (f["rule"], None, None),
+                (SEVERITY_ZH.get(f["severity"], f["severity"]), None, SEVERITY_FILL.get(f["severity"])),
+                (f["message"], None, None)]
+            for key in ("reported", "expected", "difference"):
                 value, fmt = numeric_cell(f.get(key), points=(key == "difference" and f.get("unit") == "%"))
-                _put(ws, r, col, value, fmt)
-            _put(ws, r, 10, "\n".join(where(e) for e in ev)).alignment = WRAP
-            _put(ws, r, 11, "\n".join(e.get("quote", "") for e in ev)).alignment = WRAP
-            _put(ws, r, 12, "")
-            ws.row_dimensions[r].height = ROW_LINE_HEIGHT * max(_lines(ws, r, c) for c in (6, 10, 11))
-            for c in range(1, len(COLUMNS) + 1):
-                ws.cell(row=r, column=c).alignment = Alignment(wrap_text=c in (6, 10, 11), vertical="top")
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{max(r, HEADER_ROW)}"
+                cells.append((value, fmt, None))
+            cells += [("\n".join(where(e) for e in ev), None, None),
+                      ("\n".join(e.get("quote", "") for e in ev), None, None), ("", None, None)]
+            for col, (value, num_format, fill) in enumerate(cells, start=1):
+                style: dict[str, Any] = {"valign": "top", "text_wrap": col in WRAPPED}
+                if num_format:
+                    style["num_format"] = num_format
+                if fill:
+                    style["bg_color"] = fill
+                sheet.put(r, col, value, **style)
+            lines = max(_lines(_text(str(cells[c - 1][0] or "")), widths[c - 1]) for c in WRAPPED)
+            sheet.ws.set_row(r - 1, ROW_LINE_HEIGHT * lines)
+    sheet.table_end(len(COLUMNS), r)
 
 
-def _summary_sheet(ws, groups: dict[str, list[dict]], sheets: dict[str, str], docs: list[dict]) -> None:
-    _header(ws, f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS))
-    _table_head(ws, SUMMARY_COLUMNS, HEADER_ROW)
+def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str, str], docs: list[dict]) -> None:
+    sheet.header(f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS))
+    sheet.table_head(SUMMARY_COLUMNS, HEADER_ROW)
+    link = sheet.book.format(font_color="#0563C1", underline=1)
     r = HEADER_ROW
     for unit, unit_docs in groups.items():
         r += 1
         findings = [f for d in unit_docs for f in d["findings"]]
         years = sorted({d["year"] for d in unit_docs if d.get("year")})
-        values = [unit, sheets[unit], len(unit_docs), "、".join(map(str, years)),
+        values = [unit, None, len(unit_docs), "、".join(map(str, years)),
                   sum(1 for f in findings if f["severity"] == "error"),
                   sum(1 for f in findings if f["severity"] == "warning"),
                   sum(1 for d in unit_docs for c in d["checks"] if c["status"] == "unverifiable"),
                   sum(1 for d in unit_docs if d["status"] == "error")]
         for col, value in enumerate(values, start=1):
-            _put(ws, r, col, value)
-        link = ws.cell(row=r, column=2)
-        link.hyperlink = f"#'{sheets[unit]}'!A1"
-        link.font = Font(color="0563C1", underline="single")
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(SUMMARY_COLUMNS))}{max(r, HEADER_ROW)}"
+            sheet.put(r, col, value)
+        target = names[unit].replace("'", "''")
+        sheet.ws.write_url(r - 1, 1, f"internal:'{target}'!A1", link, string=names[unit])
+    sheet.table_end(len(SUMMARY_COLUMNS), r)
     failed = [(unit, d) for unit, unit_docs in groups.items() for d in unit_docs if d["status"] == "error"]
     if failed:
         r += 2
-        _put(ws, r, 1, "无法读取的文档").font = BOLD
+        sheet.put(r, 1, "无法读取的文档", bold=True)
         r += 1
         for col, title in enumerate(FAILED_COLUMNS, start=1):
-            cell = _put(ws, r, col, title)
-            cell.font = BOLD
-            cell.fill = HEAD_FILL
+            sheet.put(r, col, title, bold=True, bg_color=HEAD_FILL)
         for unit, d in failed:
             r += 1
             err = d.get("error") or {}
             for col, value in enumerate((unit, d["path"], err.get("code"), err.get("message")), start=1):
-                _put(ws, r, col, value)
+                sheet.put(r, col, value)
 
 
 def write_xlsx(path: str, docs: list[dict]) -> None:
     """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last)."""
     groups = by_unit(docs)
     taken = {SUMMARY.lower()}
-    sheets = {unit: sheet_name(unit, taken) for unit in groups}
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY
-    _summary_sheet(summary, groups, sheets, docs)
-    for unit, unit_docs in groups.items():
-        _unit_sheet(wb.create_sheet(sheets[unit]), unit if unit != UNKNOWN else "", unit_docs)
-    wb.save(path)
+    names = {unit: sheet_name(unit, taken) for unit in groups}
+    book = Book(path)
+    try:
+        _summary_sheet(Sheet(book, SUMMARY), groups, names, docs)
+        for unit, unit_docs in groups.items():
+            _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs)
+    finally:
+        book.close()
