@@ -137,7 +137,8 @@ class TreeSampler(threading.Thread):
             st = _status(pid)
             if not st or "VmHWM" not in st:
                 continue
-            rec = self.procs.setdefault(pid, {"cmd": _cmdline(pid), "hwm_kib": 0, "rss": [], "cpu": 0.0})
+            rec = self.procs.setdefault(pid, {"cmd": _cmdline(pid), "ppid": st.get("PPid"), "hwm_kib": 0, "rss": [],
+                                              "cpu": 0.0})
             rec["hwm_kib"] = max(rec["hwm_kib"], st["VmHWM"])
             rec["cpu"] = max(rec["cpu"], _cpu_seconds(pid) or 0.0)
             rec["rss"].append((now, st["VmRSS"]))
@@ -148,10 +149,12 @@ class TreeSampler(threading.Thread):
             self.stop.wait(SAMPLE_EVERY)
 
     def workers(self) -> list[dict]:
-        """The child processes that did the checking (not the main process, not multiprocessing helpers)."""
+        """The child processes that did the checking: not the main process and not multiprocessing's helpers
+        (the resource tracker, and the fork server, a child of the main process that the workers are forked
+        from and so share its command line)."""
         return [rec | {"pid": pid} for pid, rec in self.procs.items()
-                if pid != self.root and "resource_tracker" not in rec["cmd"] and "forkserver" not in rec["cmd"]
-                and len(rec["rss"]) >= 2]
+                if pid != self.root and "resource_tracker" not in rec["cmd"]
+                and not ("forkserver" in rec["cmd"] and rec["ppid"] == self.root) and len(rec["rss"]) >= 2]
 
 
 def _growth_mib(rss: list[tuple[float, int]]) -> float:

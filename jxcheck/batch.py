@@ -12,21 +12,20 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import time
 import zipfile
 import zlib
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, TextIO
 
 from extractor.document import read_document
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
 from jxcheck.api import check_document
+from jxcheck.pool import Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 from scoring import crossdoc
 
@@ -80,171 +79,6 @@ def warm_up() -> None:
     sample = Paragraph(index=1, text="2020年度财政拨款收入 100.00 万元，其中：基本支出 60.00 万元，项目支出 40.00 万元，"
                                      "整体支出完成率为97%，自评得分为95分。")
     check_document(Document(path="warm-up.txt", format="txt", sha256="", blocks=[sample]), with_facts=True)
-
-
-def _worker_main(conn, fn: Callable[[Any], Any], init: Optional[Callable[[], None]]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if init is not None:
-        try:
-            init()
-        except Exception:  # noqa: BLE001 - a failed warm-up only costs time on the first task
-            pass
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        key, payload = msg
-        try:
-            conn.send(("start", key, None))
-        except (EOFError, OSError):
-            return
-        try:
-            out = ("ok", fn(payload))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent as this file's internal error
-            out = ("error", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(("done", key, out))
-        except (EOFError, OSError):
-            return
-        except Exception as exc:  # noqa: BLE001 - an unpicklable result
-            conn.send(("done", key, ("error", f"{type(exc).__name__}: {exc}")))
-
-
-# ---------------------------------------------------------------- the pool
-
-@dataclass
-class Outcome:
-    """What happened to one task: ok (value is the result), error (value is the message), timeout, crash."""
-
-    key: Any
-    kind: str
-    value: Any = None
-
-
-@dataclass
-class _Slot:
-    proc: Any
-    conn: Any
-    queue: list = field(default_factory=list)
-    sent: float = 0.0
-    started: Optional[float] = None
-
-    def deadline(self, timeout: float) -> float:
-        if self.started is not None:
-            return self.started + timeout
-        return self.sent + timeout + WorkerPool.STARTUP_GRACE
-
-
-class WorkerPool:
-    """Worker processes fed a task ahead; a task over its time limit has its worker killed and replaced.
-
-    A task's clock starts when its worker takes it up (after the worker's start-up and warm-up); a worker that
-    has not taken its task up within timeout + STARTUP_GRACE seconds counts as overrunning too. Workers are
-    spawned, so a script that calls this must guard its entry point with `if __name__ == "__main__":`."""
-
-    STARTUP_GRACE = 60.0
-    DEPTH = 2
-
-    def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
-                 start_method: str = "spawn"):
-        self.fn = fn
-        self.init = init
-        self.jobs = max(1, jobs)
-        self.timeout = timeout
-        self.ctx = multiprocessing.get_context(start_method)
-        self.slots: list[_Slot] = []
-
-    def _start(self) -> _Slot:
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init), daemon=True)
-        proc.start()
-        child.close()
-        return _Slot(proc, parent)
-
-    def _replace(self, slot: _Slot) -> None:
-        if slot.proc.is_alive():
-            slot.proc.kill()
-        slot.proc.join(5)
-        slot.conn.close()
-        fresh = self._start()
-        slot.proc, slot.conn, slot.queue, slot.started = fresh.proc, fresh.conn, [], None
-
-    def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
-        """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order.
-
-        Each worker holds up to DEPTH tasks, so it never waits for the parent between two documents; only
-        the first is running, and the others go back to the queue if its worker is killed or dies."""
-        pending = deque(tasks)
-        while len(self.slots) < min(self.jobs, len(pending)):
-            self.slots.append(self._start())
-        while pending or any(s.queue for s in self.slots):
-            for slot in self.slots:
-                while len(slot.queue) < self.DEPTH and pending:
-                    task = pending.popleft()
-                    try:
-                        slot.conn.send(task)
-                    except (OSError, ValueError):
-                        pending.appendleft(task)
-                        pending.extendleft(reversed(slot.queue))
-                        self._replace(slot)
-                        continue
-                    if not slot.queue:
-                        slot.sent, slot.started = time.monotonic(), None
-                    slot.queue.append(task)
-            busy = [s for s in self.slots if s.queue]
-            if not busy:
-                continue
-            nearest = min(s.deadline(self.timeout) for s in busy) - time.monotonic()
-            ready = wait([s.conn for s in busy], timeout=max(0.0, min(nearest, 1.0)))
-            for slot in busy:
-                if slot.conn not in ready:
-                    continue
-                key = slot.queue[0][0]
-                try:
-                    what, _, out = slot.conn.recv()
-                except (EOFError, OSError):
-                    slot.proc.join(5)
-                    code = slot.proc.exitcode
-                    pending.extendleft(reversed(slot.queue[1:]))
-                    self._replace(slot)
-                    yield Outcome(key, "crash", code)
-                    continue
-                if what == "start":
-                    slot.started = time.monotonic()
-                    continue
-                slot.queue.pop(0)
-                slot.sent, slot.started = time.monotonic(), None
-                yield Outcome(key, out[0], out[1])
-            now = time.monotonic()
-            for slot in self.slots:
-                if slot.queue and now > slot.deadline(self.timeout) and not slot.conn.poll():
-                    key = slot.queue[0][0]
-                    pending.extendleft(reversed(slot.queue[1:]))
-                    self._replace(slot)
-                    yield Outcome(key, "timeout", self.timeout)
-
-    def close(self) -> None:
-        for slot in self.slots:
-            try:
-                slot.conn.send(None)
-            except (OSError, ValueError):
-                pass
-        for slot in self.slots:
-            slot.proc.join(2)
-            if slot.proc.is_alive():
-                slot.proc.kill()
-                slot.proc.join(2)
-            slot.conn.close()
-        self.slots = []
-
-    def __enter__(self) -> "WorkerPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 # ---------------------------------------------------------------- collecting the inputs
@@ -434,7 +268,11 @@ def collect(paths: Iterable[str], tmpdir: str, limits: Limits = DEFAULT, skip: O
 # ---------------------------------------------------------------- progress
 
 class Progress:
-    """A progress bar on a terminal (\\r on stderr), one plain line per file otherwise."""
+    """A progress bar on a terminal (\\r on stderr, redrawn at most every REDRAW seconds), one plain line per
+    file otherwise (written in bunches at most FLUSH seconds apart, and at the end)."""
+
+    REDRAW = 0.1
+    FLUSH = 0.5
 
     def __init__(self, total: int, stream: TextIO):
         self.total = total
@@ -444,25 +282,37 @@ class Progress:
         self.findings = 0
         self.width = 0
         self.start = time.monotonic()
+        self.shown = float("-inf")
+        self.lines: list[str] = []
 
     def update(self, display: str, status: str, findings: int) -> None:
         self.done += 1
         self.findings += findings
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        rate = self.done / elapsed
+        now = time.monotonic()
+        if not self.tty:
+            self.lines.append(f"[{self.done}/{self.total}] {status} {display}（问题 {findings}）\n")
+            if now - self.shown >= self.FLUSH or self.done >= self.total:
+                self.flush(now)
+            return
+        if now - self.shown < self.REDRAW and self.done < self.total:
+            return
+        rate = self.done / max(now - self.start, 1e-6)
         eta = (self.total - self.done) / rate if rate else 0
-        if self.tty:
-            width = 24
-            filled = int(width * self.done / max(self.total, 1))
-            line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} 文件  {rate:.1f} 个/秒  "
-                    f"剩余 {int(eta) // 60}:{int(eta) % 60:02d}  发现问题 {self.findings}")
-            self.stream.write(line.ljust(self.width))
-            self.width = len(line)
-            if self.done == self.total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(f"[{self.done}/{self.total}] {status} {display}（问题 {findings}）\n")
-        self.stream.flush()
+        width = 24
+        filled = int(width * self.done / max(self.total, 1))
+        line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} 文件  {rate:.1f} 个/秒  "
+                f"剩余 {int(eta) // 60}:{int(eta) % 60:02d}  发现问题 {self.findings}")
+        self.lines.append(line.ljust(self.width) + ("\n" if self.done >= self.total else ""))
+        self.width = len(line)
+        self.flush(now)
+
+    def flush(self, now: Optional[float] = None) -> None:
+        """Write what is pending."""
+        if self.lines:
+            self.stream.write("".join(self.lines))
+            self.stream.flush()
+            self.lines = []
+        self.shown = time.monotonic() if now is None else now
 
 
 # ---------------------------------------------------------------- the run
@@ -593,6 +443,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
               timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
               stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task) -> BatchResult:
     """Check every input document not already in the store, then cross-check and write the outputs."""
+    start_worker_server()
     from jxcheck.store import Store
     stream = stream or sys.stderr
     os.makedirs(outdir, exist_ok=True)
@@ -604,6 +455,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         if stale.startswith(TMP_PREFIX):
             shutil.rmtree(os.path.join(outdir, stale), ignore_errors=True)
     tmpdir = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=outdir)
+    progress: Optional[Progress] = None
     try:
         done = store.done()
         collected = collect(paths, tmpdir, limits, skip=done, exclude=outdir)
@@ -634,7 +486,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         by_key = {item.doc_id: item for item in todo}
         started = time.monotonic()
         if todo:
-            with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool:
+            with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool, store.single_threaded():
                 tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits,
                                         "doc_id": item.doc_id}) for item in todo]
                 pending: list = []
@@ -660,6 +512,8 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
     finally:
+        if progress is not None:
+            progress.flush()
         shutil.rmtree(tmpdir, ignore_errors=True)
         store.close()
 

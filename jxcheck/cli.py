@@ -9,7 +9,6 @@ import json
 import sys
 
 from jxcheck import __version__
-from jxcheck.api import check_file
 from jxcheck.outputs import SEVERITY_ZH, where
 
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
@@ -69,6 +68,7 @@ def exit_status(docs: list[dict]) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from jxcheck.api import check_file
     docs = [check_file(path) for path in args.files]
     text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
     if args.output:
@@ -81,6 +81,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    from jxcheck.pool import start_worker_server
+    start_worker_server()
     from jxcheck.batch import run_batch as batch
     from jxcheck.store import StoreError
     if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):

@@ -192,6 +192,35 @@ def test_pool_kills_an_overrunning_worker_and_survives_a_crash():
     assert outcomes[6].value == "D" and outcomes[3].value == -signal.SIGSEGV and "boom" in outcomes[5].value
 
 
+WARM_PROBE = """
+import json, os
+from jxcheck.pool import WorkerPool, start_worker_server
+
+def warm_state(_payload):
+    from extractor import labels
+    return os.getppid(), labels._tokenizer.cache_info().currsize
+
+if __name__ == "__main__":
+    start_worker_server()
+    with WorkerPool(warm_state, jobs=2, timeout=60.0) as pool:
+        print(json.dumps({"parent": os.getpid(), "workers": [o.value for o in pool.run([(0, 0), (1, 1), (2, 2)])]}))
+"""
+
+
+def test_workers_are_forked_warm_from_the_fork_server(tmp_path):
+    from jxcheck.pool import start_method_for_workers
+    if start_method_for_workers() != "forkserver":
+        pytest.skip("no fork server on this platform")
+    probe = tmp_path / "probe.py"
+    probe.write_text(WARM_PROBE, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = json.loads(subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, env=env,
+                                    check=True, timeout=120).stdout)
+    assert len(out["workers"]) == 3
+    assert all(parent != out["parent"] for parent, _ in out["workers"])
+    assert all(tokenizer_loaded == 1 for _, tokenizer_loaded in out["workers"])
+
+
 def slow_for_one_file(task):
     if "slow" in os.path.basename(task["display"]):
         time.sleep(60)
@@ -323,11 +352,28 @@ def test_progress_bar_on_a_terminal():
     from jxcheck.batch import Progress
     term = FakeTerminal()
     bar = Progress(3, term)
+    bar.REDRAW = 0.0
     for findings in (2, 0, 5):
         bar.update("x.txt", "完成", findings)
     text = term.getvalue()
     assert text.count("\r") == 3 and text.endswith("\n")
     assert "3/3 文件" in text and "个/秒" in text and "剩余" in text and "发现问题 7" in text
+    quick = FakeTerminal()
+    bar = Progress(100, quick)
+    for _ in range(100):
+        bar.update("x.txt", "完成", 1)
+    drawn = quick.getvalue()
+    assert drawn.count("\r") < 100 and drawn.endswith("\n") and "100/100 文件" in drawn and "发现问题 100" in drawn
+
+
+def test_plain_progress_has_every_line_in_order():
+    from jxcheck.batch import Progress
+    log = io.StringIO()
+    bar = Progress(50, log)
+    for i in range(50):
+        bar.update(f"f{i}.txt", "完成", i % 2)
+    lines = log.getvalue().splitlines()
+    assert lines == [f"[{i + 1}/50] 完成 f{i}.txt（问题 {i % 2}）" for i in range(50)]
 
 
 def test_output_folder_inside_the_input_and_special_files_are_not_read(tmp_path):

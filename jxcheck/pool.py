@@ -1,0 +1,205 @@
+"""The worker pool of batch mode: worker processes fed a task ahead, each task under a time limit.
+
+Workers are forked from a fork server that has already loaded the readers and jieba (start_worker_server),
+or spawned where there is no fork server. A worker that overruns is killed and replaced; one that crashes is
+replaced; the results come back in completion order.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+def _worker_main(conn, fn: Callable[[Any], Any], init: Optional[Callable[[], None]]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if init is not None:
+        try:
+            init()
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs time on the first task
+            pass
+    first = True
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        key, payload = msg
+        if first:
+            try:
+                conn.send(("start", key, None))
+            except (EOFError, OSError):
+                return
+            first = False
+        try:
+            out = ("ok", fn(payload))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as this file's internal error
+            out = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(("done", key, out))
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 - an unpicklable result
+            conn.send(("done", key, ("error", f"{type(exc).__name__}: {exc}")))
+
+
+WARM_MODULE = "jxcheck.warm"
+
+
+def start_method_for_workers() -> str:
+    """forkserver where the platform has it (workers are forked from one warmed-up server), else spawn."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def start_worker_server() -> None:
+    """Start the fork server now, so it loads the readers and jieba (WARM_MODULE) while this process opens the
+    store and walks the inputs; every worker is then forked warm from it, replacements included."""
+    if start_method_for_workers() != "forkserver":
+        return
+    from multiprocessing import forkserver
+    multiprocessing.set_forkserver_preload([WARM_MODULE])
+    forkserver.ensure_running()
+
+
+@dataclass
+class Outcome:
+    """What happened to one task: ok (value is the result), error (value is the message), timeout, crash."""
+
+    key: Any
+    kind: str
+    value: Any = None
+
+
+@dataclass
+class _Slot:
+    proc: Any
+    conn: Any
+    queue: list = field(default_factory=list)
+    sent: float = 0.0
+    started: Optional[float] = None
+    warm: bool = False
+
+    def deadline(self, timeout: float) -> float:
+        if self.started is not None:
+            return self.started + timeout
+        return self.sent + timeout + WorkerPool.STARTUP_GRACE
+
+
+class WorkerPool:
+    """Worker processes fed a task ahead; a task over its time limit has its worker killed and replaced.
+
+    A task's clock starts when its worker takes it up: a fresh worker reports taking up its first task (after
+    its start-up and warm-up), and a warm worker takes up its next task as soon as the previous one is done (it
+    is already queued) or when it is sent. A fresh worker that has not taken its task up within timeout +
+    STARTUP_GRACE seconds counts as overrunning too. Workers are
+    forked from the fork server (see start_worker_server) or spawned, so a script that calls this must guard its
+    entry point with `if __name__ == "__main__":`."""
+
+    STARTUP_GRACE = 60.0
+    DEPTH = 2
+
+    def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
+                 start_method: Optional[str] = None):
+        self.fn = fn
+        self.init = init
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.ctx = multiprocessing.get_context(start_method or start_method_for_workers())
+        self.slots: list[_Slot] = []
+
+    def _start(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init), daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    def _replace(self, slot: _Slot) -> None:
+        if slot.proc.is_alive():
+            slot.proc.kill()
+        slot.proc.join(5)
+        slot.conn.close()
+        fresh = self._start()
+        slot.proc, slot.conn, slot.queue, slot.started, slot.warm = fresh.proc, fresh.conn, [], None, False
+
+    def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
+        """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order.
+
+        Each worker holds up to DEPTH tasks, so it never waits for the parent between two documents; only
+        the first is running, and the others go back to the queue if its worker is killed or dies."""
+        pending = deque(tasks)
+        while len(self.slots) < min(self.jobs, len(pending)):
+            self.slots.append(self._start())
+        while pending or any(s.queue for s in self.slots):
+            for slot in self.slots:
+                while len(slot.queue) < self.DEPTH and pending:
+                    task = pending.popleft()
+                    try:
+                        slot.conn.send(task)
+                    except (OSError, ValueError):
+                        pending.appendleft(task)
+                        pending.extendleft(reversed(slot.queue))
+                        self._replace(slot)
+                        continue
+                    if not slot.queue:
+                        slot.sent = time.monotonic()
+                        slot.started = slot.sent if slot.warm else None
+                    slot.queue.append(task)
+            busy = [s for s in self.slots if s.queue]
+            if not busy:
+                continue
+            nearest = min(s.deadline(self.timeout) for s in busy) - time.monotonic()
+            ready = wait([s.conn for s in busy], timeout=max(0.0, min(nearest, 1.0)))
+            for slot in busy:
+                if slot.conn not in ready:
+                    continue
+                key = slot.queue[0][0]
+                try:
+                    what, _, out = slot.conn.recv()
+                except (EOFError, OSError):
+                    slot.proc.join(5)
+                    code = slot.proc.exitcode
+                    pending.extendleft(reversed(slot.queue[1:]))
+                    self._replace(slot)
+                    yield Outcome(key, "crash", code)
+                    continue
+                if what == "start":
+                    slot.started, slot.warm = time.monotonic(), True
+                    continue
+                slot.queue.pop(0)
+                slot.warm = True
+                slot.sent = time.monotonic()
+                slot.started = slot.sent if slot.queue else None
+                yield Outcome(key, out[0], out[1])
+            now = time.monotonic()
+            for slot in self.slots:
+                if slot.queue and now > slot.deadline(self.timeout) and not slot.conn.poll():
+                    key = slot.queue[0][0]
+                    pending.extendleft(reversed(slot.queue[1:]))
+                    self._replace(slot)
+                    yield Outcome(key, "timeout", self.timeout)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for slot in self.slots:
+            slot.proc.join(2)
+            if slot.proc.is_alive():
+                slot.proc.kill()
+                slot.proc.join(2)
+            slot.conn.close()
+        self.slots = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
