@@ -31,3 +31,42 @@ def test_domain_words_are_single_tokens():
     assert {2, 8}.issubset(cuts) or {2, 6}.issubset(cuts)
     assert 4 not in cuts
     assert 3 not in boundaries("酌情扣分")
+
+
+def _fresh_tokenizer(monkeypatch, cache):
+    from extractor import labels
+    monkeypatch.setenv("JXCHECK_CACHE_DIR", str(cache))
+    labels._tokenizer.cache_clear()
+    try:
+        return labels._tokenizer()
+    finally:
+        labels._tokenizer.cache_clear()
+
+
+def test_dictionary_cache_gives_the_dictionary_jieba_builds(tmp_path, monkeypatch):
+    built = _fresh_tokenizer(monkeypatch, tmp_path)
+    files = list(tmp_path.glob("jieba-*.dict"))
+    assert len(files) == 1
+    cached = _fresh_tokenizer(monkeypatch, tmp_path)
+    assert cached is not built and cached.total == built.total and cached.FREQ == built.FREQ
+    assert cached.FREQ["结转结余"] == 100000
+    text = "部门年末结转结余资金与整体支出完成率的计算口径"
+    assert list(cached.cut(text, HMM=False)) == list(built.cut(text, HMM=False))
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[:len(b) // 2], lambda b: b[:-9] + b"x" * 9, lambda b: b"junk"])
+def test_damaged_dictionary_cache_is_rebuilt(tmp_path, monkeypatch, damage):
+    good = _fresh_tokenizer(monkeypatch, tmp_path)
+    path = next(tmp_path.glob("jieba-*.dict"))
+    intact = path.read_bytes()
+    path.write_bytes(damage(intact))
+    again = _fresh_tokenizer(monkeypatch, tmp_path)
+    assert again.FREQ == good.FREQ and again.total == good.total
+    assert path.read_bytes() == intact
+
+
+def test_unwritable_cache_directory_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    tokenizer = _fresh_tokenizer(monkeypatch, blocker / "cache")
+    assert tokenizer.FREQ["结转结余"] == 100000
