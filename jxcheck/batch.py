@@ -392,33 +392,38 @@ class BatchResult:
     output_seconds: float = 0.0
 
 
-def _write_xlsx_child(path: str, docs: list[dict]) -> None:
-    from jxcheck.outputs import xlsx
+def _write_sheets(outdir: str, docs: list[dict]) -> None:
+    """The workbook and findings.csv."""
+    from jxcheck.outputs import flat, xlsx
+    xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
+    flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
+
+
+def _write_sheets_child(outdir: str, docs: list[dict]) -> None:
     try:
-        xlsx.write_xlsx(path, docs)
+        _write_sheets(outdir, docs)
     except BaseException:  # noqa: BLE001 - reported to the parent by the exit code
         os._exit(1)
     os._exit(0)
 
 
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
-    """The workbook, csv, jsonl and HTML pages; with two or more jobs the workbook is written by a forked
-    process while this one writes the rest."""
-    from jxcheck.outputs import flat, html, xlsx
-    path = os.path.join(outdir, "discrepancies.xlsx")
+    """The workbook, csv, jsonl and HTML pages. With two or more jobs a forked process writes the workbook and
+    the csv while this one writes the jsonl and the HTML pages (which read the documents' text from the store);
+    if the forked process fails, this one writes its files again."""
+    from jxcheck.outputs import flat, html
     child = None
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        child = multiprocessing.get_context("fork").Process(target=_write_xlsx_child, args=(path, docs))
+        child = multiprocessing.get_context("fork").Process(target=_write_sheets_child, args=(outdir, docs))
         child.start()
     else:
-        xlsx.write_xlsx(path, docs)
-    flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
+        _write_sheets(outdir, docs)
     flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), docs)
     html.write_html(outdir, docs, BlockCache(store, [d["doc_id"] for d in docs]))
     if child is not None:
         child.join()
         if child.exitcode != 0:
-            xlsx.write_xlsx(path, docs)
+            _write_sheets(outdir, docs)
 
 
 class BlockCache:
