@@ -49,21 +49,30 @@ def _worker_main(conn, fn: Callable[[Any], Any], init: Optional[Callable[[], Non
 
 
 WARM_MODULE = "jxcheck.warm"
+_server_failed = False
 
 
 def start_method_for_workers() -> str:
-    """forkserver where the platform has it (workers are forked from one warmed-up server), else spawn."""
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    """forkserver where the platform has it and it could be started (workers are forked from one warmed-up
+    server), else spawn."""
+    if _server_failed or "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    return "forkserver"
 
 
 def start_worker_server() -> None:
     """Start the fork server now, so it loads the readers and jieba (WARM_MODULE) while this process opens the
-    store and walks the inputs; every worker is then forked warm from it, replacements included."""
+    store and walks the inputs; every worker is then forked warm from it, replacements included. Where the
+    server cannot start (no Unix sockets, say), workers are spawned instead."""
+    global _server_failed
     if start_method_for_workers() != "forkserver":
         return
     from multiprocessing import forkserver
-    multiprocessing.set_forkserver_preload([WARM_MODULE])
-    forkserver.ensure_running()
+    try:
+        multiprocessing.set_forkserver_preload([WARM_MODULE])
+        forkserver.ensure_running()
+    except (OSError, ValueError):
+        _server_failed = True
 
 
 @dataclass

@@ -221,6 +221,21 @@ def test_workers_are_forked_warm_from_the_fork_server(tmp_path):
     assert all(tokenizer_loaded == 1 for _, tokenizer_loaded in out["workers"])
 
 
+def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch):
+    from multiprocessing import forkserver
+    from jxcheck import pool
+
+    def refuse():
+        raise OSError("no unix sockets here")
+    monkeypatch.setattr(pool, "_server_failed", False)
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    pool.start_worker_server()
+    assert pool.start_method_for_workers() == "spawn"
+    with WorkerPool(slow_or_crash, jobs=1, timeout=30.0) as workers:
+        assert workers.ctx.get_start_method() == "spawn"
+        assert [o.value for o in workers.run([(0, "a"), (1, "b")])] == ["A", "B"]
+
+
 def slow_for_one_file(task):
     if "slow" in os.path.basename(task["display"]):
         time.sleep(60)
