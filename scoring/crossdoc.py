@@ -9,9 +9,10 @@ The two total scores themselves may differ (the reviewer re-scores): a gap is no
 5 points or more is a warning (the usual 评分标准 deducts for it).
 Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or
 本单位 before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a
-project table. A document with several such values for one concept is ambiguous: carryover says unverifiable,
-the other rules skip it; a pair where one document states no such figure is not a check. Several renderings
-of one report (same year, type and file stem, e.g. .docx and .pdf) count once.
+project table (the words are in patterns/crossdoc.yaml). A document with several such values for one concept
+is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
+figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
+count once.
 """
 from __future__ import annotations
 
@@ -37,12 +38,13 @@ CARRYOVER = "crossdoc.carryover"
 SAME_FIGURE = "crossdoc.same_figure"
 SELF_VS_REVIEW = "crossdoc.self_vs_review"
 
-PREFIX = regex.compile(r"(?:(?:19|20)\d{2}(?:年度|年)?|本年度|年度|本年|当年|全年|该单位|本单位|我单位|单位|"
-                       r"本部门|该部门|我部门|部门|本中心|该中心|我中心)*")
-SUFFIXES = ("", "资金", "总额", "金额", "数", "合计", "共计", "总计")
-SCOPE_WORDS = ("项目", "其中", "专项", "分别")
-TOTAL_ROWS = ("合计", "总计")
-SENTENCE_BREAK = "。；;！？!?"
+VOCABULARY = patterns.load("crossdoc")
+PREFIX = regex.compile("(?:" + "|".join([VOCABULARY["year_prefix"]] + [regex.escape(w) for w in
+                                                                        VOCABULARY["unit_prefixes"]]) + ")*")
+SUFFIXES = ("", *VOCABULARY["label_suffixes"])
+SCOPE_WORDS = tuple(VOCABULARY["scope_words"])
+TOTAL_ROWS = tuple(VOCABULARY["total_rows"])
+SENTENCE_BREAK = VOCABULARY["sentence_break"]
 UNIT_LEVEL_TYPES = ("unit_self_evaluation", "third_party_evaluation", "final_accounts", "unknown")
 SCORE_CONCEPTS = ("self_evaluation_score", "evaluation_score")
 SCORE_GAP_WARNING = Decimal(5)
@@ -187,7 +189,7 @@ def _table_candidate(doc: CrossDocument, fact: dict, concept: str, kind: str) ->
     if row_label not in TOTAL_ROWS:
         return False
     intro = doc.before_table.get(fact["table"], "")
-    last = regex.split(rf"[{SENTENCE_BREAK}]", compact(intro).rstrip(SENTENCE_BREAK))[-1] if intro else ""
+    last = regex.split(f"[{regex.escape(SENTENCE_BREAK)}]", compact(intro).rstrip(SENTENCE_BREAK))[-1] if intro else ""
     return not _scoped(last)
 
 
