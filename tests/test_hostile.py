@@ -211,6 +211,21 @@ def test_image_only_pdf_has_no_text_layer(tmp_path):
     assert "OCR" in result["error"]["message"]
 
 
+def pdf_bytes(objs: dict[int, bytes]) -> bytes:
+    """A PDF file from its numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for num in sorted(objs):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
+    xref = len(out)
+    size = max(objs) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[k] for k in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
 def many_pages_pdf(n: int) -> bytes:
     """A minimal hand-written PDF with n tiny pages, each saying 'Page k'."""
     objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -224,18 +239,7 @@ def many_pages_pdf(n: int) -> bytes:
                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)
         kids.append(b"%d 0 R" % page)
     objs[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % n
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for num in sorted(objs):
-        offsets[num] = len(out)
-        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
-    xref = len(out)
-    size = max(objs) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for num in range(1, size):
-        out += b"%010d 00000 n \n" % offsets[num]
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    return bytes(out)
+    return pdf_bytes(objs)
 
 
 def test_pdf_with_3000_pages(tmp_path):
@@ -262,17 +266,7 @@ def single_page_pdf(stream: bytes, size: int = 2000, to_unicode: bytes = b"") ->
             5: font}
     if to_unicode:
         objs[6] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(to_unicode), to_unicode)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for num in sorted(objs):
-        offsets[num] = len(out)
-        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
-    xref = len(out)
-    size = len(objs) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offsets[k] for k in range(1, size))
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    return bytes(out)
+    return pdf_bytes(objs)
 
 
 def test_pdf_whose_text_layer_is_private_use_garbage(tmp_path):
