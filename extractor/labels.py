@@ -62,12 +62,12 @@ def _read_cache(path: Path) -> Optional[tuple[dict[str, int], int]]:
         total, count, words_len = int(total), int(count), int(words_len)
     except ValueError:
         return None
-    body = data[head_end + 1:]
-    if hashlib.sha256(body).hexdigest() != checksum or len(body) != words_len + 8 * count:
+    body = memoryview(data)[head_end + 1:]
+    if len(body) != words_len + 8 * count or hashlib.sha256(body).hexdigest() != checksum:
         return None
-    words = body[:words_len].decode("utf-8").split("\n")
     freqs = array.array("q")
     freqs.frombytes(body[words_len:])
+    words = str(body[:words_len], "utf-8").split("\n")
     if len(words) != count or len(freqs) != count:
         return None
     return dict(zip(words, freqs)), total
