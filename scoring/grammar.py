@@ -174,19 +174,18 @@ def _clean(text: str) -> str:
     return _strip_numbering(t)
 
 
+LIST_MARKER = regex.compile(r"(?:^|(?<=[;；。,，:：)]))\(?([0-9]+)[.、．)]")
+
+
 def _strip_numbering(t: str) -> str:
     """Drop list markers 1. 2. 3. (1、(2) …) taken in sequence, so "2.5%<比率" keeps its 5%."""
-    out, n, i = [], 1, 0
-    while i < len(t):
-        at_start = i == 0 or t[i - 1] in ";；。,，:：)"
-        if at_start:
-            m = regex.match(rf"\(?{n}[.、．)]", t[i:])
-            if m:
-                i += m.end()
-                n += 1
-                continue
-        out.append(t[i])
-        i += 1
+    out, n, kept = [], 1, 0
+    for m in LIST_MARKER.finditer(t):
+        if m.group(1) == str(n):
+            out.append(t[kept:m.start()])
+            kept = m.end()
+            n += 1
+    out.append(t[kept:])
     return "".join(out)
 
 
