@@ -82,13 +82,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):
+        sys.stderr.write("--jobs 须 ≥ 1，--timeout 须 > 0 / --jobs must be ≥ 1 and --timeout > 0\n")
+        return 2
     from jxcheck.pool import start_worker_server
     start_worker_server()
     from jxcheck.batch import run_batch as batch
     from jxcheck.store import StoreError
-    if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):
-        sys.stderr.write("--jobs 须 ≥ 1，--timeout 须 > 0 / --jobs must be ≥ 1 and --timeout > 0\n")
-        return 2
     try:
         result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout, aliases=args.aliases)
     except (StoreError, OSError, ValueError) as exc:
