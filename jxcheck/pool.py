@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+
 def _worker_main(conn, fn: Callable[[Any], Any], init: Optional[Callable[[], None]]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if init is not None:
