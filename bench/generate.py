@@ -455,7 +455,7 @@ def build_review(doc: Doc) -> None:
     expenditure = sum((r[5] for r in funds + others), Decimal(0))
     closing = opening + income - expenditure
 
-    b = doc.text("budget", budget)
+    doc.text("budget", budget)
     doc.text("budget2", Decimal(0), twin="budget")
     doc.relate("sum.breakdown", doc.slots["budget2"],
                [doc.text("budget_basic", basic), doc.text("budget_project", budget - basic)])

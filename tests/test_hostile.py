@@ -1,7 +1,6 @@
 """Broken and hostile input: every case is built in tmp_path and must end in a Document or a clear error."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
