@@ -29,22 +29,36 @@ def _open(data: bytes):
 def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
     """Text lines of a page as (top, left, right, bottom, text), top measured from the top edge.
 
-    pdfium's text already breaks at line ends; each piece gets the union box of its character rects."""
+    pdfium's text already breaks at line ends; each piece gets the union box of its text rects, read through
+    pdfium's C API with one set of output variables (pypdfium2's get_rect allocates four per rect)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
     _, height = page.get_size()
     text = textpage.get_text_range()
+    handle = textpage.raw
+    count_rects, get_rect = raw.FPDFText_CountRects, raw.FPDFText_GetRect
+    l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = (ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(b))
     lines = []
     pos = 0
     for piece in text.split("\r\n"):
         start, pos = pos, pos + len(piece) + 2
         if not piece.strip():
             continue
-        boxes = [textpage.get_rect(k) for k in range(textpage.count_rects(start, len(piece)))]
-        if not boxes:
+        n = count_rects(handle, start, len(piece))
+        if n == -1:
+            raise pdfium.PdfiumError("Failed to count rectangles.")
+        if n == 0:
             continue
-        left = min(b[0] for b in boxes)
-        bottom = min(b[1] for b in boxes)
-        right = max(b[2] for b in boxes)
-        top = max(b[3] for b in boxes)
+        left = bottom = float("inf")
+        right = top = float("-inf")
+        for k in range(n):
+            if not get_rect(handle, k, *refs):
+                raise pdfium.PdfiumError("Failed to get rectangle.")
+            left, bottom = min(left, l.value), min(bottom, b.value)
+            right, top = max(right, r.value), max(top, t.value)
         lines.append((height - top, left, right, height - bottom, piece))
     return _join_runs(lines)
 
