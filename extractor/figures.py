@@ -11,6 +11,9 @@ import regex
 
 import patterns
 
+MONTH_BEFORE = regex.compile(r"月\s*$")
+DATE_OR_TIME_AFTER = regex.compile(r"\s*(年|月|时|号|期\b)")
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -98,9 +101,9 @@ def parse_figures(text: str) -> list[Figure]:
         kind, unit = _kind(unit, following, p)
         if kind == "number" and m.group("unit"):
             end = m.end("num")
-        if kind == "count" and unit in ("日", "天") and regex.search(r"月\s*$", text[:m.start()]):
+        if kind == "count" and unit in ("日", "天") and MONTH_BEFORE.search(text, 0, m.start()):
             continue
-        if regex.match(r"\s*(年|月|时|号|期\b)", text[m.end("num"):]) and kind in ("number", "count"):
+        if kind in ("number", "count") and DATE_OR_TIME_AFTER.match(text, m.end("num")):
             continue
         approximate = (bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
                        or any(text.startswith(w, end) for w in p["approx_after"] if len(w) > 1))
