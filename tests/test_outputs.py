@@ -174,3 +174,20 @@ def test_html_indexes_link_units_and_documents(small_run):
         index = small_run / rel
         links = re.findall(r'href="(d-[0-9a-f]+\.html)"', index.read_text(encoding="utf-8"))
         assert links and all((index.parent / link).exists() for link in links)
+
+
+def test_xlsx_keeps_figures_excel_cannot_hold_as_printed_text(tmp_path):
+    huge, precise, tiny = "1" + "0" * 400, "12345678901234567.89", "0." + "0" * 320 + "1"
+    finding = {"rule": "sum.breakdown", "status": "fail", "severity": "error", "message": "m", "concept": None,
+               "reported": huge, "expected": precise, "difference": tiny, "unit": "元", "numbers": [], "evidence": []}
+    doc = {"path": "x.txt", "unit_key": "单位甲", "unit": "单位甲", "year": 2020, "report_type": "unknown",
+           "status": "ok", "error": None, "findings": [finding], "checks": [finding], "doc_id": "x"}
+    path = tmp_path / "big.xlsx"
+    write_xlsx(str(path), [doc])
+    row = openpyxl.load_workbook(path)["单位甲"][6]
+    assert [c.value for c in row[6:9]] == [huge, precise, tiny]
+    assert all(c.data_type == "s" for c in row[6:9])
+    fine = dict(finding, reported="123456789012345", expected="1E+20", difference="-0.01")
+    write_xlsx(str(path), [dict(doc, findings=[fine], checks=[fine])])
+    row = openpyxl.load_workbook(path)["单位甲"][6]
+    assert [num(c) for c in row[6:9]] == [Decimal("123456789012345"), Decimal("1E+20"), Decimal("-0.01")]

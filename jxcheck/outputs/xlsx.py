@@ -5,7 +5,8 @@ unknown), then a table with a frozen header row and an autofilter.
 Numbers: 报告数, 复算数 and 差额 are numeric cells whenever they parse. A rate is stored as a fraction with a
 percent format at its printed decimals (98.53% → 0.9853, shown 98.53%); the difference of a rate (unit %) is in
 percentage points and stored as points with the format 0.00"个百分点". Other figures keep their printed decimals
-in the number format. Text that does not parse stays text. Values are written from their Decimal digits, so a
+in the number format. Text that does not parse stays text, and so does a figure Excel cannot hold exactly (more
+than 15 significant digits, or beyond a double's range). Values are written from their Decimal digits, so a
 cell holds exactly the printed figure.
 """
 from __future__ import annotations
@@ -32,6 +33,8 @@ WRAPPED = (6, 10, 11)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
+EXCEL_DIGITS = 15
+EXCEL_SMALLEST, EXCEL_LARGEST = Decimal("1E-300"), Decimal("1E+300")
 HEAD_FILL = "#DDEBF7"
 SEVERITY_FILL = {"error": "#F8CBAD", "warning": "#FFE699"}
 
@@ -60,10 +63,19 @@ def _decimals_format(decimals: int, percent: bool = False, suffix: str = "") -> 
     return body + (f'"{suffix}"' if suffix else "")
 
 
+def excel_number(value: Decimal) -> bool:
+    """Excel keeps 15 significant digits within a double's range; a figure beyond that stays text, so the
+    cell never shows a number other than the one printed."""
+    if not value:
+        return True
+    digits = len(value.normalize().as_tuple().digits)
+    return digits <= EXCEL_DIGITS and EXCEL_SMALLEST <= abs(value) <= EXCEL_LARGEST
+
+
 def numeric_cell(text: Optional[str], points: bool = False) -> tuple[Any, Optional[str]]:
     """The cell value and number format for a printed figure (see the module docstring)."""
     parsed = parse_number(text)
-    if parsed is None:
+    if parsed is None or not excel_number(parsed[0]):
         return text, None
     value, decimals, rate = parsed
     if rate:
