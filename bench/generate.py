@@ -368,12 +368,10 @@ def build_self(doc: Doc) -> None:
 
     tb = doc.amount(2, 40)
     ta = doc.frac(tb, 0.35, 1.0)
-    doc.relate("ratio.recompute", doc.rate("rate_three", ta, tb),
-               [doc.text("three_actual", ta), doc.text("three_budget", tb)], "div")
+    _stated_rate(doc, "rate_three", ("three_actual", ta), ("three_budget", tb))
     pb = doc.amount(10, 200)
     pa = doc.frac(pb, 0.75, 1.0)
-    doc.relate("ratio.recompute", doc.rate("rate_public", pa, pb),
-               [doc.text("public_actual", pa), doc.text("public_budget", pb)], "div")
+    _stated_rate(doc, "rate_public", ("public_actual", pa), ("public_budget", pb))
     _cases(doc)
     score = Decimal(rng.randint(760, 985)) / 10
     if rng.random() < 0.6:
@@ -404,6 +402,11 @@ def _exec_table(doc: Doc, basic: Decimal, project: Decimal, expenditure: Decimal
     rows[4][3].group = "expenditure"
     doc.foot(rows, 4, [1, 3], [1, 2, 3])
     doc.tables["exec"] = rows
+
+
+def _stated_rate(doc: Doc, rate: str, part: tuple[str, Decimal], whole: tuple[str, Decimal]) -> None:
+    """A rate printed with the two amounts it divides (each as slot name and value), related by ratio.recompute."""
+    doc.relate("ratio.recompute", doc.rate(rate, part[1], whole[1]), [doc.text(*part), doc.text(*whole)], "div")
 
 
 def _cases(doc: Doc) -> None:
@@ -477,17 +480,14 @@ def build_review(doc: Doc) -> None:
 
     tb = doc.amount(2, 40)
     ta = doc.frac(tb, 0.35, 1.0)
-    doc.relate("ratio.recompute", doc.rate("rate_three", ta, tb),
-               [doc.text("three_actual", ta), doc.text("three_budget", tb)], "div")
+    _stated_rate(doc, "rate_three", ("three_actual", ta), ("three_budget", tb))
     pb, pa = funds[1][2], funds[1][5]
     if pa > pb:
         pb, pa = pa, pb
-    doc.relate("ratio.recompute", doc.rate("rate_public", pa, pb),
-               [doc.text("public_actual", pa), doc.text("public_budget", pb)], "div")
+    _stated_rate(doc, "rate_public", ("public_actual", pa), ("public_budget", pb))
     plan = doc.amount(50, 1500)
     done = doc.frac(plan, 0.8, 1.0)
-    doc.relate("ratio.recompute", doc.rate("rate_procure", done, plan),
-               [doc.text("procure_actual", done), doc.text("procure_plan", plan)], "div")
+    _stated_rate(doc, "rate_procure", ("procure_actual", done), ("procure_plan", plan))
 
     po, pi = doc.text("proj_opening", p_open), doc.text("proj_income", p_inc)
     pe = doc.text("proj_expenditure", p_exp)
