@@ -20,6 +20,7 @@ from scoring.rounding import Interval, exact
 NUM = r"\d+(?:\.\d+)?"
 OPS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", ">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "="}
 FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+LIST_MARKER = regex.compile(r"(?:^|(?<=[;；。,，:：)]))\(?([0-9]+)[.、．)]")
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,6 @@ def _clean(text: str) -> str:
     t = compact(text)
     t = t.replace("（", "(").replace("）", ")").replace("＝", "=").replace("＜", "<").replace("＞", ">")
     return _strip_numbering(t)
-
-
-LIST_MARKER = regex.compile(r"(?:^|(?<=[;；。,，:：)]))\(?([0-9]+)[.、．)]")
 
 
 def _strip_numbering(t: str) -> str:

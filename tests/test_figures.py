@@ -1,7 +1,6 @@
 """The figure parser on real-world strings (price-parser style): value, unit, decimals as printed."""
 from __future__ import annotations
 
-
 import pytest
 
 from extractor.figures import parse_figures
