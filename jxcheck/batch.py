@@ -65,7 +65,7 @@ def check_task(task: dict) -> dict:
     blocks = document_blocks(doc) if doc.error is None else []
     if "doc_id" not in task:
         return {"result": result, "blocks": blocks}
-    from jxcheck.store import document_rows
+    from jxcheck.rows import document_rows
     rows = document_rows(task["doc_id"], result, blocks)
     result["facts"], result["checks"] = [], []
     return {"result": result, "blocks": rows}

@@ -13,13 +13,13 @@ import json
 import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 import duckdb
 import pandas as pd
 
 from jxcheck import __version__
+from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Rows, check_row, document_rows
 from jxcheck.units import UNKNOWN, UnitNames
 
 SCHEMA = [
@@ -41,11 +41,6 @@ SCHEMA = [
         text VARCHAR, cells VARCHAR)""",
 ]
 
-FACT_COLUMNS = ["doc_id", "seq", "concept", "stage", "period", "value", "value_num", "unit", "decimals", "kind",
-                "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
-CHECK_COLUMNS = ["doc_id", "seq", "source", "rule", "status", "severity", "message", "concept", "reported",
-                 "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key"]
-BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text", "cells"]
 DOC_COLUMNS = ["doc_id", "path", "sha256", "format", "unit", "unit_key", "year", "report_type", "status",
                "error_code", "error_message", "checked_at", "pages", "tool_version"]
 RETRY_CODES = ("timeout", "internal")
@@ -59,34 +54,6 @@ class StoreError(Exception):
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
-
-
-def _check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str]) -> tuple:
-    return (doc_id, seq, source, check["rule"], check["status"], check["severity"], check["message"],
-            check.get("concept"), check.get("reported"), check.get("expected"), check.get("difference"),
-            check.get("unit"), json.dumps(check.get("numbers") or [], ensure_ascii=False),
-            json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key)
-
-
-@dataclass
-class Rows:
-    """A document's facts, checks and blocks as store rows (built where the document was checked)."""
-
-    facts: list[tuple]
-    checks: list[tuple]
-    blocks: list[tuple]
-
-
-def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
-    facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
-              f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
-              f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
-              f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
-    checks = [_check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
-    block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
-                   json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
-                  for i, b in enumerate(blocks)]
-    return Rows(facts, checks, block_rows)
 
 
 class Store:
@@ -226,7 +193,7 @@ class Store:
     def replace_crossdoc(self, unit_keys: Iterable[str], checks: list[tuple[str, Optional[str], str, dict]]) -> None:
         """Replace the cross-document checks of these units: (attached doc_id, related doc_id, unit_key, check)."""
         keys = sorted(set(unit_keys))
-        rows = [_check_row(doc_id, i, "crossdoc", check, related, key)
+        rows = [check_row(doc_id, i, "crossdoc", check, related, key)
                 for i, (doc_id, related, key, check) in enumerate(checks)]
         with self._transaction():
             if keys:

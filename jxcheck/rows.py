@@ -1,0 +1,45 @@
+"""Store rows of a document: its facts, checks and blocks as tuples in the store's column order.
+
+Built in the worker process that checked the document, so the batch process only inserts them; this module
+imports no database library, so workers do not load one.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+FACT_COLUMNS = ["doc_id", "seq", "concept", "stage", "period", "value", "value_num", "unit", "decimals", "kind",
+                "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
+CHECK_COLUMNS = ["doc_id", "seq", "source", "rule", "status", "severity", "message", "concept", "reported",
+                 "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key"]
+BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text", "cells"]
+
+
+def check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str]) -> tuple:
+    return (doc_id, seq, source, check["rule"], check["status"], check["severity"], check["message"],
+            check.get("concept"), check.get("reported"), check.get("expected"), check.get("difference"),
+            check.get("unit"), json.dumps(check.get("numbers") or [], ensure_ascii=False),
+            json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key)
+
+
+@dataclass
+class Rows:
+    """A document's facts, checks and blocks as store rows (built where the document was checked)."""
+
+    facts: list[tuple]
+    checks: list[tuple]
+    blocks: list[tuple]
+
+
+def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
+    """The rows of one checked document: its result's facts and checks, and its blocks (document_blocks)."""
+    facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
+              f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
+              f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
+              f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
+    checks = [check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
+    block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
+                   json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
+                  for i, b in enumerate(blocks)]
+    return Rows(facts, checks, block_rows)
