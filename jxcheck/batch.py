@@ -383,6 +383,8 @@ def exit_status(docs: list[dict]) -> int:
 
 @dataclass
 class BatchResult:
+    """A batch run's exit status, counts and output documents (as written: checks without the passed ones)."""
+
     status: int
     checked: int = 0
     skipped: int = 0
@@ -408,9 +410,10 @@ def _write_sheets_child(outdir: str, docs: list[dict]) -> None:
 
 
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
-    """The workbook, csv, jsonl and HTML pages. With two or more jobs a forked process writes the workbook and
-    the csv while this one writes the jsonl and the HTML pages (which read the documents' text from the store);
-    if the forked process fails, this one writes its files again."""
+    """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
+    Store.document_objects). With two or more jobs a forked process writes the workbook and the csv while this
+    one writes the jsonl and the HTML pages (which read the whole documents and their text from the store); if
+    the forked process fails, this one writes its files again."""
     from jxcheck.outputs import flat, html
     child = None
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -418,7 +421,7 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) ->
         child.start()
     else:
         _write_sheets(outdir, docs)
-    flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), docs)
+    flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(d["doc_id"] for d in docs))
     html.write_html(outdir, docs, BlockCache(store, [d["doc_id"] for d in docs]))
     if child is not None:
         child.join()
@@ -512,7 +515,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         units = store.unit_keys(run_ids) | changed | superseded
         run_crossdoc(store, units)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
-        docs = store.document_objects(doc_ids=out_ids)
+        docs = store.document_objects(doc_ids=out_ids, passing=False)
         write_outputs(outdir, docs, store, jobs)
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
@@ -535,7 +538,7 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
     names = UnitNames.load(aliases)
     with Store(db, read_only=True) as store:
         keys = None if unit is None else [names.key(unit) if unit.strip() != UNKNOWN else UNKNOWN]
-        docs = store.document_objects(unit_keys=keys, year=year)
+        docs = store.document_objects(unit_keys=keys, year=year, passing=False)
         if not docs:
             known = sorted({d["unit_key"] for d in store.documents()})
             stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "

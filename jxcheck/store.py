@@ -13,7 +13,7 @@ import json
 import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import duckdb
 import pandas as pd
@@ -46,6 +46,25 @@ DOC_COLUMNS = ["doc_id", "path", "sha256", "format", "unit", "unit_key", "year",
 RETRY_CODES = ("timeout", "internal")
 CHECKPOINT_THRESHOLD = "256MB"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_CHECK_FIELDS = ("rule", "status", "severity", "message", "concept", "reported", "expected", "difference", "unit")
+_CHECK_JSON = ("'{' || " + " || ',' || ".join(f"'\"{f}\":' || coalesce(to_json({f}), 'null')" for f in _CHECK_FIELDS)
+               + " || ',\"numbers\":' || numbers || ',\"evidence\":' || evidence || '}'")
+_SEVERITY_RANK = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_ORDER.items()) + " END"
+DOCUMENT_JSON = f"""
+    WITH c AS (SELECT doc_id, source, seq, status, severity, {_CHECK_JSON} AS obj FROM checks
+        WHERE doc_id IN ({{marks}})),
+    grouped AS (SELECT doc_id,
+        array_to_string(list(obj ORDER BY source = 'crossdoc', seq), ',') AS checks,
+        array_to_string(list(obj ORDER BY {_SEVERITY_RANK}, source = 'crossdoc', seq)
+            FILTER (WHERE status = 'fail' AND severity IN ('error', 'warning')), ',') AS findings
+        FROM c GROUP BY doc_id)
+    SELECT json_object('path', d.path, 'sha256', d.sha256, 'format', d.format, 'pages', d.pages, 'unit', d.unit,
+        'year', d.year, 'report_type', d.report_type, 'status', d.status,
+        'error', CASE WHEN d.status = 'error' THEN json_object('code', d.error_code, 'message', d.error_message) END),
+        grouped.findings, grouped.checks
+    FROM documents d LEFT JOIN grouped USING (doc_id)
+    WHERE d.doc_id IN ({{marks}})
+    ORDER BY coalesce(d.unit_key, ?) = ?, coalesce(d.unit_key, ?), d.year IS NULL, coalesce(d.year, 0), d.path"""
 
 
 class StoreError(Exception):
@@ -224,8 +243,9 @@ class Store:
     def unit_keys(self, doc_ids: Iterable[str]) -> set[str]:
         return {d["unit_key"] for d in self.documents(doc_ids=doc_ids)}
 
-    def checks(self, doc_ids: Iterable[str]) -> dict[str, list[dict]]:
-        """Each document's checks: its own in order, then the cross-document ones."""
+    def checks(self, doc_ids: Iterable[str], passing: bool = True) -> dict[str, list[dict]]:
+        """Each document's checks: its own in order, then the cross-document ones; without the passed ones
+        when passing is False."""
         ids = sorted(set(doc_ids))
         out: dict[str, list[dict]] = {i: [] for i in ids}
         if not ids:
@@ -233,7 +253,8 @@ class Store:
         rows = self.con.execute(
             f"SELECT doc_id, rule, status, severity, message, concept, reported, expected, difference, unit, numbers, "
             f"evidence, source, related_doc_id FROM checks WHERE doc_id IN ({', '.join('?' * len(ids))}) "
-            f"ORDER BY doc_id, source = 'crossdoc', seq", ids).fetchall()
+            + ("" if passing else "AND status <> 'pass' ")
+            + "ORDER BY doc_id, source = 'crossdoc', seq", ids).fetchall()
         for r in rows:
             out[r[0]].append({"rule": r[1], "status": r[2], "severity": r[3], "message": r[4], "concept": r[5],
                               "reported": r[6], "expected": r[7], "difference": r[8], "unit": r[9],
@@ -274,10 +295,13 @@ class Store:
         return out
 
     def document_objects(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
-                         year: Optional[int] = None) -> list[dict]:
-        """Documents shaped like the findings schema's document object, plus doc_id, unit_key, checked_at."""
+                         year: Optional[int] = None, passing: bool = True) -> list[dict]:
+        """Documents shaped like the findings schema's document object, plus doc_id, unit_key, checked_at.
+
+        With passing False, "checks" holds only the checks that did not pass (findings and unverifiable ones),
+        which is all the workbook, csv, HTML and text outputs show; document_lines gives the whole objects."""
         rows = self.documents(doc_ids=doc_ids, unit_keys=unit_keys, year=year)
-        checks = self.checks(r["doc_id"] for r in rows)
+        checks = self.checks((r["doc_id"] for r in rows), passing=passing)
         out = []
         for r in rows:
             all_checks = checks.get(r["doc_id"], [])
@@ -291,6 +315,22 @@ class Store:
                 "checks": plain, "doc_id": r["doc_id"], "unit_key": r["unit_key"] or UNKNOWN,
                 "checked_at": r["checked_at"]})
         return out
+
+    def document_lines(self, doc_ids: Iterable[str], batch: int = 256) -> Iterator[str]:
+        """The findings-schema document object of each document as one line of JSON, in the outputs' order (by
+        unit key with 单位未识别 last, then year, then path): the same objects as document_objects, built by
+        DuckDB a batch of rows at a time. numbers and evidence are stored as JSON text and are inserted as is."""
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return
+        cur = self.con.cursor()
+        try:
+            cur.execute(DOCUMENT_JSON.replace("{marks}", ", ".join("?" * len(ids))), ids + ids + [UNKNOWN] * 3)
+            while rows := cur.fetchmany(batch):
+                for head, findings, checks in rows:
+                    yield f'{head[:-1]},"findings":[{findings or ""}],"checks":[{checks or ""}]}}'
+        finally:
+            cur.close()
 
 
 SCHEMA_FIELDS = ("path", "sha256", "format", "pages", "unit", "year", "report_type", "status", "error", "findings",

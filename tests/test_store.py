@@ -2,6 +2,7 @@
 what a re-run may skip, unit relabelling, cross-document replacement, superseded versions, bad files."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import jxcheck.store as store_module
 from extractor.document import read_document
 from jxcheck.api import check_file
 from jxcheck.batch import document_blocks
+from jxcheck.outputs import by_unit
 from jxcheck.store import Store, StoreError, schema_document
 from jxcheck.units import UnitNames
 
@@ -107,6 +109,40 @@ def test_replace_crossdoc_touches_only_the_given_units(tmp_path):
         assert cross["a"] == [] and len(cross["b"]) == 1 and cross["b"][0]["_related"] == "y"
         store.save_document("b", dict(result, path="b"), blocks, "B")
         assert len([c for c in store.checks(["b"])["b"] if c["rule"].startswith("crossdoc.")]) == 1
+
+
+def test_document_lines_are_the_document_objects_in_output_order(tmp_path):
+    """The JSON lines DuckDB builds for findings.jsonl equal the document objects built in Python, for a read
+    error, a document without checks, cross-document checks (one failing), quotes and a unit not recognised."""
+    result, blocks = seed("zj2018_review.txt")
+    quoted = dict(result, path='c"q\\.txt', year=None)
+    error = dict(result, path="e.txt", status="error", error={"code": "corrupt", "message": "坏 / bad"},
+                 findings=[], checks=[])
+    fail = {"rule": "crossdoc.same_figure", "status": "fail", "severity": "error", "message": "不一致 \"x\"",
+            "concept": "execution_rate", "reported": "97%", "expected": "92%", "difference": "5", "unit": "%",
+            "numbers": ["97%", "92%"], "evidence": [{"quote": "《a.txt》97%\n", "page": 2, "paragraph": None,
+                                                   "table": 1, "row": 3, "col": 4}]}
+    passed = dict(fail, status="pass", severity="info", message="一致")
+    with Store(str(tmp_path / "s.duckdb")) as store:
+        store.save_document("b", dict(result, path="b.txt"), blocks, "单位甲")
+        store.save_document("a", dict(result, path="a.txt"), blocks, "单位甲")
+        store.save_document("c", quoted, blocks, "单位未识别")
+        store.save_document("e", error, [], "单位乙")
+        store.save_document("n", dict(result, path="n.txt", findings=[], checks=[]), [], "单位乙")
+        store.replace_crossdoc(["单位甲"], [("b", "a", "单位甲", passed), ("b", "a", "单位甲", fail)])
+        store.con.execute("UPDATE documents SET unit_key = NULL WHERE doc_id = 'c'")
+        ids = ["a", "b", "c", "e", "n"]
+        want = [schema_document(d) for unit_docs in by_unit(store.document_objects(doc_ids=ids)).values()
+                for d in unit_docs]
+        lines = list(store.document_lines(ids))
+        assert [json.loads(line) for line in lines] == want
+        assert [d["path"] for d in want] == ["e.txt", "n.txt", "a.txt", "b.txt", 'c"q\\.txt']
+        assert fail in want[3]["findings"] and want[3]["checks"][-2:] == [passed, fail]
+        assert [json.loads(line)["path"] for line in store.document_lines(["a", "n"])] == ["n.txt", "a.txt"]
+        assert list(store.document_lines([])) == []
+        light = store.document_objects(doc_ids=["b"], passing=False)[0]
+        assert light["findings"] == want[3]["findings"]
+        assert light["checks"] == [c for c in want[3]["checks"] if c["status"] != "pass"]
 
 
 def test_a_new_version_of_a_path_supersedes_the_old_one(tmp_path):

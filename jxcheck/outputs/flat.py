@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+from typing import Iterable
 
 from jxcheck.outputs import by_unit, rows_of
-from jxcheck.store import schema_document
 
 FIELDS = ["unit", "path", "sha256", "year", "report_type", "rule", "severity", "message", "reported", "expected",
           "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
@@ -52,8 +51,8 @@ def write_csv(path: str, docs: list[dict]) -> None:
         fh.write(csv_text(docs))
 
 
-def write_jsonl(path: str, docs: list[dict]) -> None:
+def write_jsonl(path: str, lines: Iterable[str]) -> None:
+    """findings.jsonl from the documents' JSON lines (Store.document_lines)."""
     with open(path, "w", encoding="utf-8") as fh:
-        for unit_docs in by_unit(docs).values():
-            for doc in unit_docs:
-                fh.write(json.dumps(schema_document(doc), ensure_ascii=False) + "\n")
+        for line in lines:
+            fh.write(line + "\n")
