@@ -95,7 +95,7 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document."""
+    """All facts of one document, and its picture pages (see Document), whose figures could not be read."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -104,6 +104,7 @@ class Facts:
     scoring_rows: list[ScoringRow] = field(default_factory=list)
     project_tables: list[ProjectTable] = field(default_factory=list)
     scoring_totals: dict[int, tuple[Figure, Location]] = field(default_factory=dict)
+    picture_pages: list[int] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -313,4 +314,5 @@ def extract_facts(doc: Document) -> Facts:
     scoring = [table for table in doc.tables if is_scoring_table(table)]
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
-    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals)
+    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
+                 list(doc.picture_pages))

@@ -93,7 +93,10 @@ class DocumentError:
 
 @dataclass
 class Document:
-    """A read document: its blocks in reading order, or the error that stopped reading."""
+    """A read document: its blocks in reading order, or the error that stopped reading.
+
+    picture_pages are the 1-based pages that are pictures with (almost) no text layer, scanned or pasted:
+    their figures are not read."""
 
     path: str
     format: str
@@ -101,6 +104,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: Optional[int] = None
     error: Optional[DocumentError] = None
+    picture_pages: list[int] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -10,7 +10,7 @@ import os
 import sys
 
 from jxcheck import __version__
-from jxcheck.outputs import SEVERITY_ZH, where
+from jxcheck.outputs import SEVERITY_ZH, notes_of, where
 
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
               "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
@@ -29,6 +29,8 @@ def render_text(docs: list[dict]) -> str:
             out.append(f"  {SEVERITY_ZH[f['severity']]} {f['rule']}  {f['message']}")
             for ev in f["evidence"]:
                 out.append(f"      {where(ev)}：“{ev['quote']}”")
+        for note in notes_of(doc):
+            out.append(f"  {SEVERITY_ZH[note['severity']]} {note['rule']}  {note['message']}")
         counts = {s: sum(1 for c in doc["checks"] if c["status"] == s) for s in ("pass", "fail", "unverifiable")}
         errors = sum(1 for f in doc["findings"] if f["severity"] == "error")
         warnings = sum(1 for f in doc["findings"] if f["severity"] == "warning")
@@ -51,7 +53,7 @@ def render_csv(docs: list[dict]) -> str:
             writer.writerow({"path": doc["path"], "rule": "document.read", "severity": "error",
                              "message": f"{doc['error']['code']}: {doc['error']['message']}"})
             continue
-        for f in doc["findings"]:
+        for f in doc["findings"] + notes_of(doc):
             ev = f["evidence"][0]
             writer.writerow({"path": doc["path"], "unit": doc["unit"], "year": doc["year"],
                              "report_type": doc["report_type"], "rule": f["rule"], "severity": f["severity"],

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from extractor.facts import Facts
 from scoring.model import SEVERITY_ORDER, Check
-from scoring.rules import (balance, project, ratio, repeat, score, score_rule, sum_breakdown,
+from scoring.rules import (balance, picture_pages, project, ratio, repeat, score, score_rule, sum_breakdown,
                            table_footing)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project)
+RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project, picture_pages)
 
 
 def run_checks(facts: Facts) -> list[Check]:

@@ -30,11 +30,14 @@ def test_findings_match_expected(case):
     assert got == want
 
 
+PRIMARY = (".txt", ".docx", ".pdf")
+
+
 def _primary(cases):
-    """One source per report for the pass/unverifiable lists: its TXT, else its DOCX."""
+    """One source per report for the pass/unverifiable lists: its TXT, else its DOCX, else its PDF."""
     by_report = {}
     for exp, src in cases:
-        if src.suffix in (".txt", ".docx") and (exp not in by_report or src.suffix == ".txt"):
+        if exp not in by_report or PRIMARY.index(src.suffix) < PRIMARY.index(by_report[exp][1].suffix):
             by_report[exp] = (exp, src)
     return sorted(by_report.values())
 

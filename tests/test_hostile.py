@@ -17,6 +17,8 @@ from extractor.document import read_document
 from extractor.limits import Limits
 from jxcheck.api import check_file
 
+from handmade_pdf import pdf_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 SCHEMA = json.loads((ROOT / "jxcheck" / "findings.schema.json").read_text(encoding="utf-8"))
@@ -208,21 +210,6 @@ def test_image_only_pdf_has_no_text_layer(tmp_path):
     image.save(path, "PDF")
     result = assert_error(path, "no_text_layer")
     assert "OCR" in result["error"]["message"]
-
-
-def pdf_bytes(objs: dict[int, bytes]) -> bytes:
-    """A PDF file from its numbered objects (1 is the catalog), with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for num in sorted(objs):
-        offsets[num] = len(out)
-        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
-    xref = len(out)
-    size = max(objs) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offsets[k] for k in range(1, size))
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
-    return bytes(out)
 
 
 def many_pages_pdf(n: int) -> bytes:

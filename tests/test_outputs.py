@@ -191,3 +191,22 @@ def test_xlsx_keeps_figures_excel_cannot_hold_as_printed_text(tmp_path):
     write_xlsx(str(path), [dict(doc, findings=[fine], checks=[fine])])
     row = openpyxl.load_workbook(path)["单位甲"][6]
     assert [num(c) for c in row[6:9]] == [Decimal("123456789012345"), Decimal("1E+20"), Decimal("-0.01")]
+
+
+def test_a_picture_page_note_reaches_every_output(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS.parent / "scanned-pages" / "sp01_signed_copy.pdf", src / "sp01.pdf")
+    out = tmp_path / "out"
+    run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r["rule"], r["severity"], r["page"]) for r in rows] == [("ratio.recompute", "error", "1"),
+                                                                      ("document.picture_pages", "info", "2")]
+    [doc] = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    note = next(c for c in doc["checks"] if c["rule"] == "document.picture_pages")
+    assert note["status"] == "unverifiable" and "第2页" in note["message"] and note not in doc["findings"]
+    book = openpyxl.load_workbook(out / "discrepancies.xlsx")
+    cells = [c for sheet in book.worksheets[1:] for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "document.picture_pages" in cells and "提示" in cells
+    [page] = list((out / "html").rglob("d-*.html"))
+    assert "document.picture_pages" in page.read_text(encoding="utf-8")

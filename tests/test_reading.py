@@ -1,4 +1,4 @@
-"""Reading: encodings, merged cells, tables split by blank lines or pages, and bad input."""
+"""Reading: encodings, merged cells, tables split by blank lines or pages, bad input, and PDF picture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +7,8 @@ import pytest
 
 from extractor.document import read_document
 from jxcheck.api import check_file
+
+from handmade_pdf import picture_pdf
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
@@ -100,3 +102,18 @@ def test_docx_textbox_nested_table_and_merged_cells(tmp_path):
     merged = next(t for t in doc.tables if any(c.text == "合并标题" for c in t.rows[0]))
     assert [c.text for c in merged.rows[0]].count("合并标题") == 1
     assert [c.covered for c in merged.rows[0]] == [False, True, True]
+
+
+def test_pdf_picture_pages_are_listed(tmp_path):
+    """A page with a picture over 30% or more of it and fewer than 50 printed characters is a picture page;
+    a picture beside 50 or more characters, or a small one, is not; a PDF of pictures only cannot be read."""
+    body = "Total expenditure 100.00, of which staff 60.00 and projects 40.00."
+    path = tmp_path / "p.pdf"
+    path.write_bytes(picture_pdf([(body, 0), ("Scan of the signed table", 0.9), (body, 0.9), ("Seal", 0.2),
+                                  ("", 0.3)]))
+    doc = read_document(str(path))
+    assert doc.error is None and doc.picture_pages == [2, 5]
+    note = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.picture_pages"]
+    assert len(note) == 1 and "第2、5页" in note[0]["message"] and [e["page"] for e in note[0]["evidence"]] == [2, 5]
+    path.write_bytes(picture_pdf([("", 1.0), ("", 1.0)]))
+    assert read_document(str(path)).error.code == "no_text_layer"

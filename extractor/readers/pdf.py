@@ -5,13 +5,15 @@ import regex
 
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
-from extractor.readers.pdf_grid import find_tables
+from extractor.readers.pdf_grid import find_tables, object_bounds
 
 SENTENCE_END = tuple("。！？!?")
 LINE_HEAD = regex.compile(r"(?:[0-9A-Za-z.,%+\-/]+|.)[，。、；：！？”’）)%,.;:]*")
 OPEN = "\x00"
 UNDECODED = regex.compile(r"[\p{Co}\p{Cn}\p{Cs}\ufffd]")
 GARBLED_SHARE = 0.3
+PICTURE_PAGE_TEXT = 50
+PICTURE_PAGE_COVER = 0.3
 
 
 def _open(data: bytes):
@@ -133,6 +135,15 @@ def _paragraphs(lines, right_margin: float) -> list[str]:
     return paras
 
 
+def _picture_share(page) -> float:
+    """The share of the page covered by image objects (overlaps counted twice, at most 1)."""
+    import pypdfium2.raw as raw
+    width, height = page.get_size()
+    area = sum(max(0.0, min(r, width) - max(l, 0.0)) * max(0.0, min(t, height) - max(b, 0.0))
+               for l, b, r, t in object_bounds(page.raw, raw.FPDF_PAGEOBJ_IMAGE))
+    return min(1.0, area / (width * height)) if width > 0 and height > 0 else 0.0
+
+
 def _cells(raw_rows, page_no: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for r, raw in enumerate(raw_rows):
@@ -166,6 +177,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
         blocks: list = []
         para = 0
         chars = garbled = 0
+        picture_pages = []
         for i in range(n_pages):
             deadline.check()
             try:
@@ -173,6 +185,9 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 width, _ = page.get_size()
                 textpage = page.get_textpage()
                 lines = _page_lines(page, textpage)
+                printed = sum(len("".join(t[4].split())) for t in lines)
+                if printed < PICTURE_PAGE_TEXT and _picture_share(page) >= PICTURE_PAGE_COVER:
+                    picture_pages.append(i + 1)
                 tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
                 textpage.close()
                 page.close()
@@ -220,6 +235,6 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
             raise ReadError("no_text_layer", "PDF 的文字层无法识别（字体缺少编码映射，提取出来是乱码），请使用 OCR 或提供文字版 / "
                                              "the PDF text layer cannot be decoded (fonts without a Unicode map): "
                                              "run OCR or provide a text version")
-        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages)
+        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, picture_pages=picture_pages)
     finally:
         pdf.close()

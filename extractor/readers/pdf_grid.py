@@ -30,8 +30,9 @@ class GridTable:
 
 
 def _edges(page, height: float) -> tuple[list[Edge], list[Edge]]:
+    import pypdfium2.raw as raw
     horizontal, vertical = [], []
-    for left, bottom, right, top in _path_bounds(page.raw):
+    for left, bottom, right, top in object_bounds(page.raw, raw.FPDF_PAGEOBJ_PATH):
         y0, y1 = height - top, height - bottom
         w, h = right - left, y1 - y0
         if h <= THIN and w > THIN:
@@ -44,8 +45,9 @@ def _edges(page, height: float) -> tuple[list[Edge], list[Edge]]:
     return _merge(horizontal), _merge(vertical)
 
 
-def _path_bounds(raw_page, depth: int = 0):
-    """Bounding boxes of the path objects of a page (and of its form objects), through pdfium's C API."""
+def object_bounds(raw_page, wanted: int, depth: int = 0):
+    """Bounding boxes (left, bottom, right, top) of a page's objects of one pdfium type, FPDF_PAGEOBJ_PATH say,
+    its form objects' included, through pdfium's C API."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -54,11 +56,11 @@ def _path_bounds(raw_page, depth: int = 0):
     for i in range(count):
         obj = raw.FPDFPage_GetObject(raw_page, i) if depth == 0 else raw.FPDFFormObj_GetObject(raw_page, i)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        if kind == wanted:
             if raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box)):
                 yield tuple(b.value for b in box)
         elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 2:
-            yield from _path_bounds(obj, depth + 1)
+            yield from object_bounds(obj, wanted, depth + 1)
 
 
 def _merge(edges: list[Edge]) -> list[Edge]:

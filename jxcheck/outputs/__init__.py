@@ -46,9 +46,14 @@ def read_error_finding(doc: dict) -> dict:
             "expected": None, "difference": None, "unit": None, "numbers": [], "evidence": []}
 
 
+def notes_of(doc: dict) -> list[dict]:
+    """What could not be checked in the document as a whole (document.* rules, unverifiable): picture pages."""
+    return [c for c in doc.get("checks") or [] if c["rule"].startswith("document.") and c["status"] == "unverifiable"]
+
+
 def rows_of(doc: dict) -> list[dict]:
-    """The findings of a document, or its read error."""
-    return [read_error_finding(doc)] if doc["status"] == "error" else list(doc["findings"])
+    """The findings of a document and its notes, or its read error."""
+    return [read_error_finding(doc)] if doc["status"] == "error" else list(doc["findings"]) + notes_of(doc)
 
 
 def parse_number(text: Optional[str]) -> Optional[tuple[Decimal, int, bool]]:

@@ -1,0 +1,77 @@
+"""Build corpus/scanned-pages/: text PDFs with pages that are pictures, as units submit them.
+
+sp01_signed_copy.pdf: the 项目支出绩效自评表 of corpus/project-tables/pt03_medical_equip.pdf as text (page 1),
+followed by the same table printed, stamped and scanned (page 2: one JPEG at 150 dpi, no text layer).
+sp02_stamped.pdf: the same text page with an electronic seal (a 4 cm picture of a red ring) placed over the
+填报单位 line: a picture on a page that keeps its text layer.
+Run from anywhere: python corpus/tools/make_scanned_pages.py
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+CORPUS = Path(__file__).resolve().parent.parent
+DPI = 150
+
+
+def scanned_page(target: pdfium.PdfDocument, source: pdfium.PdfDocument, index: int) -> None:
+    """Append page index of source to target as a picture of itself (a greyscale JPEG filling the page)."""
+    page = source[index]
+    width, height = page.get_size()
+    picture = page.render(scale=DPI / 72, grayscale=True).to_pil()
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=80)
+    buffer.seek(0)
+    new = target.new_page(width, height)
+    image = pdfium.PdfImage.new(target)
+    image.load_jpeg(buffer, inline=True)
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    new.insert_obj(image)
+    new.gen_content()
+
+
+def seal(target: pdfium.PdfDocument, page: pdfium.PdfPage, left: float, bottom: float, size: float) -> None:
+    """Place a red ring of size points at (left, bottom) on the page, as a JPEG picture."""
+    pixels = int(size * DPI / 72)
+    picture = Image.new("RGB", (pixels, pixels), "white")
+    ImageDraw.Draw(picture).ellipse((4, 4, pixels - 4, pixels - 4), outline=(200, 0, 0), width=pixels // 20)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=90)
+    buffer.seek(0)
+    image = pdfium.PdfImage.new(target)
+    image.load_jpeg(buffer, inline=True)
+    image.set_matrix(pdfium.PdfMatrix().scale(size, size).translate(left, bottom))
+    page.insert_obj(image)
+    page.gen_content()
+
+
+def build_stamped(out: Path) -> None:
+    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+    target = pdfium.PdfDocument.new()
+    target.import_pages(source, [0])
+    seal(target, target[0], 150, 225, 113)
+    target.save(str(out))
+
+
+def build_signed_copy(out: Path) -> None:
+    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+    target = pdfium.PdfDocument.new()
+    target.import_pages(source, [0])
+    scanned_page(target, source, 0)
+    target.save(str(out))
+
+
+def main() -> None:
+    folder = CORPUS / "scanned-pages"
+    folder.mkdir(exist_ok=True)
+    for name, build in (("sp01_signed_copy.pdf", build_signed_copy), ("sp02_stamped.pdf", build_stamped)):
+        build(folder / name)
+        print(f"built {folder / name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Hand-written PDF files for tests: numbered objects in, a file with a correct cross-reference table out."""
+from __future__ import annotations
+
+
+def pdf_bytes(objs: dict[int, bytes]) -> bytes:
+    """A PDF file from its numbered objects (1 is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for num in sorted(objs):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
+    xref = len(out)
+    size = max(objs) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    out += b"".join(b"%010d 00000 n \n" % offsets[k] for k in range(1, size))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+def picture_pdf(pages: list[tuple[str, float]]) -> bytes:
+    """A PDF of US-letter pages, each (text, share): the ASCII text on one line at the top and a grey picture
+    (a 1 x 1 pixel image stretched) over that share of the page's height, full width."""
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            4: b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+               b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"}
+    kids = []
+    for i, (text, share) in enumerate(pages):
+        page, content = 5 + 2 * i, 6 + 2 * i
+        stream = b"BT /F1 9 Tf 20 770 Td (%s) Tj ET" % text.encode("ascii") if text else b""
+        if share:
+            stream += b" q 612 0 0 %d 0 0 cm /Im1 Do Q" % round(792 * share)
+        objs[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+        objs[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> "
+                      b"/XObject << /Im1 4 0 R >> >> /Contents %d 0 R >>" % content)
+        kids.append(b"%d 0 R" % page)
+    objs[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
+    return pdf_bytes(objs)
