@@ -538,7 +538,7 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
     names = UnitNames.load(aliases)
     with Store(db, read_only=True) as store:
         keys = None if unit is None else [names.key(unit) if unit.strip() != UNKNOWN else UNKNOWN]
-        docs = store.document_objects(unit_keys=keys, year=year, passing=False)
+        docs = store.document_objects(unit_keys=keys, year=year)
         if not docs:
             known = sorted({d["unit_key"] for d in store.documents()})
             stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "

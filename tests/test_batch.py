@@ -19,7 +19,7 @@ import pytest
 from extractor.limits import Limits
 from jxcheck.api import check_file
 from jxcheck.batch import WorkerPool, check_task, collect, run_batch
-from jxcheck.cli import main
+from jxcheck.cli import main, render_text
 from jxcheck.store import Store
 from jxcheck.units import UnitNames, normalize
 
@@ -333,6 +333,9 @@ def test_report_reads_the_store_without_the_sources(tmp_path, capsys):
     assert main(["report", "--db", db]) == 1
     text = capsys.readouterr().out
     assert "湛江市人民政府行政服务中心" in text and "2251.36" in text and "41.90" in text
+    for name in ("zj2018_review.txt", "zj2020_self.txt"):
+        counts = [line for line in render_text([check_file(str(SEEDS / name))]).splitlines() if line.startswith("  共 ")]
+        assert len(counts) == 1 and counts[0] in text.splitlines(), counts
     assert main(["report", "--db", db, "--unit", "湛江市行政服务中心", "--year", "2020", "--format", "csv"]) == 1
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 1 and rows[0]["path"].endswith("zj2020_self.txt") and rows[0]["reported"] == "2251.36"
