@@ -269,14 +269,16 @@ def table_view(block_index: int, table: Table) -> TableView:
     numeric_cols = set()
     view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
     for r in range(header_rows, len(rows)):
+        label_cells: list[str] = []
         for c, cell in enumerate(rows[r]):
             fig = parse_cell(cell.text) if cell.text.strip() else None
             if fig is None:
+                if cell.text.strip():
+                    label_cells.append(cell.text)
                 continue
             if fig.kind == "number" and table.unit:
                 fig = Figure(fig.value, fig.decimals, table.unit, "amount", fig.raw, fig.start, fig.end)
             loc = table.cell_location(cell)
-            label_cells = [x.text for x in rows[r][:c] if x.text.strip() and not parse_cell(x.text)]
             quote = " | ".join(label_cells[-2:] + [cell.text.strip()])[:80]
             view.numbers[(r, c)] = TableCell(fig, r, c, loc, quote)
             numeric_cols.add(c)
