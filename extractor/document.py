@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from typing import Optional
 
 import regex
 
@@ -262,9 +263,11 @@ def _read(kind: str, path: str, data: bytes, limits: Limits, deadline: Deadline)
     raise ReadError("unsupported_format", MESSAGES.get(family, MESSAGES["archive"]))
 
 
-def read_document(path: str, limits: Limits = DEFAULT) -> Document:
-    """Read a file into a Document; any failure becomes a Document with an error, never an exception."""
-    deadline = Deadline(limits.timeout_seconds)
+def read_document(path: str, limits: Limits = DEFAULT, deadline: Optional[Deadline] = None) -> Document:
+    """Read a file into a Document; any failure becomes a Document with an error, never an exception.
+
+    The deadline (by default limits.timeout_seconds from now) may be shared with the checking that follows."""
+    deadline = deadline or Deadline(limits.timeout_seconds)
     doc = Document(path=path, format=SCHEMA_FORMAT.get(_kind_by_ext(_ext(path)), "txt"))
     try:
         data = _read_bytes(path, limits)

@@ -16,6 +16,7 @@ import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
 from extractor.formulas import StatedFormula, stated_formulas
 from extractor.labels import boundaries
+from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
 from extractor.model import Cell, Document, Location, Paragraph, Table
@@ -26,6 +27,7 @@ CLAUSE_END = "，,；;：:、（）()"
 YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 SHORT_SYNONYM = 2
 CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|计|约|了|的|有|实现|完成|占|分别|已)+$")
+DEADLINE_ROWS = 512
 
 
 @dataclass
@@ -238,7 +240,9 @@ def _is_header_row(row: list[Cell]) -> bool:
     return not any(parse_cell(c.text) for c in row[1:] if c.text.strip())
 
 
-def table_view(block_index: int, table: Table) -> TableView:
+def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = None) -> TableView:
+    """A table's figures by cell with their quotes, its header texts and row labels; deadline.check() is called
+    every DEADLINE_ROWS rows."""
     rows = table.rows
     width = table.width
     header_rows = 0
@@ -269,6 +273,8 @@ def table_view(block_index: int, table: Table) -> TableView:
     numeric_cols = set()
     view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
     for r in range(header_rows, len(rows)):
+        if deadline is not None and r % DEADLINE_ROWS == 0:
+            deadline.check()
         label_cells: list[str] = []
         for c, cell in enumerate(rows[r]):
             fig = parse_cell(cell.text) if cell.text.strip() else None
@@ -305,14 +311,17 @@ def document_year(doc: Document) -> Optional[int]:
     return None
 
 
-def extract_facts(doc: Document) -> Facts:
+def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
+    """Every figure of the document with what it stands for; deadline.check() is called before each block."""
     year = document_year(doc)
     paragraphs, tables = [], []
     for i, block in enumerate(doc.blocks):
+        if deadline is not None:
+            deadline.check()
         if isinstance(block, Paragraph):
             paragraphs.append(paragraph_facts(i, block, year))
         else:
-            tables.append(table_view(i, block))
+            tables.append(table_view(i, block, deadline))
     scoring = [table for table in doc.tables if is_scoring_table(table)]
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}

@@ -1,23 +1,28 @@
 """Library API: check one file and return its result shaped like the findings schema's document."""
 from __future__ import annotations
 
+from typing import Optional
+
 from extractor.document import read_document
 from extractor.facts import extract_facts
-from extractor.limits import DEFAULT, Limits
+from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.meta import metadata
-from extractor.model import Document
+from extractor.model import Document, ReadError
 from scoring import findings, run_checks
 
 
 def check_file(path: str, with_facts: bool = False, limits: Limits = DEFAULT) -> dict:
     """Read, extract, check; a file that cannot be read gives status error, never an exception.
 
+    Reading and checking together stop after limits.timeout_seconds (status error, code timeout).
     with_facts adds a "facts" list of flat figure records (not part of the findings schema)."""
-    return check_document(read_document(path, limits), with_facts)
+    deadline = Deadline(limits.timeout_seconds)
+    return check_document(read_document(path, limits, deadline), with_facts, deadline)
 
 
-def check_document(doc: Document, with_facts: bool = False) -> dict:
-    """check_file for a Document already read (the batch worker keeps the Document for its text)."""
+def check_document(doc: Document, with_facts: bool = False, deadline: Optional[Deadline] = None) -> dict:
+    """check_file for a Document already read (the batch worker keeps the Document for its text); checking
+    stops when the deadline (the one reading used) passes."""
     result = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages,
               "unit": None, "year": None, "report_type": "unknown", "status": "ok", "error": None,
               "findings": [], "checks": []}
@@ -26,8 +31,14 @@ def check_document(doc: Document, with_facts: bool = False) -> dict:
         return result
     try:
         result.update(metadata(doc))
-        facts = extract_facts(doc)
-        checks = run_checks(facts)
+        facts = extract_facts(doc, deadline)
+        checks = run_checks(facts, deadline)
+    except ReadError as exc:
+        seconds = f"{deadline.seconds:g}" if deadline is not None else "?"
+        message = (f"检查超过 {seconds} 秒被中止，请拆分文件或提高时间上限 / checking stopped after {seconds} s: "
+                   "split the file or raise the time limit") if exc.code == "timeout" else exc.message
+        result.update(status="error", error={"code": exc.code, "message": message})
+        return result
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
         result.update(status="error", error={"code": "internal", "message":
                       f"检查时内部错误 / internal error while checking: {type(exc).__name__}: {exc}"})

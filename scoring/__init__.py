@@ -1,7 +1,10 @@
 """The checker: runs every rule family over a document's facts and returns its checks."""
 from __future__ import annotations
 
+from typing import Optional
+
 from extractor.facts import Facts
+from extractor.limits import Deadline
 from scoring.model import SEVERITY_ORDER, Check
 from scoring.rules import (balance, picture_pages, project, ratio, repeat, score, score_rule, sum_breakdown,
                            table_footing)
@@ -9,10 +12,14 @@ from scoring.rules import (balance, picture_pages, project, ratio, repeat, score
 RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project, picture_pages)
 
 
-def run_checks(facts: Facts) -> list[Check]:
-    """All checks, one per distinct (rule, reported figure, figures used); repeats merge their evidence."""
+def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:
+    """All checks, one per distinct (rule, reported figure, figures used); repeats merge their evidence.
+
+    deadline.check() is called before each rule family."""
     merged: dict[tuple, Check] = {}
     for family in RULE_FAMILIES:
+        if deadline is not None:
+            deadline.check()
         for check in family.check(facts):
             key = check.key()
             if key in merged:

@@ -14,8 +14,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from extractor.document import read_document
-from extractor.limits import Limits
-from jxcheck.api import check_file
+from extractor.facts import DEADLINE_ROWS, table_view
+from extractor.limits import Deadline, Limits
+from extractor.model import Cell, Table
+from jxcheck.api import check_document, check_file
 
 from handmade_pdf import pdf_bytes
 
@@ -568,3 +570,23 @@ def test_html_is_refused_with_a_hint(tmp_path):
     result = assert_error(path, "unsupported_format")
     assert result["format"] == "html"
 
+
+
+def test_checking_stops_at_the_deadline_too():
+    """The time limit covers checking as well as reading, and a long table is checked against it as it is read."""
+    doc = read_document(str(SEEDS / "zj2018_review.txt"))
+    result = check_document(doc, deadline=Deadline(0))
+    assert result["status"] == "error" and result["error"]["code"] == "timeout" and not result["checks"]
+    assert "检查超过 0 秒" in result["error"]["message"] and "checking stopped after 0 s" in result["error"]["message"]
+    DOCUMENT.validate(result)
+
+    class Counting:
+        calls = 0
+
+        def check(self):
+            self.calls += 1
+
+    rows = [[Cell(text=f"行{r}", row=r, col=0), Cell(text=f"{r}.00", row=r, col=1)] for r in range(2000)]
+    counting = Counting()
+    table_view(0, Table(index=1, rows=rows), counting)
+    assert counting.calls == len(range(0, 2000, DEADLINE_ROWS))
