@@ -148,12 +148,19 @@ class TreeSampler(threading.Thread):
             self.sample()
             self.stop.wait(SAMPLE_EVERY)
 
-    def workers(self) -> list[dict]:
-        """The child processes that did the checking: not the main process and not multiprocessing's helpers
-        (the resource tracker, and the fork server, a child of the main process that the workers are forked
-        from and so share its command line)."""
+    def writers(self) -> list[dict]:
+        """The output writers: children the main process forked itself, so they share its command line."""
+        main = self.procs.get(self.root, {}).get("cmd")
         return [rec | {"pid": pid} for pid, rec in self.procs.items()
-                if pid != self.root and "resource_tracker" not in rec["cmd"]
+                if pid != self.root and rec["ppid"] == self.root and rec["cmd"] == main]
+
+    def workers(self) -> list[dict]:
+        """The child processes that did the checking: not the main process, not its output writers and not
+        multiprocessing's helpers (the resource tracker, and the fork server, a child of the main process that
+        the workers are forked from and so share its command line)."""
+        writers = {w["pid"] for w in self.writers()}
+        return [rec | {"pid": pid} for pid, rec in self.procs.items()
+                if pid != self.root and pid not in writers and "resource_tracker" not in rec["cmd"]
                 and not ("forkserver" in rec["cmd"] and rec["ppid"] == self.root) and len(rec["rss"]) >= 2]
 
 
@@ -197,6 +204,7 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
     if not (out / "findings.jsonl").is_file():
         raise BenchError(f"run with --jobs {jobs} wrote no {out / 'findings.jsonl'}")
     workers = sampler.workers()
+    writers = sampler.writers()
     main = sampler.procs.get(proc.pid, {"hwm_kib": 0})
     phases = re.search(r"checking ([\d.]+) s, cross-checks and outputs ([\d.]+) s",
                        (out / "run.stderr").read_text(encoding="utf-8", errors="replace"))
@@ -204,6 +212,8 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
             "check_s": float(phases.group(1)) if phases else None,
             "output_s": float(phases.group(2)) if phases else None,
             "main_hwm_mib": main["hwm_kib"] / 1024, "main_cpu": main.get("cpu", 0.0),
+            "writer_hwm_mib": max((w["hwm_kib"] / 1024 for w in writers), default=None),
+            "writer_cpu": sum(w["cpu"] for w in writers),
             "workers_cpu": sum(w["cpu"] for w in workers),
             "workers": [{"pid": w["pid"], "hwm_mib": w["hwm_kib"] / 1024, "growth_mib": _growth_mib(w["rss"]),
                          "first_rss_mib": w["rss"][0][1] / 1024, "last_rss_mib": w["rss"][-1][1] / 1024}
@@ -360,15 +370,16 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
     if any(len(r.get("walls", [])) > 1 for r in runs):
         lines.append("best of " + ", ".join(f"{r['jobs']} job(s): " + "/".join(f"{w:.1f}" for w in r["walls"]) + " s"
                                             for r in runs))
-    lines.append("jobs  wall s  docs/s  load  worker peak RSS MiB (max/each)   main MiB  worker growth MiB  "
-                 "CPU s main/workers")
+    lines.append("jobs  wall s  docs/s  load  worker peak RSS MiB (max/each)   main MiB  writer MiB  worker growth MiB  "
+                 "CPU s main+writer/workers")
     for run in runs:
         peaks = [w["hwm_mib"] for w in run["workers"]]
         growth = max((w["growth_mib"] for w in run["workers"]), default=0.0)
         lines.append(f"{run['jobs']:>4}  {run['wall']:6.1f}  {len(manifest) / run['wall']:6.1f}  "
                      f"{run['load_before']:4.1f}  {_mib(max(peaks, default=0)):>4} / "
                      f"{','.join(_mib(p) for p in sorted(peaks)) or '-':<20}  {_mib(run['main_hwm_mib']):>8}  "
-                     f"{growth:+17.1f}  {run['main_cpu']:.1f}/{run['workers_cpu']:.1f}")
+                     f"{_mib(run['writer_hwm_mib']) if run.get('writer_hwm_mib') else '-':>10}  "
+                     f"{growth:+17.1f}  {run['main_cpu'] + run.get('writer_cpu', 0.0):.1f}/{run['workers_cpu']:.1f}")
         if peaks and max(peaks) >= MEMORY_TARGET_MIB:
             ok = False
     walls = {r["jobs"]: r["wall"] for r in runs}
