@@ -111,7 +111,7 @@ class WorkerPool:
     entry point with `if __name__ == "__main__":`."""
 
     STARTUP_GRACE = 60.0
-    DEPTH = 2
+    DEPTH = 6
 
     def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
                  start_method: Optional[str] = None):
@@ -140,8 +140,9 @@ class WorkerPool:
     def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
         """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order.
 
-        Each worker holds up to DEPTH tasks, so it never waits for the parent between two documents; only
-        the first is running, and the others go back to the queue if its worker is killed or dies."""
+        Each worker holds up to DEPTH tasks, so it goes on working while the parent writes a batch of results
+        to the store (tens of milliseconds, several short documents); only the first is running, and the
+        others go back to the queue if its worker is killed or dies."""
         pending = deque(tasks)
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
