@@ -17,6 +17,7 @@ BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text
 
 
 def check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str]) -> tuple:
+    """One check as a store row; its numbers and evidence as JSON text (Store.document_lines embeds them)."""
     return (doc_id, seq, source, check["rule"], check["status"], check["severity"], check["message"],
             check.get("concept"), check.get("reported"), check.get("expected"), check.get("difference"),
             check.get("unit"), json.dumps(check.get("numbers") or [], ensure_ascii=False),
