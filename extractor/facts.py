@@ -19,7 +19,7 @@ from extractor.labels import boundaries
 from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
-from extractor.model import Cell, Document, Location, Paragraph, Table
+from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
 SENTENCE_END = "。！？!?"
@@ -97,7 +97,7 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document, and its picture pages (see Document), whose figures could not be read."""
+    """All facts of one document, and its pictures (see Document), whose figures could not be read."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -106,7 +106,7 @@ class Facts:
     scoring_rows: list[ScoringRow] = field(default_factory=list)
     project_tables: list[ProjectTable] = field(default_factory=list)
     scoring_totals: dict[int, tuple[Figure, Location]] = field(default_factory=dict)
-    picture_pages: list[int] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -326,4 +326,4 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.picture_pages))
+                 list(doc.pictures))

@@ -83,6 +83,19 @@ class Table:
 Block = Union[Paragraph, Table]
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A picture whose content is not read: a PDF page that is a picture (page), or a DOCX picture, chart or
+    embedded object in paragraph (after: in an empty paragraph after it; 0 is before the first), with its
+    printed size in centimetres when the file gives it."""
+
+    page: Optional[int] = None
+    paragraph: Optional[int] = None
+    after: bool = False
+    width_cm: Optional[float] = None
+    height_cm: Optional[float] = None
+
+
 @dataclass
 class DocumentError:
     """Why a document could not be read: a schema error code and a bilingual one-line message."""
@@ -95,8 +108,8 @@ class DocumentError:
 class Document:
     """A read document: its blocks in reading order, or the error that stopped reading.
 
-    picture_pages are the 1-based pages that are pictures with (almost) no text layer, scanned or pasted:
-    their figures are not read."""
+    pictures are what it shows as pictures, whose figures are not read: PDF pages without (almost) any text
+    layer, scanned or pasted, and sizeable DOCX pictures, charts and embedded objects."""
 
     path: str
     format: str
@@ -104,7 +117,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: Optional[int] = None
     error: Optional[DocumentError] = None
-    picture_pages: list[int] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

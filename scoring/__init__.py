@@ -6,10 +6,10 @@ from typing import Optional
 from extractor.facts import Facts
 from extractor.limits import Deadline
 from scoring.model import SEVERITY_ORDER, Check
-from scoring.rules import (balance, picture_pages, project, ratio, repeat, score, score_rule, sum_breakdown,
+from scoring.rules import (balance, pictures, project, ratio, repeat, score, score_rule, sum_breakdown,
                            table_footing)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project, picture_pages)
+RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project, pictures)
 
 
 def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:

@@ -201,12 +201,12 @@ def test_a_picture_page_note_reaches_every_output(tmp_path):
     run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
     rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text(encoding="utf-8-sig"))))
     assert [(r["rule"], r["severity"], r["page"]) for r in rows] == [("ratio.recompute", "error", "1"),
-                                                                      ("document.picture_pages", "info", "2")]
+                                                                      ("document.pictures", "info", "2")]
     [doc] = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-    note = next(c for c in doc["checks"] if c["rule"] == "document.picture_pages")
+    note = next(c for c in doc["checks"] if c["rule"] == "document.pictures")
     assert note["status"] == "unverifiable" and "第2页" in note["message"] and note not in doc["findings"]
     book = openpyxl.load_workbook(out / "discrepancies.xlsx")
     cells = [c for sheet in book.worksheets[1:] for row in sheet.iter_rows(values_only=True) for c in row]
-    assert "document.picture_pages" in cells and "提示" in cells
+    assert "document.pictures" in cells and "提示" in cells
     [page] = list((out / "html").rglob("d-*.html"))
-    assert "document.picture_pages" in page.read_text(encoding="utf-8")
+    assert "document.pictures" in page.read_text(encoding="utf-8")

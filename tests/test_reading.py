@@ -1,6 +1,8 @@
-"""Reading: encodings, merged cells, tables split by blank lines or pages, bad input, and PDF picture pages."""
+"""Reading: encodings, merged cells, tables split by blank lines or pages, bad input, PDF picture pages and
+DOCX pictures."""
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -112,8 +114,53 @@ def test_pdf_picture_pages_are_listed(tmp_path):
     path.write_bytes(picture_pdf([(body, 0), ("Scan of the signed table", 0.9), (body, 0.9), ("Seal", 0.2),
                                   ("", 0.3)]))
     doc = read_document(str(path))
-    assert doc.error is None and doc.picture_pages == [2, 5]
-    note = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.picture_pages"]
+    assert doc.error is None and [p.page for p in doc.pictures] == [2, 5]
+    note = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.pictures"]
     assert len(note) == 1 and "第2、5页" in note[0]["message"] and [e["page"] for e in note[0]["evidence"]] == [2, 5]
     path.write_bytes(picture_pdf([("", 1.0), ("", 1.0)]))
     assert read_document(str(path)).error.code == "no_text_layer"
+
+
+DOCX_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "v": "urn:schemas-microsoft-com:vml",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
+
+
+def drawing(cx_cm: float, cy_cm: float, uri: str = "http://schemas.openxmlformats.org/drawingml/2006/picture") -> str:
+    return (f'<w:drawing><wp:inline><wp:extent cx="{round(cx_cm * 360000)}" cy="{round(cy_cm * 360000)}"/>'
+            f'<a:graphic><a:graphicData uri="{uri}"/></a:graphic></wp:inline></w:drawing>')
+
+
+def test_docx_pictures_are_listed_with_their_place_and_size(tmp_path):
+    """Pictures, charts and embedded objects from 7 × 3 cm are listed by paragraph; small pictures, text boxes
+    and the fallback copy of an AlternateContent picture are not."""
+    wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+    body = "".join([
+        f"<w:p><w:r>{drawing(2, 2)}</w:r></w:p>",
+        "<w:p><w:r><w:t>年度支出 500.00 万元，其中：基本支出 200.00 万元，项目支出 300.00 万元。</w:t></w:r></w:p>",
+        f"<w:p><w:r>{drawing(15, 9)}</w:r></w:p>",
+        f"<w:p><w:r><w:t>图表如下：</w:t></w:r><w:r>{drawing(12, 6, 'http://schemas.openxmlformats.org/drawingml/2006/chart')}</w:r></w:p>",
+        f"<w:p><w:r>{drawing(15, 9, wps)}</w:r></w:p>",
+        '<w:p><w:r><w:pict><v:shape style="width:415pt;height:300pt"><v:imagedata/></v:shape></w:pict></w:r></w:p>',
+        '<w:p><w:r><w:object><v:shape style="width:10cm;height:4cm"/></w:object></w:r></w:p>',
+        f"<w:p><w:r><mc:AlternateContent><mc:Choice>{drawing(8, 4)}</mc:Choice><mc:Fallback><w:pict>"
+        '<v:shape style="width:8cm;height:4cm"><v:imagedata/></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
+        "</w:r></w:p>",
+    ])
+    xmlns = " ".join(f'xmlns:{k}="{v}"' for k, v in DOCX_NAMESPACES.items())
+    path = tmp_path / "pictures.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        zf.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {xmlns}><w:body>'
+                                         f"{body}</w:body></w:document>")
+    doc = read_document(str(path))
+    assert doc.error is None
+    assert [(p.paragraph, p.after, p.width_cm, p.height_cm) for p in doc.pictures] == [
+        (1, True, 15.0, 9.0), (2, False, 12.0, 6.0), (2, True, 14.6, 10.6), (2, True, 10.0, 4.0), (2, True, 8.0, 4.0)]
+    [note] = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.pictures"]
+    assert note["status"] == "unverifiable" and "文中有 5 张图片" in note["message"]
+    assert "第1段后（15.0 × 9.0 厘米）" in note["message"] and "第2段（12.0 × 6.0 厘米）" in note["message"]

@@ -1,9 +1,11 @@
-"""Build corpus/scanned-pages/: text PDFs with pages that are pictures, as units submit them.
+"""Build corpus/scanned-pages/: reports with pictures whose figures cannot be read, as units submit them.
 
 sp01_signed_copy.pdf: the 项目支出绩效自评表 of corpus/project-tables/pt03_medical_equip.pdf as text (page 1),
 followed by the same table printed, stamped and scanned (page 2: one JPEG at 150 dpi, no text layer).
 sp02_stamped.pdf: the same text page with an electronic seal (a 4 cm picture of a red ring) placed over the
 填报单位 line: a picture on a page that keeps its text layer.
+sp03_table_screenshot.docx: pt03_medical_equip.docx with a 2 cm logo before its title and, at its end, a
+paragraph 附：自评表盖章页截图 followed by a 15 cm wide screenshot of the table (the PDF page rendered).
 Run from anywhere: python corpus/tools/make_scanned_pages.py
 """
 from __future__ import annotations
@@ -65,10 +67,28 @@ def build_signed_copy(out: Path) -> None:
     target.save(str(out))
 
 
+def build_table_screenshot(out: Path) -> None:
+    from docx import Document
+    from docx.shared import Cm
+    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+    shot = io.BytesIO()
+    source[0].render(scale=DPI / 72).to_pil().save(shot, format="PNG")
+    logo = io.BytesIO()
+    seal_picture = Image.new("RGB", (120, 120), "white")
+    ImageDraw.Draw(seal_picture).ellipse((6, 6, 114, 114), outline=(200, 0, 0), width=8)
+    seal_picture.save(logo, format="PNG")
+    doc = Document(str(CORPUS / "project-tables" / "pt03_medical_equip.docx"))
+    doc.paragraphs[0].insert_paragraph_before().add_run().add_picture(logo, width=Cm(2))
+    doc.add_paragraph("附：自评表盖章页截图")
+    doc.add_paragraph().add_run().add_picture(shot, width=Cm(15))
+    doc.save(str(out))
+
+
 def main() -> None:
     folder = CORPUS / "scanned-pages"
     folder.mkdir(exist_ok=True)
-    for name, build in (("sp01_signed_copy.pdf", build_signed_copy), ("sp02_stamped.pdf", build_stamped)):
+    for name, build in (("sp01_signed_copy.pdf", build_signed_copy), ("sp02_stamped.pdf", build_stamped),
+                        ("sp03_table_screenshot.docx", build_table_screenshot)):
         build(folder / name)
         print(f"built {folder / name}")
 

@@ -7,14 +7,25 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from typing import Optional
+
+import regex
 
 from extractor.limits import DEFAULT, Deadline, Limits
-from extractor.model import Cell, Document, Paragraph, ReadError, Table
+from extractor.model import Cell, Document, Paragraph, Picture, ReadError, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_SPAN = 64
 PICTURES = (W + "drawing", W + "pict", W + "object")
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+PICTURE_URIS = ("http://schemas.openxmlformats.org/drawingml/2006/picture",
+                "http://schemas.openxmlformats.org/drawingml/2006/chart")
+EMU_PER_CM = 360000
+CM_PER_UNIT = {"pt": 2.54 / 72, "in": 2.54, "cm": 1.0, "mm": 0.1, "px": 2.54 / 96, "pc": 2.54 / 6}
+PICTURE_MIN_CM = (7.0, 3.0)
 
 
 def _text(element) -> str:
@@ -52,6 +63,60 @@ def _textboxes(element) -> list[str]:
         if not fallback:
             out.extend(_text(p) for p in box.iter(W + "p"))
     return [t for t in out if t.strip()]
+
+
+def _in_fallback(element) -> bool:
+    anc = element.getparent()
+    while anc is not None:
+        if anc.tag == MC_FALLBACK:
+            return True
+        anc = anc.getparent()
+    return False
+
+
+def _vml_length(style: str, name: str) -> Optional[float]:
+    m = regex.search(rf"(?:^|;)\s*{name}\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px|pc)?", style)
+    if not m:
+        return None
+    try:
+        return float(m.group(1)) * CM_PER_UNIT[m.group(2) or "px"]
+    except ValueError:
+        return None
+
+
+def _picture_size(element) -> Optional[tuple[float, float]]:
+    """The printed size in cm of a w:drawing that holds a picture or a chart, or of a VML picture or embedded
+    object (w:pict with an image, w:object); None for a text box or a plain shape, or without a size."""
+    if element.tag == W + "drawing":
+        data = element.find(f".//{A}graphicData")
+        extent = element.find(f".//{WP}extent")
+        if data is None or data.get("uri") not in PICTURE_URIS or extent is None:
+            return None
+        try:
+            return int(extent.get("cx")) / EMU_PER_CM, int(extent.get("cy")) / EMU_PER_CM
+        except (TypeError, ValueError):
+            return None
+    if element.tag == W + "pict" and element.find(f".//{V}imagedata") is None:
+        return None
+    for shape in element.iter(V + "shape", V + "rect"):
+        style = shape.get("style") or ""
+        width, height = _vml_length(style, "width"), _vml_length(style, "height")
+        if width is not None and height is not None:
+            return width, height
+    return None
+
+
+def _pictures(element, paragraph: int, after: bool) -> list[Picture]:
+    """The pictures of a body element at least PICTURE_MIN_CM in size (AlternateContent fallbacks skipped)."""
+    out = []
+    for pic in element.iter(*PICTURES):
+        if _in_fallback(pic):
+            continue
+        size = _picture_size(pic)
+        if size and size[0] >= PICTURE_MIN_CM[0] and size[1] >= PICTURE_MIN_CM[1]:
+            out.append(Picture(paragraph=paragraph, after=after, width_cm=round(size[0], 1),
+                               height_cm=round(size[1], 1)))
+    return out
 
 
 def _span(value) -> int:
@@ -205,6 +270,7 @@ def read_docx(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadli
     if body is None:
         raise ReadError("corrupt", f"DOCX 没有正文，{RESAVE} / corrupt DOCX without a document body")
     blocks: list = []
+    pictures: list[Picture] = []
     para = 0
 
     def add_table(tbl):
@@ -217,13 +283,15 @@ def read_docx(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadli
         deadline.check()
         if child.tag == W + "p":
             text = _text(child).strip()
+            pictures += _pictures(child, para + 1 if text else para, after=not text)
             for line in [text] + _textboxes(child):
                 if line.strip():
                     para += 1
                     blocks.append(Paragraph(index=para, text=line.strip()))
         elif child.tag == W + "tbl":
+            pictures += _pictures(child, para, after=True)
             add_table(child)
-    doc = Document(path=path, format="docx", blocks=blocks)
+    doc = Document(path=path, format="docx", blocks=blocks, pictures=pictures)
     if not doc.text().strip():
         if any(True for _ in body.iter(*PICTURES)):
             raise ReadError("no_text_layer", "DOCX 中只有图片没有文字（扫描件），请使用 OCR 或提供文字版 / "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from extractor.limits import DEFAULT, Deadline, Limits
-from extractor.model import Cell, Document, Paragraph, ReadError, Table
+from extractor.model import Cell, Document, Paragraph, Picture, ReadError, Table
 from extractor.readers.pdf_grid import find_tables, object_bounds
 
 SENTENCE_END = tuple("。！？!?")
@@ -177,7 +177,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
         blocks: list = []
         para = 0
         chars = garbled = 0
-        picture_pages = []
+        pictures = []
         for i in range(n_pages):
             deadline.check()
             try:
@@ -187,7 +187,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 lines = _page_lines(page, textpage)
                 printed = sum(len("".join(t[4].split())) for t in lines)
                 if printed < PICTURE_PAGE_TEXT and _picture_share(page) >= PICTURE_PAGE_COVER:
-                    picture_pages.append(i + 1)
+                    pictures.append(Picture(page=i + 1))
                 tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
                 textpage.close()
                 page.close()
@@ -235,6 +235,6 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
             raise ReadError("no_text_layer", "PDF 的文字层无法识别（字体缺少编码映射，提取出来是乱码），请使用 OCR 或提供文字版 / "
                                              "the PDF text layer cannot be decoded (fonts without a Unicode map): "
                                              "run OCR or provide a text version")
-        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, picture_pages=picture_pages)
+        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, pictures=pictures)
     finally:
         pdf.close()

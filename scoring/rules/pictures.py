@@ -1,0 +1,46 @@
+"""document.pictures — what a document shows as pictures, whose figures were not read and so not checked.
+
+Fails:  a PDF whose page 2 is a scanned copy of the stamped 项目支出绩效自评表 (one image, no text); a DOCX
+        with a 15 × 9 cm screenshot of a budget table after its 第8段: one unverifiable check (info)
+        naming page 2, or 第8段后 and the size, so the auditor knows those figures were not read.
+Passes: every page has a text layer, and the DOCX pictures are small (a 2 cm logo, a seal): no check
+        is recorded.
+A PDF page is a picture when it prints fewer than 50 characters and images cover 30% of it or more; a DOCX
+picture, chart or embedded object counts from 7 × 3 cm (extractor/readers). A PDF or DOCX with no text at all
+is not checked and gets the no_text_layer error instead.
+"""
+from __future__ import annotations
+
+from extractor.facts import Facts
+from extractor.model import Location, Picture
+from scoring.model import Check, Evidence
+
+RULE = "document.pictures"
+
+
+def _place(p: Picture) -> str:
+    if p.paragraph == 0:
+        where = "文首"
+    else:
+        where = f"第{p.paragraph}段" + ("后" if p.after else "")
+    if p.width_cm is not None and p.height_cm is not None:
+        where += f"（{p.width_cm:.1f} × {p.height_cm:.1f} 厘米）"
+    return where
+
+
+def check(facts: Facts) -> list[Check]:
+    pages = [p for p in facts.pictures if p.page is not None]
+    inline = [p for p in facts.pictures if p.page is None]
+    parts, evidence = [], []
+    if pages:
+        parts.append(f"第{'、'.join(str(p.page) for p in pages)}页是图片（扫描件或截图），没有文字层，页上的数字未能核查")
+        evidence += [Evidence(quote=f"（第{p.page}页：图片，无文字层）", location=Location(page=p.page)) for p in pages]
+    if inline:
+        parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{'、'.join(_place(p) for p in inline)}，"
+                     "其中的数字（如表格截图）未能核查")
+        evidence += [Evidence(quote=f"（{_place(p)}：图片）", location=Location(paragraph=p.paragraph or None))
+                     for p in inline]
+    if not parts:
+        return []
+    message = "；".join(parts) + "；如需核查，请取得文字版或先做文字识别（OCR）。"
+    return [Check(rule=RULE, status="unverifiable", severity="info", message=message, numbers=[], evidence=evidence)]
