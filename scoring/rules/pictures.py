@@ -33,8 +33,8 @@ def check(facts: Facts) -> list[Check]:
     inline = [p for p in facts.pictures if p.page is None]
     parts, evidence = [], []
     if pages:
-        parts.append(f"第{'、'.join(str(p.page) for p in pages)}页是图片（扫描件或截图），没有文字层，页上的数字未能核查")
-        evidence += [Evidence(quote=f"（第{p.page}页：图片，无文字层）", location=Location(page=p.page)) for p in pages]
+        parts.append(f"第{'、'.join(str(p.page) for p in pages)}页几乎全是图片（扫描件或截图），图片中的数字未能核查")
+        evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page)) for p in pages]
     if inline:
         parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{'、'.join(_place(p) for p in inline)}，"
                      "其中的数字（如表格截图）未能核查")
