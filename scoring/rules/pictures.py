@@ -18,14 +18,12 @@ from scoring.model import Check, Evidence
 RULE = "document.pictures"
 
 
-def _place(p: Picture) -> str:
-    if p.paragraph == 0:
-        where = "文首"
-    else:
-        where = f"第{p.paragraph}段" + ("后" if p.after else "")
-    if p.width_cm is not None and p.height_cm is not None:
-        where += f"（{p.width_cm:.1f} × {p.height_cm:.1f} 厘米）"
-    return where
+def _where(p: Picture) -> str:
+    return "文首" if p.paragraph == 0 else f"第{p.paragraph}段" + ("后" if p.after else "")
+
+
+def _size(p: Picture) -> str:
+    return f"{p.width_cm:.1f} × {p.height_cm:.1f} 厘米" if p.width_cm is not None and p.height_cm is not None else ""
 
 
 def check(facts: Facts) -> list[Check]:
@@ -36,10 +34,10 @@ def check(facts: Facts) -> list[Check]:
         parts.append(f"第{'、'.join(str(p.page) for p in pages)}页几乎全是图片（扫描件或截图），图片中的数字未能核查")
         evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page)) for p in pages]
     if inline:
-        parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{'、'.join(_place(p) for p in inline)}，"
-                     "其中的数字（如表格截图）未能核查")
-        evidence += [Evidence(quote=f"（{_place(p)}：图片）", location=Location(paragraph=p.paragraph or None))
-                     for p in inline]
+        places = "、".join(_where(p) + (f"（{_size(p)}）" if _size(p) else "") for p in inline)
+        parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{places}，其中的数字（如表格截图）未能核查")
+        evidence += [Evidence(quote=f"（{_where(p)}：{_size(p) + '的' if _size(p) else ''}图片）",
+                              location=Location(paragraph=p.paragraph or None)) for p in inline]
     if not parts:
         return []
     message = "；".join(parts) + "；如需核查，请取得文字版或先做文字识别（OCR）。"
