@@ -63,8 +63,9 @@ DOCUMENT_JSON = f"""
         'error', CASE WHEN d.status = 'error' THEN json_object('code', d.error_code, 'message', d.error_message) END),
         grouped.findings, grouped.checks
     FROM documents d LEFT JOIN grouped USING (doc_id)
-    WHERE d.doc_id IN ({{marks}})
-    ORDER BY coalesce(d.unit_key, ?) = ?, coalesce(d.unit_key, ?), d.year IS NULL, coalesce(d.year, 0), d.path"""
+    WHERE d.doc_id IN ({{marks}})"""
+DOCUMENT_ORDER = ("ORDER BY coalesce(d.unit_key, ?) = ?, coalesce(d.unit_key, ?), d.year IS NULL, coalesce(d.year, 0), "
+                  "d.path, d.doc_id")
 
 
 class StoreError(Exception):
@@ -316,18 +317,23 @@ class Store:
                 "checked_at": r["checked_at"]})
         return out
 
-    def document_lines(self, doc_ids: Iterable[str], batch: int = 256) -> Iterator[str]:
+    def document_lines(self, doc_ids: Iterable[str], chunk: int = 500) -> Iterator[str]:
         """The findings-schema document object of each document as one line of JSON, in the outputs' order (by
         unit key with 单位未识别 last, then year, then path): the same objects as document_objects, built by
-        DuckDB a batch of rows at a time. numbers and evidence are stored as JSON text and are inserted as is."""
+        DuckDB chunk documents at a time, so memory does not grow with the archive. numbers and evidence are
+        stored as JSON text and are inserted as is."""
         ids = sorted(set(doc_ids))
         if not ids:
             return
         cur = self.con.cursor()
         try:
-            cur.execute(DOCUMENT_JSON.replace("{marks}", ", ".join("?" * len(ids))), ids + ids + [UNKNOWN] * 3)
-            while rows := cur.fetchmany(batch):
-                for head, findings, checks in rows:
+            order = [r[0] for r in cur.execute(
+                f"SELECT d.doc_id FROM documents d WHERE d.doc_id IN ({', '.join('?' * len(ids))}) {DOCUMENT_ORDER}",
+                ids + [UNKNOWN] * 3).fetchall()]
+            for start in range(0, len(order), chunk):
+                part = order[start:start + chunk]
+                sql = DOCUMENT_JSON.replace("{marks}", ", ".join("?" * len(part))) + " " + DOCUMENT_ORDER
+                for head, findings, checks in cur.execute(sql, part + part + [UNKNOWN] * 3).fetchall():
                     yield f'{head[:-1]},"findings":[{findings or ""}],"checks":[{checks or ""}]}}'
         finally:
             cur.close()

@@ -136,6 +136,7 @@ def test_document_lines_are_the_document_objects_in_output_order(tmp_path):
                 for d in unit_docs]
         lines = list(store.document_lines(ids))
         assert [json.loads(line) for line in lines] == want
+        assert list(store.document_lines(ids, chunk=2)) == lines
         assert [d["path"] for d in want] == ["e.txt", "n.txt", "a.txt", "b.txt", 'c"q\\.txt']
         assert fail in want[3]["findings"] and want[3]["checks"][-2:] == [passed, fail]
         assert [json.loads(line)["path"] for line in store.document_lines(["a", "n"])] == ["n.txt", "a.txt"]
