@@ -12,7 +12,8 @@ Only unit-level figures are compared: a text figure whose label is the concept i
 project table (the words are in patterns/crossdoc.yaml). A document with several such values for one concept
 is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
 figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
-count once.
+count once. Only reports about the unit as a whole take part: a third-party report whose title does not say
+部门整体支出 (or the like) evaluated a project, and a report whose title names a 项目 is left out too.
 """
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ SUFFIXES = ("", *VOCABULARY["label_suffixes"])
 SCOPE_WORDS = tuple(VOCABULARY["scope_words"])
 TOTAL_ROWS = tuple(VOCABULARY["total_rows"])
 SENTENCE_BREAK = VOCABULARY["sentence_break"]
+SECTION_HEADING = regex.compile(VOCABULARY["section_heading"])
+UNIT_TITLE_WORDS = tuple(VOCABULARY["unit_title_words"])
+PROJECT_TITLE_WORDS = tuple(VOCABULARY["project_title_words"])
 UNIT_LEVEL_TYPES = ("unit_self_evaluation", "third_party_evaluation", "final_accounts", "unknown")
 SCORE_CONCEPTS = ("self_evaluation_score", "evaluation_score")
 SCORE_GAP_WARNING = Decimal(5)
@@ -80,6 +84,27 @@ class CrossDocument:
             text = self.paragraphs.get(index)
             self._parsed[index] = None if text is None else paragraph_facts(0, Paragraph(index=index, text=text), self.year)
         return self._parsed[index]
+
+    @property
+    def title(self) -> str:
+        """The leading short lines, up to the first section heading (patterns/crossdoc.yaml), compacted."""
+        lines = []
+        for index in sorted(self.paragraphs)[:VOCABULARY["title_lines"]]:
+            text = compact(self.paragraphs[index])
+            if len(text) > VOCABULARY["title_max_chars"] or SECTION_HEADING.match(text):
+                break
+            lines.append(text)
+        return "".join(lines)
+
+    @property
+    def speaks_for_unit(self) -> bool:
+        """The report is about the unit as a whole, not about one of its projects (its title says which)."""
+        title = self.title
+        if any(w in title for w in UNIT_TITLE_WORDS):
+            return True
+        if self.report_type == "third_party_evaluation":
+            return False
+        return not any(w in title for w in PROJECT_TITLE_WORDS)
 
     @property
     def name(self) -> str:
@@ -372,7 +397,8 @@ def _attach_order(d: CrossDocument) -> tuple:
 
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
     """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check)."""
-    docs = [d for d in representatives(docs) if d.year is not None and d.report_type in UNIT_LEVEL_TYPES]
+    docs = [d for d in representatives(docs)
+            if d.year is not None and d.report_type in UNIT_LEVEL_TYPES and d.speaks_for_unit]
     by_year: dict[int, list[CrossDocument]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.path):
         by_year[d.year].append(d)

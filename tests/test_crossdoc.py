@@ -200,3 +200,31 @@ def test_real_third_party_report_against_invented_self_evaluations(tmp_path):
     assert (gap["status"], gap["severity"], gap["difference"]) == ("fail", "info", "-2.30")
     review = next(d for d in result.documents if d["path"].endswith("zj2018_review.docx"))
     assert [f["rule"] for f in review["findings"]].count("crossdoc.self_vs_review") == 1
+
+
+def test_reports_about_a_project_are_not_compared_with_the_units(tmp_path):
+    """Project evaluations by a third party (named a 项目 or not) and a project's self-evaluation state the
+    project's score and balances; comparing them with the unit's would raise false alarms."""
+    unit = "临江市农业农村局"
+    src = tmp_path / "in"
+    src.mkdir()
+
+    def project_review(title: str, score: str) -> str:
+        return (f"{unit}\n2020年度{title}绩效评价报告\n\n评价机构：临江市某会计师事务所有限公司\n\n"
+                f"受临江市财政局委托，我所对{unit}2020年度{title}实施绩效评价。\n\n一、基本情况\n"
+                "2020年预算资金 500.00 万元，实际支出 480.00 万元。年初结转结余 10.00 万元，年末结转结余 30.00 万元。\n\n"
+                f"二、评价结论\n经综合评分，评价得分为 {score} 分。单位自评得分为 93 分。\n")
+
+    files = {
+        "2020自评.txt": self_report(unit, 2020, "2020年度年初结转结余 100.00 万元，年末结转结余 200.00 万元。", "96"),
+        "2021自评.txt": self_report(unit, 2021, "2021年度年初结转结余 200.00 万元，年末结转结余 150.00 万元。", "95"),
+        "2020道路.txt": project_review("农村道路硬化项目", "82.00"),
+        "2020水利.txt": project_review("农田水利设施建设", "85.00"),
+        "2021道路自评.txt": ("2021年度农村道路硬化项目绩效自评报告\n\n评价单位：临江市农业农村局\n\n一、资金情况\n"
+                           "2021年度年初结转结余 30.00 万元，年末结转结余 0.00 万元。\n"),
+    }
+    for name, text in files.items():
+        (src / name).write_text(text, encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    checks = [c for c in crossdoc_checks(tmp_path / "out") if c["unit_key"] == unit]
+    assert [(c["rule"], c["status"], c["attached"]) for c in checks] == [("crossdoc.carryover", "pass", "in/2021自评.txt")]
