@@ -97,7 +97,8 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document, and its pictures (see Document), whose figures could not be read."""
+    """All facts of one document, its pictures, whose figures could not be read, and its OCR pages (see
+    Document)."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -107,6 +108,7 @@ class Facts:
     project_tables: list[ProjectTable] = field(default_factory=list)
     scoring_totals: dict[int, tuple[Figure, Location]] = field(default_factory=dict)
     pictures: list[Picture] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
@@ -326,4 +328,4 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures))
+                 list(doc.pictures), list(doc.ocr_pages))

@@ -109,7 +109,9 @@ class Document:
     """A read document: its blocks in reading order, or the error that stopped reading.
 
     pictures are what it shows as pictures, whose figures are not read: PDF pages without (almost) any text
-    layer, scanned or pasted, and sizeable DOCX pictures, charts and embedded objects."""
+    layer, scanned or pasted, and sizeable DOCX pictures, charts and embedded objects. ocr_pages are the PDF
+    pages that are scans under an invisible text layer made by text recognition (OCR): their figures are
+    read from that layer, recognition errors included."""
 
     path: str
     format: str
@@ -118,6 +120,7 @@ class Document:
     pages: Optional[int] = None
     error: Optional[DocumentError] = None
     pictures: list[Picture] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

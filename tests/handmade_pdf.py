@@ -17,17 +17,19 @@ def pdf_bytes(objs: dict[int, bytes]) -> bytes:
     return bytes(out)
 
 
-def picture_pdf(pages: list[tuple[str, float]]) -> bytes:
-    """A PDF of US-letter pages, each (text, share): the ASCII text on one line at the top and a grey picture
+def picture_pdf(pages: list[tuple]) -> bytes:
+    """A PDF of US-letter pages, each (text, share) or (text, share, invisible): the ASCII text on one line at
+    the top (drawn invisible, render mode 3, as OCR layers are, when invisible is true) and a grey picture
     (a 1 x 1 pixel image stretched) over that share of the page's height, full width."""
     objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
             3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
             4: b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"}
     kids = []
-    for i, (text, share) in enumerate(pages):
+    for i, (text, share, *invisible) in enumerate(pages):
         page, content = 5 + 2 * i, 6 + 2 * i
-        stream = b"BT /F1 9 Tf 20 770 Td (%s) Tj ET" % text.encode("ascii") if text else b""
+        mode = b"3 Tr " if invisible and invisible[0] else b""
+        stream = b"BT %s/F1 9 Tf 20 770 Td (%s) Tj ET" % (mode, text.encode("ascii")) if text else b""
         if share:
             stream += b" q 612 0 0 %d 0 0 cm /Im1 Do Q" % round(792 * share)
         objs[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)

@@ -164,3 +164,19 @@ def test_docx_pictures_are_listed_with_their_place_and_size(tmp_path):
     [note] = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.pictures"]
     assert note["status"] == "unverifiable" and "文中有 5 张图片" in note["message"]
     assert "第1段后（15.0 × 9.0 厘米）" in note["message"] and "第2段（12.0 × 6.0 厘米）" in note["message"]
+
+
+def test_pdf_ocr_pages_are_listed(tmp_path):
+    """A page whose text is drawn invisible under a picture covering 90% of it or more is a scan with an OCR
+    layer; visible text over a background picture, invisible text alone, or over a smaller picture is not."""
+    body = "Total expenditure 100.00, of which staff 60.00 and projects 40.00."
+    path = tmp_path / "ocr.pdf"
+    path.write_bytes(picture_pdf([(body, 1.0), (body, 1.0, True), (body, 0, True), (body, 0.5, True), (body, 0.95, True)]))
+    doc = read_document(str(path))
+    assert doc.error is None and doc.ocr_pages == [2, 5] and doc.pictures == []
+    assert "Total expenditure 100.00" in doc.text()
+    [note] = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.ocr_pages"]
+    assert note["status"] == "unverifiable" and note["message"].startswith("第2、5页是扫描件")
+    path.write_bytes(picture_pdf([(body, 1.0, True)] * 3 + [(body, 0), (body, 1.0, True)]))
+    [note] = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.ocr_pages"]
+    assert note["message"].startswith("第1–3、5页是扫描件") and [e["page"] for e in note["evidence"]] == [1, 2, 3, 5]

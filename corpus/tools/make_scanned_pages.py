@@ -6,6 +6,8 @@ sp02_stamped.pdf: the same text page with an electronic seal (a 4 cm picture of 
 填报单位 line: a picture on a page that keeps its text layer.
 sp03_table_screenshot.docx: pt03_medical_equip.docx with a 2 cm logo before its title and, at its end, a
 paragraph 附：自评表盖章页截图 followed by a 15 cm wide screenshot of the table (the PDF page rendered).
+sp04_ocr_scan.pdf: pt03's page as a searchable scan: its text made invisible (render mode 3), as OCR software
+lays its text layer, and the page rendered at 150 dpi placed over it as one JPEG.
 Run from anywhere: python corpus/tools/make_scanned_pages.py
 """
 from __future__ import annotations
@@ -84,11 +86,34 @@ def build_table_screenshot(out: Path) -> None:
     doc.save(str(out))
 
 
+def build_ocr_scan(out: Path) -> None:
+    import pypdfium2.raw as raw
+    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+    target = pdfium.PdfDocument.new()
+    target.import_pages(source, [0])
+    page = target[0]
+    width, height = page.get_size()
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+            raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE)
+    picture = source[0].render(scale=DPI / 72, grayscale=True).to_pil()
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=80)
+    buffer.seek(0)
+    image = pdfium.PdfImage.new(target)
+    image.load_jpeg(buffer, inline=True)
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    target.save(str(out))
+
+
 def main() -> None:
     folder = CORPUS / "scanned-pages"
     folder.mkdir(exist_ok=True)
     for name, build in (("sp01_signed_copy.pdf", build_signed_copy), ("sp02_stamped.pdf", build_stamped),
-                        ("sp03_table_screenshot.docx", build_table_screenshot)):
+                        ("sp03_table_screenshot.docx", build_table_screenshot), ("sp04_ocr_scan.pdf", build_ocr_scan)):
         build(folder / name)
         print(f"built {folder / name}")
 

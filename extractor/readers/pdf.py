@@ -14,6 +14,7 @@ UNDECODED = regex.compile(r"[\p{Co}\p{Cn}\p{Cs}\ufffd]")
 GARBLED_SHARE = 0.3
 PICTURE_PAGE_TEXT = 50
 PICTURE_PAGE_COVER = 0.3
+SCAN_COVER = 0.9
 
 
 def _open(data: bytes):
@@ -144,6 +145,22 @@ def _picture_share(page) -> float:
     return min(1.0, area / (width * height)) if width > 0 and height > 0 else 0.0
 
 
+def _invisible_text(textpage) -> bool:
+    """The page's text is drawn invisible (render mode 3, as OCR software lays it over a scan), judged on its
+    first, middle and last characters."""
+    import pypdfium2.raw as raw
+    n = raw.FPDFText_CountChars(textpage.raw)
+    if n <= 0:
+        return False
+    probes = sorted({0, n // 2, n - 1})
+    invisible = 0
+    for k in probes:
+        obj = raw.FPDFText_GetTextObject(textpage.raw, k)
+        if obj and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
+            invisible += 1
+    return invisible * 2 > len(probes)
+
+
 def _cells(raw_rows, page_no: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for r, raw in enumerate(raw_rows):
@@ -178,6 +195,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
         para = 0
         chars = garbled = 0
         pictures = []
+        ocr_pages = []
         for i in range(n_pages):
             deadline.check()
             try:
@@ -188,6 +206,8 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 printed = sum(len("".join(t[4].split())) for t in lines)
                 if printed < PICTURE_PAGE_TEXT and _picture_share(page) >= PICTURE_PAGE_COVER:
                     pictures.append(Picture(page=i + 1))
+                elif _invisible_text(textpage) and _picture_share(page) >= SCAN_COVER:
+                    ocr_pages.append(i + 1)
                 tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
                 textpage.close()
                 page.close()
@@ -235,6 +255,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
             raise ReadError("no_text_layer", "PDF 的文字层无法识别（字体缺少编码映射，提取出来是乱码），请使用 OCR 或提供文字版 / "
                                              "the PDF text layer cannot be decoded (fonts without a Unicode map): "
                                              "run OCR or provide a text version")
-        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, pictures=pictures)
+        return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, pictures=pictures,
+                        ocr_pages=ocr_pages)
     finally:
         pdf.close()
