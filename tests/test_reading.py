@@ -180,3 +180,13 @@ def test_pdf_ocr_pages_are_listed(tmp_path):
     path.write_bytes(picture_pdf([(body, 1.0, True)] * 3 + [(body, 0), (body, 1.0, True)]))
     [note] = [c for c in check_file(str(path))["checks"] if c["rule"] == "document.ocr_pages"]
     assert note["message"].startswith("第1–3、5页是扫描件") and [e["page"] for e in note["evidence"]] == [1, 2, 3, 5]
+
+
+def test_many_picture_pages_are_given_as_runs():
+    from extractor.facts import Facts
+    from extractor.model import Picture
+    from scoring.rules import pictures
+    [note] = pictures.check(Facts([], [], pictures=[Picture(page=p) for p in [*range(3, 41), 45]]))
+    assert note.message.startswith("第3–40、45页几乎全是图片") and len(note.evidence) == 20
+    [note] = pictures.check(Facts([], [], pictures=[Picture(paragraph=p, after=True) for p in range(1, 31)]))
+    assert "文中有 30 张图片" in note.message and "第20段后等" in note.message and "第21段后" not in note.message

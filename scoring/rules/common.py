@@ -1,4 +1,4 @@
-"""Helpers the rule modules share: evidence, figure text, sums and formula evaluation on intervals."""
+"""Helpers the rule modules share: evidence, figure text, sums and formula evaluation on intervals, page runs."""
 from __future__ import annotations
 
 import ast
@@ -9,6 +9,8 @@ from extractor.facts import TableCell, TextFact
 from extractor.figures import Figure
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, compare, exact, interval, render
+
+MAX_PLACES = 20
 
 Source = Union[TextFact, TableCell]
 
@@ -136,3 +138,15 @@ def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source
                         difference=render(diff_value, rate.figure.decimals), unit="%",
                         numbers=[rate.figure.raw] + [i.figure.raw for i in inputs],
                         evidence=evidence([rate] + inputs))
+
+
+def page_ranges(pages: list[int]) -> str:
+    """Ascending page numbers as runs: 1, 2, 3, 5 → 1–3、5."""
+    out, start = [], None
+    for i, p in enumerate(pages):
+        if start is None:
+            start = p
+        if i + 1 == len(pages) or pages[i + 1] != p + 1:
+            out.append(str(start) if start == p else f"{start}–{p}")
+            start = None
+    return "、".join(out)

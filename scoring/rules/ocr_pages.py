@@ -6,35 +6,25 @@ Fails:  a report scanned and made searchable: each page one image with an invisi
         a finding there with the page image before taking it up.
 Passes: the text is drawn visibly (a letterhead or background picture behind typeset text): no check.
 A page counts when its first, middle and last characters are drawn invisible (render mode 3) and images cover
-90% of it or more (extractor/readers/pdf.py).
+90% of it or more (extractor/readers/pdf.py). The message gives the pages as runs (第1–30、32页); the evidence
+points at the first 20.
 """
 from __future__ import annotations
 
 from extractor.facts import Facts
 from extractor.model import Location
 from scoring.model import Check, Evidence
+from scoring.rules.common import MAX_PLACES, page_ranges
 
 RULE = "document.ocr_pages"
-
-
-def _ranges(pages: list[int]) -> str:
-    """1, 2, 3, 5 as 1–3、5."""
-    out, start = [], None
-    for i, p in enumerate(pages):
-        if start is None:
-            start = p
-        if i + 1 == len(pages) or pages[i + 1] != p + 1:
-            out.append(str(start) if start == p else f"{start}–{p}")
-            start = None
-    return "、".join(out)
 
 
 def check(facts: Facts) -> list[Check]:
     pages = facts.ocr_pages
     if not pages:
         return []
-    message = (f"第{_ranges(pages)}页是扫描件，文字来自文字识别（OCR）：识别错误（如“≥”认作“2”、小数点丢失）会让数字看似不符，"
+    message = (f"第{page_ranges(pages)}页是扫描件，文字来自文字识别（OCR）：识别错误（如“≥”认作“2”、小数点丢失）会让数字看似不符，"
                "这些页上的问题请先对照原件图像核实。")
     return [Check(rule=RULE, status="unverifiable", severity="info", message=message, numbers=[],
                   evidence=[Evidence(quote=f"（第{p}页：扫描件，文字为识别结果）", location=Location(page=p))
-                            for p in pages])]
+                            for p in pages[:MAX_PLACES]])]

@@ -7,13 +7,15 @@ Passes: every page has a text layer, and the DOCX pictures are small (a 2 cm log
         is recorded.
 A PDF page is a picture when it prints fewer than 50 characters and images cover 30% of it or more; a DOCX
 picture, chart or embedded object counts from 7 × 3 cm (extractor/readers). A PDF or DOCX with no text at all
-is not checked and gets the no_text_layer error instead.
+is not checked and gets the no_text_layer error instead. The message gives pages as runs (第3–40页) and the
+first 20 DOCX pictures; the evidence points at the first 20 places.
 """
 from __future__ import annotations
 
 from extractor.facts import Facts
 from extractor.model import Location, Picture
 from scoring.model import Check, Evidence
+from scoring.rules.common import MAX_PLACES, page_ranges
 
 RULE = "document.pictures"
 
@@ -31,13 +33,16 @@ def check(facts: Facts) -> list[Check]:
     inline = [p for p in facts.pictures if p.page is None]
     parts, evidence = [], []
     if pages:
-        parts.append(f"第{'、'.join(str(p.page) for p in pages)}页几乎全是图片（扫描件或截图），图片中的数字未能核查")
-        evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page)) for p in pages]
+        parts.append(f"第{page_ranges([p.page for p in pages])}页几乎全是图片（扫描件或截图），图片中的数字未能核查")
+        evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page))
+                     for p in pages[:MAX_PLACES]]
     if inline:
-        places = "、".join(_where(p) + (f"（{_size(p)}）" if _size(p) else "") for p in inline)
+        places = "、".join(_where(p) + (f"（{_size(p)}）" if _size(p) else "") for p in inline[:MAX_PLACES])
+        if len(inline) > MAX_PLACES:
+            places += "等"
         parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{places}，其中的数字（如表格截图）未能核查")
         evidence += [Evidence(quote=f"（{_where(p)}：{_size(p) + '的' if _size(p) else ''}图片）",
-                              location=Location(paragraph=p.paragraph or None)) for p in inline]
+                              location=Location(paragraph=p.paragraph or None)) for p in inline[:MAX_PLACES]]
     if not parts:
         return []
     message = "；".join(parts) + "；如需核查，请取得文字版或先做文字识别（OCR）。"
