@@ -83,6 +83,18 @@ def run_check(args: argparse.Namespace) -> int:
     return exit_status(docs)
 
 
+def batch_summary(docs: list[dict]) -> str:
+    """One line of totals over a batch's output documents, in Chinese and English."""
+    units = len({d.get("unit_key") for d in docs})
+    errors = sum(1 for d in docs for f in d["findings"] if f["severity"] == "error")
+    warnings = sum(1 for d in docs for f in d["findings"] if f["severity"] == "warning")
+    notes = sum(len(notes_of(d)) for d in docs)
+    failed = sum(1 for d in docs if d["status"] == "error")
+    return (f"共 {units} 个单位、{len(docs)} 份文档：错误 {errors}，警告 {warnings}，提示 {notes}，无法读取 {failed} / "
+            f"{units} units, {len(docs)} documents: {errors} errors, {warnings} warnings, {notes} notes, "
+            f"{failed} unreadable")
+
+
 def run_batch(args: argparse.Namespace) -> int:
     if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):
         sys.stderr.write("--jobs 须 ≥ 1，--timeout 须 > 0 / --jobs must be ≥ 1 and --timeout > 0\n")
@@ -100,6 +112,7 @@ def run_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("\n已中断：已完成的文档已保存，再次运行会接着检查其余文档 / interrupted: finished documents "
                          "are saved, run again to check the rest\n")
         return 130
+    sys.stderr.write(batch_summary(result.documents) + "\n")
     sys.stderr.write(f"结果已写入 / results in {args.output}（检查 {result.check_seconds:.1f} 秒，"
                      f"汇总与输出 {result.output_seconds:.1f} 秒 / checking {result.check_seconds:.1f} s, "
                      f"cross-checks and outputs {result.output_seconds:.1f} s）\n")

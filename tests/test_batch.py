@@ -327,8 +327,12 @@ def test_report_reads_the_store_without_the_sources(tmp_path, capsys):
         shutil.copy(SEEDS / name, src / name)
     out = tmp_path / "out"
     assert main(["batch", str(src), "-o", str(out), "--jobs", "1"]) == 1
+    findings = [f for name in ("zj2018_review.txt", "zj2020_self.txt") for f in check_file(str(src / name))["findings"]]
+    errors = sum(f["severity"] == "error" for f in findings)
+    warnings = len(findings) - errors
+    assert f"共 1 个单位、2 份文档：错误 {errors}，警告 {warnings}，提示 0，无法读取 0 / 1 units, 2 documents" \
+        in capsys.readouterr().err
     shutil.move(str(src), str(tmp_path / "gone"))
-    capsys.readouterr()
     db = str(out / "jxcheck.duckdb")
     assert main(["report", "--db", db]) == 1
     text = capsys.readouterr().out
