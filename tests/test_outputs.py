@@ -210,3 +210,4 @@ def test_a_picture_page_note_reaches_every_output(tmp_path):
     assert "document.pictures" in cells and "提示" in cells
     [page] = list((out / "html").rglob("d-*.html"))
     assert "document.pictures" in page.read_text(encoding="utf-8")
+    assert "发现的问题（1）与提示（1）" in page.read_text(encoding="utf-8")

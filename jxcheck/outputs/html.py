@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, rows_of, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, rows_of, where
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;
 line-height:1.6;color:#222}h1{font-size:1.3em}nav{font-size:.9em}.meta{color:#555;font-size:.9em}
@@ -158,6 +158,7 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
 
 def _document_body(doc: dict, blocks: list[dict]) -> str:
     findings = rows_of(doc)
+    notes = notes_of(doc) if doc["status"] != "error" else []
     marks, placed = _collect_marks(doc, findings, blocks)
     unit = doc.get("unit_key") or ""
     head = [f'<nav><a href="index.html">← {escape(unit)}</a> · <a href="../../index.html">全部单位</a></nav>',
@@ -165,7 +166,8 @@ def _document_body(doc: dict, blocks: list[dict]) -> str:
             f'<p class="meta">{escape(unit)} · {escape(str(doc.get("year") or "年度未识别"))} · '
             f'{escape(REPORT_TYPE_ZH.get(doc.get("report_type"), str(doc.get("report_type"))))} · '
             f'sha256 {escape(doc.get("sha256") or "—")}</p>',
-            f'<section id="findings"><h2>发现的问题（{len(findings)}）</h2><ol>']
+            f'<section id="findings"><h2>发现的问题（{len(findings) - len(notes)}）'
+            + (f"与提示（{len(notes)}）" if notes else "") + "</h2><ol>"]
     for i, f in enumerate(findings, start=1):
         links = []
         for j, ev in enumerate(f.get("evidence") or [], start=1):
