@@ -14,7 +14,8 @@ RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, sc
 
 
 def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:
-    """All checks, one per distinct (rule, reported figure, figures used); repeats merge their evidence.
+    """All checks, one per distinct (rule, reported figure, figures used); repeats merge their evidence; a
+    failed check whose figures all sit on OCR pages says so (ocr_pages.annotate).
 
     deadline.check() is called before each rule family."""
     merged: dict[tuple, Check] = {}
@@ -28,7 +29,7 @@ def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]
                 merged[key].evidence += [e for e in check.evidence if (e.quote, e.location) not in seen]
             else:
                 merged[key] = check
-    return list(merged.values())
+    return [ocr_pages.annotate(check, facts.ocr_pages) for check in merged.values()]
 
 
 def findings(checks: list[Check]) -> list[Check]:

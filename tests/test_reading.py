@@ -190,3 +190,11 @@ def test_many_picture_pages_are_given_as_runs():
     assert note.message.startswith("第3–40、45页几乎全是图片") and len(note.evidence) == 20
     [note] = pictures.check(Facts([], [], pictures=[Picture(paragraph=p, after=True) for p in range(1, 31)]))
     assert "文中有 30 张图片" in note.message and "第20段后等" in note.message and "第21段后" not in note.message
+
+
+def test_a_finding_on_an_ocr_page_says_so():
+    corpus = SEEDS.parent
+    plain = check_file(str(corpus / "project-tables" / "pt03_medical_equip.pdf"))["findings"]
+    scanned = check_file(str(corpus / "scanned-pages" / "sp04_ocr_scan.pdf"))["findings"]
+    assert plain and [f["message"] for f in scanned] == [
+        f["message"] + "（第1页为扫描件，数字来自文字识别，请对照原件核实）" for f in plain]

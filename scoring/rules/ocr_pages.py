@@ -5,6 +5,7 @@ Fails:  a report scanned and made searchable: each page one image with an invisi
         look like a discrepancy: one unverifiable check (info) naming the pages, so the auditor compares
         a finding there with the page image before taking it up.
 Passes: the text is drawn visibly (a letterhead or background picture behind typeset text): no check.
+A failed check whose figures all sit on such pages says so at the end of its message (annotate).
 A page counts when its first, middle and last characters are drawn invisible (render mode 3) and images cover
 90% of it or more (extractor/readers/pdf.py). The message gives the pages as runs (第1–30、32页); the evidence
 points at the first 20.
@@ -17,6 +18,16 @@ from scoring.model import Check, Evidence
 from scoring.rules.common import MAX_PLACES, page_ranges
 
 RULE = "document.ocr_pages"
+
+
+def annotate(check: Check, pages: list[int]) -> Check:
+    """A failed check whose evidence lies on OCR pages only gets a note asking to compare with the scan."""
+    if check.status != "fail" or not pages or not check.evidence:
+        return check
+    on = {e.location.page for e in check.evidence}
+    if on <= set(pages):
+        check.message += f"（第{page_ranges(sorted(on))}页为扫描件，数字来自文字识别，请对照原件核实）"
+    return check
 
 
 def check(facts: Facts) -> list[Check]:
