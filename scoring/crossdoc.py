@@ -87,11 +87,17 @@ class CrossDocument:
 
     @property
     def title(self) -> str:
-        """The leading short lines, up to the first section heading (patterns/crossdoc.yaml), compacted."""
+        """The leading short lines, up to the first section heading or long paragraph (patterns/crossdoc.yaml),
+        compacted; a long first paragraph (a title run into the text, as PDF lines may be) gives its start."""
         lines = []
-        for index in sorted(self.paragraphs)[:VOCABULARY["title_lines"]]:
+        longest = VOCABULARY["title_max_chars"]
+        for n, index in enumerate(sorted(self.paragraphs)[:VOCABULARY["title_lines"]]):
             text = compact(self.paragraphs[index])
-            if len(text) > VOCABULARY["title_max_chars"] or SECTION_HEADING.match(text):
+            if SECTION_HEADING.match(text):
+                break
+            if len(text) > longest:
+                if n == 0:
+                    lines.append(text[:longest])
                 break
             lines.append(text)
         return "".join(lines)

@@ -228,3 +228,16 @@ def test_reports_about_a_project_are_not_compared_with_the_units(tmp_path):
     run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
     checks = [c for c in crossdoc_checks(tmp_path / "out") if c["unit_key"] == unit]
     assert [(c["rule"], c["status"], c["attached"]) for c in checks] == [("crossdoc.carryover", "pass", "in/2021自评.txt")]
+
+
+def test_a_title_run_into_the_text_still_names_the_unit_level_report():
+    from scoring.crossdoc import CrossDocument
+
+    def doc(paragraphs: list[str]) -> CrossDocument:
+        return CrossDocument("x", "x.pdf", 2020, "third_party_evaluation", "pdf", [], dict(enumerate(paragraphs, 1)))
+
+    merged = ("临江市农业农村局2020年度部门整体支出绩效评价报告受临江市财政局委托，我所对该局2020年度部门整体支出"
+              "实施绩效评价，评价中发现部分项目资金使用不够规范。")
+    assert doc([merged]).speaks_for_unit
+    assert not doc(["临江市农业农村局", "受临江市财政局委托，我所对该局2020年度农村道路硬化项目实施绩效评价，" * 2]).speaks_for_unit
+    assert not doc(["一、部门整体支出情况", "2020年度部门整体支出绩效评价报告"]).speaks_for_unit
