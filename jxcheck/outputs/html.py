@@ -158,7 +158,7 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
 
 def _document_body(doc: dict, blocks: list[dict]) -> str:
     findings = rows_of(doc)
-    notes = notes_of(doc) if doc["status"] != "error" else []
+    notes = notes_of(doc)
     marks, placed = _collect_marks(doc, findings, blocks)
     unit = doc.get("unit_key") or ""
     head = [f'<nav><a href="index.html">← {escape(unit)}</a> · <a href="../../index.html">全部单位</a></nav>',
