@@ -10,7 +10,7 @@ import os
 import sys
 
 from jxcheck import __version__
-from jxcheck.outputs import SEVERITY_ZH, notes_of, where
+from jxcheck.outputs import SEVERITY_ZH, notes_of, totals, where
 
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
               "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
@@ -32,10 +32,9 @@ def render_text(docs: list[dict]) -> str:
         for note in notes_of(doc):
             out.append(f"  {SEVERITY_ZH[note['severity']]} {note['rule']}  {note['message']}")
         counts = {s: sum(1 for c in doc["checks"] if c["status"] == s) for s in ("pass", "fail", "unverifiable")}
-        errors = sum(1 for f in doc["findings"] if f["severity"] == "error")
-        warnings = sum(1 for f in doc["findings"] if f["severity"] == "warning")
+        t = totals([doc])
         out.append(f"  共 {len(doc['checks'])} 项检查：通过 {counts['pass']}，不符 {counts['fail']}"
-                   f"（错误 {errors}，警告 {warnings}），无法核实 {counts['unverifiable']}")
+                   f"（错误 {t.errors}，警告 {t.warnings}），无法核实 {counts['unverifiable']}")
         out.append("")
     return "\n".join(out)
 
@@ -86,13 +85,10 @@ def run_check(args: argparse.Namespace) -> int:
 def batch_summary(docs: list[dict]) -> str:
     """One line of totals over a batch's output documents, in Chinese and English."""
     units = len({d.get("unit_key") for d in docs})
-    errors = sum(1 for d in docs for f in d["findings"] if f["severity"] == "error")
-    warnings = sum(1 for d in docs for f in d["findings"] if f["severity"] == "warning")
-    notes = sum(len(notes_of(d)) for d in docs)
-    failed = sum(1 for d in docs if d["status"] == "error")
-    return (f"共 {units} 个单位、{len(docs)} 份文档：错误 {errors}，警告 {warnings}，提示 {notes}，无法读取 {failed} / "
-            f"{units} units, {len(docs)} documents: {errors} errors, {warnings} warnings, {notes} notes, "
-            f"{failed} unreadable")
+    t = totals(docs)
+    return (f"共 {units} 个单位、{len(docs)} 份文档：错误 {t.errors}，警告 {t.warnings}，提示 {t.notes}，"
+            f"无法读取 {t.unreadable} / {units} units, {len(docs)} documents: {t.errors} errors, {t.warnings} "
+            f"warnings, {t.notes} notes, {t.unreadable} unreadable")
 
 
 def run_batch(args: argparse.Namespace) -> int:

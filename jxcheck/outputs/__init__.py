@@ -5,8 +5,9 @@ doc_id and unit_key), so outputs come from the store alone.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Optional
+from typing import Iterable, Optional
 
 from jxcheck.units import UNKNOWN
 
@@ -49,6 +50,27 @@ def read_error_finding(doc: dict) -> dict:
 def notes_of(doc: dict) -> list[dict]:
     """What could not be checked in the document as a whole (document.* rules, unverifiable): picture pages."""
     return [c for c in doc.get("checks") or [] if c["rule"].startswith("document.") and c["status"] == "unverifiable"]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts over some documents: error and warning findings, unverifiable checks (notes among them),
+    notes (notes_of) and unreadable documents."""
+
+    errors: int
+    warnings: int
+    unverifiable: int
+    notes: int
+    unreadable: int
+
+
+def totals(docs: Iterable[dict]) -> Totals:
+    docs = list(docs)
+    severities = [f["severity"] for d in docs for f in d["findings"]]
+    return Totals(errors=severities.count("error"), warnings=severities.count("warning"),
+                  unverifiable=sum(1 for d in docs for c in d["checks"] if c["status"] == "unverifiable"),
+                  notes=sum(len(notes_of(d)) for d in docs),
+                  unreadable=sum(1 for d in docs if d["status"] == "error"))
 
 
 def rows_of(doc: dict) -> list[dict]:

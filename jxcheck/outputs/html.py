@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, rows_of, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, rows_of, totals, where
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;
 line-height:1.6;color:#222}h1{font-size:1.3em}nav{font-size:.9em}.meta{color:#555;font-size:.9em}
@@ -215,20 +215,14 @@ def _document_body(doc: dict, blocks: list[dict]) -> str:
     return "\n".join(head + body)
 
 
-def _counts(doc: dict) -> tuple[int, int, int]:
-    return (sum(1 for f in doc["findings"] if f["severity"] == "error"),
-            sum(1 for f in doc["findings"] if f["severity"] == "warning"),
-            sum(1 for c in doc["checks"] if c["status"] == "unverifiable"))
-
-
 def _unit_index(unit: str, docs: list[dict]) -> str:
     rows = []
     for d in docs:
-        e, w, u = _counts(d)
+        t = totals([d])
         status = "无法读取：" + (d.get("error") or {}).get("code", "") if d["status"] == "error" else "已检查"
         rows.append(f'<tr><td>{escape(str(d.get("year") or ""))}</td><td><a href="{doc_file(d)}">'
                     f'{escape(d["path"])}</a></td><td>{escape(REPORT_TYPE_ZH.get(d.get("report_type"), ""))}</td>'
-                    f"<td>{e}</td><td>{w}</td><td>{u}</td><td>{escape(status)}</td></tr>")
+                    f"<td>{t.errors}</td><td>{t.warnings}</td><td>{t.unverifiable}</td><td>{escape(status)}</td></tr>")
     body = (f'<nav><a href="../../index.html">← 全部单位</a></nav><h1>{escape(unit)}</h1>'
             "<table><tr><th>年度</th><th>文件</th><th>报告类型</th><th>错误</th><th>警告</th><th>无法核实</th>"
             "<th>状态</th></tr>" + "".join(rows) + "</table>")
@@ -238,11 +232,9 @@ def _unit_index(unit: str, docs: list[dict]) -> str:
 def _top_index(groups: dict[str, list[dict]]) -> str:
     rows = []
     for unit, docs in groups.items():
-        e = sum(_counts(d)[0] for d in docs)
-        w = sum(_counts(d)[1] for d in docs)
-        failed = sum(1 for d in docs if d["status"] == "error")
+        t = totals(docs)
         rows.append(f'<tr><td><a href="html/{unit_dir(unit)}/index.html">{escape(unit)}</a></td><td>{len(docs)}</td>'
-                    f"<td>{e}</td><td>{w}</td><td>{failed}</td></tr>")
+                    f"<td>{t.errors}</td><td>{t.warnings}</td><td>{t.unreadable}</td></tr>")
     body = ("<h1>绩效评价报告数字核查</h1><table><tr><th>单位</th><th>文档数</th><th>错误</th><th>警告</th>"
             "<th>无法读取</th></tr>" + "".join(rows) + "</table>")
     return _page("绩效评价报告数字核查", body)

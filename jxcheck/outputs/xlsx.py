@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import xlsxwriter
 
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, period_of, parse_number, rows_of, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, period_of, parse_number, rows_of, totals, where
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
@@ -190,13 +190,10 @@ def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str,
     r = HEADER_ROW
     for unit, unit_docs in groups.items():
         r += 1
-        findings = [f for d in unit_docs for f in d["findings"]]
         years = sorted({d["year"] for d in unit_docs if d.get("year")})
-        values = [unit, None, len(unit_docs), "、".join(map(str, years)),
-                  sum(1 for f in findings if f["severity"] == "error"),
-                  sum(1 for f in findings if f["severity"] == "warning"),
-                  sum(1 for d in unit_docs for c in d["checks"] if c["status"] == "unverifiable"),
-                  sum(1 for d in unit_docs if d["status"] == "error")]
+        t = totals(unit_docs)
+        values = [unit, None, len(unit_docs), "、".join(map(str, years)), t.errors, t.warnings, t.unverifiable,
+                  t.unreadable]
         for col, value in enumerate(values, start=1):
             sheet.put(r, col, value)
         target = names[unit].replace("'", "''")
