@@ -204,8 +204,9 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 textpage = page.get_textpage()
                 lines = _page_lines(page, textpage)
                 printed = sum(len("".join(t[4].split())) for t in lines)
-                if printed < PICTURE_PAGE_TEXT and _picture_share(page) >= PICTURE_PAGE_COVER:
-                    pictures.append(Picture(page=i + 1))
+                if printed < PICTURE_PAGE_TEXT:
+                    if _picture_share(page) >= PICTURE_PAGE_COVER:
+                        pictures.append(Picture(page=i + 1))
                 elif _invisible_text(textpage) and _picture_share(page) >= SCAN_COVER:
                     ocr_pages.append(i + 1)
                 tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
