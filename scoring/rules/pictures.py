@@ -37,12 +37,14 @@ def check(facts: Facts) -> list[Check]:
         evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page))
                      for p in pages[:MAX_PLACES]]
     if inline:
-        places = "、".join(_where(p) + (f"（{_size(p)}）" if _size(p) else "") for p in inline[:MAX_PLACES])
-        if len(inline) > MAX_PLACES:
-            places += "等"
-        parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{places}，其中的数字（如表格截图）未能核查")
-        evidence += [Evidence(quote=f"（{_where(p)}：{_size(p) + '的' if _size(p) else ''}图片）",
-                              location=Location(paragraph=p.paragraph or None)) for p in inline[:MAX_PLACES]]
+        places = []
+        for p in inline[:MAX_PLACES]:
+            where, size = _where(p), _size(p)
+            places.append(f"{where}（{size}）" if size else where)
+            evidence.append(Evidence(quote=f"（{where}：{size}的图片）" if size else f"（{where}：图片）",
+                                     location=Location(paragraph=p.paragraph or None)))
+        listed = "、".join(places) + ("等" if len(inline) > MAX_PLACES else "")
+        parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{listed}，其中的数字（如表格截图）未能核查")
     if not parts:
         return []
     message = "；".join(parts) + "；如需核查，请取得文字版或先做文字识别（OCR）。"
