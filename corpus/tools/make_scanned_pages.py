@@ -22,63 +22,62 @@ CORPUS = Path(__file__).resolve().parent.parent
 DPI = 150
 
 
-def scanned_page(target: pdfium.PdfDocument, source: pdfium.PdfDocument, index: int) -> None:
-    """Append page index of source to target as a picture of itself (a greyscale JPEG filling the page)."""
-    page = source[index]
-    width, height = page.get_size()
-    picture = page.render(scale=DPI / 72, grayscale=True).to_pil()
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=80)
-    buffer.seek(0)
-    new = target.new_page(width, height)
-    image = pdfium.PdfImage.new(target)
-    image.load_jpeg(buffer, inline=True)
-    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
-    new.insert_obj(image)
-    new.gen_content()
+def pt03() -> pdfium.PdfDocument:
+    return pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
 
 
-def seal(target: pdfium.PdfDocument, page: pdfium.PdfPage, left: float, bottom: float, size: float) -> None:
-    """Place a red ring of size points at (left, bottom) on the page, as a JPEG picture."""
-    pixels = int(size * DPI / 72)
+def scan_of(page: pdfium.PdfPage) -> Image.Image:
+    """The page rendered at DPI in grey, as a scanner gives it."""
+    return page.render(scale=DPI / 72, grayscale=True).to_pil()
+
+
+def seal_picture(pixels: int, margin: int, ring: int) -> Image.Image:
+    """A red ring on white, pixels square, margin pixels from the edges and ring pixels wide."""
     picture = Image.new("RGB", (pixels, pixels), "white")
-    ImageDraw.Draw(picture).ellipse((4, 4, pixels - 4, pixels - 4), outline=(200, 0, 0), width=pixels // 20)
+    ImageDraw.Draw(picture).ellipse((margin, margin, pixels - margin, pixels - margin), outline=(200, 0, 0),
+                                    width=ring)
+    return picture
+
+
+def place_jpeg(target: pdfium.PdfDocument, page: pdfium.PdfPage, picture: Image.Image, matrix: pdfium.PdfMatrix,
+               quality: int) -> None:
+    """Draw the picture as one JPEG image on top of the page, placed by matrix (the unit square to points)."""
     buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=90)
+    picture.save(buffer, format="JPEG", quality=quality)
     buffer.seek(0)
     image = pdfium.PdfImage.new(target)
     image.load_jpeg(buffer, inline=True)
-    image.set_matrix(pdfium.PdfMatrix().scale(size, size).translate(left, bottom))
+    image.set_matrix(matrix)
     page.insert_obj(image)
     page.gen_content()
 
 
-def build_stamped(out: Path) -> None:
-    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+def build_signed_copy(out: Path) -> None:
+    source = pt03()
     target = pdfium.PdfDocument.new()
     target.import_pages(source, [0])
-    seal(target, target[0], 150, 225, 113)
+    width, height = source[0].get_size()
+    place_jpeg(target, target.new_page(width, height), scan_of(source[0]), pdfium.PdfMatrix().scale(width, height), 80)
     target.save(str(out))
 
 
-def build_signed_copy(out: Path) -> None:
-    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+def build_stamped(out: Path) -> None:
+    size, left, bottom = 113, 150, 225
     target = pdfium.PdfDocument.new()
-    target.import_pages(source, [0])
-    scanned_page(target, source, 0)
+    target.import_pages(pt03(), [0])
+    pixels = int(size * DPI / 72)
+    place_jpeg(target, target[0], seal_picture(pixels, 4, pixels // 20),
+               pdfium.PdfMatrix().scale(size, size).translate(left, bottom), 90)
     target.save(str(out))
 
 
 def build_table_screenshot(out: Path) -> None:
     from docx import Document
     from docx.shared import Cm
-    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
     shot = io.BytesIO()
-    source[0].render(scale=DPI / 72).to_pil().save(shot, format="PNG")
+    pt03()[0].render(scale=DPI / 72).to_pil().save(shot, format="PNG")
     logo = io.BytesIO()
-    seal_picture = Image.new("RGB", (120, 120), "white")
-    ImageDraw.Draw(seal_picture).ellipse((6, 6, 114, 114), outline=(200, 0, 0), width=8)
-    seal_picture.save(logo, format="PNG")
+    seal_picture(120, 6, 8).save(logo, format="PNG")
     doc = Document(str(CORPUS / "project-tables" / "pt03_medical_equip.docx"))
     doc.paragraphs[0].insert_paragraph_before().add_run().add_picture(logo, width=Cm(2))
     doc.add_paragraph("附：自评表盖章页截图")
@@ -88,24 +87,16 @@ def build_table_screenshot(out: Path) -> None:
 
 def build_ocr_scan(out: Path) -> None:
     import pypdfium2.raw as raw
-    source = pdfium.PdfDocument(str(CORPUS / "project-tables" / "pt03_medical_equip.pdf"))
+    source = pt03()
     target = pdfium.PdfDocument.new()
     target.import_pages(source, [0])
     page = target[0]
-    width, height = page.get_size()
     for k in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, k)
         if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
             raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE)
-    picture = source[0].render(scale=DPI / 72, grayscale=True).to_pil()
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=80)
-    buffer.seek(0)
-    image = pdfium.PdfImage.new(target)
-    image.load_jpeg(buffer, inline=True)
-    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
-    page.insert_obj(image)
-    page.gen_content()
+    width, height = page.get_size()
+    place_jpeg(target, page, scan_of(source[0]), pdfium.PdfMatrix().scale(width, height), 80)
     target.save(str(out))
 
 
