@@ -16,13 +16,19 @@ def check_file(path: str, with_facts: bool = False, limits: Limits = DEFAULT) ->
 
     Reading and checking together stop after limits.timeout_seconds (status error, code timeout).
     with_facts adds a "facts" list of flat figure records (not part of the findings schema)."""
+    return read_and_check(path, with_facts, limits)[1]
+
+
+def read_and_check(path: str, with_facts: bool = False, limits: Limits = DEFAULT) -> tuple[Document, dict]:
+    """check_file that also returns the Document read (the batch worker keeps its text)."""
     deadline = Deadline(limits.timeout_seconds)
-    return check_document(read_document(path, limits, deadline), with_facts, deadline)
+    doc = read_document(path, limits, deadline)
+    return doc, check_document(doc, with_facts, deadline)
 
 
 def check_document(doc: Document, with_facts: bool = False, deadline: Optional[Deadline] = None) -> dict:
-    """check_file for a Document already read (the batch worker keeps the Document for its text); checking
-    stops when the deadline (the one reading used) passes."""
+    """check_file for a Document already read; checking stops when the deadline (the one reading used)
+    passes."""
     result = {"path": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages,
               "unit": None, "year": None, "report_type": "unknown", "status": "ok", "error": None,
               "findings": [], "checks": []}

@@ -21,10 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, TextIO
 
-from extractor.document import read_document
-from extractor.limits import DEFAULT, Deadline, Limits
+from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
-from jxcheck.api import check_document
+from jxcheck.api import check_document, read_and_check
 from jxcheck.pool import Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 from scoring import crossdoc
@@ -59,10 +58,7 @@ def document_blocks(doc: Document) -> list[dict]:
 def check_task(task: dict) -> dict:
     """What a worker does for one file: read it once, check it with its facts, keep its blocks; given the
     doc_id, it also turns them into store rows, so the parent only inserts them."""
-    limits = task.get("limits") or DEFAULT
-    deadline = Deadline(limits.timeout_seconds)
-    doc = read_document(task["path"], limits, deadline)
-    result = check_document(doc, with_facts=True, deadline=deadline)
+    doc, result = read_and_check(task["path"], with_facts=True, limits=task.get("limits") or DEFAULT)
     result["path"] = task["display"]
     blocks = document_blocks(doc) if doc.error is None else []
     if "doc_id" not in task:
