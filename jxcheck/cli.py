@@ -10,7 +10,7 @@ import os
 import sys
 
 from jxcheck import __version__
-from jxcheck.outputs import SEVERITY_ZH, notes_of, totals, where
+from jxcheck.outputs import SEVERITY_ZH, notes_of, rows_of, totals, where
 
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
               "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
@@ -52,7 +52,7 @@ def render_csv(docs: list[dict]) -> str:
             writer.writerow({"path": doc["path"], "rule": "document.read", "severity": "error",
                              "message": f"{doc['error']['code']}: {doc['error']['message']}"})
             continue
-        for f in doc["findings"] + notes_of(doc):
+        for f in rows_of(doc):
             ev = f["evidence"][0]
             writer.writerow({"path": doc["path"], "unit": doc["unit"], "year": doc["year"],
                              "report_type": doc["report_type"], "rule": f["rule"], "severity": f["severity"],
