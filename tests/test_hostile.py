@@ -19,13 +19,12 @@ from extractor.limits import Deadline, Limits
 from extractor.model import Cell, Table
 from jxcheck.api import check_document, check_file
 
-from handmade_pdf import pdf_bytes
+from handmade import W_NS, make_docx, pdf_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 SCHEMA = json.loads((ROOT / "jxcheck" / "findings.schema.json").read_text(encoding="utf-8"))
 DOCUMENT = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/document"})
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def assert_error(path, code: str, limits: Limits = Limits()) -> dict:
@@ -42,16 +41,6 @@ def assert_error(path, code: str, limits: Limits = Limits()) -> dict:
 
 def finding_keys(result: dict) -> list:
     return sorted((f["rule"], f["severity"], f["reported"], f["expected"]) for f in result["findings"])
-
-
-def make_docx(path: Path, body: str, prolog: str = "") -> Path:
-    """A minimal DOCX whose word/document.xml holds the given body XML."""
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
-           f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        zf.writestr("word/document.xml", xml)
-    return path
 
 
 def para(text: str) -> str:

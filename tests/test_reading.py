@@ -2,7 +2,6 @@
 DOCX pictures."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from extractor.document import read_document
 from jxcheck.api import check_file
 
-from handmade_pdf import picture_pdf
+from handmade import make_docx, picture_pdf
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
@@ -151,12 +150,7 @@ def test_docx_pictures_are_listed_with_their_place_and_size(tmp_path):
         '<v:shape style="width:8cm;height:4cm"><v:imagedata/></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
         "</w:r></w:p>",
     ])
-    xmlns = " ".join(f'xmlns:{k}="{v}"' for k, v in DOCX_NAMESPACES.items())
-    path = tmp_path / "pictures.docx"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        zf.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document {xmlns}><w:body>'
-                                         f"{body}</w:body></w:document>")
+    path = make_docx(tmp_path / "pictures.docx", body, namespaces=DOCX_NAMESPACES)
     doc = read_document(str(path))
     assert doc.error is None
     assert [(p.paragraph, p.after, p.width_cm, p.height_cm) for p in doc.pictures] == [

@@ -1,5 +1,23 @@
-"""Hand-written PDF files for tests: numbered objects in, a file with a correct cross-reference table out."""
+"""Hand-written files for tests: PDFs from numbered objects (with a correct cross-reference table), and
+minimal DOCX files from their body XML."""
 from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def make_docx(path: Path, body: str, prolog: str = "", namespaces: dict[str, str] | None = None) -> Path:
+    """A minimal DOCX whose word/document.xml holds the given body XML, declaring these namespace prefixes
+    (w alone by default)."""
+    xmlns = " ".join(f'xmlns:{k}="{v}"' for k, v in (namespaces or {"w": W_NS}).items())
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+           f'<w:document {xmlns}><w:body>{body}</w:body></w:document>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        zf.writestr("word/document.xml", xml)
+    return path
 
 
 def pdf_bytes(objs: dict[int, bytes]) -> bytes:
