@@ -3,8 +3,9 @@
 `run_batch` walks files, folders and .zip archives, skips documents already in the store (by sha256), checks
 the others in a pool of worker processes with a per-document time limit (a worker that overruns is killed and
 replaced; one that crashes is replaced), stores finished documents as they come in — whole documents per
-transaction, at most FLUSH_SECONDS apart, so the parent keeps up with the workers — runs the cross-document checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and
-the HTML pages. `report` reads the store only.
+transaction, at most FLUSH_SECONDS apart, so the parent keeps up with the workers — runs the cross-document
+checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and the HTML pages.
+`report` reads the store only.
 """
 from __future__ import annotations
 

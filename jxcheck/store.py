@@ -127,8 +127,9 @@ class Store:
         return self.save_documents([(doc_id, result, blocks, unit_key)])
 
     def save_documents(self, items: list[tuple[str, dict, Any, str]]) -> set[str]:
-        """Replace the rows of some documents (each given its blocks, or its Rows made by document_rows) (facts, checks, blocks, then their documents rows) in one
-        transaction, so a document is stored whole or not at all.
+        """Replace the rows of some documents, each given its blocks or its Rows made by document_rows (facts,
+        checks, blocks, then their documents rows), in one transaction, so a document is stored whole or not
+        at all.
 
         Rows of an earlier version of the same path (another doc_id) are removed in the same transaction;
         returns the unit keys those earlier versions had."""
