@@ -1,5 +1,5 @@
 """Runs scoring/cases/*.yaml: each case's text (or corpus file) through the whole pipeline, one expected check
-each, or none where status is none."""
+each, or none where status is none; quotes, when given, are the evidence's quotes in order."""
 from __future__ import annotations
 
 from importlib import resources
@@ -33,7 +33,12 @@ def test_rule_case(case, tmp_path):
     assert hits[0]["status"] == case["status"], hits[0]["message"]
     if "severity" in case:
         assert hits[0]["severity"] == case["severity"]
-    assert hits[0]["evidence"] and all(e["quote"] for e in hits[0]["evidence"])
+    assert hits[0]["evidence"]
+    quotes = [e["quote"] for e in hits[0]["evidence"]]
+    if "quotes" in case:
+        assert quotes == case["quotes"]
+    else:
+        assert all(quotes), quotes
 
 
 def test_every_rule_module_documents_a_failing_and_a_passing_example():

@@ -5,7 +5,7 @@ import ast
 from decimal import Decimal
 from typing import Iterable, Optional, Union
 
-from extractor.facts import TableCell, TextFact
+from extractor.facts import Facts, TableCell, TextFact
 from extractor.figures import Figure
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, compare, exact, interval, render
@@ -150,3 +150,17 @@ def page_ranges(pages: list[int]) -> str:
             out.append(str(start) if start == p else f"{start}–{p}")
             start = None
     return "、".join(out)
+
+
+def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[int] = None, limit: int = 40) -> str:
+    """A verbatim quote for a place with no figure: the first words of the first paragraph with text on that
+    page, or of that paragraph; empty when there is none (a page that is only a picture)."""
+    for pf in facts.paragraphs:
+        para = pf.paragraph
+        if (page is not None and para.page == page) or (paragraph is not None and para.index == paragraph):
+            words = " ".join(para.text.split())
+            if words:
+                return words[:limit]
+            if paragraph is not None:
+                break
+    return ""

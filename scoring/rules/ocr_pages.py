@@ -8,14 +8,14 @@ Passes: the text is drawn visibly (a letterhead or background picture behind typ
 A failed check whose figures all sit on such pages says so at the end of its message (annotate).
 A page counts when its first, middle and last characters are drawn invisible (render mode 3) and images cover
 90% of it or more (extractor/readers/pdf.py). The message gives the pages as runs (第1–30、32页); the evidence
-points at the first 20.
+points at the first 20, quoting each page's opening words.
 """
 from __future__ import annotations
 
 from extractor.facts import Facts
 from extractor.model import Location
 from scoring.model import Check, Evidence
-from scoring.rules.common import MAX_PLACES, page_ranges
+from scoring.rules.common import MAX_PLACES, opening_text, page_ranges
 
 RULE = "document.ocr_pages"
 
@@ -37,5 +37,5 @@ def check(facts: Facts) -> list[Check]:
     message = (f"第{page_ranges(pages)}页是扫描件，文字来自文字识别（OCR）：识别错误（如“≥”认作“2”、小数点丢失）会让数字看似不符，"
                "这些页上的问题请先对照原件图像核实。")
     return [Check(rule=RULE, status="unverifiable", severity="info", message=message, numbers=[],
-                  evidence=[Evidence(quote=f"（第{p}页：扫描件，文字为识别结果）", location=Location(page=p))
+                  evidence=[Evidence(quote=opening_text(facts, page=p), location=Location(page=p))
                             for p in pages[:MAX_PLACES]])]

@@ -8,14 +8,15 @@ Passes: every page has a text layer, and the DOCX pictures are small (a 2 cm log
 A PDF page is a picture when it prints fewer than 50 characters and images cover 30% of it or more; a DOCX
 picture, chart or embedded object counts from 7 × 3 cm (extractor/readers). A PDF or DOCX with no text at all
 is not checked and gets the no_text_layer error instead. The message gives pages as runs (第3–40页) and the
-first 20 DOCX pictures; the evidence points at the first 20 places.
+first 20 DOCX pictures; the evidence points at the first 20 places, quoting the opening words of the page or
+of the paragraph the picture is in (nothing for a page with no text).
 """
 from __future__ import annotations
 
 from extractor.facts import Facts
 from extractor.model import Location, Picture
 from scoring.model import Check, Evidence
-from scoring.rules.common import MAX_PLACES, page_ranges
+from scoring.rules.common import MAX_PLACES, opening_text, page_ranges
 
 RULE = "document.pictures"
 
@@ -34,14 +35,14 @@ def check(facts: Facts) -> list[Check]:
     parts, evidence = [], []
     if pages:
         parts.append(f"第{page_ranges([p.page for p in pages])}页几乎全是图片（扫描件或截图），图片中的数字未能核查")
-        evidence += [Evidence(quote=f"（第{p.page}页：图片）", location=Location(page=p.page))
+        evidence += [Evidence(quote=opening_text(facts, page=p.page), location=Location(page=p.page))
                      for p in pages[:MAX_PLACES]]
     if inline:
         places = []
         for p in inline[:MAX_PLACES]:
             where, size = _where(p), _size(p)
             places.append(f"{where}（{size}）" if size else where)
-            evidence.append(Evidence(quote=f"（{where}：{size}的图片）" if size else f"（{where}：图片）",
+            evidence.append(Evidence(quote=opening_text(facts, paragraph=p.paragraph or None),
                                      location=Location(paragraph=p.paragraph or None)))
         listed = "、".join(places) + ("等" if len(inline) > MAX_PLACES else "")
         parts.append(f"文中有 {len(inline)} 张图片、图表或嵌入对象：{listed}，其中的数字（如表格截图）未能核查")
