@@ -23,6 +23,7 @@ from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
 SENTENCE_END = "。！？!?"
+LEAD_MAX = 1000
 CLAUSE_END = "，,；;：:、（）()"
 YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 SHORT_SYNONYM = 2
@@ -111,11 +112,15 @@ class Facts:
     ocr_pages: list[int] = field(default_factory=list)
 
     def records(self) -> list[dict]:
-        """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage."""
+        """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
+        figure's record keeps its sentence's normalized text up to the figure as lead (None when longer than
+        LEAD_MAX), so checks that need the words before a figure do not parse the paragraph again."""
         out = []
         for pf in self.paragraphs:
             for f in pf.facts:
-                out.append(_record(f.figure, f.concept, f.stage, f.period, f.location, f.quote, f.label))
+                lead = pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start]
+                out.append(_record(f.figure, f.concept, f.stage, f.period, f.location, f.quote, f.label,
+                                   lead if len(lead) <= LEAD_MAX else None))
         for view in self.tables:
             for (r, c), cell in sorted(view.numbers.items()):
                 header = view.headers[c] if c < len(view.headers) else ""
@@ -131,10 +136,11 @@ def _stage_of(text: str) -> Optional[str]:
     return found[-1][1] if found else None
 
 
-def _record(fig: Figure, concept, stage, period, location: Location, quote: str, label: str) -> dict:
+def _record(fig: Figure, concept, stage, period, location: Location, quote: str, label: str,
+            lead: Optional[str] = None) -> dict:
     return {"concept": concept, "stage": stage, "period": period, "value": str(fig.value),
             "unit": fig.unit, "decimals": fig.decimals, "kind": fig.kind, "raw": fig.raw,
-            "approximate": fig.approximate, "label": label, "quote": quote, **location.as_dict()}
+            "approximate": fig.approximate, "label": label, "quote": quote, **location.as_dict(), "lead": lead}
 
 
 @lru_cache(maxsize=1)

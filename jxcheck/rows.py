@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 FACT_COLUMNS = ["doc_id", "seq", "concept", "stage", "period", "value", "value_num", "unit", "decimals", "kind",
-                "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
+                "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no", "lead"]
 CHECK_COLUMNS = ["doc_id", "seq", "source", "rule", "status", "severity", "message", "concept", "reported",
                  "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key"]
 BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text", "cells"]
@@ -38,7 +38,7 @@ def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
     facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),
               f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
               f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
-              f.get("row"), f.get("col")) for i, f in enumerate(result.get("facts") or [])]
+              f.get("row"), f.get("col"), f.get("lead")) for i, f in enumerate(result.get("facts") or [])]
     checks = [check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
     block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
                    json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)

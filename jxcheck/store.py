@@ -31,7 +31,7 @@ SCHEMA = [
         doc_id VARCHAR, seq INTEGER, concept VARCHAR, stage VARCHAR, period INTEGER, value VARCHAR,
         value_num DECIMAL(38, 10), unit VARCHAR, decimals INTEGER, kind VARCHAR, raw VARCHAR,
         approximate BOOLEAN, label VARCHAR, quote VARCHAR, page INTEGER, paragraph INTEGER,
-        table_no INTEGER, row_no INTEGER, col_no INTEGER)""",
+        table_no INTEGER, row_no INTEGER, col_no INTEGER, lead VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS checks (
         doc_id VARCHAR, seq INTEGER, source VARCHAR, rule VARCHAR, status VARCHAR, severity VARCHAR,
         message VARCHAR, concept VARCHAR, reported VARCHAR, expected VARCHAR, difference VARCHAR,
@@ -91,6 +91,7 @@ class Store:
             self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             for sql in SCHEMA:
                 self.con.execute(sql)
+            self.con.execute("ALTER TABLE facts ADD COLUMN IF NOT EXISTS lead VARCHAR")
         else:
             tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             if not {"documents", "facts", "checks", "blocks"} <= tables:
@@ -168,7 +169,8 @@ class Store:
                 con.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", present)
             self._insert("facts", facts, FACT_COLUMNS,
                          "doc_id, seq, concept, stage, period, value, TRY_CAST(value_num AS DECIMAL(38, 10)), unit, "
-                         "decimals, kind, raw, approximate, label, quote, page, paragraph, table_no, row_no, col_no")
+                         "decimals, kind, raw, approximate, label, quote, page, paragraph, table_no, row_no, col_no, "
+                         "lead")
             self._insert("checks", checks, CHECK_COLUMNS)
             self._insert("blocks", block_rows, BLOCK_COLUMNS)
             self._insert("documents", doc_rows, DOC_COLUMNS)
@@ -264,15 +266,21 @@ class Store:
                               "_source": r[12], "_related": r[13]})
         return out
 
-    def facts(self, doc_ids: Iterable[str]) -> dict[str, list[dict]]:
+    def facts(self, doc_ids: Iterable[str], concepts: Optional[Iterable[str]] = None) -> dict[str, list[dict]]:
+        """Each document's fact records in order (as Facts.records() gives them), of these concepts only if given."""
         ids = sorted(set(doc_ids))
         out: dict[str, list[dict]] = {i: [] for i in ids}
         if not ids:
             return out
         cols = ["doc_id", "concept", "stage", "period", "value", "unit", "decimals", "kind", "raw", "approximate",
-                "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no"]
-        rows = self.con.execute(f"SELECT {', '.join(cols)} FROM facts WHERE doc_id IN ({', '.join('?' * len(ids))}) "
-                                f"ORDER BY doc_id, seq", ids).fetchall()
+                "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no", "lead"]
+        sql = f"SELECT {', '.join(cols)} FROM facts WHERE doc_id IN ({', '.join('?' * len(ids))})"
+        params = list(ids)
+        if concepts is not None:
+            wanted = sorted(set(concepts))
+            sql += f" AND concept IN ({', '.join('?' * len(wanted))})" if wanted else " AND false"
+            params += wanted
+        rows = self.con.execute(sql + " ORDER BY doc_id, seq", params).fetchall()
         for r in rows:
             rec = dict(zip(cols, r))
             rec["table"], rec["row"], rec["col"] = rec.pop("table_no"), rec.pop("row_no"), rec.pop("col_no")

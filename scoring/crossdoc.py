@@ -182,7 +182,13 @@ def _bare_label(label: str, concept: str) -> bool:
 
 
 def _sentence_before(doc: CrossDocument, fact: dict) -> Optional[str]:
-    """The sentence of the fact's paragraph up to the figure (normalized), or None if it cannot be located."""
+    """The sentence of the fact's paragraph up to the figure (normalized), or None if it cannot be located:
+    from the record's lead, or, for a record without one (an older store, a very long sentence), from the
+    paragraph parsed again."""
+    lead = fact.get("lead")
+    if lead is not None:
+        cut = max(lead.rfind(ch) for ch in SENTENCE_BREAK)
+        return lead[cut + 1:]
     pf = doc.parsed(fact.get("paragraph"))
     if pf is None:
         return None
@@ -307,6 +313,11 @@ def _carryover(earlier: CrossDocument, later: CrossDocument) -> Optional[Check]:
                  message="无法核对跨年结转：" + "；".join(reasons) + "。", concept="opening_balance",
                  reported=reported.raw if reported else None, unit=reported.unit if reported else None,
                  numbers=[s.figure.raw for s in used], evidence=[s.evidence() for s in used])
+
+
+def compared_concepts() -> set[str]:
+    """The concepts whose facts the cross-document checks read."""
+    return {c for c, _ in _same_figure_concepts()} | set(SCORE_CONCEPTS)
 
 
 def _same_figure_concepts() -> list[tuple[str, str]]:

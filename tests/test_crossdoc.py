@@ -241,3 +241,20 @@ def test_a_title_run_into_the_text_still_names_the_unit_level_report():
     assert doc([merged]).speaks_for_unit
     assert not doc(["临江市农业农村局", "受临江市财政局委托，我所对该局2020年度农村道路硬化项目实施绩效评价，" * 2]).speaks_for_unit
     assert not doc(["一、部门整体支出情况", "2020年度部门整体支出绩效评价报告"]).speaks_for_unit
+
+
+def test_the_words_before_a_figure_come_from_its_stored_lead(monkeypatch):
+    from scoring import crossdoc
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("paragraph parsed again")
+
+    monkeypatch.setattr(crossdoc, "paragraph_facts", no_parsing)
+    fact = {"concept": "closing_balance", "kind": "amount", "value": "40.00", "decimals": 2, "unit": "万元",
+            "raw": "40.00", "label": "年末结转结余", "quote": "年末结转结余 40.00 万元", "period": 2019,
+            "table": None, "paragraph": 3, "approximate": False,
+            "lead": "2019年度实际收入500.00万元；年末结转结余"}
+    scoped = dict(fact, value="5.00", raw="5.00", lead="2019年项目实际收入300.00万元，其中项目年末结转结余")
+    doc = crossdoc.CrossDocument("d", "a.txt", 2019, "unit_self_evaluation", "txt", [fact, scoped])
+    picked = crossdoc.pick(doc, "closing_balance", "amount")
+    assert picked.one and picked.chosen.fact is fact

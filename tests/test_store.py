@@ -167,3 +167,18 @@ def test_bad_store_files_give_clear_errors(tmp_path):
     duckdb.connect(str(other)).execute("CREATE TABLE t (x INTEGER)").close()
     with pytest.raises(StoreError, match="not a jxcheck database"):
         Store(str(other), read_only=True)
+
+
+def test_a_store_made_before_facts_kept_their_lead_gains_the_column(tmp_path):
+    import duckdb
+    path = str(tmp_path / "old.duckdb")
+    con = duckdb.connect(path)
+    for sql in store_module.SCHEMA:
+        con.execute(sql.replace(", lead VARCHAR)", ")"))
+    con.close()
+    result, blocks = seed("zj2020_self.txt")
+    with Store(path) as store:
+        store.save_document(result["sha256"], result, blocks, "u")
+        facts = store.facts([result["sha256"]], ["actual_expenditure"])[result["sha256"]]
+    assert facts and {f["concept"] for f in facts} == {"actual_expenditure"}
+    assert all(f["lead"] is not None for f in facts if f["table"] is None)
