@@ -310,7 +310,7 @@ def compare(manifest: list[dict], findings_file: Path) -> dict:
               "slips": Counter(), "slips_detected": Counter(), "metadata_agree": 0, "examples": [], "keys": {}}
     for rec in manifest:
         name = os.path.basename(rec["path"])
-        want = Counter(tuple(f[k] for k in FINDING_KEY) for f in rec["expected"])
+        want = Counter(tuple(f[k] for k in FINDING_KEY) for f in rec["expected"] + rec.get("expected_cross", []))
         result["expected"] += sum(want.values())
         doc = got_docs.get(name)
         if doc is None:
@@ -365,7 +365,9 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
              + " ".join(f"{k} {v}" for k, v in sorted(formats.items())) + "  |  "
              + " ".join(f"{k} {v}" for k, v in sorted(layouts.items())),
              f"  generation: {generated}; "
-             f"{info.get('injected_documents')} documents with slips, {info.get('expected_findings')} expected findings",
+             f"{info.get('injected_documents')} documents with slips, {info.get('expected_findings')} expected findings "
+             f"({info.get('expected_cross', 0)} across documents: {info.get('units', '?')} units, "
+             f"{info.get('carry_links', 0)} year-to-year links)",
              f"runner: {runner}", ""]
     if any(len(r.get("walls", [])) > 1 for r in runs):
         lines.append("best of " + ", ".join(f"{r['jobs']} job(s): " + "/".join(f"{w:.1f}" for w in r["walls"]) + " s"

@@ -4,11 +4,16 @@ Usage: python bench/generate.py OUTDIR [-n 1000] [--seed 1] [--pdf-share 0.15]
 
 Each document is drawn from one of three layouts (bench/templates/layouts.yaml): a unit
 self-evaluation (自评报告), a third-party review with 收支 tables, and a short project report with
-one 预算执行 table. Figures are drawn consistent (sums add, balances roll forward, rates are
-recomputed and rounded at their printed decimals); then about 30 % of the documents get one or
-two slips of a known kind. An oracle that applies the rounding rule of DOMAIN.md to every printed
-relation the document states works out the findings each slip must cause; they are written to
-OUTDIR/manifest.jsonl, one line per document. The same seed always gives the same text.
+one 预算执行 table. Units report on themselves (self-evaluation or review) for runs of 1–4
+consecutive years, each year opening with the balance the year before closed with; project reports
+belong to one of those units or to a unit of their own (plan_archive). Figures are drawn consistent
+(sums add, balances roll forward, rates are recomputed and rounded at their printed decimals); then
+about 30 % of the documents get one or two slips of a known kind, and about 20 % of the year-to-year
+links open with a mistyped carried balance (crossdoc.carryover). An oracle that applies the rounding
+rule of DOMAIN.md to every printed relation works out the findings each document must get: "expected"
+from the document alone (jxcheck check), "expected_cross" from its unit's report of the year before
+(jxcheck batch). They are written to OUTDIR/manifest.jsonl, one line per document. The same seed
+always gives the same text.
 """
 from __future__ import annotations
 
@@ -34,9 +39,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LAYOUT_SHARES = (("self", 0.40), ("review", 0.35), ("short", 0.25))
 INJECT_SHARE = 0.30
 KINDS = ("sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute")
+CARRYOVER = "crossdoc.carryover"
+SHORT_SHARE = 0.25
+CHAIN_LENGTHS = ((1, 0.30), (2, 0.30), (3, 0.25), (4, 0.15))
+CHAIN_LAYOUTS = (("self", 0.55), ("review", 0.45))
+PROJECT_OF_KNOWN_UNIT = 0.6
+CARRY_SLIP_SHARE = 0.2
+FIRST_YEAR, LAST_YEAR = 2017, 2023
+REVIEW_MIN_CARRY = Decimal(1)
 WARNING_SHARE = 0.25
 PDF_BATCH = 40
 CENT = Decimal("0.01")
@@ -218,6 +230,15 @@ class Doc:
         self.tables: dict[str, list[list]] = {}
         self.flags: set[str] = set()
         self.context: dict[str, str] = {}
+        self.carry_in: Optional[Decimal] = None
+
+    def carry(self, wan: Optional[Decimal]) -> None:
+        """Open the year with last year's closing balance (in 万元), in this document's money unit."""
+        self.carry_in = None if wan is None else (wan * self.scale).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def closing_wan(self) -> Decimal:
+        """This year's true closing balance in 万元, which next year's report of the unit opens with."""
+        return self.slots["closing"].value / self.scale
 
     # figures
     def amount(self, lo: float, hi: float) -> Decimal:
@@ -348,7 +369,7 @@ def build_self(doc: Doc) -> None:
     final_general = doc.frac(general, 0.95, 1.15)
     final_fund = doc.frac(fund, 0.8, 1.2)
     final = final_general + final_fund
-    opening = doc.frac(final, 0.0, 0.08) + CENT
+    opening = doc.carry_in if doc.carry_in is not None else doc.frac(final, 0.0, 0.08) + CENT
     expenditure = doc.frac(final + opening, 0.86, 0.995)
     closing = opening + final - expenditure
     fg, ff = doc.text("final_general", final_general), doc.text("final_fund", final_fund)
@@ -436,15 +457,26 @@ def build_review(doc: Doc) -> None:
     p_close = p_open + p_inc - p_exp
     pers_inc = doc.amount(150, 1500)
     pub_inc = doc.frac(pers_inc, 0.08, 0.2)
+    carried = doc.carry_in
+    pub_open = doc.frac(carried if carried is not None else pub_inc, 0.0, 0.02) + CENT
+    other_open = None
+    if rng.random() < 0.5:
+        other_open = doc.frac(carried, 0.0, 0.05) + CENT if carried is not None else doc.amount(0.1, 20)
+    if carried is None:
+        pers_open = doc.frac(pers_inc, 0.0, 0.02) + CENT
+    else:
+        pers_open = carried - pub_open - p_open - (other_open or 0)
+        if pers_open < CENT:
+            raise GenerationError("the carried balance does not cover the other rows' openings")
     funds = []
-    for label, inc, budget_share in (("人员经费", pers_inc, (0.85, 1.0)), ("公用经费", pub_inc, (0.9, 1.1))):
-        opening = doc.frac(inc, 0.0, 0.02) + CENT
+    for label, inc, opening, budget_share in (("人员经费", pers_inc, pers_open, (0.85, 1.0)),
+                                              ("公用经费", pub_inc, pub_open, (0.9, 1.1))):
         spent = doc.frac(inc + opening, 0.92, 1.0)
         funds.append(["财政资金", label, doc.frac(inc, *budget_share), opening, inc, spent])
     funds.append(["财政资金", "项目经费", doc.frac(p_inc, 0.75, 1.05), p_open, p_inc, p_exp])
     others = []
-    if rng.random() < 0.5:
-        o = doc.amount(0.1, 20)
+    if other_open is not None:
+        o = other_open
         others.append(["其他资金", "非项目经费", None, o, None, doc.frac(o, 0.5, 1.0)])
         if rng.random() < 0.5:
             i = doc.amount(1, 60)
@@ -511,16 +543,24 @@ def _project_rows(doc: Doc) -> list[list]:
     rows = []
     for name in names:
         inc = doc.amount(2, 400)
-        opening = doc.frac(inc, 0.02, 0.5) if rng.random() < 0.35 else None
+        opening = _project_opening(doc, inc) if rng.random() < 0.35 else None
         if opening is not None and rng.random() < 0.1:
             inc = None
         available = (opening or 0) + (inc or 0)
         spent = available if rng.random() < 0.65 else doc.frac(available, 0.7, 0.99)
         rows.append([name, opening, inc, spent])
     if all(r[1] is None for r in rows):
-        rows[0][1] = doc.frac(rows[0][2], 0.02, 0.5)
+        rows[0][1] = _project_opening(doc, rows[0][2])
         rows[0][3] = rows[0][1] + rows[0][2]
     return rows
+
+
+def _project_opening(doc: Doc, income: Decimal) -> Decimal:
+    """A project's opening balance; with a carried unit balance, a small share of it (the 人员经费 row takes
+    the rest)."""
+    if doc.carry_in is not None:
+        return doc.frac(doc.carry_in, 0.001, 0.03) + CENT
+    return doc.frac(income, 0.02, 0.5)
 
 
 def _funds_table(doc: Doc, funds: list[list], others: list[list]) -> list[list]:
@@ -909,13 +949,64 @@ def _pick(rng: random.Random, shares) -> str:
     return shares[-1][0]
 
 
+@dataclass
+class Planned:
+    """What document number k is: its unit (an index into unit_names), year and layout, and for a unit's
+    report that follows its report of the year before, that report's number (follows)."""
+
+    unit: int
+    year: int
+    layout: str
+    follows: Optional[int] = None
+
+
+def plan_archive(n: int, seed: int) -> list[Planned]:
+    """The archive's units and years. A unit reports on itself (self or review layout) for a run of 1–4
+    consecutive years, each year opening with the balance the year before closed with; project reports (short
+    layout) belong to a unit already in the archive or to a unit of their own."""
+    rng = random.Random(f"jxbench-plan-{seed}")
+    plan: list[Planned] = []
+    units = 0
+    while len(plan) < n:
+        if rng.random() < SHORT_SHARE:
+            if units and rng.random() < PROJECT_OF_KNOWN_UNIT:
+                unit = rng.randrange(units)
+            else:
+                unit, units = units, units + 1
+            plan.append(Planned(unit, rng.randint(FIRST_YEAR, LAST_YEAR), "short"))
+            continue
+        length = int(_pick(rng, CHAIN_LENGTHS))
+        start = rng.randint(FIRST_YEAR, LAST_YEAR + 1 - length)
+        unit, units = units, units + 1
+        for j in range(min(length, n - len(plan))):
+            plan.append(Planned(unit, start + j, _pick(rng, CHAIN_LAYOUTS), len(plan) if j else None))
+    return plan
+
+
+def carry_finding(closing: Slot, closing_scale: int, opening: Slot, opening_scale: int) -> Optional[dict]:
+    """crossdoc.carryover on next year's printed opening balance against this year's printed closing one
+    (each in its document's money unit), or None when they agree within their printed precision."""
+    factor = Decimal(opening_scale) / Decimal(closing_scale)
+    lo, hi, mid = _interval(closing)
+    computed = (lo * factor, hi * factor, mid * factor)
+    severity = _judge(computed, opening)
+    if severity == "pass":
+        return None
+    return {"rule": CARRYOVER, "severity": severity, "reported": opening.raw,
+            "expected": _render(computed[2], opening.decimals, False)}
+
+
 def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts: dict,
-                  units: list[tuple[str, str]]) -> tuple[dict, Doc, list]:
-    """Draw document number index (1-based): its manifest record, its figures and its blocks."""
-    if index > len(units):
-        raise GenerationError(f"最多 {len(units)} 份文档 / at most {len(units)} documents (one unit each)")
+                  units: list[tuple[str, str]], planned: Planned,
+                  carried: Optional[Decimal] = None) -> tuple[dict, Doc, list]:
+    """Draw document number index (1-based) as planned, opening with the carried balance (万元) when it
+    follows the unit's report of the year before: its manifest record, its figures and its blocks."""
+    if planned.unit >= len(units):
+        raise GenerationError(f"最多 {len(units)} 个单位 / at most {len(units)} units")
     rng = random.Random(f"jxbench-{seed}-{index}")
-    layout = _pick(rng, LAYOUT_SHARES)
+    layout, year = planned.layout, planned.year
+    if layout == "review" and carried is not None and carried < REVIEW_MIN_CARRY:
+        layout = "self"
     x = rng.random()
     if x < pdf_share:
         fmt, encoding = "pdf", None
@@ -923,11 +1014,11 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
         fmt, encoding = _pick(rng, (("docx", 0.30), ("txt", 0.70))), None
         if fmt == "txt":
             encoding = "gbk" if rng.random() < 0.35 else "utf-8"
-    year = rng.randint(2017, 2023)
     money = "元" if rng.random() < 0.15 else "万元"
     for _attempt in range(20):
         doc = Doc(rng, names, layout, money)
-        doc.context.update(_common_context(doc, year, *units[index - 1]))
+        doc.carry(carried)
+        doc.context.update(_common_context(doc, year, *units[planned.unit]))
         try:
             BUILDERS[layout](doc)
         except (GenerationError, ZeroDivisionError):
@@ -950,8 +1041,42 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
                             "findings": [{k: f[k] for k in ("rule", "severity", "reported", "expected")}
                                          for f in findings if f["slip"] == n]}
                            for n, s in enumerate(slips)],
-              "expected": [{k: f[k] for k in ("rule", "severity", "reported", "expected")} for f in findings]}
+              "expected": [{k: f[k] for k in ("rule", "severity", "reported", "expected")} for f in findings],
+              "follows": None, "expected_cross": []}
     return record, doc, blocks
+
+
+def _carry_slip(closing_wan: Decimal, rng: random.Random) -> list[Decimal]:
+    """Wrong opening balances (万元) a report may print for last year's closing one: a changed or swapped digit."""
+    probe = Slot("carried", closing_wan, 2, "amount", "text", "carried")
+    return [v for v in _typos(probe, rng, False) if v > 0 and v != probe.value]
+
+
+def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts: dict,
+                  units: list[tuple[str, str]], planned: Planned, before: Optional[tuple[dict, Doc]]):
+    """make_document, chained to the unit's report of the year before (before): the carried balance is that
+    report's true closing one, or for about CARRY_SLIP_SHARE of the links a slip of it that must give a
+    carryover error; the record lists the crossdoc.carryover finding the printed pair gives."""
+    if before is None:
+        return make_document(index, seed, pdf_share, names, layouts, units, planned)
+    prev_record, prev = before
+    true_carry = prev.closing_wan()
+    rng = random.Random(f"jxbench-carry-{seed}-{index}")
+    tries = _carry_slip(true_carry, rng) if rng.random() < CARRY_SLIP_SHARE else []
+    for carried in tries + [true_carry]:
+        record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned, carried)
+        finding = carry_finding(prev.slots["closing"], prev.scale, doc.slots["opening"], doc.scale)
+        if carried != true_carry and (finding is None or finding["severity"] != "error"):
+            continue
+        record["follows"] = prev_record["path"]
+        if finding is not None:
+            record["expected_cross"].append(finding)
+        if carried != true_carry:
+            was = format((true_carry * doc.scale).quantize(CENT, rounding=ROUND_HALF_UP), "f")
+            record["injected"].append({"kind": CARRYOVER, "where": doc.slots["opening"].where, "was": was,
+                                       "now": doc.slots["opening"].raw, "findings": [finding]})
+        return record, doc, blocks
+    raise GenerationError(f"document {index}: no carried balance fits")  # pragma: no cover - true_carry always fits
 
 
 def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15) -> dict:
@@ -963,12 +1088,19 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
     docs_dir.mkdir(parents=True, exist_ok=True)
     tools = _txt2docx()
     units = unit_names(names, seed)
+    plan = plan_archive(n, seed)
+    reports: dict[int, tuple[dict, Doc]] = {}
     records = []
     pending_pdf: list[Path] = []
     staging = Path(tempfile.mkdtemp(prefix="jxbench-docx-"))
     try:
         for index in range(1, n + 1):
-            record, _doc, blocks = make_document(index, seed, pdf_share, names, layouts, units)
+            planned = plan[index - 1]
+            before = reports.get(planned.follows) if planned.follows else None
+            record, doc, blocks = draw_document(index, seed, pdf_share, names, layouts, units, planned, before)
+            if record["layout"] != "short":
+                reports[index] = (record, doc)
+                reports.pop(planned.follows or 0, None)
             target = outdir / record["path"]
             if record["format"] == "txt":
                 text = render_txt(blocks, record["table_style"] == "pipes")
@@ -993,7 +1125,10 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     stats = {"documents": n, "seed": seed, "pdf": len(pending_pdf),
              "injected_documents": sum(1 for r in records if r["injected"]),
-             "expected_findings": sum(len(r["expected"]) for r in records),
+             "expected_findings": sum(len(r["expected"]) + len(r["expected_cross"]) for r in records),
+             "expected_cross": sum(len(r["expected_cross"]) for r in records),
+             "units": len({r["unit"] for r in records}),
+             "carry_links": sum(1 for r in records if r["follows"]),
              "seconds_text_docx": round(generated, 2), "seconds_total": round(time.perf_counter() - start, 2),
              "manifest_sha256": hashlib.sha256((outdir / "manifest.jsonl").read_bytes()).hexdigest()}
     (outdir / "generation.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import shutil
 import sys
@@ -14,7 +15,8 @@ import pytest
 from jxcheck.api import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 3
+SEED = 8
+N = 16
 KEY = ("rule", "severity", "reported", "expected")
 
 
@@ -34,20 +36,42 @@ HAS_SOFFICE = shutil.which("soffice") is not None
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory):
     out = tmp_path_factory.mktemp("archive")
-    generate.generate(out, n=12, seed=SEED, pdf_share=0.2 if HAS_SOFFICE else 0)
+    generate.generate(out, n=N, seed=SEED, pdf_share=0.2 if HAS_SOFFICE else 0)
     records = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     return out, records
 
 
 def test_small_archive_covers_formats_layouts_and_slips(small_archive):
     _, records = small_archive
-    assert len(records) == 12
+    assert len(records) == N
     formats = {r["format"] for r in records} | {r["encoding"] for r in records if r["encoding"]}
     assert formats >= {"txt", "docx", "utf-8", "gbk"} | ({"pdf"} if HAS_SOFFICE else set())
     assert {r["layout"] for r in records} == {"self", "review", "short"}
     kinds = {s["kind"] for r in records for s in r["injected"]}
-    assert kinds == {"sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute"}
+    assert kinds == {"sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute", "crossdoc.carryover"}
     assert all(s["findings"] for r in records for s in r["injected"])
+    assert sum(1 for r in records if r["follows"]) >= 5 and any(r["expected_cross"] for r in records)
+    assert len({r["unit"] for r in records}) < N
+
+
+def test_a_unit_opens_each_year_with_the_balance_it_closed_the_year_before(small_archive):
+    _, records = small_archive
+    by_path = {r["path"]: r for r in records}
+    for rec in records:
+        if rec["follows"]:
+            before = by_path[rec["follows"]]
+            assert (before["unit"], before["year"] + 1) == (rec["unit"], rec["year"])
+            assert rec["layout"] != "short" and before["layout"] != "short"
+
+
+def test_batch_finds_exactly_the_injected_discrepancies_cross_document_ones_included(small_archive, tmp_path):
+    from jxcheck.batch import run_batch
+    out, records = small_archive
+    run_batch([str(out / "docs")], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    result = archive.compare(records, tmp_path / "out" / "findings.jsonl")
+    assert (result["missed"], result["unexpected"], result["missing_documents"]) == (0, 0, 0), result["examples"]
+    assert result["expected"] == sum(len(r["expected"]) + len(r["expected_cross"]) for r in records)
+    assert result["slips_detected"] == result["slips"]
 
 
 def test_checker_finds_exactly_the_injected_discrepancies(small_archive):
@@ -94,6 +118,19 @@ def test_oracle_applies_the_interval_rule():
     closing = _slot("3.98")
     assert generate.Relation("balance.rollforward", closing, [_slot("0.41"), _slot("64.99"), _slot("61.39")],
                              "roll").verdict()["expected"] == "4.01"
+
+
+def test_carryover_oracle_compares_printed_balances_across_money_units():
+    wan = _slot("123.45")
+    yuan = generate.Slot("x", Decimal("1234500.00"), 2, "amount", "text", "x")
+    assert generate.carry_finding(wan, 1, yuan, 10000) is None
+    assert generate.carry_finding(wan, 1, _slot("132.45"), 1) == {
+        "rule": "crossdoc.carryover", "severity": "error", "reported": "132.45", "expected": "123.45"}
+    assert generate.carry_finding(wan, 1, _slot("123.46"), 1) is None
+    exact_yuan = generate.Slot("x", Decimal("1234567.89"), 2, "amount", "text", "x")
+    assert generate.carry_finding(exact_yuan, 10000, _slot("123.46"), 1) is None
+    assert generate.carry_finding(exact_yuan, 10000, _slot("123.47"), 1) == {
+        "rule": "crossdoc.carryover", "severity": "warning", "reported": "123.47", "expected": "123.46"}
 
 
 def test_bench_compare_counts_missed_and_unexpected(tmp_path):
