@@ -345,7 +345,7 @@ def cross_documents(store: Store, unit_keys: Iterable[str]) -> dict[str, list[cr
     rows = [r for r in rows if counts[r["unit_key"]] > 1]
     ids = [r["doc_id"] for r in rows]
     facts = store.facts(ids, crossdoc.compared_concepts())
-    blocks = store.blocks(ids)
+    blocks = store.blocks(ids, cells=False)
     out: dict[str, list[crossdoc.CrossDocument]] = {}
     for r in rows:
         paragraphs, before = {}, {}

@@ -287,13 +287,14 @@ class Store:
             out[rec.pop("doc_id")].append(rec)
         return out
 
-    def blocks(self, doc_ids: Iterable[str], kind: Optional[str] = None) -> dict[str, list[dict]]:
-        """Each document's blocks in reading order (kind "p" paragraph or "t" table, cells as lists)."""
+    def blocks(self, doc_ids: Iterable[str], kind: Optional[str] = None, cells: bool = True) -> dict[str, list[dict]]:
+        """Each document's blocks in reading order (kind "p" paragraph or "t" table, cells as lists, or None
+        when cells is false)."""
         ids = sorted(set(doc_ids))
         out: dict[str, list[dict]] = {i: [] for i in ids}
         if not ids:
             return out
-        sql = (f"SELECT doc_id, kind, paragraph, table_no, page, text, cells FROM blocks "
+        sql = (f"SELECT doc_id, kind, paragraph, table_no, page, text, {'cells' if cells else 'NULL'} FROM blocks "
                f"WHERE doc_id IN ({', '.join('?' * len(ids))})")
         params = list(ids)
         if kind:
