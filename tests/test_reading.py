@@ -120,6 +120,27 @@ def test_pdf_picture_pages_are_listed(tmp_path):
     assert read_document(str(path)).error.code == "no_text_layer"
 
 
+def test_a_designed_cover_is_not_named_as_a_picture_page():
+    """Page 1 printing a report's title and no figure over a full-page picture is a cover; a first page with a
+    figure, and a later page with a title, are still named."""
+    from extractor.model import Document, Paragraph, Picture
+    from jxcheck.api import check_document
+
+    def pictured(first: str, third: str) -> list[int]:
+        blocks = [Paragraph(1, first, page=1), Paragraph(2, "一、基本情况。2018年度实际支出 470.00 万元。", page=2),
+                  Paragraph(3, third, page=3)]
+        doc = Document(path="r.pdf", format="pdf", sha256="", blocks=blocks,
+                       pictures=[Picture(page=1), Picture(page=3)])
+        note = [c for c in check_document(doc)["checks"] if c["rule"] == "document.pictures"]
+        return [e["page"] for e in note[0]["evidence"]] if note else []
+
+    title = "湛江市某局2018年度部门整体支出绩效评价报告 二〇一九年六月"
+    assert pictured(title, "") == [3]
+    assert pictured(title, title) == [3]
+    assert pictured("附件：2018年收支 470.00 万元 报告", "") == [1, 3]
+    assert pictured("项目支出绩效自评表", "") == [1, 3]
+
+
 DOCX_NAMESPACES = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",

@@ -7,12 +7,14 @@ Passes: every page has a text layer, and the DOCX pictures are small (a 2 cm log
         is recorded.
 A PDF page is a picture when it prints fewer than 50 characters and images cover 30% of it or more; a DOCX
 picture, chart or embedded object counts from 7 × 3 cm (extractor/readers). A PDF or DOCX with no text at all
-is not checked and gets the no_text_layer error instead. The message gives pages as runs (第3–40页) and the
+is not checked and gets the no_text_layer error instead. A first page that prints a report's title (报告, no
+figure) over a picture is its designed cover and is not named. The message gives pages as runs (第3–40页) and the
 first 20 DOCX pictures; the evidence points at the first 20 places, quoting the opening words of the page or
 of the paragraph the picture is in (nothing for a page with no text).
 """
 from __future__ import annotations
 
+import patterns
 from extractor.facts import Facts
 from extractor.model import Location, Picture
 from scoring.model import Check, Evidence
@@ -29,8 +31,18 @@ def _size(p: Picture) -> str:
     return f"{p.width_cm:.1f} × {p.height_cm:.1f} 厘米" if p.width_cm is not None and p.height_cm is not None else ""
 
 
+def _cover(facts: Facts, page: int) -> bool:
+    """Page 1 printing a cover word (patterns/documents.yaml) and no figure: a report's designed cover."""
+    if page != 1:
+        return False
+    on_page = [pf for pf in facts.paragraphs if pf.paragraph.page == page]
+    words = patterns.load("documents")["cover_words"]
+    return (not any(pf.facts for pf in on_page)
+            and any(w in pf.norm.text for pf in on_page for w in words))
+
+
 def check(facts: Facts) -> list[Check]:
-    pages = [p for p in facts.pictures if p.page is not None]
+    pages = [p for p in facts.pictures if p.page is not None and not _cover(facts, p.page)]
     inline = [p for p in facts.pictures if p.page is None]
     parts, evidence = [], []
     if pages:
