@@ -39,6 +39,15 @@ def where(ev: dict) -> str:
     return " ".join(parts) or "位置未知"
 
 
+def place(ev: dict) -> str:
+    """where(), after the file name when the evidence names its file (《name》…, as cross-document evidence
+    does), so a row that cites two documents says which page is in which."""
+    quote = ev.get("quote") or ""
+    if quote.startswith("《") and "》" in quote:
+        return quote[:quote.index("》") + 1] + where(ev)
+    return where(ev)
+
+
 def read_error_finding(doc: dict) -> dict:
     """An unreadable document as one error row."""
     err = doc.get("error") or {}

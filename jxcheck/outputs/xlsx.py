@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import xlsxwriter
 
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, period_of, parse_number, rows_of, totals, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
@@ -169,7 +169,7 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
             for key in ("reported", "expected", "difference"):
                 value, fmt = numeric_cell(f.get(key), points=(key == "difference" and f.get("unit") == "%"))
                 cells.append((value, fmt, None))
-            cells += [("\n".join(where(e) for e in ev), None, None),
+            cells += [("\n".join(place(e) for e in ev), None, None),
                       ("\n".join(e.get("quote", "") for e in ev), None, None), ("", None, None)]
             for col, (value, num_format, fill) in enumerate(cells, start=1):
                 style: dict[str, Any] = {"valign": "top", "text_wrap": col in WRAPPED}
