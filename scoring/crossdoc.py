@@ -9,7 +9,8 @@ The two total scores themselves may differ (the reviewer re-scores): a gap is no
 5 points or more is a warning (the usual 评分标准 deducts for it).
 Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or
 本单位 before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a
-project table (the words are in patterns/crossdoc.yaml). A document with several such values for one concept
+project table (the words are in patterns/crossdoc.yaml). Amounts are compared stage by stage (预算 with 预算,
+决算 with 决算); a rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%). A document with several such values for one concept
 is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
 figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
 count once. Only reports about the unit as a whole take part: a third-party report whose title does not say
@@ -331,7 +332,7 @@ def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
     """b is the document the checks belong to (the third-party one, or the later one)."""
     out = []
     for concept, kind in _same_figure_concepts():
-        stages = {f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)}
+        stages = {f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)} if kind == "amount" else {ANY_STAGE}
         for stage in sorted(stages, key=lambda s: s or ""):
             pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
             if not (pa.one and pb.one):

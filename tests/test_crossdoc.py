@@ -261,3 +261,22 @@ def test_the_words_before_a_figure_come_from_its_stored_lead(monkeypatch):
     doc = crossdoc.CrossDocument("d", "a.txt", 2019, "unit_self_evaluation", "txt", [fact, scoped])
     picked = crossdoc.pick(doc, "closing_balance", "amount")
     assert picked.one and picked.chosen.fact is fact
+
+
+def test_a_rate_is_compared_whatever_stage_words_precede_it(tmp_path):
+    """三公经费控制率 after 预算安排数 (stage budget) in the self-evaluation is the same rate as the review's bare
+    三公经费控制率; a report stating two different values of the rate is not compared."""
+    src = tmp_path / "in"
+    src.mkdir()
+    three = "2020年“三公经费”预算安排数 20.00 万元，实际支出数 18.00 万元，“三公经费”控制率为 90%。"
+    (src / "2020年自评报告.txt").write_text(self_report(UNIT_A, 2020, three, "95"), encoding="utf-8")
+    (src / "2020年第三方评价报告.txt").write_text(review_report(UNIT_A, 2020, "93.00", "95", "三公经费控制率 95%。"),
+                                           encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    same = [c for c in crossdoc_checks(tmp_path / "out") if c["concept"] == "three_public_control_rate"]
+    assert [(c["status"], c["severity"], c["reported"], c["expected"], c["attached"]) for c in same] == \
+        [("fail", "error", "95%", "90%", "in/2020年第三方评价报告.txt")]
+    (src / "2020年第三方评价报告.txt").write_text(
+        review_report(UNIT_A, 2020, "93.00", "95", "三公经费控制率 95%。\n调整后，三公经费控制率 92%。"), encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out2"), jobs=1, stream=io.StringIO())
+    assert not [c for c in crossdoc_checks(tmp_path / "out2") if c["concept"] == "three_public_control_rate"]
