@@ -5,15 +5,18 @@ Usage: python bench/generate.py OUTDIR [-n 1000] [--seed 1] [--pdf-share 0.15]
 Each document is drawn from one of three layouts (bench/templates/layouts.yaml): a unit
 self-evaluation (自评报告), a third-party review with 收支 tables, and a short project report with
 one 预算执行 table. Units report on themselves (self-evaluation or review) for runs of 1–4
-consecutive years, each year opening with the balance the year before closed with; project reports
-belong to one of those units or to a unit of their own (plan_archive). Figures are drawn consistent
-(sums add, balances roll forward, rates are recomputed and rounded at their printed decimals); then
-about 30 % of the documents get one or two slips of a known kind, and about 20 % of the year-to-year
-links open with a mistyped carried balance (crossdoc.carryover). An oracle that applies the rounding
-rule of DOMAIN.md to every printed relation works out the findings each document must get: "expected"
-from the document alone (jxcheck check), "expected_cross" from its unit's report of the year before
-(jxcheck batch). They are written to OUTDIR/manifest.jsonl, one line per document. The same seed
-always gives the same text.
+consecutive years, each year opening with the balance the year before closed with; a quarter of the
+self-evaluations get a third-party review of the same year that states the same totals, staff, 三公
+and 公用 figures; project reports belong to one of those units or to a unit of their own
+(plan_archive). Figures are drawn consistent (sums add, balances roll forward, rates are recomputed
+and rounded at their printed decimals); then about 30 % of the documents get one or two slips of a
+known kind, about 20 % of the year-to-year links open with a mistyped carried balance
+(crossdoc.carryover), and about 30 % of the paired reviews restate the 三公经费 spending with a typo
+(crossdoc.same_figure). An oracle that applies the rounding rule of DOMAIN.md to every printed
+relation works out the findings each document must get: "expected" from the document alone (jxcheck
+check), "expected_cross" from the unit's other reports (jxcheck batch: carryover, same_figure, and the
+self_vs_review warning when the two scores are 5 points or more apart). They are written to
+OUTDIR/manifest.jsonl, one line per document. The same seed always gives the same text.
 """
 from __future__ import annotations
 
@@ -47,6 +50,14 @@ CHAIN_LENGTHS = ((1, 0.30), (2, 0.30), (3, 0.25), (4, 0.15))
 CHAIN_LAYOUTS = (("self", 0.55), ("review", 0.45))
 PROJECT_OF_KNOWN_UNIT = 0.6
 CARRY_SLIP_SHARE = 0.2
+PAIR_SHARE = 0.25
+RESTATE_SLIP_SHARE = 0.3
+SAME_FIGURE = "crossdoc.same_figure"
+SELF_VS_REVIEW = "crossdoc.self_vs_review"
+SCORE_GAP_WARNING = Decimal(5)
+SHARED = ("opening", "income", "expenditure", "staff_quota", "staff_actual", "three_budget", "three_actual",
+          "public_budget", "public_actual")
+COMPARED_SLOTS = frozenset({"rate_staff", "rate_complete", "rate_three", "rate_public", "opening", "closing"})
 FIRST_YEAR, LAST_YEAR = 2017, 2023
 REVIEW_MIN_CARRY = Decimal(1)
 WARNING_SHARE = 0.25
@@ -231,6 +242,9 @@ class Doc:
         self.flags: set[str] = set()
         self.context: dict[str, str] = {}
         self.carry_in: Optional[Decimal] = None
+        self.given: Optional[dict] = None
+        self.shared: dict[str, Decimal] = {}
+        self.protected: frozenset = frozenset()
 
     def carry(self, wan: Optional[Decimal]) -> None:
         """Open the year with last year's closing balance (in 万元), in this document's money unit."""
@@ -393,6 +407,7 @@ def build_self(doc: Doc) -> None:
     pb = doc.amount(10, 200)
     pa = doc.frac(pb, 0.75, 1.0)
     _stated_rate(doc, "rate_public", ("public_actual", pa), ("public_budget", pb))
+    doc.shared = dict(zip(SHARED, (opening, final, expenditure, Decimal(quota), Decimal(actual), tb, ta, pb, pa)))
     _cases(doc)
     score = Decimal(rng.randint(760, 985)) / 10
     if rng.random() < 0.6:
@@ -442,9 +457,14 @@ def _cases(doc: Doc) -> None:
 
 
 def build_review(doc: Doc) -> None:
+    """A third-party review; with doc.given (a self-evaluation's shared figures) it states the same unit
+    totals, staff, 三公 and 公用 figures as that self-evaluation, spread over its own tables."""
     rng = doc.rng
+    given = doc.given
     quota = rng.randint(12, 180)
     actual = rng.randint(int(quota * 0.82), quota)
+    if given is not None:
+        quota, actual = int(given["staff_quota"]), int(given["staff_actual"])
     doc.context["sections"] = str(rng.randint(3, 12))
     s = doc.text("staff_actual", Decimal(actual), "count")
     q = doc.text("staff_quota", Decimal(quota), "count")
@@ -477,10 +497,12 @@ def build_review(doc: Doc) -> None:
     others = []
     if other_open is not None:
         o = other_open
-        others.append(["其他资金", "非项目经费", None, o, None, doc.frac(o, 0.5, 1.0)])
+        others.append(["其他资金", "非项目经费", None, o, None, o if given else doc.frac(o, 0.5, 1.0)])
         if rng.random() < 0.5:
-            i = doc.amount(1, 60)
-            others.append(["其他资金", "项目经费", None, None, i, doc.frac(i, 0.8, 1.0)])
+            i = doc.frac(given["income"], 0.001, 0.01) + CENT if given else doc.amount(1, 60)
+            others.append(["其他资金", "项目经费", None, None, i, i if given else doc.frac(i, 0.8, 1.0)])
+    if given is not None:
+        _share_totals(doc, funds, others)
     for row in funds + others:
         row.append((row[3] or 0) + (row[4] or 0) - row[5])
     budget = sum((r[2] for r in funds), Decimal(0))
@@ -512,6 +534,8 @@ def build_review(doc: Doc) -> None:
 
     tb = doc.amount(2, 40)
     ta = doc.frac(tb, 0.35, 1.0)
+    if given is not None:
+        tb, ta = given["three_budget"], given["three_actual"]
     _stated_rate(doc, "rate_three", ("three_actual", ta), ("three_budget", tb))
     pb, pa = funds[1][2], funds[1][5]
     if pa > pb:
@@ -537,17 +561,36 @@ def build_review(doc: Doc) -> None:
     doc.context["grade"] = _grade(total, rng)
 
 
+def _share_totals(doc: Doc, funds: list[list], others: list[list]) -> None:
+    """Make the 收支表 rows (期初 given, see the carried path) add up to the self-evaluation's income and
+    expenditure: 公用经费 takes its budget and spending from the self-evaluation's 公用经费 figures, the other
+    rows spend all they have, and 人员经费 takes the rest (it then holds the whole closing balance)."""
+    given = doc.given
+    pub = funds[1]
+    pub[2], pub[5] = given["public_budget"], given["public_actual"]
+    pub[3] = min(pub[3], (given["public_actual"] / 2).quantize(CENT))
+    pub[4] = given["public_actual"] - pub[3]
+    pers = funds[0]
+    rest = funds[1:] + others
+    pers[3] = given["opening"] - sum((r[3] or 0 for r in rest), Decimal(0))
+    pers[4] = given["income"] - sum((r[4] or 0 for r in rest), Decimal(0))
+    pers[5] = given["expenditure"] - sum((r[5] for r in rest), Decimal(0))
+    if min(pers[3], pers[4], pers[5]) < CENT or pers[3] + pers[4] < pers[5]:
+        raise GenerationError("the shared totals do not cover the other rows")
+    pers[2] = doc.frac(pers[4], 0.85, 1.0)
+
+
 def _project_rows(doc: Doc) -> list[list]:
     rng = doc.rng
     names = rng.sample(doc.names["projects"], rng.randint(5, 14))
     rows = []
     for name in names:
-        inc = doc.amount(2, 400)
+        inc = doc.frac(doc.given["income"], 0.002, 0.02) + CENT if doc.given else doc.amount(2, 400)
         opening = _project_opening(doc, inc) if rng.random() < 0.35 else None
         if opening is not None and rng.random() < 0.1:
             inc = None
         available = (opening or 0) + (inc or 0)
-        spent = available if rng.random() < 0.65 else doc.frac(available, 0.7, 0.99)
+        spent = available if doc.given or rng.random() < 0.65 else doc.frac(available, 0.7, 0.99)
         rows.append([name, opening, inc, spent])
     if all(r[1] is None for r in rows):
         rows[0][1] = _project_opening(doc, rows[0][2])
@@ -765,7 +808,7 @@ def _candidates(doc: Doc, kind: str) -> list[tuple[Slot, Relation]]:
             found.append((rel.target, rel))
         elif rel.rule == "ratio.recompute" and kind == "ratio.recompute":
             found.append((rel.target, rel))
-    found = [(s, r) for s, r in found if doc.twins(s) == 1]
+    found = [(s, r) for s, r in found if doc.twins(s) == 1 and s.name not in doc.protected]
     if kind == "table.footing":
         clean = [(s, r) for s, r in found if sum(1 for x in doc.relations if s in x.slots()) == 1]
         found = clean or found
@@ -951,19 +994,24 @@ def _pick(rng: random.Random, shares) -> str:
 
 @dataclass
 class Planned:
-    """What document number k is: its unit (an index into unit_names), year and layout, and for a unit's
-    report that follows its report of the year before, that report's number (follows)."""
+    """What document number k is: its unit (an index into unit_names), year and layout; for a unit's report
+    that follows its report of the year before, that report's number (follows); for a review of the same
+    unit and year as a self-evaluation, whose figures it shares, the self-evaluation's number (pairs); and
+    whether a review will share this self-evaluation's figures (paired)."""
 
     unit: int
     year: int
     layout: str
     follows: Optional[int] = None
+    pairs: Optional[int] = None
+    paired: bool = False
 
 
 def plan_archive(n: int, seed: int) -> list[Planned]:
     """The archive's units and years. A unit reports on itself (self or review layout) for a run of 1–4
-    consecutive years, each year opening with the balance the year before closed with; project reports (short
-    layout) belong to a unit already in the archive or to a unit of their own."""
+    consecutive years, each year opening with the balance the year before closed with; about PAIR_SHARE of the
+    self-evaluations get a third-party review of the same year that states the same figures; project reports
+    (short layout) belong to a unit already in the archive or to a unit of their own."""
     rng = random.Random(f"jxbench-plan-{seed}")
     plan: list[Planned] = []
     units = 0
@@ -978,35 +1026,52 @@ def plan_archive(n: int, seed: int) -> list[Planned]:
         length = int(_pick(rng, CHAIN_LENGTHS))
         start = rng.randint(FIRST_YEAR, LAST_YEAR + 1 - length)
         unit, units = units, units + 1
-        for j in range(min(length, n - len(plan))):
-            plan.append(Planned(unit, start + j, _pick(rng, CHAIN_LAYOUTS), len(plan) if j else None))
+        previous = None
+        for year in range(start, start + length):
+            if len(plan) == n:
+                break
+            planned = Planned(unit, year, _pick(rng, CHAIN_LAYOUTS), previous)
+            plan.append(planned)
+            previous = len(plan)
+            if planned.layout == "self" and len(plan) < n and rng.random() < PAIR_SHARE:
+                planned.paired = True
+                plan.append(Planned(unit, year, "review", pairs=previous))
     return plan
 
 
-def carry_finding(closing: Slot, closing_scale: int, opening: Slot, opening_scale: int) -> Optional[dict]:
-    """crossdoc.carryover on next year's printed opening balance against this year's printed closing one
-    (each in its document's money unit), or None when they agree within their printed precision."""
-    factor = Decimal(opening_scale) / Decimal(closing_scale)
-    lo, hi, mid = _interval(closing)
+def restated_finding(rule: str, other: Slot, other_scale: int, reported: Slot, reported_scale: int) -> Optional[dict]:
+    """A cross-document finding on a printed figure against the same figure printed in another document (each
+    in its document's money unit), or None when they agree within their printed precision."""
+    factor = Decimal(reported_scale) / Decimal(other_scale)
+    lo, hi, mid = _interval(other)
     computed = (lo * factor, hi * factor, mid * factor)
-    severity = _judge(computed, opening)
+    severity = _judge(computed, reported)
     if severity == "pass":
         return None
-    return {"rule": CARRYOVER, "severity": severity, "reported": opening.raw,
-            "expected": _render(computed[2], opening.decimals, False)}
+    return {"rule": rule, "severity": severity, "reported": reported.raw,
+            "expected": _render(computed[2], reported.decimals, reported.kind == "rate")}
+
+
+def carry_finding(closing: Slot, closing_scale: int, opening: Slot, opening_scale: int) -> Optional[dict]:
+    """crossdoc.carryover on next year's printed opening balance against this year's printed closing one."""
+    return restated_finding(CARRYOVER, closing, closing_scale, opening, opening_scale)
 
 
 def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts: dict,
-                  units: list[tuple[str, str]], planned: Planned,
-                  carried: Optional[Decimal] = None) -> tuple[dict, Doc, list]:
+                  units: list[tuple[str, str]], planned: Planned, carried: Optional[Decimal] = None,
+                  shared_by: Optional[Doc] = None, given: Optional[dict] = None) -> tuple[dict, Doc, list]:
     """Draw document number index (1-based) as planned, opening with the carried balance (万元) when it
-    follows the unit's report of the year before: its manifest record, its figures and its blocks."""
+    follows the unit's report of the year before, or stating the figures (given, by default all) of the
+    self-evaluation it is paired with (shared_by, in its money unit): its manifest record, its figures and its
+    blocks. The figures the cross-document checks compare are never slipped in a paired report."""
     if planned.unit >= len(units):
         raise GenerationError(f"最多 {len(units)} 个单位 / at most {len(units)} units")
     rng = random.Random(f"jxbench-{seed}-{index}")
     layout, year = planned.layout, planned.year
     if layout == "review" and carried is not None and carried < REVIEW_MIN_CARRY:
         layout = "self"
+    if shared_by is not None:
+        carried = shared_by.shared["opening"] / shared_by.scale
     x = rng.random()
     if x < pdf_share:
         fmt, encoding = "pdf", None
@@ -1015,9 +1080,15 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
         if fmt == "txt":
             encoding = "gbk" if rng.random() < 0.35 else "utf-8"
     money = "元" if rng.random() < 0.15 else "万元"
+    if shared_by is not None:
+        money = shared_by.money
     for _attempt in range(20):
         doc = Doc(rng, names, layout, money)
         doc.carry(carried)
+        if shared_by is not None:
+            doc.given = given or shared_by.shared
+        if planned.paired or shared_by is not None:
+            doc.protected = COMPARED_SLOTS
         doc.context.update(_common_context(doc, year, *units[planned.unit]))
         try:
             BUILDERS[layout](doc)
@@ -1042,7 +1113,7 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
                                          for f in findings if f["slip"] == n]}
                            for n, s in enumerate(slips)],
               "expected": [{k: f[k] for k in ("rule", "severity", "reported", "expected")} for f in findings],
-              "follows": None, "expected_cross": []}
+              "follows": None, "pairs_with": None, "expected_cross": []}
     return record, doc, blocks
 
 
@@ -1053,13 +1124,38 @@ def _carry_slip(closing_wan: Decimal, rng: random.Random) -> list[Decimal]:
 
 
 def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts: dict,
-                  units: list[tuple[str, str]], planned: Planned, before: Optional[tuple[dict, Doc]]):
-    """make_document, chained to the unit's report of the year before (before): the carried balance is that
-    report's true closing one, or for about CARRY_SLIP_SHARE of the links a slip of it that must give a
-    carryover error; the record lists the crossdoc.carryover finding the printed pair gives."""
-    if before is None:
+                  units: list[tuple[str, str]], planned: Planned, reports: dict[int, tuple[dict, Doc]]):
+    """make_document as planned. A report that follows the unit's report of the year before opens with that
+    report's true closing balance, or for about CARRY_SLIP_SHARE of the links with a slip of it that gives a
+    carryover error (recorded as a crossdoc.carryover slip); a review paired with a self-evaluation states
+    its figures, or, when its 期初 is under REVIEW_MIN_CARRY, becomes a project report of that year."""
+    if planned.pairs is not None:
+        self_record, shared_by = reports[planned.pairs]
+        if shared_by.shared["opening"] / shared_by.scale < REVIEW_MIN_CARRY:
+            return make_document(index, seed, pdf_share, names, layouts, units,
+                                 Planned(planned.unit, planned.year, "short"))
+        rng = random.Random(f"jxbench-restate-{seed}-{index}")
+        true_actual = shared_by.shared["three_actual"]
+        probe = Slot("three_actual", true_actual, 2, "amount", "text", "three_actual")
+        for actual in _typos(probe, rng, False) if rng.random() < RESTATE_SLIP_SHARE else []:
+            if actual <= 0 or actual == true_actual:
+                continue
+            record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned,
+                                                shared_by=shared_by, given=dict(shared_by.shared, three_actual=actual))
+            finding = restated_finding(SAME_FIGURE, shared_by.slots["rate_three"], 1, doc.slots["rate_three"], 1)
+            if finding is not None and finding["severity"] == "error":
+                record["injected"].append({"kind": SAME_FIGURE, "where": doc.slots["rate_three"].where,
+                                           "was": shared_by.slots["rate_three"].raw,
+                                           "now": doc.slots["rate_three"].raw, "findings": [finding]})
+                record["pairs_with"] = self_record["path"]
+                return record, doc, blocks
+        record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned,
+                                            shared_by=shared_by)
+        record["pairs_with"] = self_record["path"]
+        return record, doc, blocks
+    if planned.follows is None:
         return make_document(index, seed, pdf_share, names, layouts, units, planned)
-    prev_record, prev = before
+    prev_record, prev = reports[planned.follows]
     true_carry = prev.closing_wan()
     rng = random.Random(f"jxbench-carry-{seed}-{index}")
     for carried in _carry_slip(true_carry, rng) if rng.random() < CARRY_SLIP_SHARE else []:
@@ -1069,17 +1165,44 @@ def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
             was = format((true_carry * doc.scale).quantize(CENT, rounding=ROUND_HALF_UP), "f")
             record["injected"].append({"kind": CARRYOVER, "where": doc.slots["opening"].where, "was": was,
                                        "now": doc.slots["opening"].raw, "findings": [finding]})
-            return _linked(record, prev_record, finding), doc, blocks
+            record["follows"] = prev_record["path"]
+            return record, doc, blocks
     record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned, true_carry)
-    finding = carry_finding(prev.slots["closing"], prev.scale, doc.slots["opening"], doc.scale)
-    return _linked(record, prev_record, finding), doc, blocks
+    record["follows"] = prev_record["path"]
+    return record, doc, blocks
 
 
-def _linked(record: dict, before: dict, finding: Optional[dict]) -> dict:
-    record["follows"] = before["path"]
-    if finding is not None:
-        record["expected_cross"].append(finding)
-    return record
+def score_finding(own: str, review: str) -> Optional[dict]:
+    """crossdoc.self_vs_review on a review's printed score against the self-evaluation's of the same year: a
+    warning when they are SCORE_GAP_WARNING points or more apart (a smaller gap is a note, not a finding)."""
+    review_value, own_value = Decimal(review), Decimal(own)
+    if abs(review_value - own_value) < SCORE_GAP_WARNING:
+        return None
+    decimals = -review_value.as_tuple().exponent
+    return {"rule": SELF_VS_REVIEW, "severity": "warning", "reported": review,
+            "expected": _render(own_value, decimals, False)}
+
+
+def cross_findings(record: dict, doc: Doc, unit_years: dict, key: tuple[int, int]) -> list[dict]:
+    """What the cross-document checks must report on this unit-level report: its 年初 against the 年末 of each
+    of the unit's reports of the year before, and for a review paired with a self-evaluation, each compared
+    figure against the self-evaluation's and the score gap."""
+    unit, year = key
+    out = []
+    for _, _, earlier in unit_years.get((unit, year - 1), []):
+        finding = carry_finding(earlier.slots["closing"], earlier.scale, doc.slots["opening"], doc.scale)
+        if finding is not None:
+            out.append(finding)
+    if record["pairs_with"]:
+        own = next(d for _, r, d in unit_years[key] if r["path"] == record["pairs_with"])
+        for name in sorted(COMPARED_SLOTS):
+            finding = restated_finding(SAME_FIGURE, own.slots[name], own.scale, doc.slots[name], doc.scale)
+            if finding is not None:
+                out.append(finding)
+        finding = score_finding(own.context["score"], doc.context["score"])
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
 def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15) -> dict:
@@ -1093,17 +1216,21 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
     units = unit_names(names, seed)
     plan = plan_archive(n, seed)
     reports: dict[int, tuple[dict, Doc]] = {}
+    unit_years: dict[tuple[int, int], list[tuple[int, dict, Doc]]] = {}
     records = []
     pending_pdf: list[Path] = []
     staging = Path(tempfile.mkdtemp(prefix="jxbench-docx-"))
     try:
         for index in range(1, n + 1):
             planned = plan[index - 1]
-            before = reports.get(planned.follows) if planned.follows else None
-            record, doc, blocks = draw_document(index, seed, pdf_share, names, layouts, units, planned, before)
+            record, doc, blocks = draw_document(index, seed, pdf_share, names, layouts, units, planned, reports)
             if record["layout"] != "short":
+                key = (planned.unit, planned.year)
+                record["expected_cross"] = cross_findings(record, doc, unit_years, key)
                 reports[index] = (record, doc)
-                reports.pop(planned.follows or 0, None)
+                unit_years.setdefault(key, []).append((index, record, doc))
+                for old, _, _ in unit_years.pop((planned.unit, planned.year - 2), []):
+                    reports.pop(old, None)
             target = outdir / record["path"]
             if record["format"] == "txt":
                 text = render_txt(blocks, record["table_style"] == "pipes")
@@ -1132,6 +1259,7 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
              "expected_cross": sum(len(r["expected_cross"]) for r in records),
              "units": len({r["unit"] for r in records}),
              "carry_links": sum(1 for r in records if r["follows"]),
+             "review_pairs": sum(1 for r in records if r["pairs_with"]),
              "seconds_text_docx": round(generated, 2), "seconds_total": round(time.perf_counter() - start, 2),
              "manifest_sha256": hashlib.sha256((outdir / "manifest.jsonl").read_bytes()).hexdigest()}
     (outdir / "generation.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")

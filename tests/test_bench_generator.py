@@ -15,7 +15,7 @@ import pytest
 from jxcheck.api import check_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 8
+SEED = 29
 N = 16
 KEY = ("rule", "severity", "reported", "expected")
 
@@ -48,9 +48,12 @@ def test_small_archive_covers_formats_layouts_and_slips(small_archive):
     assert formats >= {"txt", "docx", "utf-8", "gbk"} | ({"pdf"} if HAS_SOFFICE else set())
     assert {r["layout"] for r in records} == {"self", "review", "short"}
     kinds = {s["kind"] for r in records for s in r["injected"]}
-    assert kinds == {"sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute", "crossdoc.carryover"}
+    assert kinds == {"sum.breakdown", "table.footing", "balance.rollforward", "ratio.recompute", "crossdoc.carryover",
+                     "crossdoc.same_figure"}
     assert all(s["findings"] for r in records for s in r["injected"])
-    assert sum(1 for r in records if r["follows"]) >= 5 and any(r["expected_cross"] for r in records)
+    assert sum(1 for r in records if r["follows"]) >= 5 and sum(1 for r in records if r["pairs_with"]) >= 2
+    assert {f["rule"] for r in records for f in r["expected_cross"]} == {
+        "crossdoc.carryover", "crossdoc.same_figure", "crossdoc.self_vs_review"}
     assert len({r["unit"] for r in records}) < N
 
 
@@ -62,6 +65,10 @@ def test_a_unit_opens_each_year_with_the_balance_it_closed_the_year_before(small
             before = by_path[rec["follows"]]
             assert (before["unit"], before["year"] + 1) == (rec["unit"], rec["year"])
             assert rec["layout"] != "short" and before["layout"] != "short"
+        if rec["pairs_with"]:
+            own = by_path[rec["pairs_with"]]
+            assert (own["unit"], own["year"], own["layout"], rec["layout"]) == (rec["unit"], rec["year"], "self", "review")
+            assert own["money_unit"] == rec["money_unit"]
 
 
 def test_batch_finds_exactly_the_injected_discrepancies_cross_document_ones_included(small_archive, tmp_path):
@@ -131,6 +138,13 @@ def test_carryover_oracle_compares_printed_balances_across_money_units():
     assert generate.carry_finding(exact_yuan, 10000, _slot("123.46"), 1) is None
     assert generate.carry_finding(exact_yuan, 10000, _slot("123.47"), 1) == {
         "rule": "crossdoc.carryover", "severity": "warning", "reported": "123.47", "expected": "123.46"}
+
+
+def test_score_gap_oracle_warns_from_five_points():
+    assert generate.score_finding("93", "97.30") is None
+    assert generate.score_finding("92", "97.00") == {
+        "rule": "crossdoc.self_vs_review", "severity": "warning", "reported": "97.00", "expected": "92.00"}
+    assert generate.score_finding("98.5", "91.2")["expected"] == "98.5"
 
 
 def test_bench_compare_counts_missed_and_unexpected(tmp_path):
