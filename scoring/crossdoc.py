@@ -22,6 +22,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
@@ -166,9 +167,10 @@ def _figure(fact: dict) -> Optional[Figure]:
                   fact.get("raw") or str(value), 0, 0, bool(fact.get("approximate")))
 
 
-def _synonyms(concept: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _synonyms(concept: str) -> tuple[str, ...]:
     spec = patterns.load("concepts")["concepts"].get(concept) or {}
-    return sorted((compact(s) for s in spec.get("synonyms", [])), key=len, reverse=True)
+    return tuple(sorted((compact(s) for s in spec.get("synonyms", [])), key=len, reverse=True))
 
 
 def _bare_label(label: str, concept: str) -> bool:
