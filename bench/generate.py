@@ -7,15 +7,15 @@ self-evaluation (自评报告), a third-party review with 收支 tables, and a s
 one 预算执行 table. Units report on themselves (self-evaluation or review) for runs of 1–4
 consecutive years, each year opening with the balance the year before closed with; a quarter of the
 self-evaluations get a third-party review of the same year that states the same totals, staff, 三公
-and 公用 figures; project reports belong to one of those units or to a unit of their own
+and 公用 figures (and, half of them, cites the self-evaluation's score); project reports belong to one of those units or to a unit of their own
 (plan_archive). Figures are drawn consistent (sums add, balances roll forward, rates are recomputed
 and rounded at their printed decimals); then about 30 % of the documents get one or two slips of a
 known kind, about 20 % of the year-to-year links open with a mistyped carried balance
-(crossdoc.carryover), and about 30 % of the paired reviews restate the 三公经费 spending with a typo
-(crossdoc.same_figure). An oracle that applies the rounding rule of DOMAIN.md to every printed
+(crossdoc.carryover), about 30 % of the paired reviews restate the 三公经费 spending with a typo
+(crossdoc.same_figure), and a fifth of the citations miscite the score (crossdoc.self_vs_review). An oracle that applies the rounding rule of DOMAIN.md to every printed
 relation works out the findings each document must get: "expected" from the document alone (jxcheck
-check), "expected_cross" from the unit's other reports (jxcheck batch: carryover, same_figure, and the
-self_vs_review warning when the two scores are 5 points or more apart). They are written to
+check), "expected_cross" from the unit's other reports (jxcheck batch: carryover, same_figure, a
+miscited score, and the self_vs_review warning when the two scores are 5 points or more apart). They are written to
 OUTDIR/manifest.jsonl, one line per document. The same seed always gives the same text.
 """
 from __future__ import annotations
@@ -52,6 +52,8 @@ PROJECT_OF_KNOWN_UNIT = 0.6
 CARRY_SLIP_SHARE = 0.2
 PAIR_SHARE = 0.25
 RESTATE_SLIP_SHARE = 0.3
+CITE_SHARE = 0.5
+CITE_SLIP_SHARE = 0.2
 SAME_FIGURE = "crossdoc.same_figure"
 SELF_VS_REVIEW = "crossdoc.self_vs_review"
 SCORE_GAP_WARNING = Decimal(5)
@@ -64,7 +66,7 @@ WARNING_SHARE = 0.25
 PDF_BATCH = 40
 CENT = Decimal("0.01")
 CONTEXT_FIELDS = {"unit", "city", "firm", "year", "next_year", "month", "day", "project", "grade", "deductions",
-                  "score", "sections"}
+                  "score", "sections", "cited"}
 
 
 class GenerationError(Exception):
@@ -559,6 +561,9 @@ def build_review(doc: Doc) -> None:
     decimals = rng.choice((1, 2, 2))
     doc.context["score"] = format(total.quantize(Decimal(1).scaleb(-decimals)), "f")
     doc.context["grade"] = _grade(total, rng)
+    if given is not None and given.get("cited_score"):
+        doc.flags.add("cites_self")
+        doc.context["cited"] = given["cited_score"]
 
 
 def _share_totals(doc: Doc, funds: list[list], others: list[list]) -> None:
@@ -1135,22 +1140,32 @@ def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
             return make_document(index, seed, pdf_share, names, layouts, units,
                                  Planned(planned.unit, planned.year, "short"))
         rng = random.Random(f"jxbench-restate-{seed}-{index}")
-        true_actual = shared_by.shared["three_actual"]
+        given = dict(shared_by.shared)
+        own_score = shared_by.context["score"]
+        cite_slip = None
+        if rng.random() < CITE_SHARE:
+            given["cited_score"] = own_score
+            if rng.random() < CITE_SLIP_SHARE:
+                given["cited_score"] = cite_slip = _cite_slip(own_score, rng)
+        true_actual = given["three_actual"]
         probe = Slot("three_actual", true_actual, 2, "amount", "text", "three_actual")
         for actual in _typos(probe, rng, False) if rng.random() < RESTATE_SLIP_SHARE else []:
             if actual <= 0 or actual == true_actual:
                 continue
             record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned,
-                                                shared_by=shared_by, given=dict(shared_by.shared, three_actual=actual))
+                                                shared_by=shared_by, given=dict(given, three_actual=actual))
             finding = restated_finding(SAME_FIGURE, shared_by.slots["rate_three"], 1, doc.slots["rate_three"], 1)
             if finding is not None and finding["severity"] == "error":
                 record["injected"].append({"kind": SAME_FIGURE, "where": doc.slots["rate_three"].where,
                                            "was": shared_by.slots["rate_three"].raw,
                                            "now": doc.slots["rate_three"].raw, "findings": [finding]})
-                record["pairs_with"] = self_record["path"]
-                return record, doc, blocks
-        record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned,
-                                            shared_by=shared_by)
+                break
+        else:
+            record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned,
+                                                shared_by=shared_by, given=given)
+        if cite_slip is not None:
+            record["injected"].append({"kind": SELF_VS_REVIEW, "where": "正文 {cited}", "was": own_score,
+                                       "now": cite_slip, "findings": [cite_finding(own_score, cite_slip)]})
         record["pairs_with"] = self_record["path"]
         return record, doc, blocks
     if planned.follows is None:
@@ -1170,6 +1185,24 @@ def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
     record, doc, blocks = make_document(index, seed, pdf_share, names, layouts, units, planned, true_carry)
     record["follows"] = prev_record["path"]
     return record, doc, blocks
+
+
+def _cite_slip(own: str, rng: random.Random) -> str:
+    """A self-evaluation score as a review may miscite it: a changed or swapped digit, 2 points off or more."""
+    value = Decimal(own)
+    probe = Slot("cited", value, -value.as_tuple().exponent, "score", "text", "cited")
+    for v in _typos(probe, rng, False):
+        if 50 <= v <= 100 and abs(v - value) >= 2:
+            return format(v, "f")
+    return format(value - 3, "f")
+
+
+def cite_finding(own: str, cited: str) -> Optional[dict]:
+    """crossdoc.self_vs_review on the self-evaluation score a review cites against the one the self-evaluation
+    states, or None when they agree within their printed precision."""
+    other = Slot("own", Decimal(own), -Decimal(own).as_tuple().exponent, "score", "text", "own")
+    reported = Slot("cited", Decimal(cited), -Decimal(cited).as_tuple().exponent, "score", "text", "cited")
+    return restated_finding(SELF_VS_REVIEW, other, 1, reported, 1)
 
 
 def score_finding(own: str, review: str) -> Optional[dict]:
@@ -1199,9 +1232,10 @@ def cross_findings(record: dict, doc: Doc, unit_years: dict, key: tuple[int, int
             finding = restated_finding(SAME_FIGURE, own.slots[name], own.scale, doc.slots[name], doc.scale)
             if finding is not None:
                 out.append(finding)
-        finding = score_finding(own.context["score"], doc.context["score"])
-        if finding is not None:
-            out.append(finding)
+        for finding in (score_finding(own.context["score"], doc.context["score"]),
+                        cite_finding(own.context["score"], doc.context["cited"]) if "cited" in doc.context else None):
+            if finding is not None:
+                out.append(finding)
     return out
 
 

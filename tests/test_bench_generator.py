@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jxcheck.api import check_file
+from jxcheck.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 29
@@ -78,6 +79,11 @@ def test_batch_finds_exactly_the_injected_discrepancies_cross_document_ones_incl
     result = archive.compare(records, tmp_path / "out" / "findings.jsonl")
     assert (result["missed"], result["unexpected"], result["missing_documents"]) == (0, 0, 0), result["examples"]
     assert result["expected"] == sum(len(r["expected"]) + len(r["expected_cross"]) for r in records)
+    with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
+        cross = {(c["rule"], c["concept"], c["status"]) for d in store.document_objects() for c in d["checks"]
+                 if c["rule"].startswith("crossdoc.")}
+    assert {("crossdoc.carryover", "opening_balance", "pass"), ("crossdoc.same_figure", "three_public_control_rate", "pass"),
+            ("crossdoc.self_vs_review", "self_evaluation_score", "pass")} <= cross
     assert result["slips_detected"] == result["slips"]
 
 
@@ -145,6 +151,16 @@ def test_score_gap_oracle_warns_from_five_points():
     assert generate.score_finding("92", "97.00") == {
         "rule": "crossdoc.self_vs_review", "severity": "warning", "reported": "97.00", "expected": "92.00"}
     assert generate.score_finding("98.5", "91.2")["expected"] == "98.5"
+
+
+def test_cited_score_oracle_and_slips():
+    assert generate.cite_finding("84", "84") is None
+    assert generate.cite_finding("84", "64") == {
+        "rule": "crossdoc.self_vs_review", "severity": "error", "reported": "64", "expected": "84"}
+    import random
+    for own in ("84", "93.5", "100"):
+        slip = generate._cite_slip(own, random.Random(own))
+        assert abs(Decimal(slip) - Decimal(own)) >= 2 and generate.cite_finding(own, slip)["severity"] == "error"
 
 
 def test_bench_compare_counts_missed_and_unexpected(tmp_path):
