@@ -280,3 +280,34 @@ def test_a_rate_is_compared_whatever_stage_words_precede_it(tmp_path):
         review_report(UNIT_A, 2020, "93.00", "95", "三公经费控制率 95%。\n调整后，三公经费控制率 92%。"), encoding="utf-8")
     run_batch([str(src)], str(tmp_path / "out2"), jobs=1, stream=io.StringIO())
     assert not [c for c in crossdoc_checks(tmp_path / "out2") if c["concept"] == "three_public_control_rate"]
+
+
+def test_html_links_cross_document_evidence_to_the_other_page(run):
+    from jxcheck.outputs.html import doc_file, unit_dir
+    _, out, _ = run
+    with Store(str(out / "jxcheck.duckdb"), read_only=True) as store:
+        docs = {Path(d["path"]).name + d["unit_key"]: d for d in store.document_objects()}
+    later, earlier = docs["2020年自评报告.txt" + UNIT_A], docs["2019年自评报告.txt" + UNIT_A]
+    page = (out / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
+    carry = next(f for f in later["findings"] if f["rule"] == "crossdoc.carryover")
+    other = next(e for e in carry["evidence"] if e["quote"].startswith("《2019年自评报告.txt》"))
+    assert f'href="{doc_file(earlier)}#p-{other["paragraph"]}"' in page
+    target = (out / "html" / unit_dir(UNIT_A) / doc_file(earlier)).read_text(encoding="utf-8")
+    assert f'id="p-{other["paragraph"]}"' in target
+
+
+def test_html_does_not_place_evidence_of_a_namesake_document(tmp_path):
+    """Two years' reports both named 自评报告.txt: the other year's evidence cannot be told from the page's own
+    and is neither highlighted in this page nor linked."""
+    from jxcheck.outputs.html import doc_file, unit_dir
+    src = tmp_path / "in"
+    for year, body in ((2019, "2019年度实际收入 500.00 万元；年初结转结余 10.00 万元，年末结转结余 40.00 万元。"),
+                       (2020, "2020年度实际收入 520.00 万元；年初结转结余 45.00 万元，年末结转结余 65.00 万元。")):
+        (src / str(year)).mkdir(parents=True)
+        (src / str(year) / "自评报告.txt").write_text(self_report(UNIT_A, year, body), encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
+        later = next(d for d in store.document_objects() if d["year"] == 2020)
+    number = next(i for i, f in enumerate(later["findings"], start=1) if f["rule"] == "crossdoc.carryover")
+    page = (tmp_path / "out" / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
+    assert f'id="f{number}-e2"' not in page and "#p-" not in page.split('id="text"')[0]

@@ -3,7 +3,8 @@ the findings list at the top), one index per unit, and OUTDIR/index.html linking
 
 The text comes from the blocks stored by the batch run, so no source file is read. All document text is
 escaped. Anchors: a finding is #finding-N; each of its places in the text is #fN-eM, and the highlighted
-figure links back to its finding.
+figure links back to its finding. A cross-document finding's place in the other document links to that
+document's page (#p-N paragraph, #t-N table, #page-N page) when the unit has one document of that file name.
 """
 from __future__ import annotations
 
@@ -43,14 +44,39 @@ def doc_file(doc: dict) -> str:
     return _slug("d-", doc["doc_id"], 16) + ".html"
 
 
-def _own_quote(doc: dict, finding: dict, ev: dict) -> Optional[str]:
-    """The evidence's quote if the evidence is in this document (cross-document evidence names its file)."""
+def _own_quote(doc: dict, finding: dict, ev: dict, shared_name: bool = False) -> Optional[str]:
+    """The evidence's quote if the evidence is in this document (cross-document evidence names its file; when
+    another document of the unit has the same file name, it cannot tell and is not placed)."""
     quote = ev.get("quote") or ""
     if not finding["rule"].startswith("crossdoc."):
         return quote
-    name = os.path.basename(doc["path"].replace("\\", "/").split("!/")[-1])
-    prefix = f"《{name}》"
+    if shared_name:
+        return None
+    prefix = f"《{_basename(doc['path'])}》"
     return quote[len(prefix):] if quote.startswith(prefix) else None
+
+
+def _basename(path: str) -> str:
+    return os.path.basename(path.replace("\\", "/").split("!/")[-1])
+
+
+def _other_place(ev: dict, others: dict[str, dict]) -> Optional[str]:
+    """The link to a cross-document evidence's place in the other document (its quote starts with 《name》)."""
+    quote = ev.get("quote") or ""
+    if not quote.startswith("《") or "》" not in quote:
+        return None
+    other = others.get(quote[1:quote.index("》")])
+    if other is None:
+        return None
+    if ev.get("table") is not None:
+        anchor = f"t-{ev['table']}"
+    elif ev.get("paragraph") is not None:
+        anchor = f"p-{ev['paragraph']}"
+    elif ev.get("page") is not None:
+        anchor = f"page-{ev['page']}"
+    else:
+        anchor = "text"
+    return f"{doc_file(other)}#{anchor}"
 
 
 def _collapse(text: str) -> tuple[str, list[int]]:
@@ -99,7 +125,8 @@ class _Marks:
         self.paragraph_anchors: dict[int, list[tuple[str, int, str]]] = {}
 
 
-def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict]) -> tuple[_Marks, dict[str, bool]]:
+def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict],
+                   shared_name: bool = False) -> tuple[_Marks, dict[str, bool]]:
     paragraphs = {b["paragraph"]: b["text"] for b in blocks if b["kind"] == "p"}
     tables = {b["table_no"]: b["cells"] for b in blocks if b["kind"] == "t"}
     marks = _Marks()
@@ -108,7 +135,7 @@ def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict]) -> tuple
         numbers = set(f.get("numbers") or [])
         for j, ev in enumerate(f.get("evidence") or [], start=1):
             anchor = f"f{i}-e{j}"
-            quote = _own_quote(doc, f, ev)
+            quote = _own_quote(doc, f, ev, shared_name)
             if quote is None:
                 continue
             sev = f["severity"]
@@ -156,10 +183,14 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
     return "".join(out)
 
 
-def _document_body(doc: dict, blocks: list[dict]) -> str:
+def _document_body(doc: dict, blocks: list[dict], others: Optional[dict[str, dict]] = None,
+                   shared_name: bool = False) -> str:
+    """A document's page; others maps the file names of the unit's other documents, each used by one document
+    only, to those documents; shared_name says another document of the unit has this one's file name."""
+    others = others or {}
     findings = rows_of(doc)
     notes = notes_of(doc)
-    marks, placed = _collect_marks(doc, findings, blocks)
+    marks, placed = _collect_marks(doc, findings, blocks, shared_name)
     unit = doc.get("unit_key") or ""
     head = [f'<nav><a href="index.html">← {escape(unit)}</a> · <a href="../../index.html">全部单位</a></nav>',
             f"<h1>{escape(doc['path'])}</h1>",
@@ -174,7 +205,13 @@ def _document_body(doc: dict, blocks: list[dict]) -> str:
             anchor = f"f{i}-e{j}"
             label = escape(where(ev))
             quote = f'<span class="quote">“{escape(ev.get("quote", ""))}”</span>'
-            links.append(f'<a href="#{anchor}">{label}</a> {quote}' if placed.get(anchor) else f"{label} {quote}")
+            elsewhere = _other_place(ev, others) if f["rule"].startswith("crossdoc.") else None
+            if placed.get(anchor):
+                links.append(f'<a href="#{anchor}">{label}</a> {quote}')
+            elif elsewhere:
+                links.append(f'<a href="{escape(elsewhere)}">{label}</a> {quote}')
+            else:
+                links.append(f"{label} {quote}")
         sev = f["severity"]
         head.append(f'<li id="finding-{i}" class="{escape(sev)}"><b>{escape(SEVERITY_ZH.get(sev, sev))}</b> '
                     f'<code>{escape(f["rule"])}</code> {escape(f["message"])}'
@@ -248,8 +285,13 @@ def write_html(outdir: str, docs: list[dict], blocks_for: Callable[[str], list[d
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as fh:
             fh.write(_unit_index(unit, unit_docs))
+        names: dict[str, list[dict]] = {}
         for d in unit_docs:
+            names.setdefault(_basename(d["path"]), []).append(d)
+        for d in unit_docs:
+            others = {n: g[0] for n, g in names.items() if len(g) == 1 and g[0] is not d}
             with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
-                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]))))
+                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), others,
+                                                         len(names[_basename(d["path"])]) > 1)))
     with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
         fh.write(_top_index(groups))
