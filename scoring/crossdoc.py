@@ -13,7 +13,8 @@ project table (the words are in patterns/crossdoc.yaml). Amounts are compared st
 决算 with 决算); a rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%). A document with several such values for one concept
 is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
 figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
-count once. Only reports about the unit as a whole take part: a third-party report whose title does not say
+count once. Messages name a document by its file name, or, when the unit has several of that name, by the
+last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take part: a third-party report whose title does not say
 部门整体支出 (or the like) evaluated a project, and a report whose title names a 项目 is left out too.
 """
 from __future__ import annotations
@@ -70,6 +71,7 @@ class CrossDocument:
     facts: list[dict]
     paragraphs: dict[int, str] = field(default_factory=dict)
     before_table: dict[int, str] = field(default_factory=dict)
+    label: Optional[str] = None
     _parsed: dict = field(default_factory=dict, repr=False)
     _picks: dict = field(default_factory=dict, repr=False)
     _by_concept: dict = field(default_factory=dict, repr=False)
@@ -116,11 +118,20 @@ class CrossDocument:
 
     @property
     def name(self) -> str:
-        return os.path.basename(self.path.replace("\\", "/").split("!/")[-1])
+        """How messages and quotes name the document: its file name, or label (see name_documents)."""
+        return self.label or self.file_name
+
+    @property
+    def file_name(self) -> str:
+        return os.path.basename(self.parts[-1])
+
+    @property
+    def parts(self) -> list[str]:
+        return [p for p in self.path.replace("\\", "/").split("!/")[-1].split("/") if p]
 
     @property
     def stem(self) -> str:
-        return os.path.splitext(self.name)[0]
+        return os.path.splitext(self.file_name)[0]
 
 
 @dataclass
@@ -415,10 +426,29 @@ def _attach_order(d: CrossDocument) -> tuple:
     return (d.report_type == "third_party_evaluation", d.path)
 
 
+def name_documents(docs: list[CrossDocument]) -> None:
+    """Documents of a unit that share a file name (2019/自评报告.pdf, 2020/自评报告.pdf) are named by as many of
+    their last path parts as tell them apart."""
+    groups: dict[str, list[CrossDocument]] = defaultdict(list)
+    for d in docs:
+        groups[d.file_name].append(d)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        labels = [d.file_name for d in group]
+        for k in range(2, max(len(d.parts) for d in group) + 1):
+            labels = ["/".join(d.parts[-k:]) for d in group]
+            if len(set(labels)) == len(labels):
+                break
+        for d, label in zip(group, labels):
+            d.label = label
+
+
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
     """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check)."""
     docs = [d for d in representatives(docs)
             if d.year is not None and d.report_type in UNIT_LEVEL_TYPES and d.speaks_for_unit]
+    name_documents(docs)
     by_year: dict[int, list[CrossDocument]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.path):
         by_year[d.year].append(d)

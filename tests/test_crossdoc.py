@@ -311,3 +311,14 @@ def test_html_does_not_place_evidence_of_a_namesake_document(tmp_path):
     number = next(i for i, f in enumerate(later["findings"], start=1) if f["rule"] == "crossdoc.carryover")
     page = (tmp_path / "out" / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
     assert f'id="f{number}-e2"' not in page and "#p-" not in page.split('id="text"')[0]
+    carry = later["findings"][number - 1]
+    assert "《2020/自评报告.txt》2020年年初结转结余 45.00万元 与《2019/自评报告.txt》2019年年末结转结余 40.00万元" in carry["message"]
+
+
+def test_namesakes_are_named_by_the_path_parts_that_tell_them_apart():
+    from scoring.crossdoc import CrossDocument, name_documents
+    docs = [CrossDocument(str(i), path, 2020, "unit_self_evaluation", "txt", [])
+            for i, path in enumerate(["in/a/2019/自评.txt", "in/b/2019/自评.txt", "in/2020/自评.txt", "x.zip!/另一份.txt",
+                                      "x.zip!/自评.txt"])]
+    name_documents(docs)
+    assert [d.name for d in docs] == ["a/2019/自评.txt", "b/2019/自评.txt", "in/2020/自评.txt", "另一份.txt", "自评.txt"]
