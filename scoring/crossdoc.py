@@ -14,8 +14,9 @@ project table (the words are in patterns/crossdoc.yaml). Amounts are compared st
 is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
 figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
 count once. Messages name a document by its file name, or, when the unit has several of that name, by the
-last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take part: a third-party report whose title does not say
-部门整体支出 (or the like) evaluated a project, and a report whose title names a 项目 is left out too.
+last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take part:
+a third-party report whose title does not say 部门整体支出 (or the like) evaluated a project, and a report
+whose title names a 项目 is left out too.
 """
 from __future__ import annotations
 
