@@ -10,9 +10,9 @@ The two total scores themselves may differ (the reviewer re-scores): a gap is no
 Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or
 本单位 before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a
 project table (the words are in patterns/crossdoc.yaml). Amounts are compared stage by stage (预算 with 预算,
-决算 with 决算); a rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%). A document with several such values for one concept
-is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document states no such
-figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
+决算 with 决算); a rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%).
+A document with several such values for one concept is ambiguous: carryover says unverifiable, the other
+rules skip it; a pair where one document states no such figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
 count once. Messages name a document by its file name, or, when the unit has several of that name, by the
 last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take part:
 a third-party report whose title does not say 部门整体支出 (or the like) evaluated a project, and a report
