@@ -185,8 +185,8 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
 
 def _document_body(doc: dict, blocks: list[dict], others: Optional[dict[str, dict]] = None,
                    shared_name: bool = False) -> str:
-    """A document's page; others maps the file names of the unit's other documents, each used by one document
-    only, to those documents; shared_name says another document of the unit has this one's file name."""
+    """A document's page; others maps the file names of the unit's documents, each used by one document only,
+    to those documents; shared_name says another document of the unit has this one's file name."""
     others = others or {}
     findings = rows_of(doc)
     notes = notes_of(doc)
@@ -288,10 +288,10 @@ def write_html(outdir: str, docs: list[dict], blocks_for: Callable[[str], list[d
         names: dict[str, list[dict]] = {}
         for d in unit_docs:
             names.setdefault(_basename(d["path"]), []).append(d)
+        by_name = {n: g[0] for n, g in names.items() if len(g) == 1}
         for d in unit_docs:
-            others = {n: g[0] for n, g in names.items() if len(g) == 1 and g[0] is not d}
             with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
-                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), others,
+                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name,
                                                          len(names[_basename(d["path"])]) > 1)))
     with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
         fh.write(_top_index(groups))
