@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
@@ -39,6 +39,7 @@ CHUNK = 1024 * 1024
 TMP_PREFIX = ".jxcheck-tmp-"
 FLUSH_DOCUMENTS = 64
 FLUSH_SECONDS = 1.0
+CROSS_CHUNK = 500
 
 
 # ---------------------------------------------------------------- the worker side
@@ -337,12 +338,25 @@ def _outcome_result(item: Item, outcome: Outcome, timeout: float) -> tuple[dict,
     return _failed_result(item, "internal", f"检查时内部错误 / internal error while checking: {outcome.value}"), []
 
 
-def cross_documents(store: Store, unit_keys: Iterable[str]) -> dict[str, list[crossdoc.CrossDocument]]:
-    """The readable documents of each unit that has two or more, with facts and paragraph texts, for the
-    cross-document checks (a unit with one document has nothing to compare and is not loaded)."""
+def cross_units(store: Store, unit_keys: Iterable[str], chunk: int = CROSS_CHUNK) -> Iterator[dict[str, list]]:
+    """The readable documents of each unit that has two or more, with their compared facts and paragraph texts,
+    for the cross-document checks, a few units at a time (about chunk documents, a unit never split), so memory
+    does not grow with the archive; a unit with one document has nothing to compare and is not loaded."""
     rows = [r for r in store.documents(unit_keys=unit_keys) if r["status"] == "ok"]
-    counts = Counter(r["unit_key"] for r in rows)
-    rows = [r for r in rows if counts[r["unit_key"]] > 1]
+    by_unit: dict[str, list[dict]] = {}
+    for r in rows:
+        by_unit.setdefault(r["unit_key"], []).append(r)
+    batch: list[dict] = []
+    for group in (g for g in by_unit.values() if len(g) > 1):
+        batch += group
+        if len(batch) >= chunk:
+            yield _cross_documents(store, batch)
+            batch = []
+    if batch:
+        yield _cross_documents(store, batch)
+
+
+def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.CrossDocument]]:
     ids = [r["doc_id"] for r in rows]
     facts = store.facts(ids, crossdoc.compared_concepts())
     blocks = store.blocks(ids, cells=False)
@@ -366,10 +380,10 @@ def run_crossdoc(store: Store, unit_keys: Iterable[str]) -> int:
     """Recompute the cross-document checks of these units over the whole store; the number of checks."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
     rows = []
-    units = cross_documents(store, keys) if keys else {}
-    for key in keys:
-        for attach, related, check in crossdoc.check_unit(units.get(key, [])):
-            rows.append((attach, related, key, check.as_dict()))
+    for units in cross_units(store, keys) if keys else []:
+        for key in sorted(units):
+            for attach, related, check in crossdoc.check_unit(units[key]):
+                rows.append((attach, related, key, check.as_dict()))
     store.replace_crossdoc(keys, rows)
     return len(rows)
 

@@ -322,3 +322,15 @@ def test_namesakes_are_named_by_the_path_parts_that_tell_them_apart():
                                       "x.zip!/自评.txt"])]
     name_documents(docs)
     assert [d.name for d in docs] == ["a/2019/自评.txt", "b/2019/自评.txt", "in/2020/自评.txt", "另一份.txt", "自评.txt"]
+
+
+def test_units_are_loaded_a_few_at_a_time_with_the_same_documents(run):
+    from jxcheck.batch import cross_units
+    _, out, _ = run
+    with Store(str(out / "jxcheck.duckdb"), read_only=True) as store:
+        keys = [UNIT_A, UNIT_B]
+        whole = list(cross_units(store, keys))
+        parts = list(cross_units(store, keys, chunk=1))
+    assert len(whole) == 1 and len(parts) == 2
+    merged = {k: v for part in parts for k, v in part.items()}
+    assert {k: [d.doc_id for d in v] for k, v in merged.items()} == {k: [d.doc_id for d in v] for k, v in whole[0].items()}
