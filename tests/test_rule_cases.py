@@ -1,5 +1,6 @@
 """Runs scoring/cases/*.yaml: each case's text (or corpus file) through the whole pipeline, one expected check
-each, or none where status is none; quotes, when given, are the evidence's quotes in order."""
+each, or none where status is none; quotes, when given, are the evidence's quotes in order, and message words
+the check's message holds."""
 from __future__ import annotations
 
 from importlib import resources
@@ -33,6 +34,8 @@ def test_rule_case(case, tmp_path):
     assert hits[0]["status"] == case["status"], hits[0]["message"]
     if "severity" in case:
         assert hits[0]["severity"] == case["severity"]
+    if "message" in case:
+        assert case["message"] in hits[0]["message"], hits[0]["message"]
     assert hits[0]["evidence"]
     quotes = [e["quote"] for e in hits[0]["evidence"]]
     if "quotes" in case:

@@ -75,7 +75,11 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
     unit = total.figure.unit
     arithmetic = " + ".join(shown(f) for f in figs)
     status = "pass" if verdict == "pass" else "fail"
-    if status == "pass":
+    if len(figs) == 1:
+        only = f"只填了一项 {shown(figs[0])}"
+        message = (f"{what} {shown(total.figure)} 与其各项相符：{only}（在打印精度内）。" if status == "pass" else
+                   f"{what} {shown(total.figure)} 与其各项不符：{only}，差额 {diff}{unit or ''}。")
+    elif status == "pass":
         message = f"{what} {shown(total.figure)} 与各项之和 {arithmetic} = {expected}{unit or ''} 相符（在打印精度内）。"
     else:
         message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {expected}{unit or ''}，"
