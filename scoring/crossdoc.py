@@ -60,6 +60,17 @@ FORMAT_PREFERENCE = ("docx", "txt", "pdf", "doc", "html")
 ANY_STAGE = "*"
 
 
+def path_parts(path: str) -> list[str]:
+    """The folders and file name of a stored path (a zip member's path inside its archive)."""
+    return [p for p in path.replace("\\", "/").split("!/")[-1].split("/") if p]
+
+
+def file_name(path: str) -> str:
+    """A stored path's file name, as cross-document messages and quotes name the document."""
+    parts = path_parts(path)
+    return parts[-1] if parts else ""
+
+
 @dataclass
 class CrossDocument:
     """One stored document of a unit: its metadata, fact records and paragraph texts."""
@@ -124,11 +135,11 @@ class CrossDocument:
 
     @property
     def file_name(self) -> str:
-        return os.path.basename(self.parts[-1])
+        return file_name(self.path)
 
     @property
     def parts(self) -> list[str]:
-        return [p for p in self.path.replace("\\", "/").split("!/")[-1].split("/") if p]
+        return path_parts(self.path)
 
     @property
     def stem(self) -> str:

@@ -39,13 +39,19 @@ def where(ev: dict) -> str:
     return " ".join(parts) or "位置未知"
 
 
-def place(ev: dict) -> str:
-    """where(), after the file name when the evidence names its file (《name》…, as cross-document evidence
-    does), so a row that cites two documents says which page is in which."""
+def quoted_file(ev: dict) -> Optional[str]:
+    """The file an evidence's quote names (《name》…, as cross-document evidence does), or None."""
     quote = ev.get("quote") or ""
     if quote.startswith("《") and "》" in quote:
-        return quote[:quote.index("》") + 1] + where(ev)
-    return where(ev)
+        return quote[1:quote.index("》")]
+    return None
+
+
+def place(ev: dict) -> str:
+    """where(), after the file name when the evidence names its file, so a row that cites two documents says
+    which page is in which."""
+    name = quoted_file(ev)
+    return where(ev) if name is None else f"《{name}》{where(ev)}"
 
 
 def read_error_finding(doc: dict) -> dict:

@@ -15,7 +15,8 @@ from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, rows_of, totals, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, quoted_file, rows_of, totals, where
+from scoring.crossdoc import file_name
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;
 line-height:1.6;color:#222}h1{font-size:1.3em}nav{font-size:.9em}.meta{color:#555;font-size:.9em}
@@ -44,28 +45,22 @@ def doc_file(doc: dict) -> str:
     return _slug("d-", doc["doc_id"], 16) + ".html"
 
 
-def _own_quote(doc: dict, finding: dict, ev: dict, shared_name: bool = False) -> Optional[str]:
+def _own_quote(doc: dict, finding: dict, ev: dict, by_name: dict[str, dict]) -> Optional[str]:
     """The evidence's quote if the evidence is in this document (cross-document evidence names its file; when
     another document of the unit has the same file name, it cannot tell and is not placed)."""
     quote = ev.get("quote") or ""
     if not finding["rule"].startswith("crossdoc."):
         return quote
-    if shared_name:
+    name = file_name(doc["path"])
+    if by_name.get(name) is not doc:
         return None
-    prefix = f"《{_basename(doc['path'])}》"
+    prefix = f"《{name}》"
     return quote[len(prefix):] if quote.startswith(prefix) else None
 
 
-def _basename(path: str) -> str:
-    return os.path.basename(path.replace("\\", "/").split("!/")[-1])
-
-
-def _other_place(ev: dict, others: dict[str, dict]) -> Optional[str]:
-    """The link to a cross-document evidence's place in the other document (its quote starts with 《name》)."""
-    quote = ev.get("quote") or ""
-    if not quote.startswith("《") or "》" not in quote:
-        return None
-    other = others.get(quote[1:quote.index("》")])
+def _other_place(ev: dict, by_name: dict[str, dict]) -> Optional[str]:
+    """The link to a cross-document evidence's place in the document its quote names."""
+    other = by_name.get(quoted_file(ev) or "")
     if other is None:
         return None
     if ev.get("table") is not None:
@@ -126,7 +121,7 @@ class _Marks:
 
 
 def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict],
-                   shared_name: bool = False) -> tuple[_Marks, dict[str, bool]]:
+                   by_name: dict[str, dict]) -> tuple[_Marks, dict[str, bool]]:
     paragraphs = {b["paragraph"]: b["text"] for b in blocks if b["kind"] == "p"}
     tables = {b["table_no"]: b["cells"] for b in blocks if b["kind"] == "t"}
     marks = _Marks()
@@ -135,7 +130,7 @@ def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict],
         numbers = set(f.get("numbers") or [])
         for j, ev in enumerate(f.get("evidence") or [], start=1):
             anchor = f"f{i}-e{j}"
-            quote = _own_quote(doc, f, ev, shared_name)
+            quote = _own_quote(doc, f, ev, by_name)
             if quote is None:
                 continue
             sev = f["severity"]
@@ -183,14 +178,12 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
     return "".join(out)
 
 
-def _document_body(doc: dict, blocks: list[dict], others: Optional[dict[str, dict]] = None,
-                   shared_name: bool = False) -> str:
-    """A document's page; others maps the file names of the unit's documents, each used by one document only,
-    to those documents; shared_name says another document of the unit has this one's file name."""
-    others = others or {}
+def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict]) -> str:
+    """A document's page; by_name maps the file names of the unit's documents, each used by one document only,
+    to those documents."""
     findings = rows_of(doc)
     notes = notes_of(doc)
-    marks, placed = _collect_marks(doc, findings, blocks, shared_name)
+    marks, placed = _collect_marks(doc, findings, blocks, by_name)
     unit = doc.get("unit_key") or ""
     head = [f'<nav><a href="index.html">← {escape(unit)}</a> · <a href="../../index.html">全部单位</a></nav>',
             f"<h1>{escape(doc['path'])}</h1>",
@@ -205,7 +198,7 @@ def _document_body(doc: dict, blocks: list[dict], others: Optional[dict[str, dic
             anchor = f"f{i}-e{j}"
             label = escape(where(ev))
             quote = f'<span class="quote">“{escape(ev.get("quote", ""))}”</span>'
-            elsewhere = _other_place(ev, others) if f["rule"].startswith("crossdoc.") else None
+            elsewhere = _other_place(ev, by_name) if f["rule"].startswith("crossdoc.") else None
             if placed.get(anchor):
                 links.append(f'<a href="#{anchor}">{label}</a> {quote}')
             elif elsewhere:
@@ -287,11 +280,10 @@ def write_html(outdir: str, docs: list[dict], blocks_for: Callable[[str], list[d
             fh.write(_unit_index(unit, unit_docs))
         names: dict[str, list[dict]] = {}
         for d in unit_docs:
-            names.setdefault(_basename(d["path"]), []).append(d)
+            names.setdefault(file_name(d["path"]), []).append(d)
         by_name = {n: g[0] for n, g in names.items() if len(g) == 1}
         for d in unit_docs:
             with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
-                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name,
-                                                         len(names[_basename(d["path"])]) > 1)))
+                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name)))
     with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
         fh.write(_top_index(groups))
