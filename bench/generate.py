@@ -2,21 +2,22 @@
 
 Usage: python bench/generate.py OUTDIR [-n 1000] [--seed 1] [--pdf-share 0.15]
 
-Each document is drawn from one of three layouts (bench/templates/layouts.yaml): a unit
-self-evaluation (自评报告), a third-party review with 收支 tables, and a short project report with
-one 预算执行 table. Units report on themselves (self-evaluation or review) for runs of 1–4
-consecutive years, each year opening with the balance the year before closed with; a quarter of the
-self-evaluations get a third-party review of the same year that states the same totals, staff, 三公
-and 公用 figures (and, half of them, cites the self-evaluation's score); project reports belong to one of those units or to a unit of their own
-(plan_archive). Figures are drawn consistent (sums add, balances roll forward, rates are recomputed
-and rounded at their printed decimals); then about 30 % of the documents get one or two slips of a
-known kind, about 20 % of the year-to-year links open with a mistyped carried balance
-(crossdoc.carryover), about 30 % of the paired reviews restate the 三公经费 spending with a typo
-(crossdoc.same_figure), and a fifth of the citations miscite the score (crossdoc.self_vs_review). An oracle that applies the rounding rule of DOMAIN.md to every printed
-relation works out the findings each document must get: "expected" from the document alone (jxcheck
-check), "expected_cross" from the unit's other reports (jxcheck batch: carryover, same_figure, a
-miscited score, and the self_vs_review warning when the two scores are 5 points or more apart). They are written to
-OUTDIR/manifest.jsonl, one line per document. The same seed always gives the same text.
+Each document is drawn from one of three layouts (bench/templates/layouts.yaml): a unit self-evaluation
+(自评报告), a third-party review with 收支 tables, and a short project report with one 预算执行 table. Units report
+on themselves (self-evaluation or review) for runs of 1–4 consecutive years, each year opening with the
+balance the year before closed with; a quarter of the self-evaluations get a third-party review of the
+same year that states the same totals, staff, 三公 and 公用 figures (and, half of them, cites the
+self-evaluation's score); project reports belong to one of those units or to a unit of their own
+(plan_archive). Figures are drawn consistent (sums add, balances roll forward, rates are recomputed and
+rounded at their printed decimals); then about 30 % of the documents get one or two slips of a known
+kind, about 20 % of the year-to-year links open with a mistyped carried balance (crossdoc.carryover),
+about 30 % of the paired reviews restate the 三公经费 spending with a typo (crossdoc.same_figure), and a
+fifth of the citations miscite the score (crossdoc.self_vs_review). An oracle that applies the rounding
+rule of DOMAIN.md to every printed relation works out the findings each document must get: "expected"
+from the document alone (jxcheck check), "expected_cross" from the unit's other reports (jxcheck batch:
+carryover, same_figure, a miscited score, and the self_vs_review warning when the two scores are 5 points
+or more apart). They are written to OUTDIR/manifest.jsonl, one line per document. The same seed always
+gives the same text.
 """
 from __future__ import annotations
 

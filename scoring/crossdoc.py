@@ -7,15 +7,15 @@ Fails:  《2019年自评报告.txt》年末结转结余 40.00 万元, 《2020年
 Passes: 年末结转结余 10.00 万元 in 2019 and 年初结转结余 10.0 万元 in 2020; 95% in both reports of a year.
 The two total scores themselves may differ (the reviewer re-scores): a gap is noted (fail, info), a gap of
 5 points or more is a warning (the usual 评分标准 deducts for it).
-Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or
-本单位 before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a
-project table (the words are in patterns/crossdoc.yaml). Amounts are compared stage by stage (预算 with 预算,
-决算 with 决算); a rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%).
-A document with several such values for one concept is ambiguous: carryover says unverifiable, the other
-rules skip it; a pair where one document states no such figure is not a check. Several renderings of one report (same year, type and file stem, e.g. .docx and .pdf)
-count once. Messages name a document by its file name, or, when the unit has several of that name, by the
-last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take part:
-a third-party report whose title does not say 部门整体支出 (or the like) evaluated a project, and a report
+Only unit-level figures are compared: a text figure whose label is the concept itself (an optional year or 本单位
+before it) in a sentence without 项目/其中/专项, or else the 合计/总计 row of a table not introduced as a project table
+(the words are in patterns/crossdoc.yaml). Amounts are compared stage by stage (预算 with 预算, 决算 with 决算); a
+rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%). A document with several such values
+for one concept is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document
+states no such figure is not a check. Several renderings of one report (same year, type and file stem, e.g.
+.docx and .pdf) count once. Messages name a document by its file name, or, when the unit has several of that
+name, by the last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take
+part: a third-party report whose title does not say 部门整体支出 (or the like) evaluated a project, and a report
 whose title names a 项目 is left out too.
 """
 from __future__ import annotations
@@ -357,7 +357,8 @@ def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
     """b is the document the checks belong to (the third-party one, or the later one)."""
     out = []
     for concept, kind in _same_figure_concepts():
-        stages = {f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)} if kind == "amount" else {ANY_STAGE}
+        stages = ({f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)} if kind == "amount"
+                  else {ANY_STAGE})
         for stage in sorted(stages, key=lambda s: s or ""):
             pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
             if not (pa.one and pb.one):
