@@ -1076,8 +1076,6 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
     layout, year = planned.layout, planned.year
     if layout == "review" and carried is not None and carried < REVIEW_MIN_CARRY:
         layout = "self"
-    if shared_by is not None:
-        carried = shared_by.shared["opening"] / shared_by.scale
     x = rng.random()
     if x < pdf_share:
         fmt, encoding = "pdf", None
@@ -1087,12 +1085,12 @@ def make_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
             encoding = "gbk" if rng.random() < 0.35 else "utf-8"
     money = "元" if rng.random() < 0.15 else "万元"
     if shared_by is not None:
-        money = shared_by.money
+        carried, money = shared_by.shared["opening"] / shared_by.scale, shared_by.money
+        given = given or shared_by.shared
     for _attempt in range(20):
         doc = Doc(rng, names, layout, money)
         doc.carry(carried)
-        if shared_by is not None:
-            doc.given = given or shared_by.shared
+        doc.given = given
         if planned.paired or shared_by is not None:
             doc.protected = COMPARED_SLOTS
         doc.context.update(_common_context(doc, year, *units[planned.unit]))
@@ -1188,11 +1186,16 @@ def draw_document(index: int, seed: int, pdf_share: float, names: dict, layouts:
     return record, doc, blocks
 
 
+def _score(text: str) -> Slot:
+    """A score as printed (93, 93.5, 97.30), at its printed decimals."""
+    value = Decimal(text)
+    return Slot(text, value, -value.as_tuple().exponent, "score", "text", text)
+
+
 def _cite_slip(own: str, rng: random.Random) -> str:
     """A self-evaluation score as a review may miscite it: a changed or swapped digit, 2 points off or more."""
     value = Decimal(own)
-    probe = Slot("cited", value, -value.as_tuple().exponent, "score", "text", "cited")
-    for v in _typos(probe, rng, False):
+    for v in _typos(_score(own), rng, False):
         if 50 <= v <= 100 and abs(v - value) >= 2:
             return format(v, "f")
     return format(value - 3, "f")
@@ -1201,20 +1204,17 @@ def _cite_slip(own: str, rng: random.Random) -> str:
 def cite_finding(own: str, cited: str) -> Optional[dict]:
     """crossdoc.self_vs_review on the self-evaluation score a review cites against the one the self-evaluation
     states, or None when they agree within their printed precision."""
-    other = Slot("own", Decimal(own), -Decimal(own).as_tuple().exponent, "score", "text", "own")
-    reported = Slot("cited", Decimal(cited), -Decimal(cited).as_tuple().exponent, "score", "text", "cited")
-    return restated_finding(SELF_VS_REVIEW, other, 1, reported, 1)
+    return restated_finding(SELF_VS_REVIEW, _score(own), 1, _score(cited), 1)
 
 
 def score_finding(own: str, review: str) -> Optional[dict]:
     """crossdoc.self_vs_review on a review's printed score against the self-evaluation's of the same year: a
     warning when they are SCORE_GAP_WARNING points or more apart (a smaller gap is a note, not a finding)."""
-    review_value, own_value = Decimal(review), Decimal(own)
-    if abs(review_value - own_value) < SCORE_GAP_WARNING:
+    printed = _score(review)
+    if abs(printed.value - Decimal(own)) < SCORE_GAP_WARNING:
         return None
-    decimals = -review_value.as_tuple().exponent
     return {"rule": SELF_VS_REVIEW, "severity": "warning", "reported": review,
-            "expected": _render(own_value, decimals, False)}
+            "expected": _render(Decimal(own), printed.decimals, False)}
 
 
 def cross_findings(record: dict, doc: Doc, unit_years: dict, key: tuple[int, int]) -> list[dict]:
