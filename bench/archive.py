@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -149,7 +150,7 @@ class TreeSampler(threading.Thread):
             self.stop.wait(SAMPLE_EVERY)
 
     def writers(self) -> list[dict]:
-        """The output writers: children the main process forked itself, so they share its command line."""
+        """The output processes: children the main process forked itself (2+ jobs), so they share its command line."""
         main = self.procs.get(self.root, {}).get("cmd")
         return [rec | {"pid": pid} for pid, rec in self.procs.items()
                 if pid != self.root and rec["ppid"] == self.root and rec["cmd"] == main]
@@ -183,12 +184,14 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
     """One timed run over the archive; returns wall time and the memory of its processes."""
     if out.exists():
         shutil.rmtree(out)
+    os.sync()
     out.mkdir(parents=True)
     if use_batch:
         cmd = [sys.executable, "-m", "jxcheck.cli", "batch", str(docs), "-o", str(out), "--jobs", str(jobs)]
     else:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--pool-run", str(docs), str(out), str(jobs)]
     load = os.getloadavg()[0]
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out / "run.stderr", "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
@@ -196,6 +199,7 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
         sampler.start()
         code = proc.wait()
         wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
         sampler.stop.set()
         sampler.join()
     if code not in (0, 1, 2):
@@ -213,7 +217,7 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
             "output_s": float(phases.group(2)) if phases else None,
             "main_hwm_mib": main["hwm_kib"] / 1024, "main_cpu": main.get("cpu", 0.0),
             "writer_hwm_mib": max((w["hwm_kib"] / 1024 for w in writers), default=None),
-            "writer_cpu": sum(w["cpu"] for w in writers),
+            "main_outputs_cpu": (after.ru_utime + after.ru_stime) - (reaped.ru_utime + reaped.ru_stime),
             "workers_cpu": sum(w["cpu"] for w in workers),
             "workers": [{"pid": w["pid"], "hwm_mib": w["hwm_kib"] / 1024, "growth_mib": _growth_mib(w["rss"]),
                          "first_rss_mib": w["rss"][0][1] / 1024, "last_rss_mib": w["rss"][-1][1] / 1024}
@@ -372,8 +376,8 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
     if any(len(r.get("walls", [])) > 1 for r in runs):
         lines.append("best of " + ", ".join(f"{r['jobs']} job(s): " + "/".join(f"{w:.1f}" for w in r["walls"]) + " s"
                                             for r in runs))
-    lines.append("jobs  wall s  docs/s  load  worker peak RSS MiB (max/each)   main MiB  writer MiB  worker growth MiB  "
-                 "CPU s main+writer/workers")
+    lines.append("jobs  wall s  docs/s  load  worker peak RSS MiB (max/each)   main MiB  output MiB  worker growth MiB  "
+                 "CPU s main+outputs/workers")
     for run in runs:
         peaks = [w["hwm_mib"] for w in run["workers"]]
         growth = max((w["growth_mib"] for w in run["workers"]), default=0.0)
@@ -381,7 +385,7 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
                      f"{run['load_before']:4.1f}  {_mib(max(peaks, default=0)):>4} / "
                      f"{','.join(_mib(p) for p in sorted(peaks)) or '-':<20}  {_mib(run['main_hwm_mib']):>8}  "
                      f"{_mib(run['writer_hwm_mib']) if run.get('writer_hwm_mib') else '-':>10}  "
-                     f"{growth:+17.1f}  {run['main_cpu'] + run.get('writer_cpu', 0.0):.1f}/{run['workers_cpu']:.1f}")
+                     f"{growth:+17.1f}  {run.get('main_outputs_cpu', run['main_cpu']):.1f}/{run['workers_cpu']:.1f}")
         if peaks and max(peaks) >= MEMORY_TARGET_MIB:
             ok = False
     walls = {r["jobs"]: r["wall"] for r in runs}

@@ -20,7 +20,8 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
+from multiprocessing.connection import wait
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
@@ -40,6 +41,7 @@ TMP_PREFIX = ".jxcheck-tmp-"
 FLUSH_DOCUMENTS = 64
 FLUSH_SECONDS = 1.0
 CROSS_CHUNK = 500
+HTML_PART = 250
 
 
 # ---------------------------------------------------------------- the worker side
@@ -414,32 +416,114 @@ def _write_sheets(outdir: str, docs: list[dict]) -> None:
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
 
 
-def _write_sheets_child(outdir: str, docs: list[dict]) -> None:
+def _write_units(outdir: str, part: list[tuple[str, list[dict]]], blocks: dict[str, list[dict]]) -> None:
+    """The HTML pages of some units, given their documents' blocks."""
+    from jxcheck.outputs import html
+    for unit, unit_docs in part:
+        html.write_unit(outdir, unit, unit_docs, lambda i: blocks.get(i, []))
+
+
+def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str) -> None:
+    """The HTML pages of some units, their blocks read from the store opened read-only."""
+    from jxcheck.store import Store
+    with Store(db, read_only=True) as store:
+        blocks = store.blocks(_part_ids(part))
+    _write_units(outdir, part, blocks)
+
+
+def _write_jsonl(outdir: str, doc_ids: list[str], db: str) -> None:
+    """findings.jsonl, built from the store opened read-only."""
+    from jxcheck.outputs import flat
+    from jxcheck.store import Store
+    with Store(db, read_only=True) as store:
+        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(doc_ids))
+
+
+def _unit_parts(groups: dict[str, list[dict]], size: int) -> list[list[tuple[str, list[dict]]]]:
+    """The units in order, cut into parts of about size documents (a unit never split)."""
+    parts: list[list[tuple[str, list[dict]]]] = [[]]
+    count = 0
+    for unit, unit_docs in groups.items():
+        if count >= size:
+            parts.append([])
+            count = 0
+        parts[-1].append((unit, unit_docs))
+        count += len(unit_docs)
+    return [p for p in parts if p]
+
+
+def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
+    return [d["doc_id"] for _, unit_docs in part for d in unit_docs]
+
+
+def _in_child(target: Callable[..., None], *args) -> None:
     try:
-        _write_sheets(outdir, docs)
+        target(*args)
     except BaseException:  # noqa: BLE001 - reported to the parent by the exit code
         os._exit(1)
     os._exit(0)
 
 
+class ChildProcesses:
+    """Tasks run in forked processes, up to limit at a time; a failed task is kept to be done again."""
+
+    def __init__(self, limit: int):
+        self.fork = multiprocessing.get_context("fork")
+        self.limit = limit
+        self.running: list[tuple[Any, tuple]] = []
+        self.failed: list[tuple[Callable[..., None], tuple]] = []
+
+    def start(self, target: Callable[..., None], *args) -> None:
+        """Run target(*args) in a forked process, once fewer than limit are running."""
+        self._reap(self.limit - 1)
+        child = self.fork.Process(target=_in_child, args=(target, *args))
+        child.start()
+        self.running.append((child, (target, args)))
+
+    def finish(self) -> list[tuple[Callable[..., None], tuple]]:
+        """Wait for every process; the (target, args) of those that failed."""
+        self._reap(0)
+        return self.failed
+
+    def _reap(self, keep: int) -> None:
+        while len(self.running) > keep:
+            wait([child.sentinel for child, _ in self.running])
+            for entry in [e for e in self.running if not e[0].is_alive()]:
+                entry[0].join()
+                if entry[0].exitcode != 0:
+                    self.failed.append(entry[1])
+                self.running.remove(entry)
+
+
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
-    Store.document_objects). With two or more jobs a forked process writes the workbook and the csv while this
-    one writes the jsonl and the HTML pages (which read the whole documents and their text from the store); if
-    the forked process fails, this one writes its files again."""
-    from jxcheck.outputs import flat, html
-    child = None
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        child = multiprocessing.get_context("fork").Process(target=_write_sheets_child, args=(outdir, docs))
-        child.start()
-    else:
+    Store.document_objects).
+
+    With one job they are written one after the other from the open store. With two or more (where processes
+    can be forked), forked processes, up to jobs at a time, write the workbook and csv, the jsonl, and the HTML
+    pages a part of about HTML_PART documents each: the workbook and the first part start at once, while this
+    process closes the store (its checkpoint), and the others read the store read-only. A task whose process
+    fails is done again here."""
+    from jxcheck.outputs import by_unit, flat, html
+    ids = [d["doc_id"] for d in docs]
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         _write_sheets(outdir, docs)
-    flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(d["doc_id"] for d in docs))
-    html.write_html(outdir, docs, BlockCache(store, [d["doc_id"] for d in docs]))
-    if child is not None:
-        child.join()
-        if child.exitcode != 0:
-            _write_sheets(outdir, docs)
+        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(ids))
+        html.write_html(outdir, docs, BlockCache(store, ids))
+        return
+    groups = by_unit(docs)
+    parts = _unit_parts(groups, HTML_PART)
+    children = ChildProcesses(jobs)
+    children.start(_write_sheets, outdir, docs)
+    if parts:
+        children.start(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+    store.close()
+    children.start(_write_jsonl, outdir, ids, store.path)
+    for part in parts[1:]:
+        children.start(_write_units_from, outdir, part, store.path)
+    html.write_index(outdir, groups)
+    for target, args in children.finish():
+        target(*args)
 
 
 class BlockCache:

@@ -211,3 +211,60 @@ def test_a_picture_page_note_reaches_every_output(tmp_path):
     [page] = list((out / "html").rglob("d-*.html"))
     assert "document.pictures" in page.read_text(encoding="utf-8")
     assert "发现的问题（1）与提示（1）" in page.read_text(encoding="utf-8")
+
+
+def written(out: Path) -> dict[str, bytes]:
+    """Every output file but the store and the workbook (whose zip records a time), by relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix not in (".duckdb", ".wal", ".xlsx")}
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in book.worksheets}
+
+
+def outputs_of(small_run: Path, target: Path, jobs: int) -> None:
+    from jxcheck.batch import write_outputs
+    from jxcheck.store import Store
+    shutil.copy(small_run / "jxcheck.duckdb", target.parent / f"{target.name}.duckdb")
+    target.mkdir()
+    store = Store(str(target.parent / f"{target.name}.duckdb"))
+    try:
+        write_outputs(str(target), store.document_objects(passing=False), store, jobs=jobs)
+    finally:
+        store.close()
+
+
+def test_outputs_written_by_forked_processes_equal_those_written_in_turn(small_run, tmp_path, monkeypatch):
+    import jxcheck.batch as batch
+    monkeypatch.setattr(batch, "HTML_PART", 1)
+    outputs_of(small_run, tmp_path / "one", jobs=1)
+    outputs_of(small_run, tmp_path / "two", jobs=2)
+    one, two = written(tmp_path / "one"), written(tmp_path / "two")
+    assert len([name for name in one if name.endswith(".html")]) == 4 + 3 + 1
+    assert one == two
+    assert sheet_values(tmp_path / "one" / "discrepancies.xlsx") == sheet_values(tmp_path / "two" / "discrepancies.xlsx")
+
+
+def test_an_output_whose_process_fails_is_written_again_by_the_batch_process(small_run, tmp_path, monkeypatch):
+    import os
+
+    import jxcheck.batch as batch
+    from jxcheck.outputs import flat, html, xlsx
+    parent = os.getpid()
+
+    def only_here(real):
+        def run(*args, **kwargs):
+            if os.getpid() != parent:
+                raise RuntimeError("a failing output process")
+            return real(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(batch, "HTML_PART", 1)
+    outputs_of(small_run, tmp_path / "one", jobs=1)
+    for module, name in ((html, "write_unit"), (flat, "write_jsonl"), (xlsx, "write_xlsx")):
+        monkeypatch.setattr(module, name, only_here(getattr(module, name)))
+    outputs_of(small_run, tmp_path / "two", jobs=2)
+    assert written(tmp_path / "one") == written(tmp_path / "two")
+    assert sheet_values(tmp_path / "one" / "discrepancies.xlsx") == sheet_values(tmp_path / "two" / "discrepancies.xlsx")

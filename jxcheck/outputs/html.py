@@ -270,20 +270,30 @@ def _top_index(groups: dict[str, list[dict]]) -> str:
     return _page("绩效评价报告数字核查", body)
 
 
+def write_unit(outdir: str, unit: str, unit_docs: list[dict], blocks_for: Callable[[str], list[dict]]) -> None:
+    """Write OUTDIR/html/<unit>/index.html and the page of each of the unit's documents."""
+    folder = os.path.join(outdir, "html", unit_dir(unit))
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as fh:
+        fh.write(_unit_index(unit, unit_docs))
+    names: dict[str, list[dict]] = {}
+    for d in unit_docs:
+        names.setdefault(file_name(d["path"]), []).append(d)
+    by_name = {n: g[0] for n, g in names.items() if len(g) == 1}
+    for d in unit_docs:
+        with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
+            fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name)))
+
+
+def write_index(outdir: str, groups: dict[str, list[dict]]) -> None:
+    """Write OUTDIR/index.html linking the units (groups as by_unit gives them)."""
+    with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
+        fh.write(_top_index(groups))
+
+
 def write_html(outdir: str, docs: list[dict], blocks_for: Callable[[str], list[dict]]) -> None:
     """Write OUTDIR/index.html and OUTDIR/html/<unit>/index.html and one page per document."""
     groups = by_unit(docs)
     for unit, unit_docs in groups.items():
-        folder = os.path.join(outdir, "html", unit_dir(unit))
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as fh:
-            fh.write(_unit_index(unit, unit_docs))
-        names: dict[str, list[dict]] = {}
-        for d in unit_docs:
-            names.setdefault(file_name(d["path"]), []).append(d)
-        by_name = {n: g[0] for n, g in names.items() if len(g) == 1}
-        for d in unit_docs:
-            with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
-                fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name)))
-    with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
-        fh.write(_top_index(groups))
+        write_unit(outdir, unit, unit_docs, blocks_for)
+    write_index(outdir, groups)
