@@ -199,9 +199,9 @@ def run_once(docs: Path, out: Path, jobs: int, use_batch: bool) -> dict:
         sampler.start()
         code = proc.wait()
         wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
         sampler.stop.set()
         sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code not in (0, 1, 2):
         tail = (out / "run.stderr").read_text(encoding="utf-8", errors="replace")[-600:]
         raise BenchError(f"run with --jobs {jobs} exited {code}: {tail}")
