@@ -6,12 +6,14 @@ from importlib import resources
 
 import yaml
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @lru_cache(maxsize=None)
 def load(name: str):
-    """Load patterns/NAME.yaml."""
+    """Load patterns/NAME.yaml (with libyaml's safe loader where PyYAML has it)."""
     with resources.files(__package__).joinpath(f"{name}.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 def path(name: str) -> str:
