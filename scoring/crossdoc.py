@@ -439,22 +439,32 @@ def _attach_order(d: CrossDocument) -> tuple:
     return (d.report_type == "third_party_evaluation", d.path)
 
 
-def name_documents(docs: list[CrossDocument]) -> None:
-    """Documents of a unit that share a file name (2019/自评报告.pdf, 2020/自评报告.pdf) are named by as many of
-    their last path parts as tell them apart."""
-    groups: dict[str, list[CrossDocument]] = defaultdict(list)
-    for d in docs:
-        groups[d.file_name].append(d)
+def document_names(paths: list[str]) -> list[str]:
+    """How cross-document messages and quotes name each of a unit's documents, given their stored paths: by file
+    name, and documents that share one (2019/自评报告.pdf, 2020/自评报告.pdf) by as many of their last path parts
+    as tell them apart."""
+    parts = [path_parts(p) for p in paths]
+    names = [p[-1] if p else "" for p in parts]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        groups[name].append(i)
     for group in groups.values():
         if len(group) < 2:
             continue
-        labels = [d.file_name for d in group]
-        for k in range(2, max(len(d.parts) for d in group) + 1):
-            labels = ["/".join(d.parts[-k:]) for d in group]
+        labels = [names[i] for i in group]
+        for k in range(2, max(len(parts[i]) for i in group) + 1):
+            labels = ["/".join(parts[i][-k:]) for i in group]
             if len(set(labels)) == len(labels):
                 break
-        for d, label in zip(group, labels):
-            d.label = label
+        for i, label in zip(group, labels):
+            names[i] = label
+    return names
+
+
+def name_documents(docs: list[CrossDocument]) -> None:
+    """Name the documents of a unit as document_names does."""
+    for d, name in zip(docs, document_names([d.path for d in docs])):
+        d.label = name
 
 
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -296,9 +297,9 @@ def test_html_links_cross_document_evidence_to_the_other_page(run):
     assert f'id="p-{other["paragraph"]}"' in target
 
 
-def test_html_does_not_place_evidence_of_a_namesake_document(tmp_path):
-    """Two years' reports both named 自评报告.txt: the other year's evidence cannot be told from the page's own
-    and is neither highlighted in this page nor linked."""
+def test_html_places_the_evidence_of_namesake_documents_by_the_names_quotes_give_them(tmp_path):
+    """Two years' reports both named 自评报告.txt: quotes name them 2019/自评报告.txt and 2020/自评报告.txt, and the
+    page highlights its own evidence and links the other year's to that year's page."""
     from jxcheck.outputs.html import doc_file, unit_dir
     src = tmp_path / "in"
     for year, body in ((2019, "2019年度实际收入 500.00 万元；年初结转结余 10.00 万元，年末结转结余 40.00 万元。"),
@@ -307,12 +308,18 @@ def test_html_does_not_place_evidence_of_a_namesake_document(tmp_path):
         (src / str(year) / "自评报告.txt").write_text(self_report(UNIT_A, year, body), encoding="utf-8")
     run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
     with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
-        later = next(d for d in store.document_objects() if d["year"] == 2020)
+        docs = {d["year"]: d for d in store.document_objects()}
+    later, earlier = docs[2020], docs[2019]
     number = next(i for i, f in enumerate(later["findings"], start=1) if f["rule"] == "crossdoc.carryover")
-    page = (tmp_path / "out" / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
-    assert f'id="f{number}-e2"' not in page and "#p-" not in page.split('id="text"')[0]
     carry = later["findings"][number - 1]
     assert "《2020/自评报告.txt》2020年年初结转结余 45.00万元 与《2019/自评报告.txt》2019年年末结转结余 40.00万元" in carry["message"]
+    own, other = carry["evidence"]
+    assert own["quote"].startswith("《2020/自评报告.txt》") and other["quote"].startswith("《2019/自评报告.txt》")
+    page = (tmp_path / "out" / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
+    text = page.split('<section id="text">')[1]
+    assert re.search(rf'<p class="text" id="p-{own["paragraph"]}">[^\n]*<a id="f{number}-e1"></a><mark class="error"', text)
+    assert f'id="f{number}-e2"' not in page
+    assert f'href="{doc_file(earlier)}#p-{other["paragraph"]}"' in page
 
 
 def test_namesakes_are_named_by_the_path_parts_that_tell_them_apart():

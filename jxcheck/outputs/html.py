@@ -4,19 +4,22 @@ the findings list at the top), one index per unit, and OUTDIR/index.html linking
 The text comes from the blocks stored by the batch run, so no source file is read. All document text is
 escaped. Anchors: a finding is #finding-N; each of its places in the text is #fN-eM, and the highlighted
 figure links back to its finding. A cross-document finding's place in the other document links to that
-document's page (#p-N paragraph, #t-N table, #page-N page) when the unit has one document of that file name.
+document's page (#p-N paragraph, #t-N table, #page-N page). Documents are told apart by the names cross-document
+quotes give them (scoring.crossdoc.document_names), so two years' 自评报告.pdf are 2019/自评报告.pdf and
+2020/自评报告.pdf.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from html import escape
 from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
 from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, quoted_file, rows_of, totals, where
-from scoring.crossdoc import file_name
+from scoring.crossdoc import document_names
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;
 line-height:1.6;color:#222}h1{font-size:1.3em}nav{font-size:.9em}.meta{color:#555;font-size:.9em}
@@ -45,17 +48,14 @@ def doc_file(doc: dict) -> str:
     return _slug("d-", doc["doc_id"], 16) + ".html"
 
 
-def _own_quote(doc: dict, finding: dict, ev: dict, by_name: dict[str, dict]) -> Optional[str]:
-    """The evidence's quote if the evidence is in this document (cross-document evidence names its file; when
-    another document of the unit has the same file name, it cannot tell and is not placed)."""
+def _own_quote(finding: dict, ev: dict, own_name: Optional[str]) -> Optional[str]:
+    """The evidence's quote if the evidence is in this document: cross-document evidence opens with the name of
+    its document (own_name for this one; None when this document has no name of its own in the unit)."""
     quote = ev.get("quote") or ""
     if not finding["rule"].startswith("crossdoc."):
         return quote
-    name = file_name(doc["path"])
-    if by_name.get(name) is not doc:
-        return None
-    prefix = f"《{name}》"
-    return quote[len(prefix):] if quote.startswith(prefix) else None
+    prefix = f"《{own_name}》"
+    return quote[len(prefix):] if own_name is not None and quote.startswith(prefix) else None
 
 
 def _other_place(ev: dict, by_name: dict[str, dict]) -> Optional[str]:
@@ -120,8 +120,8 @@ class _Marks:
         self.paragraph_anchors: dict[int, list[tuple[str, int, str]]] = {}
 
 
-def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict],
-                   by_name: dict[str, dict]) -> tuple[_Marks, dict[str, bool]]:
+def _collect_marks(findings: list[dict], blocks: list[dict],
+                   own_name: Optional[str]) -> tuple[_Marks, dict[str, bool]]:
     paragraphs = {b["paragraph"]: b["text"] for b in blocks if b["kind"] == "p"}
     tables = {b["table_no"]: b["cells"] for b in blocks if b["kind"] == "t"}
     marks = _Marks()
@@ -130,7 +130,7 @@ def _collect_marks(doc: dict, findings: list[dict], blocks: list[dict],
         numbers = set(f.get("numbers") or [])
         for j, ev in enumerate(f.get("evidence") or [], start=1):
             anchor = f"f{i}-e{j}"
-            quote = _own_quote(doc, f, ev, by_name)
+            quote = _own_quote(f, ev, own_name)
             if quote is None:
                 continue
             sev = f["severity"]
@@ -179,11 +179,12 @@ def _paragraph_html(text: str, spans: list[tuple[int, int, str, int, str]]) -> s
 
 
 def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict]) -> str:
-    """A document's page; by_name maps the file names of the unit's documents, each used by one document only,
-    to those documents."""
+    """A document's page; by_name maps the names cross-document quotes give the unit's readable documents, each
+    used by one document only, to those documents."""
     findings = rows_of(doc)
     notes = notes_of(doc)
-    marks, placed = _collect_marks(doc, findings, blocks, by_name)
+    own_name = next((name for name, d in by_name.items() if d is doc), None)
+    marks, placed = _collect_marks(findings, blocks, own_name)
     unit = doc.get("unit_key") or ""
     head = [f'<nav><a href="index.html">← {escape(unit)}</a> · <a href="../../index.html">全部单位</a></nav>',
             f"<h1>{escape(doc['path'])}</h1>",
@@ -276,10 +277,10 @@ def write_unit(outdir: str, unit: str, unit_docs: list[dict], blocks_for: Callab
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as fh:
         fh.write(_unit_index(unit, unit_docs))
-    names: dict[str, list[dict]] = {}
-    for d in unit_docs:
-        names.setdefault(file_name(d["path"]), []).append(d)
-    by_name = {n: g[0] for n, g in names.items() if len(g) == 1}
+    readable = [d for d in unit_docs if d["status"] == "ok"]
+    names = document_names([d["path"] for d in readable])
+    counts = Counter(names)
+    by_name = {name: d for name, d in zip(names, readable) if counts[name] == 1}
     for d in unit_docs:
         with open(os.path.join(folder, doc_file(d)), "w", encoding="utf-8") as fh:
             fh.write(_page(d["path"], _document_body(d, blocks_for(d["doc_id"]), by_name)))
