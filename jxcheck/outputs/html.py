@@ -11,15 +11,24 @@ quotes give them (scoring.crossdoc.document_names), so two years' 自评报告.p
 from __future__ import annotations
 
 import hashlib
+import html as _html
 import os
+import re
 from collections import Counter
-from html import escape
 from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
 from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, quoted_file, rows_of, totals, where
 from scoring.crossdoc import document_names
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def escape(text: str) -> str:
+    """html.escape, quotes included; text without a character to escape (most cells) is returned as is."""
+    return _html.escape(text) if _SPECIAL.search(text) else text
+
 
 STYLE = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;
 line-height:1.6;color:#222}h1{font-size:1.3em}nav{font-size:.9em}.meta{color:#555;font-size:.9em}
