@@ -397,7 +397,7 @@ def report(archive: Path, info: dict, manifest: list[dict], runs: list[dict], ru
         phase = {r["jobs"]: (r.get("check_s"), r.get("output_s")) for r in runs}
         if all(phase[j][0] for j in (1, 2)):
             lines.append(f"    checking phase alone (pool + store writes): {phase[1][0]:.1f} s → {phase[2][0]:.1f} s = "
-                         f"{phase[1][0] / phase[2][0]:.2f}×; cross-checks and outputs (serial): "
+                         f"{phase[1][0] / phase[2][0]:.2f}×; cross-checks, outputs and closing the store: "
                          f"{phase[1][1]:.1f} s / {phase[2][1]:.1f} s")
         busy = max(r["load_before"] for r in runs)
         if busy > BUSY_LOAD:

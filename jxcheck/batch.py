@@ -614,6 +614,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         docs = store.document_objects(doc_ids=out_ids, passing=False)
         write_outputs(outdir, docs, store, jobs)
+        store.close()
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
     finally:
