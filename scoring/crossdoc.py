@@ -138,10 +138,6 @@ class CrossDocument:
         return file_name(self.path)
 
     @property
-    def parts(self) -> list[str]:
-        return path_parts(self.path)
-
-    @property
     def stem(self) -> str:
         return os.path.splitext(self.file_name)[0]
 
