@@ -378,14 +378,52 @@ def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.
     return out
 
 
-def run_crossdoc(store: Store, unit_keys: Iterable[str]) -> int:
-    """Recompute the cross-document checks of these units over the whole store; the number of checks."""
+def _check_units(units: dict[str, list[crossdoc.CrossDocument]]) -> list[tuple]:
+    """The cross-document checks of some units, by unit key: (attached doc_id, related doc_id, unit_key, check)."""
+    return [(attach, related, key, check.as_dict())
+            for key in sorted(units) for attach, related, check in crossdoc.check_unit(units[key])]
+
+
+def _send_checks(conn, units: dict[str, list[crossdoc.CrossDocument]]) -> None:
+    conn.send(_check_units(units))
+
+
+def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1) -> int:
+    """Recompute the cross-document checks of these units over the whole store; the number of checks.
+
+    The units are loaded a few at a time (cross_units). With two or more jobs (where processes can be forked),
+    forked processes check the loaded units, up to jobs at a time, while this process loads the next ones;
+    units whose process fails are checked here. The checks are stored in the same order either way."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
-    rows = []
-    for units in cross_units(store, keys) if keys else []:
-        for key in sorted(units):
-            for attach, related, check in crossdoc.check_unit(units[key]):
-                rows.append((attach, related, key, check.as_dict()))
+    chunks = cross_units(store, keys, CROSS_CHUNK) if keys else iter(())
+    results: list[list[tuple]] = []
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        results = [_check_units(units) for units in chunks]
+    else:
+        fork = multiprocessing.get_context("fork")
+        running: list[tuple[int, Any, Any, dict]] = []
+
+        def collect() -> None:
+            index, proc, conn, units = running.pop(0)
+            try:
+                results[index] = conn.recv()
+            except (EOFError, OSError):
+                results[index] = _check_units(units)
+            conn.close()
+            proc.join()
+
+        for units in chunks:
+            if len(running) >= jobs:
+                collect()
+            receive, send = fork.Pipe(duplex=False)
+            proc = fork.Process(target=_in_child, args=(_send_checks, send, units))
+            proc.start()
+            send.close()
+            running.append((len(results), proc, receive, units))
+            results.append([])
+        while running:
+            collect()
+    rows = [row for part in results for row in part]
     store.replace_crossdoc(keys, rows)
     return len(rows)
 
@@ -610,7 +648,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         changed = store.relabel_units(names)
         run_ids = seen
         units = store.unit_keys(run_ids) | changed | superseded
-        run_crossdoc(store, units)
+        run_crossdoc(store, units, jobs)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         docs = store.document_objects(doc_ids=out_ids, passing=False)
         write_outputs(outdir, docs, store, jobs)

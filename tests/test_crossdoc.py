@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -341,3 +342,36 @@ def test_units_are_loaded_a_few_at_a_time_with_the_same_documents(run):
     assert len(whole) == 1 and len(parts) == 2
     merged = {k: v for part in parts for k, v in part.items()}
     assert {k: [d.doc_id for d in v] for k, v in merged.items()} == {k: [d.doc_id for d in v] for k, v in whole[0].items()}
+
+
+def stored_crossdoc_rows(db: Path) -> list[tuple]:
+    with Store(str(db), read_only=True) as store:
+        return store.con.execute("SELECT doc_id, seq, rule, status, severity, message, reported, expected, evidence, "
+                                 "related_doc_id, unit_key FROM checks WHERE source = 'crossdoc' ORDER BY seq").fetchall()
+
+
+def test_forked_cross_checks_store_the_same_rows_and_redo_a_failed_part(run, tmp_path, monkeypatch):
+    """Units checked in forked processes, one unit per part, give the stored rows of checking them here; a part
+    whose process fails is checked here."""
+    import jxcheck.batch as batch
+    from scoring import crossdoc
+    _, out, _ = run
+    monkeypatch.setattr(batch, "CROSS_CHUNK", 1)
+    expected = stored_crossdoc_rows(out / "jxcheck.duckdb")
+    assert {r[-1] for r in expected} == {UNIT_A, UNIT_B}
+    parent = os.getpid()
+    real = crossdoc.check_unit
+
+    def failing_in_a_child(docs):
+        if os.getpid() != parent and any(d.path.endswith("2020年自评报告.txt") for d in docs):
+            raise RuntimeError("a failing cross-check process")
+        return real(docs)
+
+    for jobs, check_unit in ((1, real), (2, real), (2, failing_in_a_child)):
+        monkeypatch.setattr(crossdoc, "check_unit", check_unit)
+        db = tmp_path / f"store-{jobs}-{check_unit.__name__}.duckdb"
+        shutil.copy(out / "jxcheck.duckdb", db)
+        with Store(str(db)) as store:
+            store.con.execute("DELETE FROM checks WHERE source = 'crossdoc'")
+            assert batch.run_crossdoc(store, [UNIT_A, UNIT_B], jobs=jobs) == len(expected)
+        assert stored_crossdoc_rows(db) == expected
