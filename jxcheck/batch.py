@@ -10,7 +10,6 @@ checks for the units touched, and writes discrepancies.xlsx, findings.csv, findi
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shutil
 import sys
@@ -20,13 +19,12 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
 from jxcheck.api import check_document, read_and_check
-from jxcheck.pool import Outcome, WorkerPool, start_worker_server
+from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, can_fork, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 from scoring import crossdoc
 
@@ -384,45 +382,21 @@ def _check_units(units: dict[str, list[crossdoc.CrossDocument]]) -> list[tuple]:
             for key in sorted(units) for attach, related, check in crossdoc.check_unit(units[key])]
 
 
-def _send_checks(conn, units: dict[str, list[crossdoc.CrossDocument]]) -> None:
-    conn.send(_check_units(units))
-
-
 def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1) -> int:
     """Recompute the cross-document checks of these units over the whole store; the number of checks.
 
     The units are loaded a few at a time (cross_units). With two or more jobs (where processes can be forked),
-    forked processes check the loaded units, up to jobs at a time, while this process loads the next ones;
-    units whose process fails are checked here. The checks are stored in the same order either way."""
+    forked processes check the loaded units, up to jobs at a time, while this process loads the next ones (see
+    ForkedTasks). The checks are stored in the same order either way."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
     chunks = cross_units(store, keys, CROSS_CHUNK) if keys else iter(())
-    results: list[list[tuple]] = []
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or not can_fork():
         results = [_check_units(units) for units in chunks]
     else:
-        fork = multiprocessing.get_context("fork")
-        running: list[tuple[int, Any, Any, dict]] = []
-
-        def collect() -> None:
-            index, proc, conn, units = running.pop(0)
-            try:
-                results[index] = conn.recv()
-            except (EOFError, OSError):
-                results[index] = _check_units(units)
-            conn.close()
-            proc.join()
-
+        tasks = ForkedTasks(jobs)
         for units in chunks:
-            if len(running) >= jobs:
-                collect()
-            receive, send = fork.Pipe(duplex=False)
-            proc = fork.Process(target=_in_child, args=(_send_checks, send, units))
-            proc.start()
-            send.close()
-            running.append((len(results), proc, receive, units))
-            results.append([])
-        while running:
-            collect()
+            tasks.submit(_check_units, units)
+        results = tasks.results()
     rows = [row for part in results for row in part]
     store.replace_crossdoc(keys, rows)
     return len(rows)
@@ -494,45 +468,6 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
     return [d["doc_id"] for _, unit_docs in part for d in unit_docs]
 
 
-def _in_child(target: Callable[..., None], *args) -> None:
-    try:
-        target(*args)
-    except BaseException:  # noqa: BLE001 - reported to the parent by the exit code
-        os._exit(1)
-    os._exit(0)
-
-
-class ChildProcesses:
-    """Tasks run in forked processes, up to limit at a time; a failed task is kept to be done again."""
-
-    def __init__(self, limit: int):
-        self.fork = multiprocessing.get_context("fork")
-        self.limit = limit
-        self.running: list[tuple[Any, tuple]] = []
-        self.failed: list[tuple[Callable[..., None], tuple]] = []
-
-    def start(self, target: Callable[..., None], *args) -> None:
-        """Run target(*args) in a forked process, once fewer than limit are running."""
-        self._reap(self.limit - 1)
-        child = self.fork.Process(target=_in_child, args=(target, *args))
-        child.start()
-        self.running.append((child, (target, args)))
-
-    def finish(self) -> list[tuple[Callable[..., None], tuple]]:
-        """Wait for every process; the (target, args) of those that failed."""
-        self._reap(0)
-        return self.failed
-
-    def _reap(self, keep: int) -> None:
-        while len(self.running) > keep:
-            wait([child.sentinel for child, _ in self.running])
-            for entry in [e for e in self.running if not e[0].is_alive()]:
-                entry[0].join()
-                if entry[0].exitcode != 0:
-                    self.failed.append(entry[1])
-                self.running.remove(entry)
-
-
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects).
@@ -544,24 +479,23 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) ->
     fails is done again here."""
     from jxcheck.outputs import by_unit, flat, html
     ids = [d["doc_id"] for d in docs]
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or not can_fork():
         _write_sheets(outdir, docs)
         flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(ids))
         html.write_html(outdir, docs, BlockCache(store, ids))
         return
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
-    children = ChildProcesses(jobs)
-    children.start(_write_sheets, outdir, docs)
+    tasks = ForkedTasks(jobs)
+    tasks.submit(_write_sheets, outdir, docs)
     if parts:
-        children.start(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+        tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
     store.close()
-    children.start(_write_jsonl, outdir, ids, store.path)
+    tasks.submit(_write_jsonl, outdir, ids, store.path)
     for part in parts[1:]:
-        children.start(_write_units_from, outdir, part, store.path)
+        tasks.submit(_write_units_from, outdir, part, store.path)
     html.write_index(outdir, groups)
-    for target, args in children.finish():
-        target(*args)
+    tasks.results()
 
 
 class BlockCache:

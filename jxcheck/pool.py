@@ -1,12 +1,17 @@
-"""The worker pool of batch mode: worker processes fed a task ahead, each task under a time limit.
+"""The processes of batch mode.
 
-Workers are forked from a fork server that has already loaded the readers and jieba (start_worker_server),
-or spawned where there is no fork server. A worker that overruns is killed and replaced; one that crashes is
-replaced; the results come back in completion order.
+WorkerPool: worker processes fed a task ahead, each task under a time limit. Workers are forked from a fork
+server that has already loaded the readers and jieba (start_worker_server), or spawned where there is no fork
+server. A worker that overruns is killed and replaced; one that crashes is replaced; the results come back in
+completion order.
+
+ForkedTasks: after the checking, functions run in processes forked from the batch process (the outputs, the
+cross-document checks), sharing what it has loaded.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections import deque
@@ -214,3 +219,60 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork processes (ForkedTasks needs it)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_and_send(conn, target: Callable[..., Any], args: tuple) -> None:
+    try:
+        conn.send(target(*args))
+    except BaseException:  # noqa: BLE001 - the parent sees the pipe close without a value and runs the task itself
+        os._exit(1)
+    os._exit(0)
+
+
+class ForkedTasks:
+    """Functions run in processes forked from this one, up to limit at a time, for batch work done after the
+    checking (outputs, cross-document checks): a forked process shares the data already loaded here. Each
+    return value comes back through a pipe; a task whose process fails is run in this process instead.
+
+    A forked process must not use this process's database connection or worker pool."""
+
+    def __init__(self, limit: int):
+        self.ctx = multiprocessing.get_context("fork")
+        self.limit = max(1, limit)
+        self.running: list[tuple[int, Any, Any, Callable[..., Any], tuple]] = []
+        self.values: dict[int, Any] = {}
+        self.count = 0
+
+    def submit(self, target: Callable[..., Any], *args) -> None:
+        """Run target(*args) in a forked process, once fewer than limit are running."""
+        self._collect(self.limit - 1)
+        receive, send = self.ctx.Pipe(duplex=False)
+        proc = self.ctx.Process(target=_run_and_send, args=(send, target, args))
+        proc.start()
+        send.close()
+        self.running.append((self.count, proc, receive, target, args))
+        self.count += 1
+
+    def results(self) -> list[Any]:
+        """Wait for every task; their return values in the order they were submitted."""
+        self._collect(0)
+        return [self.values[i] for i in range(self.count)]
+
+    def _collect(self, keep: int) -> None:
+        while len(self.running) > keep:
+            ready = wait([conn for _, _, conn, _, _ in self.running])
+            for entry in [e for e in self.running if e[2] in ready]:
+                index, proc, conn, target, args = entry
+                self.running.remove(entry)
+                try:
+                    value, ok = conn.recv(), True
+                except Exception:  # noqa: BLE001 - no whole value came back: the process failed
+                    value, ok = None, False
+                conn.close()
+                proc.join()
+                self.values[index] = value if ok and proc.exitcode == 0 else target(*args)

@@ -221,6 +221,24 @@ def test_workers_are_forked_warm_from_the_fork_server(tmp_path):
     assert all(tokenizer_loaded == 1 for _, tokenizer_loaded in out["workers"])
 
 
+def test_forked_tasks_give_values_in_submission_order_and_run_a_failed_one_here():
+    from jxcheck.pool import ForkedTasks, can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    parent = os.getpid()
+
+    def square_later(x):
+        time.sleep(0.05 * (3 - x))
+        if x == 2 and os.getpid() != parent:
+            raise RuntimeError("a failing forked task")
+        return (x * x, os.getpid() == parent)
+
+    tasks = ForkedTasks(2)
+    for x in range(4):
+        tasks.submit(square_later, x)
+    assert tasks.results() == [(0, False), (1, False), (4, True), (9, False)]
+
+
 def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch):
     from multiprocessing import forkserver
     from jxcheck import pool
