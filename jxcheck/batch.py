@@ -4,7 +4,8 @@
 the others in a pool of worker processes with a per-document time limit (a worker that overruns is killed and
 replaced; one that crashes is replaced), stores finished documents as they come in — whole documents per
 transaction, at most FLUSH_SECONDS apart, so the parent keeps up with the workers — runs the cross-document
-checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and the HTML pages.
+checks for the units touched, and writes discrepancies.xlsx, findings.csv, findings.jsonl and the HTML pages
+(with two or more jobs, processes forked from this one share the cross-checks and the outputs).
 `report` reads the store only.
 """
 from __future__ import annotations
