@@ -234,17 +234,42 @@ def _run_and_send(conn, target: Callable[..., Any], args: tuple) -> None:
     os._exit(0)
 
 
+def _cpu_ticks(pid: int) -> Optional[int]:
+    """User + system CPU clock ticks of a process so far (Linux /proc), or None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@dataclass
+class _Forked:
+    index: int
+    proc: Any
+    conn: Any
+    target: Callable[..., Any]
+    args: tuple
+    ticks: Optional[int] = None
+    still_since: float = 0.0
+
+
 class ForkedTasks:
     """Functions run in processes forked from this one, up to limit at a time, for batch work done after the
     checking (outputs, cross-document checks): a forked process shares the data already loaded here. Each
-    return value comes back through a pipe; a task whose process fails is run in this process instead.
+    return value comes back through a pipe. A task whose process fails, or uses no CPU time for STALL_SECONDS
+    (stuck: it is killed), is run in this process instead.
 
     A forked process must not use this process's database connection or worker pool."""
+
+    STALL_SECONDS = 60.0
+    POLL_SECONDS = 1.0
 
     def __init__(self, limit: int):
         self.ctx = multiprocessing.get_context("fork")
         self.limit = max(1, limit)
-        self.running: list[tuple[int, Any, Any, Callable[..., Any], tuple]] = []
+        self.running: list[_Forked] = []
         self.values: dict[int, Any] = {}
         self.count = 0
 
@@ -255,7 +280,7 @@ class ForkedTasks:
         proc = self.ctx.Process(target=_run_and_send, args=(send, target, args))
         proc.start()
         send.close()
-        self.running.append((self.count, proc, receive, target, args))
+        self.running.append(_Forked(self.count, proc, receive, target, args, still_since=time.monotonic()))
         self.count += 1
 
     def results(self) -> list[Any]:
@@ -265,14 +290,29 @@ class ForkedTasks:
 
     def _collect(self, keep: int) -> None:
         while len(self.running) > keep:
-            ready = wait([conn for _, _, conn, _, _ in self.running])
-            for entry in [e for e in self.running if e[2] in ready]:
-                index, proc, conn, target, args = entry
-                self.running.remove(entry)
-                try:
-                    value, ok = conn.recv(), True
-                except Exception:  # noqa: BLE001 - no whole value came back: the process failed
-                    value, ok = None, False
-                conn.close()
-                proc.join()
-                self.values[index] = value if ok and proc.exitcode == 0 else target(*args)
+            ready = wait([task.conn for task in self.running], timeout=self.POLL_SECONDS)
+            now = time.monotonic()
+            for task in list(self.running):
+                if task.conn in ready:
+                    self.running.remove(task)
+                    try:
+                        value, ok = task.conn.recv(), True
+                    except Exception:  # noqa: BLE001 - no whole value came back: the process failed
+                        value, ok = None, False
+                    task.conn.close()
+                    task.proc.join()
+                    self.values[task.index] = value if ok and task.proc.exitcode == 0 else task.target(*task.args)
+                elif self._stalled(task, now):
+                    self.running.remove(task)
+                    task.proc.kill()
+                    task.proc.join()
+                    task.conn.close()
+                    self.values[task.index] = task.target(*task.args)
+
+    def _stalled(self, task: _Forked, now: float) -> bool:
+        ticks = _cpu_ticks(task.proc.pid)
+        if ticks is None:
+            return False
+        if ticks != task.ticks:
+            task.ticks, task.still_since = ticks, now
+        return now - task.still_since >= self.STALL_SECONDS

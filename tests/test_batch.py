@@ -239,6 +239,34 @@ def test_forked_tasks_give_values_in_submission_order_and_run_a_failed_one_here(
     assert tasks.results() == [(0, False), (1, False), (4, True), (9, False)]
 
 
+def test_a_forked_task_that_is_stuck_is_killed_and_run_here(monkeypatch):
+    from jxcheck.pool import ForkedTasks, can_fork
+    if not can_fork() or not os.path.exists(f"/proc/{os.getpid()}/stat"):
+        pytest.skip("needs fork and /proc")
+    parent = os.getpid()
+
+    def stuck_in_a_child(x):
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return x + 1
+
+    def too_long(signum, frame):
+        raise TimeoutError("the stuck process was waited for")
+
+    monkeypatch.setattr(ForkedTasks, "STALL_SECONDS", 1.0)
+    monkeypatch.setattr(ForkedTasks, "POLL_SECONDS", 0.1)
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(30)
+    try:
+        tasks = ForkedTasks(2)
+        tasks.submit(stuck_in_a_child, 1)
+        tasks.submit(lambda: sum(range(10 ** 6)))
+        assert tasks.results() == [2, sum(range(10 ** 6))]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_workers_are_spawned_when_the_fork_server_cannot_start(monkeypatch):
     from multiprocessing import forkserver
     from jxcheck import pool
