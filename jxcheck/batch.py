@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
 from jxcheck.api import check_document, read_and_check
-from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, can_fork, start_worker_server
+from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 from scoring import crossdoc
 
@@ -387,18 +387,13 @@ def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1) -> int:
     """Recompute the cross-document checks of these units over the whole store; the number of checks.
 
     The units are loaded a few at a time (cross_units). With two or more jobs (where processes can be forked),
-    forked processes check the loaded units, up to jobs at a time, while this process loads the next ones (see
-    ForkedTasks). The checks are stored in the same order either way."""
+    forked processes check the loaded units, up to jobs at a time, while this process loads the next ones; with
+    one, this process checks them (see ForkedTasks). The checks are stored in the same order either way."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
-    chunks = cross_units(store, keys, CROSS_CHUNK) if keys else iter(())
-    if jobs < 2 or not can_fork():
-        results = [_check_units(units) for units in chunks]
-    else:
-        tasks = ForkedTasks(jobs)
-        for units in chunks:
-            tasks.submit(_check_units, units)
-        results = tasks.results()
-    rows = [row for part in results for row in part]
+    tasks = ForkedTasks(jobs)
+    for units in cross_units(store, keys, CROSS_CHUNK) if keys else ():
+        tasks.submit(_check_units, units)
+    rows = [row for part in tasks.results() for row in part]
     store.replace_crossdoc(keys, rows)
     return len(rows)
 
@@ -471,20 +466,14 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
 
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
-    Store.document_objects).
-
-    With one job they are written one after the other from the open store. With two or more (where processes
-    can be forked), forked processes, up to jobs at a time, write the workbook and csv, the jsonl, and the HTML
-    pages a part of about HTML_PART documents each: the workbook and the first part start at once, while this
-    process closes the store (its checkpoint), and the others read the store read-only. A task whose process
-    fails is done again here."""
-    from jxcheck.outputs import by_unit, flat, html
+    Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
+    documents, a unit never split) from blocks read now, then, once this process has closed the store (its
+    checkpoint), the jsonl and the other parts, each reading the store read-only. With two or more jobs (where
+    processes can be forked), forked processes do them, up to jobs at a time, the workbook and the first part
+    beside the checkpoint; with one, this process does them in turn (see ForkedTasks). The store is closed on
+    return."""
+    from jxcheck.outputs import by_unit, html
     ids = [d["doc_id"] for d in docs]
-    if jobs < 2 or not can_fork():
-        _write_sheets(outdir, docs)
-        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(ids))
-        html.write_html(outdir, docs, BlockCache(store, ids))
-        return
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
     tasks = ForkedTasks(jobs)
@@ -497,24 +486,6 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) ->
         tasks.submit(_write_units_from, outdir, part, store.path)
     html.write_index(outdir, groups)
     tasks.results()
-
-
-class BlockCache:
-    """Blocks of the documents in output order, fetched from the store a chunk at a time."""
-
-    CHUNK = 200
-
-    def __init__(self, store: Store, order: list[str]):
-        self.store, self.order = store, order
-        self.position = {doc_id: i for i, doc_id in enumerate(order)}
-        self.cache: dict[str, list[dict]] = {}
-
-    def __call__(self, doc_id: str) -> list[dict]:
-        if doc_id not in self.cache:
-            start = self.position.get(doc_id)
-            ids = self.order[start:start + self.CHUNK] if start is not None else [doc_id]
-            self.cache = self.store.blocks(ids)
-        return self.cache.get(doc_id, [])
 
 
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,

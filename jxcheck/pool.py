@@ -6,7 +6,7 @@ server. A worker that overruns is killed and replaced; one that crashes is repla
 completion order.
 
 ForkedTasks: after the checking, functions run in processes forked from the batch process (the outputs, the
-cross-document checks), sharing what it has loaded.
+cross-document checks), sharing what it has loaded; with one job, in the batch process itself.
 """
 from __future__ import annotations
 
@@ -259,7 +259,8 @@ class ForkedTasks:
     """Functions run in processes forked from this one, up to limit at a time, for batch work done after the
     checking (outputs, cross-document checks): a forked process shares the data already loaded here. Each
     return value comes back through a pipe. A task whose process fails, or uses no CPU time for STALL_SECONDS
-    (stuck: it is killed), is run in this process instead.
+    (stuck: it is killed), is run in this process instead. With a limit under 2, or where processes cannot be
+    forked, each task runs here as it is submitted.
 
     A forked process must not use this process's database connection or worker pool."""
 
@@ -267,14 +268,19 @@ class ForkedTasks:
     POLL_SECONDS = 1.0
 
     def __init__(self, limit: int):
-        self.ctx = multiprocessing.get_context("fork")
+        self.inline = limit < 2 or not can_fork()
+        self.ctx = None if self.inline else multiprocessing.get_context("fork")
         self.limit = max(1, limit)
         self.running: list[_Forked] = []
         self.values: dict[int, Any] = {}
         self.count = 0
 
     def submit(self, target: Callable[..., Any], *args) -> None:
-        """Run target(*args) in a forked process, once fewer than limit are running."""
+        """Run target(*args) in a forked process, once fewer than limit are running (here and now, inline)."""
+        if self.inline:
+            self.values[self.count] = target(*args)
+            self.count += 1
+            return
         self._collect(self.limit - 1)
         receive, send = self.ctx.Pipe(duplex=False)
         proc = self.ctx.Process(target=_run_and_send, args=(send, target, args))
@@ -294,20 +300,19 @@ class ForkedTasks:
             now = time.monotonic()
             for task in list(self.running):
                 if task.conn in ready:
-                    self.running.remove(task)
                     try:
                         value, ok = task.conn.recv(), True
                     except Exception:  # noqa: BLE001 - no whole value came back: the process failed
                         value, ok = None, False
-                    task.conn.close()
-                    task.proc.join()
-                    self.values[task.index] = value if ok and task.proc.exitcode == 0 else task.target(*task.args)
                 elif self._stalled(task, now):
-                    self.running.remove(task)
                     task.proc.kill()
-                    task.proc.join()
-                    task.conn.close()
-                    self.values[task.index] = task.target(*task.args)
+                    value, ok = None, False
+                else:
+                    continue
+                self.running.remove(task)
+                task.conn.close()
+                task.proc.join()
+                self.values[task.index] = value if ok and task.proc.exitcode == 0 else task.target(*task.args)
 
     def _stalled(self, task: _Forked, now: float) -> bool:
         ticks = _cpu_ticks(task.proc.pid)

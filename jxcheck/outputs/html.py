@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from extractor.figures import parse_figures
 from extractor.normalize import normalize
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, notes_of, quoted_file, rows_of, totals, where
+from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, notes_of, quoted_file, rows_of, totals, where
 from scoring.crossdoc import document_names
 
 _SPECIAL = re.compile(r"[&<>\"']")
@@ -299,11 +299,3 @@ def write_index(outdir: str, groups: dict[str, list[dict]]) -> None:
     """Write OUTDIR/index.html linking the units (groups as by_unit gives them)."""
     with open(os.path.join(outdir, "index.html"), "w", encoding="utf-8") as fh:
         fh.write(_top_index(groups))
-
-
-def write_html(outdir: str, docs: list[dict], blocks_for: Callable[[str], list[dict]]) -> None:
-    """Write OUTDIR/index.html and OUTDIR/html/<unit>/index.html and one page per document."""
-    groups = by_unit(docs)
-    for unit, unit_docs in groups.items():
-        write_unit(outdir, unit, unit_docs, blocks_for)
-    write_index(outdir, groups)
