@@ -13,10 +13,10 @@ before it) in a sentence without 项目/其中/专项, or else the 合计/总计
 rate is one rate whatever stage words precede it (“三公经费”预算安排数…控制率为 90%). A document with several such values
 for one concept is ambiguous: carryover says unverifiable, the other rules skip it; a pair where one document
 states no such figure is not a check. Several renderings of one report (same year, type and file stem, e.g.
-.docx and .pdf) count once. Messages name a document by its file name, or, when the unit has several of that
-name, by the last path parts that tell them apart (2019/自评报告.pdf). Only reports about the unit as a whole take
-part: a third-party report whose title does not say 部门整体支出 (or the like) evaluated a project, and a report
-whose title names a 项目 is left out too.
+.docx and .pdf) count once. Messages name a document by its file name, or, when the unit has several readable
+documents of that name (taking part or not), by the last path parts that tell them apart (2019/自评报告.pdf).
+Only reports about the unit as a whole take part: a third-party report whose title does not say 部门整体支出 (or
+the like) evaluated a project, and a report whose title names a 项目 is left out too.
 """
 from __future__ import annotations
 
@@ -464,10 +464,13 @@ def name_documents(docs: list[CrossDocument]) -> None:
 
 
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
-    """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check)."""
+    """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check).
+
+    The documents are named among all those given (the unit's readable documents, as the HTML pages name
+    them), before the ones that take part are chosen."""
+    name_documents(docs)
     docs = [d for d in representatives(docs)
             if d.year is not None and d.report_type in UNIT_LEVEL_TYPES and d.speaks_for_unit]
-    name_documents(docs)
     by_year: dict[int, list[CrossDocument]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: d.path):
         by_year[d.year].append(d)

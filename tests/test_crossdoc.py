@@ -323,6 +323,32 @@ def test_html_places_the_evidence_of_namesake_documents_by_the_names_quotes_give
     assert f'href="{doc_file(earlier)}#p-{other["paragraph"]}"' in page
 
 
+def test_a_namesake_left_out_of_the_checks_still_names_the_documents_as_the_html_does(tmp_path):
+    """2020/自评报告.txt is a project report and takes no part, but it shares its file name with 2019/自评报告.txt:
+    messages name the 2019 report 2019/自评报告.txt, as the unit's HTML pages do, and the 2020 unit report's page
+    links that evidence to the 2019 page."""
+    from jxcheck.outputs.html import doc_file, unit_dir
+    src = tmp_path / "in"
+    (src / "2019").mkdir(parents=True)
+    (src / "2020").mkdir()
+    (src / "2019" / "自评报告.txt").write_text(self_report(
+        UNIT_A, 2019, "2019年度实际收入 500.00 万元；年初结转结余 10.00 万元，年末结转结余 40.00 万元。"), encoding="utf-8")
+    (src / "2020" / "整体自评.txt").write_text(self_report(
+        UNIT_A, 2020, "2020年度实际收入 520.00 万元；年初结转结余 45.00 万元，年末结转结余 65.00 万元。"), encoding="utf-8")
+    (src / "2020" / "自评报告.txt").write_text(
+        f"2020年度农村道路硬化项目绩效自评报告\n\n评价单位：{UNIT_A}\n\n一、项目资金情况\n"
+        "项目年初结转结余 3.00 万元，年末结转结余 1.00 万元。\n", encoding="utf-8")
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
+        docs = {Path(d["path"]).relative_to(src).as_posix(): d for d in store.document_objects()}
+    later, earlier = docs["2020/整体自评.txt"], docs["2019/自评报告.txt"]
+    carry = next(f for f in later["findings"] if f["rule"] == "crossdoc.carryover")
+    assert "与《2019/自评报告.txt》2019年年末结转结余 40.00万元" in carry["message"]
+    other = next(e for e in carry["evidence"] if e["quote"].startswith("《2019/自评报告.txt》"))
+    page = (tmp_path / "out" / "html" / unit_dir(UNIT_A) / doc_file(later)).read_text(encoding="utf-8")
+    assert f'href="{doc_file(earlier)}#p-{other["paragraph"]}"' in page
+
+
 def test_namesakes_are_named_by_the_path_parts_that_tell_them_apart():
     from scoring.crossdoc import CrossDocument, name_documents
     docs = [CrossDocument(str(i), path, 2020, "unit_self_evaluation", "txt", [])
