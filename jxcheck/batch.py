@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
-from jxcheck.api import check_document, read_and_check
 from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 from scoring import crossdoc
@@ -61,6 +60,7 @@ def document_blocks(doc: Document) -> list[dict]:
 def check_task(task: dict) -> dict:
     """What a worker does for one file: read it once, check it with its facts, keep its blocks; given the
     doc_id, it also turns them into store rows, so the parent only inserts them."""
+    from jxcheck.api import read_and_check
     doc, result = read_and_check(task["path"], with_facts=True, limits=task.get("limits") or DEFAULT)
     result["path"] = task["display"]
     blocks = document_blocks(doc) if doc.error is None else []
@@ -74,6 +74,7 @@ def check_task(task: dict) -> dict:
 
 def warm_up() -> None:
     """Load the readers, patterns and compiled expressions once per worker, before its clock starts."""
+    from jxcheck.api import check_document
     import extractor.readers.docx  # noqa: F401
     import extractor.readers.pdf  # noqa: F401
     import extractor.readers.txt  # noqa: F401

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Optional
 
 import duckdb
-import pandas as pd
+import numpy as np
 
 from jxcheck import __version__
 from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Rows, check_row, document_rows
@@ -72,8 +72,9 @@ class StoreError(Exception):
     """The store cannot be opened or used; message is one bilingual line."""
 
 
-def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+def _columns(rows: list[tuple], columns: list[str]) -> dict[str, np.ndarray]:
+    """Rows as named object arrays, a form DuckDB scans like a table (and without loading pandas)."""
+    return {name: np.fromiter(column, dtype=object, count=len(rows)) for name, column in zip(columns, zip(*rows))}
 
 
 class Store:
@@ -192,7 +193,7 @@ class Store:
 
     def _insert(self, table: str, rows: list[tuple], columns: list[str], select: str = "*") -> None:
         if rows:
-            self.con.register("incoming", _frame(rows, columns))
+            self.con.register("incoming", _columns(rows, columns))
             try:
                 self.con.execute(f"INSERT INTO {table} SELECT {select} FROM incoming")
             finally:

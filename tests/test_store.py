@@ -52,19 +52,19 @@ def test_a_failed_save_leaves_nothing_half_written(tmp_path, monkeypatch):
     with Store(str(tmp_path / "s.duckdb")) as store:
         store.save_document(doc_id, result, blocks, "u")
         before = {t: count(store, t, doc_id) for t in ("documents", "facts", "checks", "blocks")}
-        real_frame = store_module._frame
+        real_columns = store_module._columns
 
         def failing(rows, columns):
             if columns == store_module.BLOCK_COLUMNS:
                 raise RuntimeError("disk full")
-            return real_frame(rows, columns)
+            return real_columns(rows, columns)
 
-        monkeypatch.setattr(store_module, "_frame", failing)
+        monkeypatch.setattr(store_module, "_columns", failing)
         changed = dict(result, checks=result["checks"][:1], facts=result["facts"][:1])
         with pytest.raises(RuntimeError):
             store.save_document(doc_id, changed, blocks, "u")
         assert {t: count(store, t, doc_id) for t in before} == before
-        monkeypatch.setattr(store_module, "_frame", real_frame)
+        monkeypatch.setattr(store_module, "_columns", real_columns)
         with pytest.raises(StoreError, match="cannot write"):
             store.save_document("other", dict(result, year="not a year"), blocks, "u")
         assert all(count(store, t, "other") == 0 for t in before)
