@@ -81,6 +81,26 @@ def start_worker_server() -> None:
         _server_failed = True
 
 
+SEND_BUFFER = 4 * 1024 * 1024
+
+
+def _widen_send_buffer(conn) -> None:
+    """Let a worker's end of its socket hold up to SEND_BUFFER bytes of results (the system's cap permitting), so
+    the worker goes on checking while the parent is busy writing a batch to the store instead of waiting for it
+    to read; nothing is done where the connection is not a socket."""
+    import socket
+    try:
+        sock = socket.socket(fileno=os.dup(conn.fileno()))
+    except (OSError, ValueError):
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
 @dataclass
 class Outcome:
     """What happened to one task: ok (value is the result), error (value is the message), timeout, crash."""
@@ -129,6 +149,7 @@ class WorkerPool:
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
+        _widen_send_buffer(child)
         proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init), daemon=True)
         proc.start()
         child.close()
