@@ -221,6 +221,29 @@ def test_workers_are_forked_warm_from_the_fork_server(tmp_path):
     assert all(tokenizer_loaded == 1 for _, tokenizer_loaded in out["workers"])
 
 
+def test_a_workers_socket_holds_many_results_and_a_plain_pipe_is_left_alone():
+    import multiprocessing
+    import socket
+    from jxcheck.pool import SEND_BUFFER, _widen_send_buffer
+    parent, child = multiprocessing.Pipe()
+    if not hasattr(socket, "AF_UNIX") or not os.path.exists("/proc/sys/net/core/wmem_max"):
+        pytest.skip("no Unix sockets with a known send-buffer cap here")
+    cap = int(Path("/proc/sys/net/core/wmem_max").read_text())
+    before = socket.socket(fileno=os.dup(child.fileno()))
+    default = before.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    before.close()
+    if cap <= default:
+        pytest.skip("the system does not allow a wider send buffer")
+    _widen_send_buffer(child)
+    after = socket.socket(fileno=os.dup(child.fileno()))
+    assert after.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) >= min(SEND_BUFFER, cap)
+    after.close()
+    receive, send = multiprocessing.Pipe(duplex=False)
+    _widen_send_buffer(send)
+    send.send("still usable")
+    assert receive.recv() == "still usable"
+
+
 def test_forked_tasks_give_values_in_submission_order_and_run_a_failed_one_here():
     from jxcheck.pool import ForkedTasks, can_fork
     if not can_fork():
