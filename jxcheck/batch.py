@@ -334,6 +334,9 @@ def _outcome_result(item: Item, outcome: Outcome, timeout: float) -> tuple[dict,
     if outcome.kind == "timeout":
         return _failed_result(item, "timeout", f"检查超时（超过 {timeout:g} 秒），已终止 / "
                                                f"stopped after the {timeout:g} s time limit"), []
+    if outcome.kind == "nostart":
+        return _failed_result(item, "internal", f"检查进程无法启动（退出码 {outcome.value}），未检查 / "
+                                                f"not checked: worker processes could not start (exit code {outcome.value})"), []
     if outcome.kind == "crash":
         return _failed_result(item, "internal", f"检查进程异常退出（退出码 {outcome.value}） / "
                                                 f"worker process died (exit code {outcome.value})"), []

@@ -2,8 +2,9 @@
 
 WorkerPool: worker processes fed a task ahead, each task under a time limit. Workers are forked from a fork
 server that has already loaded the readers and jieba (start_worker_server), or spawned where there is no fork
-server. A worker that overruns is killed and replaced; one that crashes is replaced; the results come back in
-completion order.
+server. A worker that overruns is killed and replaced; one that crashes is replaced; one that dies before it
+takes up its first task leaves its tasks unblamed, and when several in a row do, the tasks left are reported
+as not started instead of each costing a new worker; the results come back in completion order.
 
 ForkedTasks: after the checking, functions run in processes forked from the batch process (the outputs, the
 cross-document checks), sharing what it has loaded; with one job, in the batch process itself.
@@ -103,7 +104,8 @@ def _widen_send_buffer(conn) -> None:
 
 @dataclass
 class Outcome:
-    """What happened to one task: ok (value is the result), error (value is the message), timeout, crash."""
+    """What happened to one task: ok (value is the result), error (value is the message), timeout, crash (value is
+    the exit code), nostart (no worker could be started; value is the last one's exit code)."""
 
     key: Any
     kind: str
@@ -137,6 +139,7 @@ class WorkerPool:
 
     STARTUP_GRACE = 60.0
     DEPTH = 6
+    START_FAILURES = 3
 
     def __init__(self, fn: Callable[[Any], Any], jobs: int, timeout: float, init: Optional[Callable[[], None]] = None,
                  start_method: Optional[str] = None):
@@ -146,6 +149,7 @@ class WorkerPool:
         self.timeout = timeout
         self.ctx = multiprocessing.get_context(start_method or start_method_for_workers())
         self.slots: list[_Slot] = []
+        self.failed_starts = 0
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
@@ -168,8 +172,11 @@ class WorkerPool:
 
         Each worker holds up to DEPTH tasks, so it goes on working while the parent writes a batch of results
         to the store (tens of milliseconds, several short documents); only the first is running, and the
-        others go back to the queue if its worker is killed or dies."""
+        others go back to the queue if its worker is killed or dies. A fresh worker that dies before taking up
+        its first task has all its tasks put back, and after START_FAILURES such deaths in a row (none taking
+        up a task in between) every worker is stopped and each task not done is reported "nostart"."""
         pending = deque(tasks)
+        self.failed_starts = 0
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
         while pending or any(s.queue for s in self.slots):
@@ -180,8 +187,12 @@ class WorkerPool:
                         slot.conn.send(task)
                     except (OSError, ValueError):
                         pending.appendleft(task)
-                        pending.extendleft(reversed(slot.queue))
-                        self._replace(slot)
+                        if slot.warm:
+                            pending.extendleft(reversed(slot.queue))
+                            self._replace(slot)
+                        elif self._lost_at_start(slot, pending):
+                            yield from self._give_up(pending, slot.proc.exitcode)
+                            return
                         continue
                     if not slot.queue:
                         slot.sent = time.monotonic()
@@ -201,12 +212,18 @@ class WorkerPool:
                 except (EOFError, OSError):
                     slot.proc.join(5)
                     code = slot.proc.exitcode
+                    if not slot.warm:
+                        if self._lost_at_start(slot, pending):
+                            yield from self._give_up(pending, code)
+                            return
+                        continue
                     pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "crash", code)
                     continue
                 if what == "start":
                     slot.started, slot.warm = time.monotonic(), True
+                    self.failed_starts = 0
                     continue
                 slot.queue.pop(0)
                 slot.warm = True
@@ -220,6 +237,31 @@ class WorkerPool:
                     pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "timeout", self.timeout)
+
+    def _lost_at_start(self, slot: _Slot, pending: deque) -> bool:
+        """A fresh worker died before taking up its first task: its tasks go back to the queue, unblamed. True
+        when START_FAILURES have died so in a row (the caller gives up); else the worker is replaced."""
+        slot.proc.join(5)
+        pending.extendleft(reversed(slot.queue))
+        slot.queue = []
+        self.failed_starts += 1
+        if self.failed_starts >= self.START_FAILURES:
+            return True
+        self._replace(slot)
+        return False
+
+    def _give_up(self, pending: deque, code: Optional[int]) -> Iterator[Outcome]:
+        """Stop every worker and report each task not done as "nostart" (value: the last exit code)."""
+        for slot in self.slots:
+            pending.extend(slot.queue)
+            slot.queue = []
+            if slot.proc.is_alive():
+                slot.proc.kill()
+            slot.proc.join(5)
+            slot.conn.close()
+        self.slots = []
+        while pending:
+            yield Outcome(pending.popleft()[0], "nostart", code)
 
     def close(self) -> None:
         for slot in self.slots:

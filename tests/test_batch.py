@@ -192,6 +192,56 @@ def test_pool_kills_an_overrunning_worker_and_survives_a_crash():
     assert outcomes[6].value == "D" and outcomes[3].value == -signal.SIGSEGV and "boom" in outcomes[5].value
 
 
+def exit_at_start() -> None:
+    os._exit(3)
+
+
+def exit_once(flag: str) -> None:
+    try:
+        os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    os._exit(3)
+
+
+def counting_starts(monkeypatch) -> list:
+    started = []
+    real_start = WorkerPool._start
+
+    def start(self):
+        started.append(1)
+        return real_start(self)
+
+    monkeypatch.setattr(WorkerPool, "_start", start)
+    return started
+
+
+def test_workers_that_cannot_start_end_the_run_with_every_task_reported_not_started(monkeypatch):
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    started = counting_starts(monkeypatch)
+    tasks = list(enumerate("abcdefghijklmnopqrst"))
+    with WorkerPool(str.upper, jobs=2, timeout=30.0, init=exit_at_start, start_method="fork") as pool:
+        outcomes = list(pool.run(tasks))
+    assert sorted(o.key for o in outcomes) == list(range(20))
+    assert {(o.kind, o.value) for o in outcomes} == {("nostart", 3)}
+    assert len(started) == 2 + WorkerPool.START_FAILURES - 1
+
+
+def test_a_worker_that_dies_before_its_first_task_does_not_blame_the_task(tmp_path, monkeypatch):
+    import functools
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    started = counting_starts(monkeypatch)
+    init = functools.partial(exit_once, str(tmp_path / "exited"))
+    with WorkerPool(str.upper, jobs=2, timeout=30.0, init=init, start_method="fork") as pool:
+        outcomes = {o.key: (o.kind, o.value) for o in pool.run(list(enumerate("abcdefgh")))}
+    assert outcomes == {i: ("ok", c) for i, c in enumerate("ABCDEFGH")}
+    assert len(started) == 3
+
+
 WARM_PROBE = """
 import json, os
 from jxcheck.pool import WorkerPool, start_worker_server
