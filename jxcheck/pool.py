@@ -3,8 +3,8 @@
 WorkerPool: worker processes fed a task ahead, each task under a time limit. Workers are forked from a fork
 server that has already loaded the readers and jieba (start_worker_server), or spawned where there is no fork
 server. A worker that overruns is killed and replaced; one that crashes is replaced; one that dies before it
-takes up its first task leaves its tasks unblamed, and when several in a row do, the tasks left are reported
-as not started instead of each costing a new worker; the results come back in completion order.
+takes up its first task leaves its tasks unblamed, a place where several in a row do so is given up, and when
+every place is, the tasks left are reported as not started; the results come back in completion order.
 
 ForkedTasks: after the checking, functions run in processes forked from the batch process (the outputs, the
 cross-document checks), sharing what it has loaded; with one job, in the batch process itself.
@@ -120,6 +120,8 @@ class _Slot:
     sent: float = 0.0
     started: Optional[float] = None
     warm: bool = False
+    failed_starts: int = 0
+    retired: bool = False
 
     def deadline(self, timeout: float) -> float:
         if self.started is not None:
@@ -149,7 +151,6 @@ class WorkerPool:
         self.timeout = timeout
         self.ctx = multiprocessing.get_context(start_method or start_method_for_workers())
         self.slots: list[_Slot] = []
-        self.failed_starts = 0
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
@@ -173,17 +174,18 @@ class WorkerPool:
         Each worker holds up to DEPTH tasks, so it goes on working while the parent writes a batch of results
         to the store (0.1-0.3 s, a few dozen short documents), but at most the tasks left divided by twice
         the number of workers (at least 2), so the last ones still go to whichever worker is free first. Only
-        the first is running; the others go back to the queue if its worker is killed or dies. A fresh worker that dies before taking up
-        its first task has all its tasks put back, and after START_FAILURES such deaths in a row (none taking
-        up a task in between) every worker is stopped and each task not done is reported "nostart"."""
+        the first is running; the others go back to the queue if its worker is killed or dies. A fresh worker
+        that dies before taking up its first task has all its tasks put back; after START_FAILURES such deaths
+        in a row in one worker's place, that place is given up, and when every place is, each task not done is
+        reported "nostart"."""
         pending = deque(tasks)
-        self.failed_starts = 0
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
         while pending or any(s.queue for s in self.slots):
-            left = len(pending) + sum(len(s.queue) for s in self.slots)
-            depth = min(self.DEPTH, max(2, left // (2 * len(self.slots))))
-            for slot in self.slots:
+            active = [s for s in self.slots if not s.retired]
+            left = len(pending) + sum(len(s.queue) for s in active)
+            depth = min(self.DEPTH, max(2, left // (2 * len(active))))
+            for slot in active:
                 while len(slot.queue) < depth and pending:
                     task = pending.popleft()
                     try:
@@ -193,9 +195,12 @@ class WorkerPool:
                         if slot.warm:
                             pending.extendleft(reversed(slot.queue))
                             self._replace(slot)
-                        elif self._lost_at_start(slot, pending):
+                            continue
+                        if self._lost_at_start(slot, pending):
                             yield from self._give_up(pending, slot.proc.exitcode)
                             return
+                        if slot.retired:
+                            break
                         continue
                     if not slot.queue:
                         slot.sent = time.monotonic()
@@ -225,8 +230,7 @@ class WorkerPool:
                     yield Outcome(key, "crash", code)
                     continue
                 if what == "start":
-                    slot.started, slot.warm = time.monotonic(), True
-                    self.failed_starts = 0
+                    slot.started, slot.warm, slot.failed_starts = time.monotonic(), True, 0
                     continue
                 slot.queue.pop(0)
                 slot.warm = True
@@ -242,16 +246,19 @@ class WorkerPool:
                     yield Outcome(key, "timeout", self.timeout)
 
     def _lost_at_start(self, slot: _Slot, pending: deque) -> bool:
-        """A fresh worker died before taking up its first task: its tasks go back to the queue, unblamed. True
-        when START_FAILURES have died so in a row (the caller gives up); else the worker is replaced."""
+        """A fresh worker died before taking up its first task: its tasks go back to the queue, unblamed, and it
+        is replaced, unless START_FAILURES have died so in a row in its place: then the place is retired (the
+        other workers go on). True when every place is retired (the caller gives up)."""
         slot.proc.join(5)
         pending.extendleft(reversed(slot.queue))
         slot.queue = []
-        self.failed_starts += 1
-        if self.failed_starts >= self.START_FAILURES:
-            return True
-        self._replace(slot)
-        return False
+        slot.failed_starts += 1
+        if slot.failed_starts < self.START_FAILURES:
+            self._replace(slot)
+            return False
+        slot.retired = True
+        slot.conn.close()
+        return all(s.retired for s in self.slots)
 
     def _give_up(self, pending: deque, code: Optional[int]) -> Iterator[Outcome]:
         """Stop every worker and report each task not done as "nostart" (value: the last exit code)."""

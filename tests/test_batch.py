@@ -196,6 +196,18 @@ def exit_at_start() -> None:
     os._exit(3)
 
 
+def upper_slowly(text: str) -> str:
+    time.sleep(0.02)
+    return text.upper()
+
+
+def survive_once(flag: str) -> None:
+    try:
+        os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        os._exit(3)
+
+
 def exit_once(flag: str) -> None:
     try:
         os.close(os.open(flag, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
@@ -226,7 +238,20 @@ def test_workers_that_cannot_start_end_the_run_with_every_task_reported_not_star
         outcomes = list(pool.run(tasks))
     assert sorted(o.key for o in outcomes) == list(range(20))
     assert {(o.kind, o.value) for o in outcomes} == {("nostart", 3)}
-    assert len(started) == 2 + WorkerPool.START_FAILURES - 1
+    assert len(started) == 2 * WorkerPool.START_FAILURES
+
+
+def test_a_place_whose_workers_cannot_start_is_given_up_while_the_other_worker_goes_on(tmp_path, monkeypatch):
+    import functools
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    started = counting_starts(monkeypatch)
+    init = functools.partial(survive_once, str(tmp_path / "survivor"))
+    with WorkerPool(upper_slowly, jobs=2, timeout=30.0, init=init, start_method="fork") as pool:
+        outcomes = {o.key: (o.kind, o.value) for o in pool.run(list(enumerate("abcdefghijklmnopqrst")))}
+    assert outcomes == {i: ("ok", c) for i, c in enumerate("abcdefghijklmnopqrst".upper())}
+    assert len(started) == 1 + WorkerPool.START_FAILURES
 
 
 def test_a_worker_that_dies_before_its_first_task_does_not_blame_the_task(tmp_path, monkeypatch):
