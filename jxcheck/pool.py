@@ -135,9 +135,9 @@ class WorkerPool:
     A task's clock starts when its worker takes it up: a fresh worker reports taking up its first task (after
     its start-up and warm-up), and a warm worker takes up its next task as soon as the previous one is done (it
     is already queued) or when it is sent. A fresh worker that has not taken its task up within timeout +
-    STARTUP_GRACE seconds counts as overrunning too. Workers are
-    forked from the fork server (see start_worker_server) or spawned, so a script that calls this must guard its
-    entry point with `if __name__ == "__main__":`."""
+    STARTUP_GRACE seconds is stopped as stuck at start, which counts against its place, not against the task
+    (see run). Workers are forked from the fork server (see start_worker_server) or spawned, so a script that
+    calls this must guard its entry point with `if __name__ == "__main__":`."""
 
     STARTUP_GRACE = 60.0
     DEPTH = 24
@@ -240,15 +240,22 @@ class WorkerPool:
             now = time.monotonic()
             for slot in self.slots:
                 if slot.queue and now > slot.deadline(self.timeout) and not slot.conn.poll():
+                    if not slot.warm:
+                        slot.proc.kill()
+                        if self._lost_at_start(slot, pending):
+                            yield from self._give_up(pending, slot.proc.exitcode)
+                            return
+                        continue
                     key = slot.queue[0][0]
                     pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "timeout", self.timeout)
 
     def _lost_at_start(self, slot: _Slot, pending: deque) -> bool:
-        """A fresh worker died before taking up its first task: its tasks go back to the queue, unblamed, and it
-        is replaced, unless START_FAILURES have died so in a row in its place: then the place is retired (the
-        other workers go on). True when every place is retired (the caller gives up)."""
+        """A fresh worker died (or was stopped, stuck) before taking up its first task: its tasks go back to the
+        queue, unblamed, and it is replaced, unless START_FAILURES have failed so in a row in its place: then
+        the place is retired (the other workers go on). True when every place is retired (the caller gives
+        up)."""
         slot.proc.join(5)
         pending.extendleft(reversed(slot.queue))
         slot.queue = []

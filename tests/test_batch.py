@@ -254,6 +254,25 @@ def test_a_place_whose_workers_cannot_start_is_given_up_while_the_other_worker_g
     assert len(started) == 1 + WorkerPool.START_FAILURES
 
 
+def hang_at_start() -> None:
+    time.sleep(600)
+
+
+def test_workers_stuck_at_start_are_stopped_without_blaming_a_task(monkeypatch):
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(WorkerPool, "STARTUP_GRACE", 0.2)
+    started = counting_starts(monkeypatch)
+    begin = time.monotonic()
+    with WorkerPool(str.upper, jobs=2, timeout=0.2, init=hang_at_start, start_method="fork") as pool:
+        outcomes = list(pool.run(list(enumerate("abcdef"))))
+    assert time.monotonic() - begin < 30
+    assert sorted(o.key for o in outcomes) == list(range(6))
+    assert {o.kind for o in outcomes} == {"nostart"}
+    assert len(started) == 2 * WorkerPool.START_FAILURES
+
+
 def test_a_worker_that_dies_before_its_first_task_does_not_blame_the_task(tmp_path, monkeypatch):
     import functools
     from jxcheck.pool import can_fork
