@@ -122,6 +122,7 @@ class _Slot:
     warm: bool = False
     failed_starts: int = 0
     retired: bool = False
+    gone: bool = False
 
     def deadline(self, timeout: float) -> float:
         if self.started is not None:
@@ -167,6 +168,7 @@ class WorkerPool:
         slot.conn.close()
         fresh = self._start()
         slot.proc, slot.conn, slot.queue, slot.started, slot.warm = fresh.proc, fresh.conn, [], None, False
+        slot.gone = False
 
     def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
         """Run (key, payload) tasks; yields one Outcome per task as each finishes, in completion order.
@@ -174,10 +176,11 @@ class WorkerPool:
         Each worker holds up to DEPTH tasks, so it goes on working while the parent writes a batch of results
         to the store (0.1-0.3 s, a few dozen short documents), but at most the tasks left divided by twice
         the number of workers (at least 2), so the last ones still go to whichever worker is free first. Only
-        the first is running; the others go back to the queue if its worker is killed or dies. A fresh worker
-        that dies before taking up its first task has all its tasks put back; after START_FAILURES such deaths
-        in a row in one worker's place, that place is given up, and when every place is, each task not done is
-        reported "nostart"."""
+        the first is running; the others go back to the queue if its worker is killed or dies. A worker found
+        gone when a task is sent to it is fed no more until its results are read, so the task it died on is
+        the one reported. A fresh worker that dies before taking up its first task has all its tasks put back;
+        after START_FAILURES such deaths in a row in one worker's place, that place is given up, and when every
+        place is, each task not done is reported "nostart"."""
         pending = deque(tasks)
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
@@ -186,14 +189,16 @@ class WorkerPool:
             left = len(pending) + sum(len(s.queue) for s in active)
             depth = min(self.DEPTH, max(2, left // (2 * len(active))))
             for slot in active:
-                while len(slot.queue) < depth and pending:
+                while len(slot.queue) < depth and pending and not slot.gone:
                     task = pending.popleft()
                     try:
                         slot.conn.send(task)
                     except (OSError, ValueError):
                         pending.appendleft(task)
+                        if slot.queue:
+                            slot.gone = True
+                            continue
                         if slot.warm:
-                            pending.extendleft(reversed(slot.queue))
                             self._replace(slot)
                             continue
                         if self._lost_at_start(slot, pending):

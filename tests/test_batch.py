@@ -254,6 +254,29 @@ def test_a_place_whose_workers_cannot_start_is_given_up_while_the_other_worker_g
     assert len(started) == 1 + WorkerPool.START_FAILURES
 
 
+def upper_or_exit(text: str) -> str:
+    time.sleep(0.002)
+    if text == "exit":
+        time.sleep(0.005)
+        os._exit(7)
+    return text.upper()
+
+
+def test_a_worker_found_gone_when_sending_has_its_results_read_and_only_its_task_blamed(monkeypatch):
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    started = counting_starts(monkeypatch)
+    tasks = [(i, "exit" if i == 10 else f"t{i}") for i in range(60)]
+    outcomes = {}
+    with WorkerPool(upper_or_exit, jobs=2, timeout=30.0, start_method="fork") as pool:
+        for outcome in pool.run(tasks):
+            outcomes[outcome.key] = (outcome.kind, outcome.value)
+            time.sleep(0.02)
+    assert outcomes == {i: ("crash", 7) if i == 10 else ("ok", f"T{i}") for i in range(60)}
+    assert len(started) == 3
+
+
 def hang_at_start() -> None:
     time.sleep(600)
 
