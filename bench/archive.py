@@ -51,12 +51,20 @@ class BenchError(Exception):
 # ---------------------------------------------------------------- archive
 
 def ensure_archive(archive: Path, n: int, seed: int, pdf_share: float) -> dict:
-    """Reuse ARCHIVE when its generation.json matches n and seed, else (re)generate it there."""
+    """Reuse ARCHIVE when its generation.json matches n, seed and the PDF share (when it records one); generate
+    it there when it is new, empty, or its generation did not finish. An archive generated with other options
+    is refused rather than overwritten."""
     from bench.generate import generate
     info_file = archive / "generation.json"
     if info_file.is_file():
         info = json.loads(info_file.read_text(encoding="utf-8"))
-        if info.get("documents") == n and info.get("seed") == seed and (archive / "manifest.jsonl").is_file():
+        share = info.get("pdf_share", pdf_share)
+        if (info.get("documents"), info.get("seed"), share) != (n, seed, pdf_share):
+            options = f"-n {info.get('documents')} --seed {info.get('seed')}" + (
+                f" --pdf-share {info['pdf_share']}" if "pdf_share" in info else "")
+            raise BenchError(f"{archive} 是以 {options} 生成的档案，请用相同参数或另一个目录 / was generated with "
+                             f"{options}: pass the same options or another folder")
+        if (archive / "manifest.jsonl").is_file():
             info["reused"] = True
             return info
         shutil.rmtree(archive / "docs", ignore_errors=True)

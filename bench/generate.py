@@ -1288,7 +1288,7 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
     with open(outdir / "manifest.jsonl", "w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    stats = {"documents": n, "seed": seed, "pdf": len(pending_pdf),
+    stats = {"documents": n, "seed": seed, "pdf_share": pdf_share, "pdf": len(pending_pdf),
              "injected_documents": sum(1 for r in records if r["injected"]),
              "expected_findings": sum(len(r["expected"]) + len(r["expected_cross"]) for r in records),
              "expected_cross": sum(len(r["expected_cross"]) for r in records),

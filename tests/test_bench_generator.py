@@ -184,3 +184,14 @@ def test_bench_compare_counts_missed_and_unexpected(tmp_path):
 def test_generator_rejects_bad_arguments(capsys):
     assert generate.main(["unused", "-n", "0"]) == 2
     assert "bad arguments" in capsys.readouterr().err
+
+
+def test_an_archive_generated_with_other_options_is_refused_not_overwritten(tmp_path):
+    out = tmp_path / "archive"
+    generate.generate(out, n=4, seed=3, pdf_share=0)
+    before = sorted(p.name for p in (out / "docs").iterdir())
+    assert archive.ensure_archive(out, 4, 3, 0)["reused"] is True
+    for n, seed, share in ((5, 3, 0), (4, 4, 0), (4, 3, 0.15)):
+        with pytest.raises(archive.BenchError, match="pass the same options"):
+            archive.ensure_archive(out, n, seed, share)
+    assert sorted(p.name for p in (out / "docs").iterdir()) == before
