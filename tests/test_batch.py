@@ -216,7 +216,13 @@ def exit_once(flag: str) -> None:
     os._exit(3)
 
 
-def counting_starts(monkeypatch) -> list:
+@pytest.fixture
+def starts(monkeypatch) -> list:
+    """For the pool tests that fork workers directly: skipped where there is no fork; the list the pool's worker
+    starts are counted in."""
+    from jxcheck.pool import can_fork
+    if not can_fork():
+        pytest.skip("no fork on this platform")
     started = []
     real_start = WorkerPool._start
 
@@ -228,30 +234,22 @@ def counting_starts(monkeypatch) -> list:
     return started
 
 
-def test_workers_that_cannot_start_end_the_run_with_every_task_reported_not_started(monkeypatch):
-    from jxcheck.pool import can_fork
-    if not can_fork():
-        pytest.skip("no fork on this platform")
-    started = counting_starts(monkeypatch)
+def test_workers_that_cannot_start_end_the_run_with_every_task_reported_not_started(starts):
     tasks = list(enumerate("abcdefghijklmnopqrst"))
     with WorkerPool(str.upper, jobs=2, timeout=30.0, init=exit_at_start, start_method="fork") as pool:
         outcomes = list(pool.run(tasks))
     assert sorted(o.key for o in outcomes) == list(range(20))
     assert {(o.kind, o.value) for o in outcomes} == {("nostart", 3)}
-    assert len(started) == 2 * WorkerPool.START_FAILURES
+    assert len(starts) == 2 * WorkerPool.START_FAILURES
 
 
-def test_a_place_whose_workers_cannot_start_is_given_up_while_the_other_worker_goes_on(tmp_path, monkeypatch):
+def test_a_place_whose_workers_cannot_start_is_given_up_while_the_other_worker_goes_on(tmp_path, starts):
     import functools
-    from jxcheck.pool import can_fork
-    if not can_fork():
-        pytest.skip("no fork on this platform")
-    started = counting_starts(monkeypatch)
     init = functools.partial(survive_once, str(tmp_path / "survivor"))
     with WorkerPool(upper_slowly, jobs=2, timeout=30.0, init=init, start_method="fork") as pool:
         outcomes = {o.key: (o.kind, o.value) for o in pool.run(list(enumerate("abcdefghijklmnopqrst")))}
     assert outcomes == {i: ("ok", c) for i, c in enumerate("abcdefghijklmnopqrst".upper())}
-    assert len(started) == 1 + WorkerPool.START_FAILURES
+    assert len(starts) == 1 + WorkerPool.START_FAILURES
 
 
 def upper_or_exit(text: str) -> str:
@@ -262,11 +260,7 @@ def upper_or_exit(text: str) -> str:
     return text.upper()
 
 
-def test_a_worker_found_gone_when_sending_has_its_results_read_and_only_its_task_blamed(monkeypatch):
-    from jxcheck.pool import can_fork
-    if not can_fork():
-        pytest.skip("no fork on this platform")
-    started = counting_starts(monkeypatch)
+def test_a_worker_found_gone_when_sending_has_its_results_read_and_only_its_task_blamed(starts):
     tasks = [(i, "exit" if i == 10 else f"t{i}") for i in range(60)]
     outcomes = {}
     with WorkerPool(upper_or_exit, jobs=2, timeout=30.0, start_method="fork") as pool:
@@ -274,39 +268,31 @@ def test_a_worker_found_gone_when_sending_has_its_results_read_and_only_its_task
             outcomes[outcome.key] = (outcome.kind, outcome.value)
             time.sleep(0.02)
     assert outcomes == {i: ("crash", 7) if i == 10 else ("ok", f"T{i}") for i in range(60)}
-    assert len(started) == 3
+    assert len(starts) == 3
 
 
 def hang_at_start() -> None:
     time.sleep(600)
 
 
-def test_workers_stuck_at_start_are_stopped_without_blaming_a_task(monkeypatch):
-    from jxcheck.pool import can_fork
-    if not can_fork():
-        pytest.skip("no fork on this platform")
+def test_workers_stuck_at_start_are_stopped_without_blaming_a_task(monkeypatch, starts):
     monkeypatch.setattr(WorkerPool, "STARTUP_GRACE", 0.2)
-    started = counting_starts(monkeypatch)
     begin = time.monotonic()
     with WorkerPool(str.upper, jobs=2, timeout=0.2, init=hang_at_start, start_method="fork") as pool:
         outcomes = list(pool.run(list(enumerate("abcdef"))))
     assert time.monotonic() - begin < 30
     assert sorted(o.key for o in outcomes) == list(range(6))
     assert {o.kind for o in outcomes} == {"nostart"}
-    assert len(started) == 2 * WorkerPool.START_FAILURES
+    assert len(starts) == 2 * WorkerPool.START_FAILURES
 
 
-def test_a_worker_that_dies_before_its_first_task_does_not_blame_the_task(tmp_path, monkeypatch):
+def test_a_worker_that_dies_before_its_first_task_does_not_blame_the_task(tmp_path, starts):
     import functools
-    from jxcheck.pool import can_fork
-    if not can_fork():
-        pytest.skip("no fork on this platform")
-    started = counting_starts(monkeypatch)
     init = functools.partial(exit_once, str(tmp_path / "exited"))
     with WorkerPool(str.upper, jobs=2, timeout=30.0, init=init, start_method="fork") as pool:
         outcomes = {o.key: (o.kind, o.value) for o in pool.run(list(enumerate("abcdefgh")))}
     assert outcomes == {i: ("ok", c) for i, c in enumerate("ABCDEFGH")}
-    assert len(started) == 3
+    assert len(starts) == 3
 
 
 WARM_PROBE = """
