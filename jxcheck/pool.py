@@ -273,15 +273,9 @@ class WorkerPool:
         return all(s.retired for s in self.slots)
 
     def _give_up(self, pending: deque, code: Optional[int]) -> Iterator[Outcome]:
-        """Stop every worker and report each task not done as "nostart" (value: the last exit code)."""
-        for slot in self.slots:
-            pending.extend(slot.queue)
-            slot.queue = []
-            if slot.proc.is_alive():
-                slot.proc.kill()
-            slot.proc.join(5)
-            slot.conn.close()
-        self.slots = []
+        """Every place is retired (its tasks put back, its worker gone): close the pool and report each task not
+        done as "nostart" (value: the last exit code)."""
+        self.close()
         while pending:
             yield Outcome(pending.popleft()[0], "nostart", code)
 
