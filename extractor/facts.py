@@ -27,7 +27,7 @@ LEAD_MAX = 1000
 CLAUSE_END = "，,；;：:、（）()"
 YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 SHORT_SYNONYM = 2
-CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|计|约|了|的|有|实现|完成|占|分别|已)+$")
+CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|累计|计|约|了|的|有|实现|完成|占|分别|已)+$")
 DEADLINE_ROWS = 512
 
 

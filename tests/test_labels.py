@@ -70,3 +70,16 @@ def test_unwritable_cache_directory_only_costs_time(tmp_path, monkeypatch):
     blocker.write_text("not a directory", encoding="utf-8")
     tokenizer = _fresh_tokenizer(monkeypatch, blocker / "cache")
     assert tokenizer.FREQ["结转结余"] == 100000
+
+
+@pytest.mark.parametrize("text,label", [
+    ("一般公共预算收入累计完成24627万元。", "一般公共预算收入"),
+    ("全年共计支出500万元。", "全年共计支出"),
+    ("项目资金合计300万元。", "项目资金"),
+    ("本年累计支出120万元。", "本年累计支出"),
+])
+def test_label_drops_trailing_connectors(text, label):
+    from extractor.facts import paragraph_facts
+    from extractor.model import Paragraph
+    facts = paragraph_facts(0, Paragraph(index=0, text=text), 2020).facts
+    assert facts[0].label == label
