@@ -5,7 +5,8 @@ Fails:  326 个事项实现了即来即办，占比率达 30%   (326 / 1124 = 29
 Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42万元，整体支出完成率为97%
         (2174.42 / 2251.36 = 96.58% → 97%)
 A rate whose inputs are missing, approximate (万余宗) or whose formula is unknown is unverifiable.
-Also: growth rates (比上年减收D，下降r% → r = D / (X + D)) and table rate columns (执行率 = 执行数 ÷ 预算数).
+Also: growth rates (比上年减收D，下降r% → r = D / (X + D)), a part of a whole (累计完成A万元，完成年初预算数B万元的r%
+→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数).
 """
 from __future__ import annotations
 
@@ -169,6 +170,29 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
 
 
+def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    """完成年初预算数60999万元的40.4% after 累计完成24627万元: the rate is the part over the whole (see
+    part_of_whole in patterns/formulas.yaml); None where the sentence is not of that shape."""
+    spec = patterns.load("formulas")["part_of_whole"]
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
+    if len(before) < 2:
+        return None
+    part, whole = before[-2], before[-1]
+    if whole.figure.kind != "amount" or part.figure.kind != "amount" or text[whole.figure.end:rate.figure.start] != spec["joiner"]:
+        return None
+    between = text[part.figure.end:whole.figure.start]
+    if not any(w in between for w in spec["verbs"]) or any(w in between for w in spec["not_between"]):
+        return None
+    if part.figure.approximate or whole.figure.approximate:
+        return unverifiable(RULE, rate, f"{rate.figure.raw}：所据金额为约数，无法复算。", None, [part, whole])
+    if whole.figure.value == 0:
+        return unverifiable(RULE, rate, f"{rate.figure.raw}：{shown(whole.figure)} 为零，无法复算。", None, [part, whole])
+    computed = interval(part.figure) / interval(whole.figure)
+    return ratio_check(RULE, rate, computed, [part, whole], None, f"{shown(part.figure)} ÷ {shown(whole.figure)}")
+
+
 def _text_checks(facts: Facts) -> list[Check]:
     specs = patterns.load("formulas")["ratios"]
     rate_words = patterns.load("formulas")["rate_words"]
@@ -182,9 +206,9 @@ def _text_checks(facts: Facts) -> list[Check]:
             if spec is not None:
                 out.append(_text_ratio(facts, index, f, spec))
                 continue
-            growth = _growth(facts, index, f)
-            if growth is not None:
-                out.append(growth)
+            derived = _part_of_whole(facts, index, f) or _growth(facts, index, f)
+            if derived is not None:
+                out.append(derived)
             elif any(w in f.label for w in rate_words) and f.label.endswith(tuple(rate_words)):
                 out.append(unverifiable(RULE, f, f"{f.label} {f.figure.raw}：未列示计算该比率的数据或公式，无法复算。",
                                         None))
