@@ -11,6 +11,8 @@ from jxcheck.api import check_file
 
 from handmade import make_docx, picture_pdf
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
 
@@ -213,3 +215,35 @@ def test_a_finding_on_an_ocr_page_says_so():
     scanned = check_file(str(corpus / "scanned-pages" / "sp04_ocr_scan.pdf"))["findings"]
     assert plain and [f["message"] for f in scanned] == [
         f["message"] + "（第1页为扫描件，数字来自文字识别，请对照原件核实）" for f in plain]
+
+
+def _paragraphs(path) -> list[str]:
+    from extractor.model import Paragraph
+    return [b.text for b in read_document(str(path)).blocks if isinstance(b, Paragraph)]
+
+
+def test_hard_wrapped_txt_lines_are_joined_into_paragraphs():
+    texts = _paragraphs(CORPUS / "real-samples" / "sample_r28.txt")
+    assert "2.上级补助收入8.38万元,为事业单位开展业务活动取得的收入。较2020年度决算数减少17.40万元,下降67.5%,主" \
+           "要原因是军休人员自然减员减少下拨定期增资经费及其他经费。" in texts
+    assert "收入具体情况如下。" in texts
+    assert texts[0] == "—5—"
+    assert sum(t.startswith(("1.", "2.", "3.")) for t in texts) == 4
+
+
+def test_txt_that_is_not_wrapped_keeps_its_lines(tmp_path):
+    lines = ["一、基本情况", "本单位2020年收入100万元，支出90万元，", "结余10万元。", "项目\t预算\t执行",
+             "合计\t100\t90"] + [f"第{i}行的文字比较短。" for i in range(6)]
+    path = tmp_path / "short.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _paragraphs(path)[:3] == lines[:3]
+
+
+def test_wrapped_lines_stop_at_tables_and_headings(tmp_path):
+    width = "本单位二〇二〇年度预算执行情况良好各项支出均按计划执行到位并且"
+    lines = [width + "收入", "一百万元。", "(二)支出情况", width + "支出", "九十万元，", "项目\t预算\t执行",
+             "合计\t100\t90", width + "结余", "十万元，"] + [width + "甲乙", width + "丙丁", "戊己。"] * 3
+    path = tmp_path / "wrapped.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    texts = _paragraphs(path)
+    assert texts[:4] == [width + "收入一百万元。", "(二)支出情况", width + "支出九十万元，", width + "结余十万元，"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+import regex
+
+import patterns
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
 
@@ -103,6 +106,35 @@ def split_cells(line: str) -> list[str] | None:
     return cells
 
 
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """The lines with the prose lines of a hard-wrapped file joined back into paragraphs (see hard_wrap in
+    patterns/documents.yaml); table lines, blank lines and the lines of a file that is not wrapped are kept."""
+    spec = patterns.load("documents")["hard_wrap"]
+    widths = sorted(_width(line.strip()) for line in lines if line.strip() and split_cells(line) is None)
+    if len(widths) < spec["min_lines"]:
+        return lines
+    full = widths[int(len(widths) * 0.8)]
+    if full < spec["min_width"] or sum(1 for w in widths if abs(w - full) <= spec["slack"]) < spec["share"] * len(widths):
+        return lines
+    heading = regex.compile(spec["heading"])
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        text = line.strip()
+        prose = bool(text) and split_cells(line) is None
+        if joinable and prose and not heading.match(text):
+            out[-1] += text
+        else:
+            out.append(line)
+        tail = out[-1].strip()
+        joinable = prose and _width(text) >= full - spec["slack"] and not tail.endswith(tuple(spec["ends"]))
+    return out
+
+
 def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[list, int]:
     """Group lines into paragraphs and tables; a table continues across blank lines."""
     blocks: list = []
@@ -152,6 +184,6 @@ def read_txt(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
     if not text.strip():
         raise ReadError("unreadable", "文本文件中没有文字（只有空白或空字符），请检查文件是否完整 / "
                                       "the text file holds no text (only blanks or NUL bytes): check the file")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = unwrap(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     blocks, _ = build_blocks(lines, deadline)
     return Document(path=path, format="txt", blocks=blocks)
