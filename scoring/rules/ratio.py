@@ -141,6 +141,21 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
                         f"（缺 {', '.join(missing)}），无法复算。", spec["concept"])
 
 
+def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
+    """The current-period figure of a sentence without a subject (较2020年度决算数减少17.40万元，下降67.5%): the
+    one amount of the sentence before it in the paragraph, or None when that holds none or several."""
+    start = pf.sentence_spans[rate.sentence][0]
+    if rate.sentence == 0 or not pf.norm.text[start:].lstrip().startswith(tuple(g["subjectless_starts"])):
+        return None
+    amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
+    if len(amounts) != 1:
+        return None
+    only = amounts[0]
+    if only.figure.approximate or any(w in only.label for w in g["change_words"] + g["not_base_words"]):
+        return None
+    return only
+
+
 def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     g = patterns.load("formulas")["growth"]
     if not any(rate.label.endswith(w) or rate.label == w for w in g["rate_words"]):
@@ -154,6 +169,8 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     base = next((f for f in reversed(same) if f.figure.kind == "amount" and f.figure.start < change.figure.start
                  and not any(w in f.label for w in g["change_words"] + g["not_base_words"])
                  and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate), None)
+    if base is None:
+        base = _subject_of_previous(pf, rate, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
