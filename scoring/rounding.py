@@ -68,5 +68,6 @@ def compare(computed: Interval, printed: Figure, exact_value: bool = False, scal
 def render(value: Decimal, decimals: int, rate: bool = False) -> str:
     """A recomputed value printed at the given decimals (rates with %)."""
     step = Decimal(10) ** (-decimals)
-    text = format(value.quantize(step, rounding=ROUND_HALF_UP), "f")
+    rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+    text = format(rounded.copy_abs() if rounded.is_zero() else rounded, "f")
     return text + ("%" if rate else "")

@@ -45,3 +45,12 @@ def test_scores_at_and_around_boundaries(case, item):
                                         ("发现3项未满足要求", 3), ("无", None), ("2处错误，另有1项遗漏", None)])
 def test_item_count(note, count):
     assert item_count(note) == count
+
+
+@pytest.mark.parametrize("value,decimals,text", [
+    ("-0.0034", 2, "0.00"), ("-0.004", 0, "0"), ("-0.005", 2, "-0.01"), ("0.005", 2, "0.01"), ("-56.34", 2, "-56.34"),
+])
+def test_render_prints_no_negative_zero(value, decimals, text):
+    from decimal import Decimal
+    from scoring.rounding import render
+    assert render(Decimal(value), decimals) == text
