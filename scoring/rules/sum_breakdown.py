@@ -5,16 +5,20 @@ Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款
 Passes: 实际支出 2,792.29 万元，其中：工资福利 503 万元、对个人和家庭补助 14.70 万元、
         商品和服务支出 1,961.24 万元、资本性支出 313.35 万元 (= 2792.29)
 Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, never an error.
+Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
+比上年增收1284万元；非税收入16524万元，比上年减收2354万元), the total's change is held to the parts' changes, signed
+(+1284 − 2354 = −1070).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact
 from scoring.model import Check
-from scoring.rules.common import evidence, sum_check, total_interval, unverifiable
-from scoring.rounding import compare
+from scoring.rules.common import evidence, shown, sum_check, total_interval, unverifiable
+from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
 
@@ -88,6 +92,55 @@ def _parenthesized(pf: ParagraphFacts):
             yield f, parts
 
 
+def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
+    """The one change amount (比上年增收1284万元) stated after a figure and before position until, else None."""
+    found = [f for f in pf.facts if fact.figure.end <= f.figure.start and f.figure.end <= until
+             and f.figure.kind == "amount" and _is_change(f)]
+    if len(found) != 1 or found[0].figure.approximate:
+        return None
+    if any(w in found[0].label for w in patterns.load("formulas")["growth"]["change_not_from"]):
+        return None
+    return found[0]
+
+
+def _signed(change: TextFact) -> Interval:
+    iv = interval(change.figure)
+    decrease = any(w in change.label for w in patterns.load("formulas")["growth"]["decrease_words"])
+    return exact(Decimal(0)) - iv if decrease else iv
+
+
+def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> Check | None:
+    """The total's stated change against its parts' stated changes, signed; None unless all of them state one."""
+    ends = [p.figure.start for p in parts[1:]] + [pf.sentence_spans[parts[-1].sentence][1]]
+    changes = [_change_of(pf, p, end) for p, end in zip(parts, ends)]
+    whole = _change_of(pf, total, parts[0].figure.start)
+    if whole is None or any(c is None for c in changes):
+        return None
+    computed = exact(Decimal(0))
+    for c in changes:
+        computed = computed + _signed(c)
+    decrease = _signed(whole).mid < 0
+    if decrease:
+        computed = exact(Decimal(0)) - computed
+    scale = whole.figure.scale
+    verdict = compare(computed, whole.figure, scale=scale)
+    sign = "−" if decrease else "+"
+    value = computed.mid / scale
+    expected = render(value, whole.figure.decimals)
+    diff = render(whole.figure.value - value, whole.figure.decimals)
+    terms = " ".join(("− " if _signed(c).mid < 0 else "+ ") + shown(c.figure) for c in changes).lstrip("+ ")
+    arithmetic = f"{terms} = {sign if value >= 0 else ('+' if decrease else '−')}{render(abs(value), whole.figure.decimals)}{whole.figure.unit or ''}"
+    what = f"{total.label or '合计'}{whole.label} {shown(whole.figure)}"
+    if verdict == "pass":
+        message = f"{what} 与各项增减之和相符：{arithmetic}（在打印精度内）。"
+    else:
+        message = f"{what} 与各项增减之和不符：{arithmetic}，差额 {diff}{whole.figure.unit or ''}。"
+    return Check.judged(verdict, rule=RULE, message=message, concept=None, reported=whole.figure.raw,
+                        expected=expected, difference=diff, unit=whole.figure.unit,
+                        numbers=[whole.figure.raw] + [c.figure.raw for c in changes],
+                        evidence=evidence([whole] + changes))
+
+
 def _text_checks(facts: Facts) -> list[Check]:
     openers = patterns.load("concepts")["breakdown_openers"]
     checks = []
@@ -114,6 +167,10 @@ def _text_checks(facts: Facts) -> list[Check]:
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
+            if total.figure.kind == "amount":
+                changes = _changes_check(pf, total, chosen)
+                if changes is not None:
+                    checks.append(changes)
         for total, parts in _parenthesized(pf):
             checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
     return checks
