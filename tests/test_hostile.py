@@ -579,3 +579,14 @@ def test_checking_stops_at_the_deadline_too():
     counting = Counting()
     table_view(0, Table(index=1, rows=rows), counting)
     assert counting.calls == len(range(0, 2000, DEADLINE_ROWS))
+
+
+def test_ten_megabyte_hard_wrapped_file(tmp_path):
+    line = "本年收入100.00万元支出90.00万元结余10.00万元执行率为90.00%并且各项工作"
+    path = tmp_path / "wrapped.txt"
+    path.write_text("\n".join([line] * (10_000_000 // len(line.encode("utf-8")))), encoding="utf-8")
+    started = time.monotonic()
+    doc = read_document(str(path))
+    assert time.monotonic() - started < 5
+    lengths = [len(p.text) for p in doc.paragraphs]
+    assert doc.error is None and 1 < len(lengths) < 1000 and max(lengths) < 5000 + len(line) and min(lengths) > len(line)

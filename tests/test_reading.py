@@ -247,3 +247,21 @@ def test_wrapped_lines_stop_at_tables_and_headings(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     texts = _paragraphs(path)
     assert texts[:4] == [width + "收入一百万元。", "(二)支出情况", width + "支出九十万元，", width + "结余十万元，"]
+
+
+def test_a_list_of_lines_alike_in_length_is_not_taken_for_wrapped_text(tmp_path):
+    lines = ['青溪县公共法律服务中心2023年度部门整体支出绩效自评报告',
+             '一、主要绩效指标完成情况',
+             '数量指标：法律援助案件办理数量1,250件，年度目标1,200件',
+             '质量指标：法律援助案件结案率100%，年度目标值95%以上',
+             '时效指标：法律援助申请审查时限平均3个工作日，达到要求',
+             '成本指标：法律援助经费支出312.50万元，较上年增加22.50万元',
+             '经济效益指标：为受援群众挽回经济损失2,360万元，同比增长15.7%',
+             '社会效益指标：受援群众满意度98.5%，较上年提高1.2个百分点',
+             '可持续影响指标：法律援助工作站覆盖率100%，覆盖全县所有乡镇',
+             '满意度指标：服务对象满意度调查满意率97.6%，达到年度目标',
+             '二、预算执行情况',
+             '全年预算数1,850.36万元，全年执行数1,745.20万元，预算执行率94.3%。']
+    path = tmp_path / "items.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _paragraphs(path) == [line for line in lines if line]

@@ -120,19 +120,23 @@ def unwrap(lines: list[str]) -> list[str]:
     full = widths[int(len(widths) * 0.8)]
     if full < spec["min_width"] or sum(1 for w in widths if abs(w - full) <= spec["slack"]) < spec["share"] * len(widths):
         return lines
+    if sum(1 for w in widths if w > full + spec["over"]) > spec["over_share"] * len(widths):
+        return lines
     heading = regex.compile(spec["heading"])
-    out: list[str] = []
+    groups: list[list[str]] = []
     joinable = False
+    size = 0
     for line in lines:
         text = line.strip()
         prose = bool(text) and split_cells(line) is None
-        if joinable and prose and not heading.match(text):
-            out[-1] += text
+        if joinable and prose and not heading.match(text) and size < spec["max_chars"]:
+            groups[-1].append(text)
+            size += len(text)
         else:
-            out.append(line)
-        tail = out[-1].strip()
-        joinable = prose and _width(text) >= full - spec["slack"] and not tail.endswith(tuple(spec["ends"]))
-    return out
+            groups.append([line])
+            size = len(text)
+        joinable = prose and _width(text) >= full - spec["slack"] and not text.endswith(tuple(spec["ends"]))
+    return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 
 def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[list, int]:
