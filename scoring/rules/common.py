@@ -5,6 +5,8 @@ import ast
 from decimal import Decimal
 from typing import Iterable, Optional, Union
 
+import patterns
+
 from extractor.facts import Facts, TableCell, TextFact
 from extractor.figures import Figure
 from scoring.model import Check, Evidence
@@ -168,3 +170,16 @@ def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[i
             if paragraph is not None:
                 break
     return ""
+
+
+def is_decrease(label: str) -> bool:
+    """A change label speaks of a decrease: by its change word nearest the figure, a word of two or more
+    characters (增加, 减收) taking precedence over a bare 减 or 降 (减贫, 减税降费 name things, not the change)."""
+    g = patterns.load("formulas")["growth"]
+    words = g["change_words"] + g["decrease_words"]
+    for long_only in (True, False):
+        found = [(label.rfind(w), w) for w in words if (len(w) > 1) == long_only and w in label]
+        if found:
+            word = max(found)[1]
+            return any(d in word for d in g["decrease_words"])
+    return False

@@ -22,7 +22,7 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval
-from scoring.rules.common import evaluate, exact_kind, ratio_check, shown, unverifiable
+from scoring.rules.common import evaluate, exact_kind, is_decrease, ratio_check, shown, unverifiable
 
 RULE = "ratio.recompute"
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
@@ -147,6 +147,9 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     start = pf.sentence_spans[rate.sentence][0]
     if rate.sentence == 0 or not pf.norm.text[start:].lstrip().startswith(tuple(g["subjectless_starts"])):
         return None
+    change = next((f for f in pf.facts if f.sentence == rate.sentence and f.figure.kind == "amount"), None)
+    if change is None or any(ch in pf.norm.text[start:change.figure.start] for ch in "，,、（("):
+        return None
     amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
     if len(amounts) != 1:
         return None
@@ -174,7 +177,7 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
-    decrease = any(w in change.label for w in g["decrease_words"]) or any(w in rate.label for w in g["decrease_words"])
+    decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
     d = interval(change.figure)
     x = interval(base.figure)
     prior = x + d if decrease else x - d
@@ -193,14 +196,20 @@ def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     spec = patterns.load("formulas")["part_of_whole"]
     pf = facts.paragraphs[index]
     text = pf.norm.text
+    joiner = spec["joiner"]
+    if rate.figure.start < len(joiner) or not text.startswith(joiner, rate.figure.start - len(joiner)):
+        return None
     before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
     if len(before) < 2:
         return None
     part, whole = before[-2], before[-1]
-    if whole.figure.kind != "amount" or part.figure.kind != "amount" or text[whole.figure.end:rate.figure.start] != spec["joiner"]:
+    if whole.figure.kind != "amount" or part.figure.kind != "amount" or text[whole.figure.end:rate.figure.start] != joiner:
         return None
     between = text[part.figure.end:whole.figure.start]
-    if not any(w in between for w in spec["verbs"]) or any(w in between for w in spec["not_between"]):
+    if not regex.match(spec["part_then"], between) or any(w in between for w in spec["not_between"]):
+        return None
+    sentence = text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]
+    if any(w in part.label for w in spec["not_between"]) or any(w in sentence for w in spec["not_in_sentence"]):
         return None
     if part.figure.approximate or whole.figure.approximate:
         return unverifiable(RULE, rate, f"{rate.figure.raw}：所据金额为约数，无法复算。", None, [part, whole])

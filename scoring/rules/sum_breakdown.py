@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+import regex
+
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact
 from scoring.model import Check
-from scoring.rules.common import evidence, shown, sum_check, total_interval, unverifiable
+from scoring.rules.common import evidence, is_decrease, shown, sum_check, total_interval, unverifiable
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -98,15 +100,15 @@ def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | Non
              and f.figure.kind == "amount" and _is_change(f)]
     if len(found) != 1 or found[0].figure.approximate:
         return None
-    if any(w in found[0].label for w in patterns.load("formulas")["growth"]["change_not_from"]):
+    g = patterns.load("formulas")["growth"]
+    if any(w in found[0].label for w in g["change_not_from"]) or not regex.match(g["own_change"], found[0].label):
         return None
     return found[0]
 
 
 def _signed(change: TextFact) -> Interval:
     iv = interval(change.figure)
-    decrease = any(w in change.label for w in patterns.load("formulas")["growth"]["decrease_words"])
-    return exact(Decimal(0)) - iv if decrease else iv
+    return exact(Decimal(0)) - iv if is_decrease(change.label) else iv
 
 
 def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> Check | None:
@@ -167,7 +169,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
-            if total.figure.kind == "amount":
+            if total.figure.kind == "amount" and checks[-1].status == "pass":
                 changes = _changes_check(pf, total, chosen)
                 if changes is not None:
                     checks.append(changes)
