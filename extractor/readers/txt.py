@@ -114,7 +114,9 @@ def unwrap(lines: list[str]) -> list[str]:
     """The lines with the prose lines of a hard-wrapped file joined back into paragraphs (see hard_wrap in
     patterns/documents.yaml); table lines, blank lines and the lines of a file that is not wrapped are kept."""
     spec = patterns.load("documents")["hard_wrap"]
-    widths = sorted(_width(line.strip()) for line in lines if line.strip() and split_cells(line) is None)
+    texts = [line.strip() for line in lines]
+    prose = [bool(text) and split_cells(line) is None for line, text in zip(lines, texts)]
+    widths = sorted(_width(text) for text, is_prose in zip(texts, prose) if is_prose)
     if len(widths) < spec["min_lines"]:
         return lines
     full = widths[int(len(widths) * 0.8)]
@@ -126,16 +128,14 @@ def unwrap(lines: list[str]) -> list[str]:
     groups: list[list[str]] = []
     joinable = False
     size = 0
-    for line in lines:
-        text = line.strip()
-        prose = bool(text) and split_cells(line) is None
-        if joinable and prose and not heading.match(text) and size < spec["max_chars"]:
+    for line, text, is_prose in zip(lines, texts, prose):
+        if joinable and is_prose and not heading.match(text) and size < spec["max_chars"]:
             groups[-1].append(text)
             size += len(text)
         else:
             groups.append([line])
             size = len(text)
-        joinable = prose and _width(text) >= full - spec["slack"] and not text.endswith(tuple(spec["ends"]))
+        joinable = is_prose and _width(text) >= full - spec["slack"] and not text.endswith(tuple(spec["ends"]))
     return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 

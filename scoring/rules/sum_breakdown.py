@@ -118,20 +118,21 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     whole = _change_of(pf, total, parts[0].figure.start)
     if whole is None or any(c is None for c in changes):
         return None
-    computed = exact(Decimal(0))
-    for c in changes:
-        computed = computed + _signed(c)
-    decrease = _signed(whole).mid < 0
-    if decrease:
-        computed = exact(Decimal(0)) - computed
+    signed = [_signed(c) for c in changes]
+    total_change = exact(Decimal(0))
+    for iv in signed:
+        total_change = total_change + iv
+    decrease = is_decrease(whole.label)
+    computed = exact(Decimal(0)) - total_change if decrease else total_change
     scale = whole.figure.scale
     verdict = compare(computed, whole.figure, scale=scale)
-    sign = "−" if decrease else "+"
     value = computed.mid / scale
     expected = render(value, whole.figure.decimals)
     diff = render(whole.figure.value - value, whole.figure.decimals)
-    terms = " ".join(("− " if _signed(c).mid < 0 else "+ ") + shown(c.figure) for c in changes).lstrip("+ ")
-    arithmetic = f"{terms} = {sign if value >= 0 else ('+' if decrease else '−')}{render(abs(value), whole.figure.decimals)}{whole.figure.unit or ''}"
+    terms = " ".join(("− " if iv.mid < 0 else "+ ") + shown(c.figure) for iv, c in zip(signed, changes)).lstrip("+ ")
+    negative = value > 0 if decrease else value < 0
+    sign = "−" if negative or (decrease and value == 0) else "+"
+    arithmetic = f"{terms} = {sign}{render(abs(value), whole.figure.decimals)}{whole.figure.unit or ''}"
     what = f"{total.label or '合计'}{whole.label} {shown(whole.figure)}"
     if verdict == "pass":
         message = f"{what} 与各项增减之和相符：{arithmetic}（在打印精度内）。"
