@@ -5,6 +5,8 @@ Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款
 Passes: 实际支出 2,792.29 万元，其中：工资福利 503 万元、对个人和家庭补助 14.70 万元、
         商品和服务支出 1,961.24 万元、资本性支出 313.35 万元 (= 2792.29)
 Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, never an error.
+Amounts that fall short of the total may be only some of its parts (其中：教育支出1,200万元；卫生健康支出800万元 of
+5,000万元): unverifiable, unless they are every member of a breakdown that makes up its whole (基本支出 and 项目支出).
 Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
 比上年增收1284万元；非税收入16524万元，比上年减收2354万元), the total's change is held to the parts' changes, signed
 (+1284 − 2354 = −1070).
@@ -44,6 +46,40 @@ def _usable(fact: TextFact, like: TextFact) -> bool:
 def _matches(total: TextFact, parts: list[TextFact]) -> bool:
     return compare(total_interval([p.figure for p in parts]), total.figure,
                    exact_value=total.figure.kind == "count", scale=total.figure.scale) == "pass"
+
+
+def _listed(clauses: list[list[TextFact]]) -> list[TextFact]:
+    """The parts of a breakdown that no run of clauses adds up to: the clauses up to the second part, then
+    each following clause that holds one part whose label ends like the last part's (；卫生健康支出800万元)."""
+    acc: list[TextFact] = []
+    rest = list(clauses)
+    while rest and len(acc) < 2:
+        acc = acc + rest.pop(0)
+    for group in rest:
+        if len(group) != 1 or len(acc) < 2 or group[0].label[-2:] != acc[-1].label[-2:]:
+            break
+        acc = acc + group
+    return acc
+
+
+def _falls_short(total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether the parts, at their printed precision, add up to less than the total can be."""
+    computed = total_interval([p.figure for p in parts])
+    return compare(computed, total.figure, scale=total.figure.scale) != "pass" \
+        and computed.mid < total.figure.value * total.figure.scale
+
+
+def _complete(parts: list[TextFact]) -> bool:
+    """Whether the parts are, one each, every member of a breakdown that makes up its whole
+    (patterns/concepts.yaml complete_breakdowns)."""
+    for whole in patterns.load("concepts")["complete_breakdowns"]:
+        members = whole["members"] + whole.get("optional", [])
+        matched = [next((i for i, words in enumerate(members) if any(w in p.label for w in words)), None)
+                   for p in parts]
+        if None not in matched and len(set(matched)) == len(parts) \
+                and set(range(len(whole["members"]))) <= set(matched):
+            return True
+    return False
 
 
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
@@ -156,18 +192,19 @@ def _text_checks(facts: Facts) -> list[Check]:
                     chosen = acc
                     break
             if chosen is None:
-                acc = []
-                for group in clauses:
-                    acc = acc + group
-                    if len(acc) >= 2:
-                        break
-                if len(acc) < 2:
+                chosen = _listed(clauses)
+                if len(chosen) < 2:
                     continue
-                chosen = acc
                 if total.figure.kind == "count":
                     checks.append(unverifiable(
                         RULE, total, f"{total.label or '合计'} {total.figure.raw}{total.figure.unit} 后列示的各项"
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
+                    continue
+                if _falls_short(total, chosen) and not _complete(chosen):
+                    checks.append(unverifiable(
+                        RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后列示的各项之和"
+                        f"（{' + '.join(shown(p.figure) for p in chosen)}）小于合计，所列可能只是其中部分项目，"
+                        f"无法据此判断。", total.concept, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
             if total.figure.kind == "amount" and checks[-1].status == "pass":
