@@ -169,25 +169,37 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
                    and any(w in f.label for w in g["change_words"])), None)
     if change is None or change.figure.approximate:
         return None
-    base = next((f for f in reversed(same) if f.figure.kind == "amount" and f.figure.start < change.figure.start
-                 and not any(w in f.label for w in g["change_words"] + g["not_base_words"])
-                 and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate), None)
-    if base is None:
-        base = _subject_of_previous(pf, rate, g)
+    if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
+        return None
+    levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
+              and not any(w in f.label for w in g["change_words"] + g["not_base_words"])
+              and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
+    base = levels[-1] if levels else _subject_of_previous(pf, rate, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
     decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
     d = interval(change.figure)
     x = interval(base.figure)
-    prior = x + d if decrease else x - d
+    if _prior_period(base, levels[:-1], g):
+        prior, text = x, f"{shown(change.figure)} ÷ {shown(base.figure)}"
+    else:
+        prior = x + d if decrease else x - d
+        sign = "+" if decrease else "−"
+        text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
         computed = d / prior
     except ZeroDivisionError:
         return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
-    sign = "+" if decrease else "−"
-    text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def _prior_period(base: TextFact, earlier: list[TextFact], g: dict) -> bool:
+    """Whether the figure before a change is the prior period's own (上年收入900万元, or 2019年 after a 2020年
+    figure), so that the change is counted on it directly."""
+    if any(w in base.label for w in g["prior_words"]) and not any(w in base.label for w in g["prior_not"]):
+        return True
+    return base.period is not None and any(f.period is not None and f.period > base.period for f in earlier)
 
 
 def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
