@@ -156,7 +156,8 @@ def _vocabulary():
 
 @lru_cache(maxsize=8192)
 def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
-    """The concept whose synonym ends nearest the end of the label (longest on ties).
+    """The concept whose synonym ends nearest the end of the label (longest on ties); none for a figure that
+    is the concept's change (a change word after the synonym).
 
     A synonym that stands as whole words in the label (jieba's segmentation) wins over one that only
     occurs inside a word; a short synonym (扣) counts only as a whole word (not inside 扣除). Rates take only rate concepts (ids ending in _rate), other figures the others."""
@@ -175,7 +176,15 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
         key = (whole, end, len(syn))
         if best is None or key > best[0]:
             best = (key, cid)
-    return best[1] if best else None
+    if best is None or (kind != "rate" and _change_after(label[best[0][1]:])):
+        return None
+    return best[1]
+
+
+def _change_after(rest: str) -> bool:
+    """Whether the words after a concept's synonym make the figure its change (财政拨款支出增加126.30万元)."""
+    data, _ = _vocabulary()
+    return any(w in rest for w in data["change_after_concept"])
 
 
 def _whole_words(label: str, start: int, end: int) -> bool:
