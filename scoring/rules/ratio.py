@@ -195,9 +195,9 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
 
 
 def _prior_period(base: TextFact, earlier: list[TextFact], g: dict) -> bool:
-    """Whether the figure before a change is the prior period's own (上年收入900万元, or 2019年 after a 2020年
-    figure), so that the change is counted on it directly."""
-    if any(w in base.label for w in g["prior_words"]) and not any(w in base.label for w in g["prior_not"]):
+    """Whether the figure before a change is the prior period's own (上年收入900万元, 比上年的900万元, or 2019年
+    after a 2020年 figure), so that the change is counted on it directly."""
+    if regex.search(g["prior_label"], base.label):
         return True
     return base.period is not None and any(f.period is not None and f.period > base.period for f in earlier)
 
