@@ -172,6 +172,11 @@ def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[i
     return ""
 
 
+def is_change(label: str) -> bool:
+    """A figure's label makes it a change (增加, 比上年减收), not a level."""
+    return any(w in label for w in patterns.load("formulas")["growth"]["change_words"])
+
+
 def is_decrease(label: str) -> bool:
     """A change label speaks of a decrease: by its change word nearest the figure, a word of two or more
     characters (增加, 减收) taking precedence over a bare 减 or 降 (减贫, 减税降费 name things, not the change)."""

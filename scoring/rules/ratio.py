@@ -22,7 +22,7 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval
-from scoring.rules.common import evaluate, exact_kind, is_decrease, ratio_check, shown, unverifiable
+from scoring.rules.common import evaluate, exact_kind, is_change, is_decrease, ratio_check, shown, unverifiable
 
 RULE = "ratio.recompute"
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
@@ -154,7 +154,7 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     if len(amounts) != 1:
         return None
     only = amounts[0]
-    if only.figure.approximate or any(w in only.label for w in g["change_words"] + g["not_base_words"]):
+    if only.figure.approximate or is_change(only.label) or any(w in only.label for w in g["not_base_words"]):
         return None
     return only
 
@@ -166,13 +166,13 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     pf = facts.paragraphs[index]
     same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
     change = next((f for f in reversed(same) if f.figure.kind == "amount"
-                   and any(w in f.label for w in g["change_words"])), None)
+                   and is_change(f.label)), None)
     if change is None or change.figure.approximate:
         return None
     if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
         return None
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
-              and not any(w in f.label for w in g["change_words"] + g["not_base_words"])
+              and not is_change(f.label) and not any(w in f.label for w in g["not_base_words"])
               and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
     base = levels[-1] if levels else _subject_of_previous(pf, rate, g)
     if base is None:

@@ -21,15 +21,16 @@ import regex
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact
 from scoring.model import Check
-from scoring.rules.common import evidence, is_decrease, shown, sum_check, total_interval, unverifiable
+from scoring.rules.common import evidence, is_change, is_decrease, shown, sum_check, total_interval, unverifiable
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
 
 
 def _is_change(fact: TextFact) -> bool:
-    words = patterns.load("formulas")["growth"]["change_words"] + ["较", "比上年", "同比"]
-    return any(w in fact.label for w in words)
+    """A change, or a figure a comparison names (比上年的900万元): neither a total nor a part."""
+    compared = patterns.load("formulas")["growth"]["compared_words"]
+    return is_change(fact.label) or any(w in fact.label for w in compared)
 
 
 def _usable(fact: TextFact, like: TextFact) -> bool:
