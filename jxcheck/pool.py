@@ -112,6 +112,14 @@ class Outcome:
     value: Any = None
 
 
+class _NoWorkers(Exception):
+    """Every worker place is retired: no task can be run."""
+
+    def __init__(self, code: Optional[int]):
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass
 class _Slot:
     proc: Any
@@ -182,6 +190,14 @@ class WorkerPool:
         after START_FAILURES such deaths in a row in one worker's place, that place is given up, and when every
         place is, each task not done is reported "nostart"."""
         pending = deque(tasks)
+        try:
+            yield from self._run(pending)
+        except _NoWorkers as stop:
+            self.close()
+            while pending:
+                yield Outcome(pending.popleft()[0], "nostart", stop.code)
+
+    def _run(self, pending: deque) -> Iterator[Outcome]:
         while len(self.slots) < min(self.jobs, len(pending)):
             self.slots.append(self._start())
         while pending or any(s.queue for s in self.slots):
@@ -201,9 +217,7 @@ class WorkerPool:
                         if slot.warm:
                             self._replace(slot)
                             continue
-                        if self._lost_at_start(slot, pending):
-                            yield from self._give_up(pending, slot.proc.exitcode)
-                            return
+                        self._lost_at_start(slot, pending)
                         if slot.retired:
                             break
                         continue
@@ -224,12 +238,10 @@ class WorkerPool:
                     what, _, out = slot.conn.recv()
                 except (EOFError, OSError):
                     slot.proc.join(5)
-                    code = slot.proc.exitcode
                     if not slot.warm:
-                        if self._lost_at_start(slot, pending):
-                            yield from self._give_up(pending, code)
-                            return
+                        self._lost_at_start(slot, pending)
                         continue
+                    code = slot.proc.exitcode
                     pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "crash", code)
@@ -247,37 +259,29 @@ class WorkerPool:
                 if slot.queue and now > slot.deadline(self.timeout) and not slot.conn.poll():
                     if not slot.warm:
                         slot.proc.kill()
-                        if self._lost_at_start(slot, pending):
-                            yield from self._give_up(pending, slot.proc.exitcode)
-                            return
+                        self._lost_at_start(slot, pending)
                         continue
                     key = slot.queue[0][0]
                     pending.extendleft(reversed(slot.queue[1:]))
                     self._replace(slot)
                     yield Outcome(key, "timeout", self.timeout)
 
-    def _lost_at_start(self, slot: _Slot, pending: deque) -> bool:
+    def _lost_at_start(self, slot: _Slot, pending: deque) -> None:
         """A fresh worker died (or was stopped, stuck) before taking up its first task: its tasks go back to the
         queue, unblamed, and it is replaced, unless START_FAILURES have failed so in a row in its place: then
-        the place is retired (the other workers go on). True when every place is retired (the caller gives
-        up)."""
+        the place is retired (the other workers go on). Raises _NoWorkers (with the exit code) when every place
+        is retired: run closes the pool and reports each task not done as "nostart"."""
         slot.proc.join(5)
         pending.extendleft(reversed(slot.queue))
         slot.queue = []
         slot.failed_starts += 1
         if slot.failed_starts < self.START_FAILURES:
             self._replace(slot)
-            return False
+            return
         slot.retired = True
         slot.conn.close()
-        return all(s.retired for s in self.slots)
-
-    def _give_up(self, pending: deque, code: Optional[int]) -> Iterator[Outcome]:
-        """Every place is retired (its tasks put back, its worker gone): close the pool and report each task not
-        done as "nostart" (value: the last exit code)."""
-        self.close()
-        while pending:
-            yield Outcome(pending.popleft()[0], "nostart", code)
+        if all(s.retired for s in self.slots):
+            raise _NoWorkers(slot.proc.exitcode)
 
     def close(self) -> None:
         for slot in self.slots:
