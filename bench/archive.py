@@ -33,6 +33,8 @@ from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from jxcheck.pool import cpu_ticks  # noqa: E402
+
 SEED_PDF = ROOT / "corpus" / "seeds" / "zj2018_review.pdf"
 SUPPORTED = (".pdf", ".docx", ".txt", ".doc")
 SAMPLE_EVERY = 0.2
@@ -100,12 +102,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 def _cpu_seconds(pid: int) -> Optional[float]:
     """User + system CPU time of a process so far."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    ticks = cpu_ticks(pid)
+    return None if ticks is None else ticks / CLOCK_TICKS
 
 
 def _cmdline(pid: int) -> str:

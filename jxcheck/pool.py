@@ -317,7 +317,7 @@ def _run_and_send(conn, target: Callable[..., Any], args: tuple) -> None:
     os._exit(0)
 
 
-def _cpu_ticks(pid: int) -> Optional[int]:
+def cpu_ticks(pid: int) -> Optional[int]:
     """User + system CPU clock ticks of a process so far (Linux /proc), or None where there is no /proc."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
@@ -398,7 +398,7 @@ class ForkedTasks:
                 self.values[task.index] = value if ok and task.proc.exitcode == 0 else task.target(*task.args)
 
     def _stalled(self, task: _Forked, now: float) -> bool:
-        ticks = _cpu_ticks(task.proc.pid)
+        ticks = cpu_ticks(task.proc.pid)
         if ticks is None:
             return False
         if ticks != task.ticks:
