@@ -231,6 +231,28 @@ def test_hard_wrapped_txt_lines_are_joined_into_paragraphs():
     assert sum(t.startswith(("1.", "2.", "3.")) for t in texts) == 4
 
 
+@pytest.mark.parametrize("name, width", [("seeds/zj2020_self.txt", 26), ("seeds/zj2020_self.txt", 38),
+                                         ("real-samples/sample_r37.txt", 30), ("real-samples/sample_r36.txt", 26)])
+def test_text_cut_at_a_fixed_number_of_characters_is_checked_as_the_original(tmp_path, name, width):
+    """Figures and half-width punctuation make such lines narrower on screen than their neighbours, a line may be
+    cut right after a ；, and a figure may be cut in two (165|24万元): the checks are those of the original."""
+    source = CORPUS / name
+    lines = []
+    for line in source.read_text(encoding="utf-8").split("\n"):
+        if "\t" in line or "|" in line:
+            lines.append(line)
+        else:
+            lines += [line[i:i + width] for i in range(0, len(line), width)] or [""]
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(lines), encoding="utf-8")
+
+    def checks(path):
+        return sorted((c["rule"], c["reported"], c["status"]) for c in check_file(str(path))["checks"])
+
+    assert len(lines) > len(source.read_text(encoding="utf-8").split("\n"))
+    assert checks(cut) == checks(source)
+
+
 def test_txt_that_is_not_wrapped_keeps_its_lines(tmp_path):
     lines = ["一、基本情况", "本单位2020年收入100万元，支出90万元，", "结余10万元。", "项目\t预算\t执行",
              "合计\t100\t90"] + [f"第{i}行的文字比较短。" for i in range(6)]

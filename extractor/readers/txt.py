@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from typing import Callable
 
 import regex
 
@@ -116,14 +117,32 @@ def unwrap(lines: list[str]) -> list[str]:
     spec = patterns.load("documents")["hard_wrap"]
     texts = [line.strip() for line in lines]
     prose = [bool(text) and split_cells(line) is None for line, text in zip(lines, texts)]
-    widths = sorted(_width(text) for text, is_prose in zip(texts, prose) if is_prose)
-    if len(widths) < spec["min_lines"]:
+    if sum(prose) < spec["min_lines"]:
         return lines
-    full = widths[int(len(widths) * 0.8)]
-    if full < spec["min_width"] or sum(1 for w in widths if abs(w - full) <= spec["slack"]) < spec["share"] * len(widths):
-        return lines
-    if sum(1 for w in widths if w > full + spec["over"]) > spec["over_share"] * len(widths):
-        return lines
+    best = None
+    for measure, columns in ((_width, 1), (len, 2)):
+        widths = sorted(measure(text) for text, is_prose in zip(texts, prose) if is_prose)
+        full = widths[int(len(widths) * 0.8)]
+        share = _cut_share(widths, full, spec, columns)
+        if share is not None and (best is None or share > best[0]):
+            best = (share, measure, full - spec["join_slack"] / columns)
+    return lines if best is None else _joined(lines, texts, prose, best[1], best[2], spec)
+
+
+def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float | None:
+    """The share of lines of these widths that reach width full, or None when they were not cut at it (see
+    hard_wrap; columns: display columns per unit of the measure, 2 when lines are measured in characters)."""
+    if full * columns < spec["min_width"]:
+        return None
+    share = sum(1 for w in widths if abs(w - full) * columns <= spec["slack"]) / len(widths)
+    if share < spec["share"] or sum(1 for w in widths if (w - full) * columns > spec["over"]) > spec["over_share"] * len(widths):
+        return None
+    return share
+
+
+def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Callable[[str], int], cut: float,
+            spec: dict) -> list[str]:
+    """The lines with each prose line at least cut wide joined to the next (see hard_wrap)."""
     heading = regex.compile(spec["heading"])
     groups: list[list[str]] = []
     joinable = False
@@ -135,7 +154,7 @@ def unwrap(lines: list[str]) -> list[str]:
         else:
             groups.append([line])
             size = len(text)
-        joinable = is_prose and _width(text) >= full - spec["slack"] and not text.endswith(tuple(spec["ends"]))
+        joinable = is_prose and measure(text) >= cut and not text.endswith(tuple(spec["ends"]))
     return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 
