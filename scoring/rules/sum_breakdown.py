@@ -10,6 +10,9 @@ Amounts that fall short of the total may be only some of its parts (其中：教
 Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
 比上年增收1284万元；非税收入16524万元，比上年减收2354万元), the total's change is held to the parts' changes, signed
 (+1284 − 2354 = −1070).
+A total followed by 收入具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元 … 2.上级补助收入8.38万元)
+passes when its first items add up to it; when none of the paragraph's totals is met the list may be partial or cut
+off: unverifiable, never an error.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from scoring.rules.common import evidence, is_change, is_decrease, shown, sum_ch
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
+CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
 def _is_change(fact: TextFact) -> bool:
@@ -152,7 +156,11 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     """The total's stated change against its parts' stated changes, signed; None unless all of them state one."""
     ends = [p.figure.start for p in parts[1:]] + [pf.sentence_spans[parts[-1].sentence][1]]
     changes = [_change_of(pf, p, end) for p, end in zip(parts, ends)]
-    whole = _change_of(pf, total, parts[0].figure.start)
+    return _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
+
+
+def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact | None]) -> Check | None:
+    """The total's change (whole) against the parts' changes, signed; None unless all of them are stated."""
     if whole is None or any(c is None for c in changes):
         return None
     signed = [_signed(c) for c in changes]
@@ -179,6 +187,89 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
                         expected=expected, difference=diff, unit=whole.figure.unit,
                         numbers=[whole.figure.raw] + [c.figure.raw for c in changes],
                         evidence=evidence([whole] + changes))
+
+
+def _item_number(text: str, markers: list[str]) -> tuple[int, int, int] | None:
+    """(marker style, item number, marker end) of a paragraph that opens a numbered item (1. / (1) / 一、 / （一）),
+    else None."""
+    for style, marker in enumerate(markers):
+        m = regex.match(marker, text)
+        if m:
+            number = m.group(1)
+            return style, int(number) if number.isdigit() else CHINESE_NUMBERS.find(number) + 1, m.end()
+    return None
+
+
+def _listed_items(facts: Facts, start: int, markers: list[str]) -> list[tuple[ParagraphFacts, TextFact]]:
+    """The numbered item paragraphs from paragraph start on (1., 2., 3. … in one style, one after the other),
+    each with the amount it opens with; stops at the first paragraph that is not the next item."""
+    items: list[tuple[ParagraphFacts, TextFact]] = []
+    style = None
+    for pf in facts.paragraphs[start:]:
+        text = pf.norm.text
+        number = _item_number(text.lstrip(), markers)
+        if number is None or (style is not None and number[0] != style) or number[1] != len(items) + 1 \
+                or (items and pf.block != items[-1][0].block + 1):
+            break
+        style = number[0]
+        after = len(text) - len(text.lstrip()) + number[2]
+        first = next((f for f in pf.facts if f.figure.start >= after), None)
+        if first is None or first.sentence != 0 or first.figure.kind != "amount" or first.figure.approximate \
+                or _is_change(first):
+            break
+        items.append((pf, first))
+    return items
+
+
+def _next_level(pf: ParagraphFacts, fact: TextFact, end: int) -> int:
+    """Where the next amount after fact that is not a change starts (a change after it is another figure's),
+    else end."""
+    return next((f.figure.start for f in pf.facts if f.figure.start > fact.figure.end
+                 and f.figure.kind == "amount" and not _is_change(f)), end)
+
+
+def _itemized_checks(facts: Facts) -> list[Check]:
+    """A total followed by 具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元…): the
+    total against the first items that add up to it (pass), the total's stated change against theirs; when no
+    total of the paragraph is met, unverifiable (the list may not be whole, or may be cut off), never an error."""
+    spec = patterns.load("concepts")["item_lists"]
+    checks = []
+    for i, pf in enumerate(facts.paragraphs):
+        text = pf.norm.text.rstrip()
+        at = max(text.rfind(w) for w in spec["openers"])
+        if at < 0 or text[at:].rstrip("。：:，,") not in spec["openers"]:
+            continue
+        source = pf if any(f.figure.end <= at for f in pf.facts) else facts.paragraphs[i - 1] if i else None
+        if source is None or source.block != pf.block - (source is not pf):
+            continue
+        last = len(source.sentence_spans) - 1 if source is not pf else source.facts[-1].sentence
+        totals = [f for f in source.facts if f.figure.kind == "amount" and not f.figure.approximate
+                  and not _is_change(f) and f.sentence == last and (source is not pf or f.figure.end <= at)]
+        items = _listed_items(facts, i + 1, spec["markers"])
+        if not totals or not items:
+            continue
+        met = False
+        for total in totals:
+            parts = [f for _, f in items if f.figure.kind == total.figure.kind and f.figure.value * f.figure.scale
+                     < total.figure.value * total.figure.scale]
+            for k in range(2, len(parts) + 1):
+                if parts[:k] == [f for _, f in items[:k]] and _matches(total, parts[:k]):
+                    met = True
+                    checks.append(sum_check(RULE, total, parts[:k], total.concept, total.label or "合计"))
+                    whole = _change_of(source, total, _next_level(source, total, source.sentence_spans[total.sentence][1]))
+                    changes = [_change_of(item_pf, f, _next_level(item_pf, f, len(item_pf.norm.text)))
+                               for item_pf, f in items[:k]]
+                    change = _change_sum(total, whole, changes)
+                    if change is not None:
+                        checks.append(change)
+                    break
+        if not met:
+            total = totals[-1]
+            listed = " + ".join(shown(f.figure) for _, f in items)
+            checks.append(unverifiable(
+                RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）与之不等，"
+                f"所列可能不全或另有其他组成部分，无法据此判断。", total.concept, [f for _, f in items]))
+    return checks
 
 
 def _text_checks(facts: Facts) -> list[Check]:
@@ -251,4 +342,4 @@ def _identity_checks(facts: Facts) -> list[Check]:
 
 
 def check(facts: Facts) -> list[Check]:
-    return _text_checks(facts) + _identity_checks(facts)
+    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts)
