@@ -74,10 +74,18 @@ def _falls_short(total: TextFact, parts: list[TextFact]) -> bool:
         and computed.mid < total.figure.value * total.figure.scale
 
 
-def _complete(parts: list[TextFact]) -> bool:
-    """Whether the parts are, one each, every member of a breakdown that makes up its whole
+def _short_list(total: TextFact, parts: list[TextFact]) -> Check:
+    return unverifiable(RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后列示的各项之和"
+                        f"（{' + '.join(shown(p.figure) for p in parts)}）小于合计，所列可能只是其中部分项目，"
+                        f"无法据此判断。", total.concept, parts)
+
+
+def _complete(total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether the parts are, one each, every member of a breakdown that makes up this total
     (patterns/concepts.yaml complete_breakdowns)."""
     for whole in patterns.load("concepts")["complete_breakdowns"]:
+        if "total" in whole and not any(w in total.label for w in whole["total"]):
+            continue
         members = whole["members"] + whole.get("optional", [])
         matched = [next((i for i, words in enumerate(members) if any(w in p.label for w in words)), None)
                    for p in parts]
@@ -87,9 +95,29 @@ def _complete(parts: list[TextFact]) -> bool:
     return False
 
 
+def _paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
+    """For each position of the text, the parenthesized group it is in (0: none; nested groups have their own
+    ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end."""
+    at, spans, stack, count = [0] * (len(text) + 1), {}, [], 0
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            count += 1
+            stack.append(count)
+            spans[count] = (i, len(text))
+        at[i] = stack[-1] if stack else 0
+        if ch in "）)" and stack:
+            group = stack.pop()
+            spans[group] = (spans[group][0], i)
+    at[len(text)] = 0
+    return at, spans
+
+
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
-    """(total, candidate parts grouped by clause) for each opener in the paragraph."""
+    """(total, candidate parts grouped by clause) for each opener in the paragraph. Parts are the figures at the
+    opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
+    the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis."""
     text = pf.norm.text
+    group_at, spans = _paren_groups(text)
     last_total = None
     for word in openers:
         start = 0
@@ -98,12 +126,18 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
             if sent is None:
                 continue
-            s_start, s_end = pf.sentence_spans[sent]
+            group = group_at[pos]
             before = [f for f in pf.facts if f.sentence == sent and f.figure.end <= pos
                       and f.figure.kind in ("amount", "count") and not _is_change(f) and not f.figure.approximate]
+            if group:
+                opened = spans[group][0]
+                before = [f for f in before if f.figure.end <= opened and group_at[f.figure.start] == group_at[opened]]
+                before = before[-1:] if before and not text[before[-1].figure.end:opened].strip() else []
+            else:
+                before = [f for f in before if not group_at[f.figure.start]]
             if before:
                 total = before[-1]
-            elif sent > 0:
+            elif sent > 0 and not group:
                 prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
                         and not _is_change(f) and not f.figure.approximate]
                 opened_prev = any(text.find(w, pf.sentence_spans[sent - 1][0]) == pf.sentence_spans[sent - 1][0]
@@ -115,24 +149,27 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                 continue
             clauses: dict[int, list[TextFact]] = defaultdict(list)
             for f in pf.facts:
-                if f.sentence == sent and f.figure.start > pos and _usable(f, total):
+                if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
+                        and _usable(f, total):
                     clauses[f.clause].append(f)
             yield total, [clauses[k] for k in sorted(clauses)]
             last_total = total
 
 
-def _parenthesized(pf: ParagraphFacts):
-    """A count or amount followed by its parts in parentheses: 编制25名（事业编制23名，工勤人员编制2名）."""
+def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):
+    """A count or amount followed by its parts in parentheses: 编制25名（事业编制23名，工勤人员编制2名）; with
+    whether the parenthesis opens with a word that may list only some parts (其中, 主要用于, 含)."""
     text = pf.norm.text
-    for i, f in enumerate(pf.facts):
-        if not text[f.figure.end:f.figure.end + 1] in ("（", "("):
+    group_at, spans = _paren_groups(text)
+    for f in pf.facts:
+        if text[f.figure.end:f.figure.end + 1] not in ("（", "("):
             continue
-        close = min([p for p in (text.find("）", f.figure.end), text.find(")", f.figure.end)) if p > 0] or [-1])
-        if close < 0:
+        group = group_at[f.figure.end]
+        if spans[group][1] >= len(text):
             continue
-        parts = [g for g in pf.facts[i + 1:] if g.figure.end <= close and _usable(g, f)]
+        parts = [g for g in pf.facts if group_at[g.figure.start] == group and _usable(g, f)]
         if len(parts) >= 2:
-            yield f, parts
+            yield f, parts, text[f.figure.end + 1:].startswith(tuple(partial_cues))
 
 
 def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
@@ -292,19 +329,19 @@ def _text_checks(facts: Facts) -> list[Check]:
                         RULE, total, f"{total.label or '合计'} {total.figure.raw}{total.figure.unit} 后列示的各项"
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
-                if _falls_short(total, chosen) and not _complete(chosen):
-                    checks.append(unverifiable(
-                        RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后列示的各项之和"
-                        f"（{' + '.join(shown(p.figure) for p in chosen)}）小于合计，所列可能只是其中部分项目，"
-                        f"无法据此判断。", total.concept, chosen))
+                if _falls_short(total, chosen) and not _complete(total, chosen):
+                    checks.append(_short_list(total, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
             if total.figure.kind == "amount" and checks[-1].status == "pass":
                 changes = _changes_check(pf, total, chosen)
                 if changes is not None:
                     checks.append(changes)
-        for total, parts in _parenthesized(pf):
-            checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
+        for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
+            if partial and _falls_short(total, parts) and not _complete(total, parts):
+                checks.append(_short_list(total, parts))
+            else:
+                checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
     return checks
 
 
