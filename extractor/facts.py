@@ -27,7 +27,7 @@ LEAD_MAX = 1000
 CLAUSE_END = "，,；;：:、（）()"
 YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 SHORT_SYNONYM = 2
-CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|累计|计|约|了|的|有|实现|完成|占|分别|已)+$")
+CONNECTORS = regex.compile(r"(为|是|达到|达|共计|共|合计|累计|(?<![总小])计|约|了|的|有|实现|完成|占|分别|已)+$")
 DEADLINE_ROWS = 512
 
 
@@ -193,6 +193,12 @@ def _whole_words(label: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _prior_period_label():
+    data, _ = _vocabulary()
+    return regex.compile(data["prior_period_label"])
+
+
+@lru_cache(maxsize=1)
 def _stage_pattern():
     data, _ = _vocabulary()
     words = {w: stage for stage, ws in data["stages"].items() for w in ws}
@@ -242,6 +248,8 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
         clause = semicolons[fig.start] - semicolons[s_start]
         k = bisect_right(year_ends, fig.start)
         period = years[k - 1][2] if k and years[k - 1][0] >= s_start else doc_year
+        if period is not None and _prior_period_label().search(label):
+            period -= 1
         k = bisect_left(marker_pos, fig.start)
         stage = markers[k - 1][1] if k else None
         facts.append(TextFact(

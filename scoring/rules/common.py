@@ -188,3 +188,20 @@ def is_decrease(label: str) -> bool:
             word = max(found)[1]
             return any(d in word for d in g["decrease_words"])
     return False
+
+
+def paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
+    """For each position of the text, the parenthesized group it is in (0: none; nested groups have their own
+    ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end."""
+    at, spans, stack, count = [0] * (len(text) + 1), {}, [], 0
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            count += 1
+            stack.append(count)
+            spans[count] = (i, len(text))
+        at[i] = stack[-1] if stack else 0
+        if ch in "）)" and stack:
+            group = stack.pop()
+            spans[group] = (spans[group][0], i)
+    at[len(text)] = 0
+    return at, spans

@@ -22,7 +22,8 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval
-from scoring.rules.common import evaluate, exact_kind, is_change, is_decrease, ratio_check, shown, unverifiable
+from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, paren_groups, ratio_check, shown,
+                                  unverifiable)
 
 RULE = "ratio.recompute"
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
@@ -174,14 +175,14 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
               and not is_change(f.label) and not any(w in f.label for w in g["not_base_words"])
               and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
-    base = levels[-1] if levels else _subject_of_previous(pf, rate, g)
+    base = _current_of(pf, levels, change, g) if levels else _subject_of_previous(pf, rate, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
     decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
     d = interval(change.figure)
     x = interval(base.figure)
-    if _prior_period(base, levels[:-1], g):
+    if _compared_with(base, change, [f for f in levels if f.figure.start < base.figure.start], g):
         prior, text = x, f"{shown(change.figure)} ÷ {shown(base.figure)}"
     else:
         prior = x + d if decrease else x - d
@@ -194,12 +195,41 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
 
 
-def _prior_period(base: TextFact, earlier: list[TextFact], g: dict) -> bool:
-    """Whether the figure before a change is the prior period's own (上年收入900万元, 比上年的900万元, or 2019年
-    after a 2020年 figure), so that the change is counted on it directly."""
-    if regex.search(g["prior_label"], base.label):
+def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Optional[TextFact]:
+    """The figure a change is counted from, among the amounts before it: the one its label names (收入总计较上年
+    增加), else the nearest at its level of parentheses (not 含上年结转200万元 in a parenthesis), or the total
+    before a 其中 list that a ； closes before the change (收入总计1,500万元，其中上年结转200万元；较上年增加150万元)."""
+    text = pf.norm.text
+    group_at, _ = paren_groups(text)
+    outer = [f for f in levels if group_at[f.figure.start] == group_at[change.figure.start]]
+    subject = regex.match(g["change_subject"], change.label)
+    if subject:
+        named = [f for f in outer if subject.group("subject") in f.label]
+        if named:
+            return named[-1]
+    if not outer:
+        return None
+    last = outer[-1]
+    start = pf.sentence_spans[last.sentence][0]
+    opener = max(text.rfind(w, start, last.figure.start) for w in patterns.load("concepts")["breakdown_openers"])
+    if opener >= 0 and any(ch in text[last.figure.end:change.figure.start] for ch in "；;"):
+        total = [f for f in outer if f.figure.end <= opener]
+        if total:
+            return total[-1]
+    return last
+
+
+def _compared_with(base: TextFact, change: TextFact, earlier: list[TextFact], g: dict) -> bool:
+    """Whether the figure before a change is the one it is compared with, so that the change is counted on it
+    directly: the year before's (上年收入900万元, 与上年1,150万元相比, or 2019年 after a 2020年 figure; the period is
+    the extractor's; by its label alone in a document without a year) or a budget (比年初预算1,000万元,
+    compared_label)."""
+    if regex.search(g["compared_label"], base.label):
         return True
-    return base.period is not None and any(f.period is not None and f.period > base.period for f in earlier)
+    if base.period is None:
+        return bool(regex.search(patterns.load("concepts")["prior_period_label"], base.label))
+    return (change.period is not None and change.period > base.period) \
+        or any(f.period is not None and f.period > base.period for f in earlier)
 
 
 def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:

@@ -24,7 +24,7 @@ import regex
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact
 from scoring.model import Check
-from scoring.rules.common import evidence, is_change, is_decrease, shown, sum_check, total_interval, unverifiable
+from scoring.rules.common import evidence, is_change, is_decrease, paren_groups, shown, sum_check, total_interval, unverifiable
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -95,29 +95,12 @@ def _complete(total: TextFact, parts: list[TextFact]) -> bool:
     return False
 
 
-def _paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
-    """For each position of the text, the parenthesized group it is in (0: none; nested groups have their own
-    ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end."""
-    at, spans, stack, count = [0] * (len(text) + 1), {}, [], 0
-    for i, ch in enumerate(text):
-        if ch in "（(":
-            count += 1
-            stack.append(count)
-            spans[count] = (i, len(text))
-        at[i] = stack[-1] if stack else 0
-        if ch in "）)" and stack:
-            group = stack.pop()
-            spans[group] = (spans[group][0], i)
-    at[len(text)] = 0
-    return at, spans
-
-
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
     """(total, candidate parts grouped by clause) for each opener in the paragraph. Parts are the figures at the
     opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
     the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis."""
     text = pf.norm.text
-    group_at, spans = _paren_groups(text)
+    group_at, spans = paren_groups(text)
     last_total = None
     for word in openers:
         start = 0
@@ -160,7 +143,7 @@ def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):
     """A count or amount followed by its parts in parentheses: 编制25名（事业编制23名，工勤人员编制2名）; with
     whether the parenthesis opens with a word that may list only some parts (其中, 主要用于, 含)."""
     text = pf.norm.text
-    group_at, spans = _paren_groups(text)
+    group_at, spans = paren_groups(text)
     for f in pf.facts:
         if text[f.figure.end:f.figure.end + 1] not in ("（", "("):
             continue
