@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 import patterns
@@ -190,9 +191,11 @@ def is_decrease(label: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)
 def paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
     """For each position of the text, the parenthesized group it is in (0: none; nested groups have their own
-    ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end."""
+    ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end.
+    Cached, since sum.breakdown and every growth rate of a paragraph ask for the same text: read only."""
     at, spans, stack, count = [0] * (len(text) + 1), {}, [], 0
     for i, ch in enumerate(text):
         if ch in "（(":

@@ -259,8 +259,11 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         at = max(text.rfind(w) for w in spec["openers"])
         if at < 0 or text[at:].rstrip("。：:，,") not in spec["openers"]:
             continue
-        source = pf if any(f.figure.end <= at for f in pf.facts) else facts.paragraphs[i - 1] if i else None
-        if source is None or source.block != pf.block - (source is not pf):
+        if any(f.figure.end <= at for f in pf.facts):
+            source = pf
+        elif i and facts.paragraphs[i - 1].block == pf.block - 1:
+            source = facts.paragraphs[i - 1]
+        else:
             continue
         last = len(source.sentence_spans) - 1 if source is not pf else source.facts[-1].sentence
         totals = [f for f in source.facts if f.figure.kind == "amount" and not f.figure.approximate
