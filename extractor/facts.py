@@ -110,6 +110,7 @@ class Facts:
     scoring_totals: dict[int, tuple[Figure, Location]] = field(default_factory=dict)
     pictures: list[Picture] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
+    statements: list = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
@@ -350,5 +351,6 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     scoring = [table for table in doc.tables if is_scoring_table(table)]
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
+    from extractor.statements import read_statements
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures), list(doc.ocr_pages))
+                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables))

@@ -6,11 +6,11 @@ from typing import Optional
 from extractor.facts import Facts
 from extractor.limits import Deadline
 from scoring.model import SEVERITY_ORDER, Check
-from scoring.rules import (balance, ocr_pages, pictures, project, ratio, repeat, score, score_rule,
+from scoring.rules import (balance, ocr_pages, pictures, project, ratio, repeat, score, score_rule, statement,
                            sum_breakdown, table_footing)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, balance, ratio, repeat, score, score_rule, project, pictures,
-                 ocr_pages)
+RULE_FAMILIES = (sum_breakdown, table_footing, statement, balance, ratio, repeat, score, score_rule, project,
+                 pictures, ocr_pages)
 
 
 def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:

@@ -11,6 +11,7 @@ import regex
 
 import patterns
 from extractor.facts import Facts, TableView
+from extractor.statements import statement_tables
 from scoring.model import Check
 from scoring.rules.common import sum_check
 
@@ -104,7 +105,11 @@ def _crossfootings(view: TableView) -> list[Check]:
 
 
 def check(facts: Facts) -> list[Check]:
+    """Every table but the standard ones of a 决算/预算 and other coded tables (statement.* reads those)."""
     out: list[Check] = []
+    read = statement_tables(facts.statements)
     for view in facts.tables:
+        if view.table.index in read:
+            continue
         out += _footings(view) + _crossfootings(view)
     return out

@@ -1,0 +1,321 @@
+"""statement.tree, statement.row_identity, statement.cross_table — the standard tables of 部门决算 and 部门预算.
+
+statement.tree: in every amount column, a 类 against its 款, a 款 against its 项, the 合计 row against the 类.
+  Fails:  208 社会保障和就业支出 754.75 over 20805 700.00 and 20808 50.00.
+  Passes: 208 754.75 over 20805 754.75; 合计 9746.50 = 754.75 + 236.64 + 3832.36 + 4461.67 + 461.08.
+statement.row_identity: an identity inside one table: 合计 = 基本支出 + 项目支出 across a row, 本年收入合计 = the
+  numbered income lines, 收入总计 = 本年收入合计 + 年初结转和结余, 收入总计 = 支出总计, 三公 合计 = 出国 + 用车 + 接待.
+  Fails:  2120101 行政运行 合计 1105.68, 基本支出 1096.91, 项目支出 9.77.
+  Passes: 合计 9759.38 = 5377.64 + 4381.74.
+statement.cross_table: one figure in two tables (收入支出决算总表's 本年支出合计 and 支出决算表's 合计 row, each 类 in
+  both; 一般公共预算财政拨款支出决算表's 基本支出 and 基本支出决算表's 人员经费合计 + 公用经费合计).
+  Fails:  卫生健康支出 236.63 in table 1 and 236.64 in table 3 (a warning: one cent).
+  Passes: 本年支出合计 9759.38 in both.
+A row is placed by its 科目编码, never by its indentation; a code is never an amount; rows whose level cannot be
+told are left alone. Blank cells are nothing to add; a blank total is not checked.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import regex
+
+import patterns
+from extractor.facts import Facts, TableCell
+from extractor.statements import Statement, StatementList, StatementRow
+from scoring.model import Check
+from scoring.rounding import interval, render
+from scoring.rules.common import evidence, shown, sum_check
+
+TREE = "statement.tree"
+ROW = "statement.row_identity"
+CROSS = "statement.cross_table"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    d = patterns.load("statements")
+    return {
+        "grand": regex.compile(d["grand_total"]), "year": regex.compile(d["year_total"]),
+        "list_total": regex.compile(d["list_total"]), "balance": regex.compile(d["balance_rows"]),
+        "outside": regex.compile(d["outside_columns"]),
+        "identities": [(regex.compile(i["total"]), [regex.compile(p) for p in i["parts"]])
+                       for i in d["row_identities"]],
+        "three_public": d["three_public"], "cross": d["cross_links"], "sums": d["sum_links"],
+        "classes": d["class_links"],
+    }
+
+
+def _place(stmt: Statement, row: StatementRow, column: str) -> str:
+    name = f"{row.code} {row.label}" if row.code else row.label
+    return f"表{row.table}（{stmt.title or stmt.kind}）“{name}”行“{column}”"
+
+
+def _tag(check: Check, row: StatementRow, column: str) -> Check:
+    check.identity = (row.table, row.row, column)
+    return check
+
+
+def _foot(rule: str, stmt: Statement, row: StatementRow, parts: list[StatementRow],
+          columns: Iterable[str]) -> list[Check]:
+    out = []
+    for col in columns:
+        total = row.cells.get(col)
+        cells = [p.cells[col] for p in parts if col in p.cells]
+        if total is None or not cells:
+            continue
+        out.append(_tag(sum_check(rule, total, cells, None, _place(stmt, row, col)), row, col))
+    return out
+
+
+def _children(rows: list[StatementRow], i: int) -> list[StatementRow]:
+    parent = rows[i]
+    out = []
+    for row in rows[i + 1:]:
+        if row.level is None or row.level <= parent.level or row.is_coded != parent.is_coded:
+            break
+        if row.level == parent.level + 1:
+            out.append(row)
+    return out
+
+
+def _trees(stmt: Statement, lst: StatementList) -> list[Check]:
+    d = _data()
+    rows = lst.rows
+    out: list[Check] = []
+    for i, row in enumerate(rows):
+        if row.level is None:
+            if row.is_coded is False and d["list_total"].match(row.label) and lst.coded:
+                tops = [r for r in rows if r.is_coded and r.level == 1]
+                out += _foot(TREE, stmt, row, tops, lst.columns)
+            continue
+        kids = _children(rows, i)
+        if not kids or (row.is_coded and any(not k.code.startswith(row.code) for k in kids)):
+            continue
+        out += _foot(TREE if row.is_coded else ROW, stmt, row, kids, lst.columns)
+    return out
+
+
+def _lines(stmt: Statement, lst: StatementList) -> list[Check]:
+    """A list of numbered lines: the year's total over its lines, the grand total over the year's total (or
+    the lines) and the balance rows, and a balance row over its numbered lines."""
+    if lst.coded:
+        return []
+    d = _data()
+    rows = lst.rows
+    out: list[Check] = []
+    year_total: Optional[StatementRow] = None
+    lines: list[StatementRow] = []
+    balances: list[StatementRow] = []
+    for i, row in enumerate(rows):
+        label = row.label
+        if row.level == 1 and year_total is None and not balances:
+            lines.append(row)
+        elif d["year"].match(label):
+            out += _foot(ROW, stmt, row, lines, lst.columns)
+            year_total = row
+        elif d["balance"].match(label):
+            balances.append(row)
+            kids = []
+            for nxt in rows[i + 1:]:
+                if nxt.level != 1:
+                    break
+                kids.append(nxt)
+            out += _foot(ROW, stmt, row, kids, lst.columns)
+        elif d["grand"].match(label):
+            base = [year_total] if year_total is not None else lines
+            out += _foot(ROW, stmt, row, base + balances, lst.columns)
+            year_total, lines, balances = None, [], []
+    return out
+
+
+def _identity_columns(lst: StatementList) -> Optional[tuple[str, list[str]]]:
+    d = _data()
+    for total_re, part_res in d["identities"]:
+        for total in lst.columns:
+            if not total_re.search(total):
+                continue
+            parts, unknown = [], False
+            for col in lst.columns:
+                if col == total:
+                    continue
+                if any(p.search(col) for p in part_res):
+                    parts.append(col)
+                elif not d["outside"].search(col):
+                    unknown = True
+            if parts and len(parts) >= 2 and not unknown:
+                return total, parts
+    return None
+
+
+def _across(stmt: Statement, lst: StatementList) -> list[Check]:
+    found = _identity_columns(lst)
+    if found is None:
+        return []
+    total, parts = found
+    out = []
+    for row in lst.rows:
+        cell = row.cells.get(total)
+        cells = [row.cells[c] for c in parts if c in row.cells]
+        if cell is None or not cells:
+            continue
+        out.append(_tag(sum_check(ROW, cell, cells, None, _place(stmt, row, total) + "（按列）"), row, total))
+    return out
+
+
+def _both_totals(stmt: Statement) -> list[Check]:
+    """收入总计 = 支出总计 where the two sides of a table end on one row."""
+    d = _data()
+    ends = []
+    for lst in stmt.lists:
+        for row in lst.rows:
+            if d["grand"].match(row.label) and lst.columns and lst.columns[0] in row.cells:
+                ends.append((row, row.cells[lst.columns[0]], lst.columns[0]))
+                break
+    if len(ends) != 2:
+        return []
+    (a, income, _), (b, spent, col) = ends
+    return [_tag(_same(ROW, stmt, b, spent, col, income, f"表{a.table}收入总计"), b, col)]
+
+
+def _same(rule: str, stmt: Statement, row: StatementRow, later: TableCell, column: str, earlier: TableCell,
+          earlier_place: str) -> Check:
+    """One figure printed in two places: the later against the earlier. They agree when the half-open intervals
+    they stand for overlap (236.63 and 236.64 do not: no single value rounds to both); one unit of the coarser
+    last digit apart is a warning, more an error."""
+    fig, other = later.figure, earlier.figure
+    a, b = interval(fig), interval(other)
+    other_value = other.value * other.scale / fig.scale
+    step = Decimal(10) ** (-min(fig.decimals, other.decimals))
+    gap = abs(fig.value - other_value)
+    verdict = "pass" if a.lo < b.hi and b.lo < a.hi else ("warning" if gap <= step else "error")
+    expected = render(other_value, fig.decimals)
+    diff = render(fig.value - other_value, fig.decimals)
+    where = _place(stmt, row, column)
+    if verdict == "pass":
+        message = f"{where} {shown(fig)} 与{earlier_place} {shown(other)} 一致。"
+    else:
+        message = f"{where} {shown(fig)} 与{earlier_place} {shown(other)} 不一致，差额 {diff}{fig.unit or ''}。"
+    return Check.judged(verdict, rule=rule, message=message, reported=fig.raw, expected=expected, difference=diff,
+                        unit=fig.unit, numbers=[fig.raw, other.raw], evidence=evidence([later, earlier]))
+
+
+def _three_public(stmt: Statement) -> list[Check]:
+    spec = _data()["three_public"]
+    items = [(c["item"], regex.compile(c["header"])) for c in spec["columns"]]
+    out = []
+    for lst in stmt.lists:
+        columns: dict[tuple[str, Optional[str]], str] = {}
+        last_item = None
+        for col in lst.columns:
+            stage = next((s for w, s in spec["stages"].items() if col.endswith(w)), None)
+            head = col[: -len(next(w for w in spec["stages"] if col.endswith(w)))] if stage else col
+            item = next((i for i, p in items if p.search(head)), None)
+            if item is None and stage is not None and last_item is not None:
+                item = last_item
+            last_item = item
+            if item is not None and (item, stage) not in columns:
+                columns[(item, stage)] = col
+        for row in lst.rows:
+            for rule in spec["sums"]:
+                for stage in {s for _, s in columns}:
+                    total_col = columns.get((rule["total"], stage))
+                    part_cols = [columns.get((p, stage)) for p in rule["parts"]]
+                    if total_col is None or any(c is None for c in part_cols) or total_col not in row.cells:
+                        continue
+                    cells = [row.cells[c] for c in part_cols if c in row.cells]
+                    if cells:
+                        out.append(_tag(sum_check(ROW, row.cells[total_col], cells, None,
+                                                  _place(stmt, row, total_col)), row, total_col))
+    return out
+
+
+def _of_kind(statements: list[Statement], kind: str) -> Optional[Statement]:
+    return next((s for s in statements if s.kind == kind), None)
+
+
+def _locate(stmt: Statement, row_re: str, col_re: Optional[str]) -> Optional[tuple[StatementRow, str, TableCell]]:
+    rr = regex.compile(row_re)
+    cr = regex.compile(col_re) if col_re else None
+    for lst in stmt.lists:
+        for row in lst.rows:
+            if row.is_coded or not rr.search(row.label):
+                continue
+            cols = [c for c in lst.columns if cr is None or cr.search(c)]
+            if cols and cols[0] in row.cells:
+                return row, cols[0], row.cells[cols[0]]
+    return None
+
+
+def _unless(stmt: Statement, pattern: Optional[str]) -> bool:
+    if not pattern:
+        return False
+    p = regex.compile(pattern)
+    return any(p.search(r.label) for lst in stmt.lists for r in lst.rows if not r.is_coded)
+
+
+def _cross(statements: list[Statement]) -> list[Check]:
+    d = _data()
+    out: list[Check] = []
+    for link in d["cross"]:
+        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        if a is None or b is None or _unless(a, link.get("unless")):
+            continue
+        first = _locate(a, *link["earlier"][1:])
+        second = _locate(b, *link["later"][1:])
+        if first is None or second is None:
+            continue
+        row, col, cell = second
+        out.append(_tag(_same(CROSS, b, row, cell, col, first[2], _place(a, first[0], first[1])), row, col))
+    for link in d["sums"]:
+        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        if a is None or b is None:
+            continue
+        first = _locate(a, *link["earlier"][1:])
+        parts = [_locate(b, p, None) for p in link["later"][1]]
+        if first is None or any(p is None for p in parts):
+            continue
+        row, col, cell = first
+        names = " + ".join(f"表{p[0].table}“{p[0].label}”" for p in parts)
+        check = sum_check(CROSS, cell, [p[2] for p in parts], None, f"{_place(a, row, col)} 与{names}")
+        out.append(_tag(check, row, col))
+    for link in d["classes"]:
+        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        if a is None or b is None:
+            continue
+        side = regex.compile(link["earlier"][1])
+        names: dict[str, tuple[StatementRow, str, TableCell]] = {}
+        for lst in a.lists:
+            cols = [c for c in lst.columns if side.search(c)]
+            if not cols:
+                continue
+            for row in lst.rows:
+                if row.level == 1 and cols[0] in row.cells:
+                    names.setdefault(row.label, (row, cols[0], row.cells[cols[0]]))
+        col_re = regex.compile(link["later"][1])
+        for lst in b.lists:
+            cols = [c for c in lst.columns if col_re.search(c)]
+            if not cols or not lst.coded:
+                continue
+            for row in lst.rows:
+                if row.level != 1 or not row.is_coded or cols[0] not in row.cells or row.label not in names:
+                    continue
+                e_row, e_col, e_cell = names[row.label]
+                out.append(_tag(_same(CROSS, b, row, row.cells[cols[0]], cols[0], e_cell,
+                                      _place(a, e_row, e_col)), row, cols[0]))
+    return out
+
+
+def check(facts: Facts) -> list[Check]:
+    out: list[Check] = []
+    for stmt in facts.statements:
+        if stmt.kind == "three_public":
+            out += _three_public(stmt)
+            continue
+        for lst in stmt.lists:
+            out += _trees(stmt, lst) + _lines(stmt, lst) + _across(stmt, lst)
+        out += _both_totals(stmt)
+    out += _cross(facts.statements)
+    return out
