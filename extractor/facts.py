@@ -329,9 +329,11 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
 
 def document_year(doc: Document) -> Optional[int]:
     """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs."""
+    titles = [regex.compile(p) for p in patterns.load("documents")["title_years"]]
     for para in doc.paragraphs[:15]:
         t = compact(para.text)
-        m = regex.search(r"评价年度[:：]?((?:19|20)\d{2})", t) or regex.search(r"((?:19|20)\d{2})年度", t)
+        m = (regex.search(r"评价年度[:：]?((?:19|20)\d{2})", t) or regex.search(r"((?:19|20)\d{2})年度", t)
+             or next((m for p in titles if (m := p.search(t))), None))
         if m:
             return int(m.group(1))
     return None

@@ -23,7 +23,23 @@ def unit_name(doc: Document) -> Optional[str]:
     for t in head[:5]:
         if 4 <= len(t) <= 40 and t.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", t):
             return t
-    return _table_unit(doc, data)
+    return _titled_unit(head, data) or _table_unit(doc, data)
+
+
+def _titled_unit(head: list[str], data: dict) -> Optional[str]:
+    """A unit named in a 决算/预算 title or field (title_units), cut after its last unit suffix."""
+    suffixes = tuple(data["unit_suffixes"])
+    for pattern in data["title_units"]:
+        for t in head:
+            m = regex.search(pattern, t)
+            if not m:
+                continue
+            name = m.group("unit")
+            while name and not name.endswith(suffixes):
+                name = name[:-1]
+            if len(name) >= 4:
+                return name
+    return None
 
 
 def _table_unit(doc: Document, data: dict) -> Optional[str]:

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 from jxcheck.units import UNKNOWN
 
 REPORT_TYPE_ZH = {"unit_self_evaluation": "单位自评报告", "third_party_evaluation": "第三方评价报告",
-                  "project_self_evaluation_table": "项目支出绩效自评表", "final_accounts": "决算",
+                  "project_self_evaluation_table": "项目支出绩效自评表", "final_accounts": "决算", "budget": "预算",
                   "unknown": "类型未识别"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 READ_RULE = "document.read"
