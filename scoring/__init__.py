@@ -6,11 +6,11 @@ from typing import Optional
 from extractor.facts import Facts
 from extractor.limits import Deadline
 from scoring.model import SEVERITY_ORDER, Check
-from scoring.rules import (balance, ocr_pages, pictures, project, ratio, repeat, score, score_rule, statement,
-                           sum_breakdown, table_footing)
+from scoring.rules import (balance, hygiene, ocr_pages, pictures, project, ratio, repeat, score, score_rule, statement,
+                           sum_breakdown, table_footing, text_claims)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, statement, balance, ratio, repeat, score, score_rule, project,
-                 pictures, ocr_pages)
+RULE_FAMILIES = (sum_breakdown, table_footing, statement, text_claims, balance, ratio, repeat, score, score_rule, project,
+                 pictures, ocr_pages, hygiene)
 
 
 def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:

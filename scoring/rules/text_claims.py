@@ -1,0 +1,204 @@
+"""text.claim_vs_numbers — what running text claims of its figures: shares, budget completion, comparison words.
+
+Fails:  住房保障支出（类）29.42万元，占9.55% in a list opened by 一般公共预算财政拨款支出307.82万元，主要用于以下方面：
+        (29.42 ÷ 307.82 = 9.56%: a warning); 年初预算为452.40万元，支出决算为446.11万元。决算数大于预算数 (an error).
+Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万元，其中：; 年初预算为28.11万元，支出决算为28.11万元，
+        完成年初预算的100.00%。决算数同预算数持平.
+A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row
+of that name. Where the whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
+are patterns/claims.yaml.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.facts import Facts, ParagraphFacts, TextFact
+from extractor.normalize import compact
+from scoring.model import Check
+from scoring.rounding import interval
+from scoring.rules.common import Source, evidence, ratio_check, shown, unverifiable
+
+RULE = "text.claim_vs_numbers"
+PREVIOUS_PARAGRAPHS = 2
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict:
+    d = patterns.load("claims")
+    return {"share": regex.compile(d["share"]["cue"]), "openers": d["share"]["openers"],
+            "opener_wholes": set(d["share"]["whole_is_opener"]), "look_back": d["share"]["look_back"],
+            "completion": regex.compile(d["completion"]["cue"]),
+            "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
+            "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
+            "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"]}
+
+
+def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
+    return [f for f in pf.facts if f.figure.kind == "amount" and f.figure.end <= end and not f.figure.approximate]
+
+
+def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
+    """The total whose list the part belongs to: the nearest amount before it with a list cue between them."""
+    text = pf.norm.text
+    for f in reversed(_amounts(pf, part.figure.start)):
+        if f is part:
+            continue
+        between = text[f.figure.end:part.figure.start]
+        if any(w in between for w in openers):
+            return f
+    return None
+
+
+def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
+    """The figure the text names as the whole: the nearest earlier amount labelled so, else a table row."""
+    for k in range(index, max(-1, index - look_back), -1):
+        pf = facts.paragraphs[k]
+        end = part.figure.start if k == index else len(pf.norm.text)
+        for f in reversed(_amounts(pf, end)):
+            if f is not part and f.label and (f.label.endswith(name) or f.label == name):
+                return f
+    for stmt in facts.statements:
+        for lst in stmt.lists:
+            for row in lst.rows:
+                if not row.is_coded and row.label == name and lst.columns and lst.columns[0] in row.cells:
+                    return row.cells[lst.columns[0]]
+    return None
+
+
+def _share(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    start = pf.sentence_spans[rate.sentence][0]
+    m = spec["share"].search(text[start:rate.figure.start])
+    if not m:
+        return None
+    cue_at = start + m.start()
+    parts = [f for f in _amounts(pf, cue_at) if f.sentence == rate.sentence]
+    if not parts:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。")
+    part = parts[-1]
+    if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
+        return None
+    name = compact(m.group("whole")).removesuffix("的")
+    if name in spec["opener_wholes"]:
+        whole = _opener(pf, part, spec["openers"])
+        what = "所在列表的合计"
+    else:
+        whole = _named(facts, index, name, part, spec["look_back"])
+        what = name
+    if whole is None:
+        return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：未找到{what}的金额，无法复算。",
+                            None, [part])
+    if whole.figure.value == 0:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{what} {shown(whole.figure)} 为零，无法复算。", None,
+                            [part, whole])
+    computed = interval(part.figure) / interval(whole.figure)
+    return ratio_check(RULE, rate, computed, [part, whole], None,
+                       f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _budget_and_actual(facts: Facts, index: int, end: int,
+                       sentence: Optional[int] = None) -> tuple[Optional[TextFact], Optional[TextFact]]:
+    """The nearest budget and actual amounts before a position: in its sentence when given and holding amounts,
+    else in its paragraph, else (a paragraph cut at a page end) in the one or two before. A pair with 其中 between
+    them and the claim is not the claim's (a 其中 item's 决算 against the whole's 预算)."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    found = _amounts(pf, end)
+    if sentence is not None and any(f.sentence == sentence for f in found):
+        found = [f for f in found if f.sentence == sentence]
+    k = index
+    while not found and k > 0 and index - k < PREVIOUS_PARAGRAPHS:
+        k -= 1
+        found = _amounts(facts.paragraphs[k], len(facts.paragraphs[k].norm.text))
+    budget = actual = None
+    for f in reversed(found):
+        if actual is None and spec["actual"].search(f.label):
+            actual = f
+        elif budget is None and spec["budget"].search(f.label) and not spec["not_budget"].search(f.label):
+            budget = f
+    if budget is None or actual is None:
+        return budget, actual
+    first = min(budget.figure.start, actual.figure.start)
+    source = facts.paragraphs[k].norm.text
+    between = source[first:] + (pf.norm.text[:end] if k != index else "") if k != index else source[first:end]
+    if any(w in between for w in spec["list_words"]):
+        return None, None
+    return budget, actual
+
+
+def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    start = pf.sentence_spans[rate.sentence][0]
+    if not spec["completion"].search(pf.norm.text[start:rate.figure.start]):
+        return None
+    budget, actual = _budget_and_actual(facts, index, rate.figure.start, rate.sentence)
+    if budget is None or actual is None:
+        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
+    if budget.figure.value == 0:
+        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
+    computed = interval(actual.figure) / interval(budget.figure)
+    return ratio_check(RULE, rate, computed, [actual, budget], None,
+                       f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+
+
+def _comparisons(facts: Facts, index: int) -> list[Check]:
+    spec = _spec()
+    words = spec["words"]
+    pf = facts.paragraphs[index]
+    out = []
+    for m in spec["comparison"].finditer(pf.norm.text):
+        word, tail = m.group("word"), m.group("tail") or ""
+        claim = ("greater" if word in words["greater"] else "less" if word in words["less"]
+                 else "equal" if word in words["equal"] or tail in words["equal"] else None)
+        if claim is None:
+            continue
+        budget, actual = _budget_and_actual(facts, index, m.start())
+        if budget is None or actual is None:
+            continue
+        out.append(_judge_comparison(claim, m.group(), actual, budget))
+    return out
+
+
+def _judge_comparison(claim: str, said: str, actual: TextFact, budget: TextFact) -> Check:
+    a, b = interval(actual.figure), interval(budget.figure)
+    if claim == "greater":
+        verdict = "error" if a.hi <= b.lo else ("pass" if a.lo >= b.hi else "unverifiable")
+    elif claim == "less":
+        verdict = "error" if a.lo >= b.hi else ("pass" if a.hi <= b.lo else "unverifiable")
+    else:
+        overlap = a.lo < b.hi and b.lo < a.hi
+        step = 10 ** -min(actual.figure.decimals, budget.figure.decimals)
+        gap = abs(a.mid - b.mid) / actual.figure.scale
+        verdict = "pass" if overlap else ("warning" if gap <= step else "error")
+    numbers = f"决算数 {shown(actual.figure)}、预算数 {shown(budget.figure)}"
+    if verdict == "unverifiable":
+        return unverifiable(RULE, actual, f"文中称“{said}”，{numbers} 在打印精度内无法区分大小，无法核实。", None,
+                            [budget])
+    if verdict == "pass":
+        message = f"文中称“{said}”，与{numbers}相符。"
+    else:
+        message = f"文中称“{said}”，但{numbers}，与所称不符。"
+    return Check.judged(verdict, rule=RULE, message=message, reported=actual.figure.raw,
+                        expected=budget.figure.raw, unit=actual.figure.unit,
+                        numbers=[actual.figure.raw, budget.figure.raw], evidence=evidence([actual, budget]))
+
+
+def check(facts: Facts) -> list[Check]:
+    out: list[Check] = []
+    for index, pf in enumerate(facts.paragraphs):
+        for f in pf.facts:
+            if f.figure.kind != "rate" or f.figure.approximate:
+                continue
+            found = _completion(facts, index, f) or _share(facts, index, f)
+            if found is not None:
+                out.append(found)
+        out += _comparisons(facts, index)
+    return out
+
