@@ -243,10 +243,20 @@ def _locate(stmt: Statement, row_re: str, col_re: Optional[str]) -> Optional[tup
         for row in lst.rows:
             if row.is_coded or not rr.search(row.label):
                 continue
-            cols = [c for c in lst.columns if cr is None or cr.search(c)]
+            cols = [c for c in lst.columns if cr is None or cr.search(c)] or _side_columns(lst, cr)
             if cols and cols[0] in row.cells:
                 return row, cols[0], row.cells[cols[0]]
     return None
+
+
+def _side_columns(lst: StatementList, side: Optional[regex.Pattern]) -> list[str]:
+    """A side-by-side list with no 收入/支出 header over it: its first column, when its own total row names the
+    side (本年支出合计, 支出总计)."""
+    d = _data()
+    if side is None or lst.coded or not lst.columns:
+        return []
+    named = any((d["year"].match(r.label) or d["grand"].match(r.label)) and side.search(r.label) for r in lst.rows)
+    return lst.columns[:1] if named else []
 
 
 def _unless(stmt: Statement, pattern: Optional[str]) -> bool:
@@ -288,7 +298,7 @@ def _cross(statements: list[Statement]) -> list[Check]:
         side = regex.compile(link["earlier"][1])
         names: dict[str, tuple[StatementRow, str, TableCell]] = {}
         for lst in a.lists:
-            cols = [c for c in lst.columns if side.search(c)]
+            cols = [c for c in lst.columns if side.search(c)] or _side_columns(lst, side)
             if not cols:
                 continue
             for row in lst.rows:

@@ -30,7 +30,8 @@ PREVIOUS_PARAGRAPHS = 2
 def _spec() -> dict:
     d = patterns.load("claims")
     return {"share": regex.compile(d["share"]["cue"]), "openers": d["share"]["openers"],
-            "opener_wholes": set(d["share"]["whole_is_opener"]), "look_back": d["share"]["look_back"],
+            "opener_wholes": set(d["share"]["whole_is_opener"]),
+            "name_tail": regex.compile(d["share"]["name_tail"]), "look_back": d["share"]["look_back"],
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
@@ -59,7 +60,7 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
         pf = facts.paragraphs[k]
         end = part.figure.start if k == index else len(pf.norm.text)
         for f in reversed(_amounts(pf, end)):
-            if f is not part and f.label and (f.label.endswith(name) or f.label == name):
+            if f is not part and _named_so(pf, f, name):
                 return f
     for stmt in facts.statements:
         for lst in stmt.lists:
@@ -67,6 +68,13 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
                 if not row.is_coded and row.label == name and lst.columns and lst.columns[0] in row.cells:
                     return row.cells[lst.columns[0]]
     return None
+
+
+def _named_so(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
+    """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元)."""
+    start = pf.sentence_spans[f.sentence][0]
+    before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
+    return before.endswith(name)
 
 
 def _share(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
