@@ -94,6 +94,26 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
                         evidence=evidence([total] + parts))
 
 
+def same_check(rule: str, reported: Source, other: Source, where: str, other_where: str) -> Check:
+    """One figure printed in two places: the reported one against the other. They agree when the half-open
+    intervals they stand for overlap (236.63 and 236.64 do not: no value rounds to both); one unit of the coarser
+    last digit apart is a warning, more an error. Units may differ (15621.11万元 against 156,211,123元)."""
+    fig, oth = reported.figure, other.figure
+    a, b = interval(fig), interval(oth)
+    other_value = oth.value * oth.scale / fig.scale
+    step = max(Decimal(10) ** (-fig.decimals), Decimal(10) ** (-oth.decimals) * oth.scale / fig.scale)
+    gap = abs(fig.value - other_value)
+    verdict = "pass" if a.lo < b.hi and b.lo < a.hi else ("warning" if gap <= step else "error")
+    expected = render(other_value, fig.decimals)
+    diff = render(fig.value - other_value, fig.decimals)
+    if verdict == "pass":
+        message = f"{where} {shown(fig)} 与{other_where} {shown(oth)} 一致。"
+    else:
+        message = f"{where} {shown(fig)} 与{other_where} {shown(oth)} 不一致，差额 {diff}{fig.unit or ''}。"
+    return Check.judged(verdict, rule=rule, message=message, reported=fig.raw, expected=expected, difference=diff,
+                        unit=fig.unit, numbers=[fig.raw, oth.raw], evidence=evidence([reported, other]))
+
+
 def unverifiable(rule: str, subject: Source, message: str, concept: Optional[str] = None,
                  inputs: Iterable[Source] = ()) -> Check:
     inputs = list(inputs)

@@ -16,7 +16,6 @@ told are left alone. Blank cells are nothing to add; a blank total is not checke
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable, Optional
 
@@ -26,8 +25,7 @@ import patterns
 from extractor.facts import Facts, TableCell
 from extractor.statements import Statement, StatementList, StatementRow
 from scoring.model import Check
-from scoring.rounding import interval, render
-from scoring.rules.common import evidence, shown, sum_check
+from scoring.rules.common import same_check, sum_check
 
 TREE = "statement.tree"
 ROW = "statement.row_identity"
@@ -39,7 +37,8 @@ def _data() -> dict:
     d = patterns.load("statements")
     return {
         "grand": regex.compile(d["grand_total"]), "year": regex.compile(d["year_total"]),
-        "list_total": regex.compile(d["list_total"]), "balance": regex.compile(d["balance_rows"]),
+        "list_total": regex.compile(d["list_total"]),
+        "identity_total": regex.compile(d["identity_totals"]), "balance": regex.compile(d["balance_rows"]),
         "outside": regex.compile(d["outside_columns"]),
         "identities": [(regex.compile(i["total"]), [regex.compile(p) for p in i["parts"]])
                        for i in d["row_identities"]],
@@ -89,7 +88,7 @@ def _trees(stmt: Statement, lst: StatementList) -> list[Check]:
         if row.level is None:
             if row.is_coded is False and d["list_total"].match(row.label) and lst.coded:
                 tops = [r for r in rows if r.is_coded and r.level == 1]
-                out += _foot(TREE, stmt, row, tops, lst.columns)
+                out += _foot(ROW if d["identity_total"].match(row.label) else TREE, stmt, row, tops, lst.columns)
             continue
         kids = _children(rows, i)
         if not kids or (row.is_coded and any(not k.code.startswith(row.code) for k in kids)):
@@ -182,24 +181,7 @@ def _both_totals(stmt: Statement) -> list[Check]:
 
 def _same(rule: str, stmt: Statement, row: StatementRow, later: TableCell, column: str, earlier: TableCell,
           earlier_place: str) -> Check:
-    """One figure printed in two places: the later against the earlier. They agree when the half-open intervals
-    they stand for overlap (236.63 and 236.64 do not: no single value rounds to both); one unit of the coarser
-    last digit apart is a warning, more an error."""
-    fig, other = later.figure, earlier.figure
-    a, b = interval(fig), interval(other)
-    other_value = other.value * other.scale / fig.scale
-    step = Decimal(10) ** (-min(fig.decimals, other.decimals))
-    gap = abs(fig.value - other_value)
-    verdict = "pass" if a.lo < b.hi and b.lo < a.hi else ("warning" if gap <= step else "error")
-    expected = render(other_value, fig.decimals)
-    diff = render(fig.value - other_value, fig.decimals)
-    where = _place(stmt, row, column)
-    if verdict == "pass":
-        message = f"{where} {shown(fig)} 与{earlier_place} {shown(other)} 一致。"
-    else:
-        message = f"{where} {shown(fig)} 与{earlier_place} {shown(other)} 不一致，差额 {diff}{fig.unit or ''}。"
-    return Check.judged(verdict, rule=rule, message=message, reported=fig.raw, expected=expected, difference=diff,
-                        unit=fig.unit, numbers=[fig.raw, other.raw], evidence=evidence([later, earlier]))
+    return same_check(rule, later, earlier, _place(stmt, row, column), earlier_place)
 
 
 def _three_public(stmt: Statement) -> list[Check]:

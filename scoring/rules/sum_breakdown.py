@@ -131,12 +131,30 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             if total is None:
                 continue
             clauses: dict[int, list[TextFact]] = defaultdict(list)
+            inner = _inner_lists(pf, openers, pos, sent, group_at)
             for f in pf.facts:
                 if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
-                        and _usable(f, total):
+                        and _usable(f, total) and not any(q < f.figure.start and f.clause == c for q, c in inner):
                     clauses[f.clause].append(f)
             yield total, [clauses[k] for k in sorted(clauses)]
             last_total = total
+
+
+def _inner_lists(pf: ParagraphFacts, openers: list[str], pos: int, sent: int,
+                 group_at: list[int]) -> list[tuple[int, int]]:
+    """Openers after the one at pos in its sentence, with their ；-clause: the figures after such an opener in its
+    clause are a sub-list (…公务用车购置及运行费46.56万元，其中购置费25万元，运行费21.56万元；公务接待费…), not parts of
+    the outer list. Openers inside parentheses are left to the parentheses."""
+    text = pf.norm.text
+    a, b = pf.sentence_spans[sent]
+    out = []
+    for word in openers:
+        q = text.find(word, pos + 1, b)
+        while q >= 0:
+            if group_at[q] == group_at[pos]:
+                out.append((q, text.count("；", a, q) + text.count(";", a, q)))
+            q = text.find(word, q + 1, b)
+    return out
 
 
 def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):

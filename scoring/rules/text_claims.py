@@ -20,7 +20,7 @@ from extractor.facts import Facts, ParagraphFacts, TextFact
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import interval
-from scoring.rules.common import Source, evidence, ratio_check, shown, unverifiable
+from scoring.rules.common import Source, evidence, ratio_check, same_check, shown, unverifiable
 
 RULE = "text.claim_vs_numbers"
 PREVIOUS_PARAGRAPHS = 2
@@ -35,7 +35,11 @@ def _spec() -> dict:
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
-            "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"]}
+            "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"],
+            "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
+                         a["table"]) for a in d["amounts"]],
+            "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
+            "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"]}
 
 
 def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
@@ -52,6 +56,32 @@ def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[
         if any(w in between for w in openers):
             return f
     return None
+
+
+def _opener_named(facts: Facts, index: int, part: TextFact) -> tuple[Optional[Source], str]:
+    """A list opened by a name with no amount (一般公共预算财政拨款支出主要用于：…): the whole is the figure of that
+    name, from the text before or from the table row the name restates."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    start = pf.sentence_spans[part.sentence][0]
+    head = text[start:part.figure.start]
+    cue = max((head.rfind(w) for w in spec["openers"] if w in head), default=-1)
+    if cue < 0:
+        return None, "所在列表的合计"
+    before = head[:cue]
+    cut = max((m.end() for m in SUBJECT_BREAK.finditer(before.rstrip())), default=0)
+    name = spec["name_tail"].sub("", compact(before[cut:]))
+    if not name or any(f.figure.start < start + cue and f.sentence == part.sentence for f in _amounts(pf, part.figure.start)):
+        return None, "所在列表的合计"
+    whole = _named(facts, index, name, part, spec["look_back"])
+    if whole is None:
+        for pattern, unless, (kind, row_re, col_re) in spec["amounts"]:
+            if pattern.search(name):
+                found = _cell_of(facts, kind, row_re, col_re)
+                whole = found[3] if found else None
+                break
+    return whole, name
 
 
 def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
@@ -77,7 +107,9 @@ def _named_so(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
     return before.endswith(name)
 
 
-def _share(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[Check]:
+    """A share's check; carried holds the last list total found per paragraph, for a list that a page or line
+    break cut into the next paragraph (…；住房保 | （类）29.42万元，占9.55%)."""
     spec = _spec()
     pf = facts.paragraphs[index]
     text = pf.norm.text
@@ -96,6 +128,12 @@ def _share(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if name in spec["opener_wholes"]:
         whole = _opener(pf, part, spec["openers"])
         what = "所在列表的合计"
+        if whole is None:
+            whole, what = _opener_named(facts, index, part)
+        if whole is None and rate.sentence == 0 and index > 0 and not facts.paragraphs[index - 1].closed:
+            whole, what = carried.get(index - 1, (None, what))
+        if whole is not None:
+            carried[index] = (whole, what)
     else:
         whole = _named(facts, index, name, part, spec["look_back"])
         what = name
@@ -198,13 +236,114 @@ def _judge_comparison(claim: str, said: str, actual: TextFact, budget: TextFact)
                         numbers=[actual.figure.raw, budget.figure.raw], evidence=evidence([actual, budget]))
 
 
+SUBJECT_BREAK = regex.compile(r"[，,；;：:。、]")
+
+
+def _subject(pf: ParagraphFacts, f: TextFact) -> str:
+    """The words right before an amount, from the last clause break (其中：基本支出 → 基本支出)."""
+    start = pf.sentence_spans[f.sentence][0]
+    before = pf.norm.text[start:f.figure.start]
+    cut = max((m.end() for m in SUBJECT_BREAK.finditer(before.rstrip())), default=0)
+    return _spec()["name_tail"].sub("", compact(before[cut:]))
+
+
+def _coded_rows(stmt) -> list[tuple[tuple[str, ...], object, list[str]]]:
+    """Each coded row with the names of its 类, 款 and itself, as a path."""
+    out = []
+    for lst in stmt.lists:
+        path: list[str] = []
+        for row in lst.rows:
+            if not row.is_coded or row.level is None:
+                continue
+            path = path[: row.level - 1] + [row.label]
+            out.append((tuple(path), row, lst.columns))
+    return out
+
+
+def _cell_of(facts: Facts, kind: str, row_re: str, col_re) -> Optional[tuple]:
+    stmt = next((s for s in facts.statements if s.kind == kind), None)
+    if stmt is None:
+        return None
+    rr, cr = regex.compile(row_re), regex.compile(col_re) if col_re else None
+    for lst in stmt.lists:
+        cols = [c for c in lst.columns if cr is None or cr.search(c)]
+        for row in lst.rows:
+            if not row.is_coded and rr.search(row.label) and cols and cols[0] in row.cells:
+                return stmt, row, cols[0], row.cells[cols[0]]
+    return None
+
+
+def _path_cell(facts: Facts, path: tuple[str, ...]) -> Optional[tuple]:
+    kind, col_re = _spec()["item_table"]
+    stmt = next((s for s in facts.statements if s.kind == kind), None)
+    if stmt is None:
+        return None
+    cr = regex.compile(col_re)
+    for names, row, columns in _coded_rows(stmt):
+        if names == path:
+            cols = [c for c in columns if cr.search(c)]
+            if cols and cols[0] in row.cells:
+                return stmt, row, cols[0], row.cells[cols[0]]
+    return None
+
+
+def _restated(facts: Facts, pf: ParagraphFacts, f: TextFact, item: Optional[tuple]) -> Optional[tuple]:
+    """The table cell an amount of the text restates, with what the text calls it; None when there is none."""
+    spec = _spec()
+    subject = _subject(pf, f)
+    sentence = pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start]
+    m = spec["item_path"].search(subject)
+    if m:
+        found = _path_cell(facts, tuple(compact(m.group(k)) for k in ("lei", "kuan", "xiang")))
+        return (found, m.group("xiang") + "（项）") if found else None
+    m = spec["item_restated"].match(subject)
+    if m and item is not None and (m.group("year") is None or int(m.group("year")) == facts.year):
+        return item
+    m = spec["class_subject"].match(subject)
+    if m:
+        kind, col_re = spec["item_table"]
+        stmt = next((s for s in facts.statements if s.kind == kind), None)
+        for names, row, columns in (_coded_rows(stmt) if stmt else []):
+            cols = [c for c in columns if regex.search(col_re, c)]
+            if len(names) == 1 and names[0] == compact(m.group("lei")) and cols and cols[0] in row.cells:
+                return (stmt, row, cols[0], row.cells[cols[0]]), subject
+        return None
+    for pattern, unless, (kind, row_re, col_re) in spec["amounts"]:
+        if pattern.search(subject) and not (unless and unless.search(sentence)):
+            found = _cell_of(facts, kind, row_re, col_re)
+            return (found, subject) if found else None
+    return None
+
+
+def _against_tables(facts: Facts, index: int) -> list[Check]:
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    out: list[Check] = []
+    item = None
+    for f in pf.facts:
+        if f.figure.kind != "amount" or f.figure.approximate:
+            continue
+        found = _restated(facts, pf, f, item)
+        if found is None:
+            continue
+        (stmt, row, col, cell), name = found
+        if spec["item_path"].search(_subject(pf, f)):
+            item = found
+        name_row = f"{row.code} {row.label}" if row.code else row.label
+        out.append(same_check(RULE, f, cell, f"文中“{name}”", f"表{row.table}（{stmt.title}）“{name_row}”行“{col}”"))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
     out: list[Check] = []
+    carried: dict[int, tuple] = {}
     for index, pf in enumerate(facts.paragraphs):
+        if facts.statements:
+            out += _against_tables(facts, index)
         for f in pf.facts:
             if f.figure.kind != "rate" or f.figure.approximate:
                 continue
-            found = _completion(facts, index, f) or _share(facts, index, f)
+            found = _completion(facts, index, f) or _share(facts, index, f, carried)
             if found is not None:
                 out.append(found)
         out += _comparisons(facts, index)
