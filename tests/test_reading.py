@@ -223,16 +223,17 @@ def _paragraphs(path) -> list[str]:
 
 
 def test_hard_wrapped_txt_lines_are_joined_into_paragraphs():
-    texts = _paragraphs(CORPUS / "real-samples" / "sample_r28.txt")
-    assert "2.上级补助收入8.38万元,为事业单位开展业务活动取得的收入。较2020年度决算数减少17.40万元,下降67.5%,主" \
-           "要原因是军休人员自然减员减少下拨定期增资经费及其他经费。" in texts
-    assert "收入具体情况如下。" in texts
+    texts = _paragraphs(next((CORPUS / "real").glob("rs_r28_*.txt")))
+    assert "2.上级补助收入8.38万元,系事业单位开展业务活动所取得的收入。比2020年度决算数减少17.40万元,下降67.5%,原因在于" \
+           "军休人员自然减员,下拨的定期增资经费等相应减少。" in texts
+    assert "各项收入情况如下。" in texts
     assert texts[0] == "—5—"
     assert sum(t.startswith(("1.", "2.", "3.")) for t in texts) == 4
 
 
 @pytest.mark.parametrize("name, width", [("seeds/zj2020_self.txt", 26), ("seeds/zj2020_self.txt", 38),
-                                         ("real-samples/sample_r37.txt", 30), ("real-samples/sample_r36.txt", 26)])
+                                         ("real/rs_r37_changde_czj_1to5.txt", 30),
+                                         ("real/rs_r36_dayao_czj_yusuan_2024.txt", 26)])
 def test_text_cut_at_a_fixed_number_of_characters_is_checked_as_the_original(tmp_path, name, width):
     """Figures and half-width punctuation make such lines narrower on screen than their neighbours, a line may be
     cut right after a ；, and a figure may be cut in two (165|24万元): the checks are those of the original."""
