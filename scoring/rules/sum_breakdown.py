@@ -325,6 +325,9 @@ def _text_checks(facts: Facts) -> list[Check]:
                     chosen = acc
                     break
             if chosen is None:
+                flat = [f for group in clauses for f in group]
+                chosen = next((flat[:k] for k in range(2, len(flat) + 1) if _matches(total, flat[:k])), None)
+            if chosen is None:
                 chosen = _listed(clauses)
                 if len(chosen) < 2:
                     continue
