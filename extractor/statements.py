@@ -176,15 +176,18 @@ def _code_groups(table: Table, n: int) -> list[list[int]]:
     return sorted(groups)
 
 
-def _label_columns(table: Table, n: int, skip: set[int]) -> list[int]:
+def _label_columns(view: TableView, n: int, skip: set[int]) -> list[int]:
+    """Columns that mostly hold words; a cell's figure is the one the table view read (parsed once)."""
+    table = view.table
     out = []
     rows = range(n, len(table.rows))
     for c in range(table.width):
         if c in skip:
             continue
-        texts = [_cell_text(table, r, c) for r in rows]
-        filled = [t for t in texts if t]
-        words = [t for t in filled if not parse_cell(t)]
+        cells = [(r, _cell_text(table, r, c)) for r in rows]
+        filled = [(r, t) for r, t in cells if t]
+        words = [t for r, t in filled if (r, c) not in view.numbers
+                 and (r >= view.header_rows or not parse_cell(t))]
         if words and len(words) >= LABEL_SHARE * max(1, len(filled)):
             out.append(c)
     return out
@@ -201,13 +204,14 @@ class _Layout:
     headers: list[str]
 
 
-def _layout(table: Table) -> _Layout:
+def _layout(view: TableView, groups: Optional[list[list[int]]] = None) -> _Layout:
+    table = view.table
     n = _header_rows(table)
     headers = _headers(table, n)
-    groups = _code_groups(table, n)
+    groups = _code_groups(table, n) if groups is None else groups
     in_groups = {c for g in groups for c in g}
     names = {g[-1] + 1 for g in groups}
-    labels = [c for c in _label_columns(table, n, in_groups) if c not in names]
+    labels = [c for c in _label_columns(view, n, in_groups) if c not in names]
     anchors = sorted([(g[0], g, g[-1] + 1) for g in groups] + [(c, [], c) for c in labels])
     lists = []
     if not anchors:
@@ -306,7 +310,7 @@ def read_statements(doc: Document, views: list[TableView]) -> list[Statement]:
         title, continued = _title(blocks, at)
         if continued and current is not None:
             stmt, layout = current
-            part = _layout(block)
+            part = _layout(view)
             same = part.width == layout.width
             offset = 0 if same else layout.width - part.width
             start = part.header_rows if same else 0
@@ -318,11 +322,11 @@ def read_statements(doc: Document, views: list[TableView]) -> list[Statement]:
             stmt.empty_note = stmt.empty_note or _empty_note(blocks, at)
             continue
         kind = kind_of(title) if title else None
-        layout = _layout(block)
-        coded = any(codes for codes, _, _ in layout.lists)
-        if kind is None and not coded:
+        groups = _code_groups(block, _header_rows(block))
+        if kind is None and not groups:
             current = None
             continue
+        layout = _layout(view, groups)
         rows = _read_rows(view, layout, 0, layout.header_rows)
         lists = [StatementList([layout.headers[c] or f"第{c + 1}列" for c in amounts], lst, bool(codes))
                  for (codes, _, amounts), lst in zip(layout.lists, rows)]
