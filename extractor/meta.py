@@ -21,8 +21,9 @@ def unit_name(doc: Document) -> Optional[str]:
             if m and m.group(1).endswith(tuple(data["unit_suffixes"])):
                 return m.group(1)
     for t in head[:5]:
-        if 4 <= len(t) <= 40 and t.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", t):
-            return t
+        name = regex.sub(data["title_line_prefix"], "", t)
+        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", name):
+            return name
     return _titled_unit(head, data) or _table_unit(doc, data)
 
 
