@@ -86,7 +86,7 @@ def _trees(stmt: Statement, lst: StatementList) -> list[Check]:
     out: list[Check] = []
     for i, row in enumerate(rows):
         if row.level is None:
-            if row.is_coded is False and d["list_total"].match(row.label) and lst.coded:
+            if not row.is_coded and d["list_total"].match(row.label) and lst.coded:
                 tops = [r for r in rows if r.is_coded and r.level == 1]
                 out += _foot(ROW if d["identity_total"].match(row.label) else TREE, stmt, row, tops, lst.columns)
             continue
