@@ -28,12 +28,9 @@ Usage: python make_final_accounts.py [SPEC_DIR [OUT_DIR]]
 """
 
 import re
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import yaml
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -44,6 +41,7 @@ from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from txt2docx import set_fonts  # noqa: E402 - the corpus DOCX files share one body font
+from make_project_tables import build_all, fill_rectangle, rectangles  # noqa: E402 - the same spec → DOCX → PDF run
 
 LEFT = "<"
 UP = "^"
@@ -56,26 +54,6 @@ DEFAULT_SPECS = HERE.parent / "final-accounts" / "specs"
 
 A4 = (Mm(210), Mm(297))
 MARGIN = Mm(16)
-
-
-def rectangles(rows):
-    """(top, left, bottom, right, text) for every anchor cell and the LEFT / UP cells it covers."""
-    out = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text in (LEFT, UP):
-                continue
-            right = c
-            while right + 1 < len(row) and row[right + 1] == LEFT:
-                right += 1
-            bottom = r
-            while bottom + 1 < len(rows) and all(rows[bottom + 1][k] == UP for k in range(c, right + 1)):
-                bottom += 1
-            out.append((r, c, bottom, right, text))
-    covered = sum((b - t + 1) * (rt - lf + 1) for t, lf, b, rt, _ in out)
-    if covered != len(rows) * len(rows[0]):
-        raise ValueError("merge markers do not tile the table")
-    return out
 
 
 def orient(section, landscape):
@@ -147,17 +125,9 @@ def add_table(document, spec):
         keep_row_together(row)
     code_cols = set(spec.get("code_cols") or [])
     for top, left, bottom, right, text in rectangles(rows):
-        cell = table.cell(top, left)
-        if (bottom, right) != (top, left):
-            cell = cell.merge(table.cell(bottom, right))
-            for paragraph in cell.paragraphs[1:]:
-                paragraph._element.getparent().remove(paragraph._element)
-        paragraph = cell.paragraphs[0]
-        if text:
-            run = paragraph.add_run(text)
-            run.font.size = TABLE_SIZE
-            if top < len(header):
-                run.bold = True
+        cell, paragraph, run = fill_rectangle(table, (top, left, bottom, right), text, TABLE_SIZE)
+        if run is not None and top < len(header):
+            run.bold = True
         if top >= len(header) and left in code_cols:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         elif top >= len(header) and AMOUNT.match(text):
@@ -211,36 +181,8 @@ def build_docx(spec, target):
     document.save(target)
 
 
-def to_pdf(docx_paths, out_dir):
-    """Convert all DOCX files with one soffice call, in a throwaway LibreOffice profile."""
-    for path in docx_paths:
-        path.with_suffix(".pdf").unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_paths)],
-                       check=True, stdout=subprocess.DEVNULL)
-    missing = [p.name for p in docx_paths if not p.with_suffix(".pdf").is_file()]
-    if missing:
-        raise SystemExit(f"soffice made no PDF for: {', '.join(missing)}")
-
-
 def main(argv):
-    if len(argv) > 3:
-        sys.exit(__doc__.strip().splitlines()[-1])
-    spec_dir = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPECS
-    out_dir = Path(argv[2]) if len(argv) > 2 else spec_dir.parent
-    specs = sorted(spec_dir.glob("*.yaml"))
-    if not specs:
-        sys.exit(f"no specs in {spec_dir}")
-    built = []
-    for spec_path in specs:
-        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-        target = out_dir / f"{spec_path.stem}.docx"
-        build_docx(spec, target)
-        built.append(target)
-    to_pdf(built, out_dir)
-    for path in built:
-        print(f"built {path.name} {path.with_suffix('.pdf').name}")
+    build_all(argv, build_docx, DEFAULT_SPECS, __doc__.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -182,6 +182,23 @@ def add_paragraph(document, text, size=10.5, bold=False, align=None):
     return paragraph
 
 
+def fill_rectangle(table, box, text, size):
+    """The cell that spans box (top, left, bottom, right), merged once and left with one paragraph holding the
+    text at the given size: the cell, its paragraph and the text's run (None for an empty cell)."""
+    top, left, bottom, right = box
+    cell = table.cell(top, left)
+    if (bottom, right) != (top, left):
+        cell = cell.merge(table.cell(bottom, right))
+        for paragraph in cell.paragraphs[1:]:
+            paragraph._element.getparent().remove(paragraph._element)
+    paragraph = cell.paragraphs[0]
+    run = None
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = size
+    return cell, paragraph, run
+
+
 def add_table(document, rows, widths_mm):
     width = len(rows[0])
     if any(len(row) != width for row in rows) or len(widths_mm) != width:
@@ -194,15 +211,7 @@ def add_table(document, rows, widths_mm):
         for cell in table.columns[c].cells:
             cell.width = Mm(mm)
     for top, left, bottom, right, text in rectangles(rows):
-        cell = table.cell(top, left)
-        if (bottom, right) != (top, left):
-            cell = cell.merge(table.cell(bottom, right))
-            for paragraph in cell.paragraphs[1:]:
-                paragraph._element.getparent().remove(paragraph._element)
-        paragraph = cell.paragraphs[0]
-        if text:
-            run = paragraph.add_run(text)
-            run.font.size = TABLE_SIZE
+        cell, paragraph, _ = fill_rectangle(table, (top, left, bottom, right), text, TABLE_SIZE)
         long_text = len(text) > LONG_TEXT
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if long_text else WD_ALIGN_PARAGRAPH.CENTER
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -244,10 +253,11 @@ def to_pdf(docx_paths, out_dir):
         raise SystemExit(f"soffice made no PDF for: {', '.join(missing)}")
 
 
-def main(argv):
+def build_all(argv, build_docx, default_specs, usage):
+    """Build NAME.docx from every SPEC_DIR/NAME.yaml with build_docx, then all the PDFs with one LibreOffice call."""
     if len(argv) > 3:
-        sys.exit(__doc__.strip().splitlines()[-1])
-    spec_dir = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPECS
+        sys.exit(usage)
+    spec_dir = Path(argv[1]) if len(argv) > 1 else default_specs
     out_dir = Path(argv[2]) if len(argv) > 2 else spec_dir.parent
     specs = sorted(spec_dir.glob("*.yaml"))
     if not specs:
@@ -261,6 +271,10 @@ def main(argv):
     to_pdf(built, out_dir)
     for path in built:
         print(f"built {path.name} {path.with_suffix('.pdf').name}")
+
+
+def main(argv):
+    build_all(argv, build_docx, DEFAULT_SPECS, __doc__.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
