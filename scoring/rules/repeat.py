@@ -90,9 +90,9 @@ def _text_repeats(facts: Facts) -> list[Check]:
     for pf in facts.paragraphs:
         for f in pf.facts:
             if f.concept and concepts.get(f.concept, {}).get("repeat") and not f.figure.approximate:
-                groups[(f.concept, f.stage, f.period)].append(f)
+                groups[(f.concept, f.stage, f.period, f.figure.kind)].append(f)
     out = []
-    for (concept, _, _), group in groups.items():
+    for (concept, _, _, _), group in groups.items():
         if len(group) < 2:
             continue
         first = group[0]
