@@ -204,9 +204,8 @@ class _Layout:
     headers: list[str]
 
 
-def _layout(view: TableView, groups: Optional[list[list[int]]] = None) -> _Layout:
+def _layout(view: TableView, n: int, groups: Optional[list[list[int]]] = None) -> _Layout:
     table = view.table
-    n = _header_rows(table)
     headers = _headers(table, n)
     groups = _code_groups(table, n) if groups is None else groups
     in_groups = {c for g in groups for c in g}
@@ -310,7 +309,7 @@ def read_statements(doc: Document, views: list[TableView]) -> list[Statement]:
         title, continued = _title(blocks, at)
         if continued and current is not None:
             stmt, layout = current
-            part = _layout(view)
+            part = _layout(view, _header_rows(block))
             same = part.width == layout.width
             offset = 0 if same else layout.width - part.width
             start = part.header_rows if same else 0
@@ -322,11 +321,12 @@ def read_statements(doc: Document, views: list[TableView]) -> list[Statement]:
             stmt.empty_note = stmt.empty_note or _empty_note(blocks, at)
             continue
         kind = kind_of(title) if title else None
-        groups = _code_groups(block, _header_rows(block))
+        n = _header_rows(block)
+        groups = _code_groups(block, n)
         if kind is None and not groups:
             current = None
             continue
-        layout = _layout(view, groups)
+        layout = _layout(view, n, groups)
         rows = _read_rows(view, layout, 0, layout.header_rows)
         lists = [StatementList([layout.headers[c] or f"第{c + 1}列" for c in amounts], lst, bool(codes))
                  for (codes, _, amounts), lst in zip(layout.lists, rows)]

@@ -214,11 +214,12 @@ def _three_public(stmt: Statement) -> list[Check]:
     return out
 
 
-def _of_kind(statements: list[Statement], kind: str) -> Optional[Statement]:
+def of_kind(statements: list[Statement], kind: str) -> Optional[Statement]:
     return next((s for s in statements if s.kind == kind), None)
 
 
-def _locate(stmt: Statement, row_re: str, col_re: Optional[str]) -> Optional[tuple[StatementRow, str, TableCell]]:
+def locate(stmt: Statement, row_re: str, col_re: Optional[str]) -> Optional[tuple[StatementRow, str, TableCell]]:
+    """The figure of an uncoded row (by its label) in a column (by its header; the first when None)."""
     rr = regex.compile(row_re)
     cr = regex.compile(col_re) if col_re else None
     for lst in stmt.lists:
@@ -252,21 +253,21 @@ def _cross(statements: list[Statement]) -> list[Check]:
     d = _data()
     out: list[Check] = []
     for link in d["cross"]:
-        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        a, b = of_kind(statements, link["earlier"][0]), of_kind(statements, link["later"][0])
         if a is None or b is None or _unless(a, link.get("unless")):
             continue
-        first = _locate(a, *link["earlier"][1:])
-        second = _locate(b, *link["later"][1:])
+        first = locate(a, *link["earlier"][1:])
+        second = locate(b, *link["later"][1:])
         if first is None or second is None:
             continue
         row, col, cell = second
         out.append(_tag(_same(CROSS, b, row, cell, col, first[2], _place(a, first[0], first[1])), row, col))
     for link in d["sums"]:
-        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        a, b = of_kind(statements, link["earlier"][0]), of_kind(statements, link["later"][0])
         if a is None or b is None:
             continue
-        first = _locate(a, *link["earlier"][1:])
-        parts = [_locate(b, p, None) for p in link["later"][1]]
+        first = locate(a, *link["earlier"][1:])
+        parts = [locate(b, p, None) for p in link["later"][1]]
         if first is None or any(p is None for p in parts):
             continue
         row, col, cell = first
@@ -274,7 +275,7 @@ def _cross(statements: list[Statement]) -> list[Check]:
         check = sum_check(CROSS, cell, [p[2] for p in parts], None, f"{_place(a, row, col)} 与{names}")
         out.append(_tag(check, row, col))
     for link in d["classes"]:
-        a, b = _of_kind(statements, link["earlier"][0]), _of_kind(statements, link["later"][0])
+        a, b = of_kind(statements, link["earlier"][0]), of_kind(statements, link["later"][0])
         if a is None or b is None:
             continue
         side = regex.compile(link["earlier"][1])

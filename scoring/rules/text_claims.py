@@ -21,6 +21,7 @@ from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import interval
 from scoring.rules.common import Source, evidence, ratio_check, same_check, shown, unverifiable
+from scoring.rules.statement import locate, of_kind
 
 RULE = "text.claim_vs_numbers"
 PREVIOUS_PARAGRAPHS = 2
@@ -261,21 +262,14 @@ def _coded_rows(stmt) -> list[tuple[tuple[str, ...], object, list[str]]]:
 
 
 def _cell_of(facts: Facts, kind: str, row_re: str, col_re) -> Optional[tuple]:
-    stmt = next((s for s in facts.statements if s.kind == kind), None)
-    if stmt is None:
-        return None
-    rr, cr = regex.compile(row_re), regex.compile(col_re) if col_re else None
-    for lst in stmt.lists:
-        cols = [c for c in lst.columns if cr is None or cr.search(c)]
-        for row in lst.rows:
-            if not row.is_coded and rr.search(row.label) and cols and cols[0] in row.cells:
-                return stmt, row, cols[0], row.cells[cols[0]]
-    return None
+    stmt = of_kind(facts.statements, kind)
+    found = locate(stmt, row_re, col_re) if stmt is not None else None
+    return (stmt, *found) if found else None
 
 
 def _path_cell(facts: Facts, path: tuple[str, ...]) -> Optional[tuple]:
     kind, col_re = _spec()["item_table"]
-    stmt = next((s for s in facts.statements if s.kind == kind), None)
+    stmt = of_kind(facts.statements, kind)
     if stmt is None:
         return None
     cr = regex.compile(col_re)
@@ -301,13 +295,8 @@ def _restated(facts: Facts, pf: ParagraphFacts, f: TextFact, item: Optional[tupl
         return item
     m = spec["class_subject"].match(subject)
     if m:
-        kind, col_re = spec["item_table"]
-        stmt = next((s for s in facts.statements if s.kind == kind), None)
-        for names, row, columns in (_coded_rows(stmt) if stmt else []):
-            cols = [c for c in columns if regex.search(col_re, c)]
-            if len(names) == 1 and names[0] == compact(m.group("lei")) and cols and cols[0] in row.cells:
-                return (stmt, row, cols[0], row.cells[cols[0]]), subject
-        return None
+        found = _path_cell(facts, (compact(m.group("lei")),))
+        return (found, subject) if found else None
     for pattern, unless, (kind, row_re, col_re) in spec["amounts"]:
         if pattern.search(subject) and not (unless and unless.search(sentence)):
             found = _cell_of(facts, kind, row_re, col_re)
