@@ -6,7 +6,8 @@ Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42�
         (2174.42 / 2251.36 = 96.58% → 97%)
 A rate whose inputs are missing, approximate (万余宗) or whose formula is unknown is unverifiable.
 Also: growth rates (比上年减收D，下降r% → r = D / (X + D)), a part of a whole (累计完成A万元，完成年初预算数B万元的r%
-→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数).
+→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数). A change that names what changed (…；公务接待费支出决算
+减少275.00元，下降0.88%) is counted on that item's own figure, in its clause or named so earlier in the text.
 """
 from __future__ import annotations
 
@@ -175,7 +176,15 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
               and not is_change(f.label) and not any(w in f.label for w in g["not_base_words"])
               and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
-    base = _current_of(pf, levels, change, g) if levels else _subject_of_previous(pf, rate, g)
+    subject = own_subject(change.label, g)
+    if subject is not None and not any(_names(f.label, subject, g) for f in levels):
+        levels = [f for f in levels if f.clause == change.clause]
+    if levels:
+        base = _current_of(pf, levels, change, g)
+    elif subject is not None:
+        base = _named_elsewhere(facts, change, subject, g)
+    else:
+        base = _subject_of_previous(pf, rate, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
@@ -193,6 +202,36 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     except ZeroDivisionError:
         return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def own_subject(label: str, g: dict) -> Optional[str]:
+    """What a change's label says changed (公务接待费支出决算减少 → 公务接待费支出决算), without its period and the
+    unit's own name, or None for a label that is only a comparison (比上年减少, 同比增加, 较2019年增长)."""
+    cuts = [label.find(w) for w in g["subject_ends"] if w in label]
+    if not cuts:
+        return None
+    subject = regex.sub(g["subject_noise"], "", label[:min(cuts)])
+    return subject if len(subject) >= g["min_subject"] else None
+
+
+def _names(label: str, subject: str, g: dict) -> bool:
+    """A level's label names the subject of a change: the same words once periods and the unit's own name are
+    dropped, or one ending in the other where the shorter is long enough to name one thing."""
+    name = regex.sub(g["subject_noise"], "", label)
+    short, long_ = sorted((name, subject), key=len)
+    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
+
+
+def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
+    """The current figure of a change whose clause states none (公务接待费支出决算减少275.00元): the one level of the
+    same stage and period that the text names by the change's subject, in this paragraph or an earlier one; None
+    when no figure or figures of different values are so named."""
+    named = [f for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
+             if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
+             and (f.block, f.figure.start) < (change.block, change.figure.start)
+             and f.stage == change.stage and f.period == change.period and _names(f.label, subject, g)]
+    values = {f.figure.value * f.figure.scale for f in named}
+    return named[-1] if len(values) == 1 else None
 
 
 def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Optional[TextFact]:
