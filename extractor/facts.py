@@ -247,8 +247,9 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
         label = compact(raw_label[cut + 1:] if cut >= 0 else raw_label)
         label = CONNECTORS.sub("", label)
         clause = semicolons[fig.start] - semicolons[s_start]
+        c_start = max(s_start, max((text.rfind(ch, s_start, fig.start) + 1 for ch in "；;"), default=s_start))
         k = bisect_right(year_ends, fig.start)
-        period = years[k - 1][2] if k and years[k - 1][0] >= s_start else doc_year
+        period = years[k - 1][2] if k and years[k - 1][0] >= c_start else doc_year
         if period is not None and _prior_period_label().search(label):
             period -= 1
         k = bisect_left(marker_pos, fig.start)
