@@ -120,12 +120,14 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                 before = [f for f in before if not group_at[f.figure.start]]
             if before:
                 total = before[-1]
-            elif sent > 0 and not group:
+            elif sent > 0 and not group and regex.fullmatch(r"\s*\p{Han}{0,6}", text[pf.sentence_spans[sent][0]:pos]):
+                a, b = pf.sentence_spans[sent - 1]
                 prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
                         and not _is_change(f) and not f.figure.approximate]
-                opened_prev = any(text.find(w, pf.sentence_spans[sent - 1][0]) == pf.sentence_spans[sent - 1][0]
-                                  for w in openers)
-                total = last_total if opened_prev and last_total else (prev[0] if prev else None)
+                opened_prev = any(text.find(w, a) == a for w in openers)
+                listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
+                total = last_total if opened_prev and last_total else (
+                    prev[0] if prev and not listed_prev else None)
             else:
                 total = None
             if total is None:
