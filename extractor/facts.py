@@ -127,12 +127,13 @@ class Facts:
                 header = view.headers[c] if c < len(view.headers) else ""
                 label = view.row_labels[r] if r < len(view.row_labels) else ""
                 concept = concept_of(label, cell.figure.kind) or concept_of(header, cell.figure.kind)
-                out.append(_record(cell.figure, concept, _stage_of(header), self.year, cell.location,
+                out.append(_record(cell.figure, concept, stage_of(header), self.year, cell.location,
                                    cell.quote, f"{label} / {header}"))
         return out
 
 
-def _stage_of(text: str) -> Optional[str]:
+def stage_of(text: str) -> Optional[str]:
+    """The stage (预算, 决算…) the last stage word of a text names, or None."""
     found = _stage_markers(text)
     return found[-1][1] if found else None
 

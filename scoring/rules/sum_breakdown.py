@@ -22,9 +22,10 @@ from decimal import Decimal
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TextFact
+from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from scoring.model import Check
-from scoring.rules.common import evidence, is_change, is_decrease, paren_groups, shown, sum_check, total_interval, unverifiable
+from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, paren_groups, shown, sum_check,
+                                  total_interval, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -80,19 +81,9 @@ def _short_list(total: TextFact, parts: list[TextFact]) -> Check:
                         f"无法据此判断。", total.concept, parts)
 
 
-def _complete(total: TextFact, parts: list[TextFact]) -> bool:
-    """Whether the parts are, one each, every member of a breakdown that makes up this total
-    (patterns/concepts.yaml complete_breakdowns)."""
-    for whole in patterns.load("concepts")["complete_breakdowns"]:
-        if "total" in whole and not any(w in total.label for w in whole["total"]):
-            continue
-        members = whole["members"] + whole.get("optional", [])
-        matched = [next((i for i, words in enumerate(members) if any(w in p.label for w in words)), None)
-                   for p in parts]
-        if None not in matched and len(set(matched)) == len(parts) \
-                and set(range(len(whole["members"]))) <= set(matched):
-            return True
-    return False
+def _complete(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether the parts are, one each, every member of a breakdown that makes up this total."""
+    return complete_list([clause_words(pf, p) for p in parts], total.label)
 
 
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
@@ -127,7 +118,7 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                 opened_prev = any(text.find(w, a) == a for w in openers)
                 listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
                 total = last_total if opened_prev and last_total else (
-                    prev[0] if prev and not listed_prev else None)
+                    _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
             else:
                 total = None
             if total is None:
@@ -140,6 +131,18 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                     clauses[f.clause].append(f)
             yield total, [clauses[k] for k in sorted(clauses)]
             last_total = total
+
+
+def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
+    """The total, in the sentence before a 其中 list, that the list's first part is of: the one amount of the part's
+    stage (预算为22.96万元，支出决算为15.81万元。其中：…支出决算为0.4万元 → 15.81), else the sentence's first amount."""
+    first = next((f for f in pf.facts if f.sentence == sent and f.figure.start > pos), None)
+    stage = stage_of(clause_words(pf, first)) if first is not None else None
+    if stage is not None:
+        staged = [f for f in prev if stage_of(clause_words(pf, f)) == stage]
+        if len(staged) == 1:
+            return staged[0]
+    return prev[0]
 
 
 def _inner_lists(pf: ParagraphFacts, openers: list[str], pos: int, sent: int,
@@ -338,7 +341,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                         RULE, total, f"{total.label or '合计'} {total.figure.raw}{total.figure.unit} 后列示的各项"
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
-                if _falls_short(total, chosen) and not _complete(total, chosen):
+                if _falls_short(total, chosen) and not _complete(pf, total, chosen):
                     checks.append(_short_list(total, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
@@ -347,7 +350,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                 if changes is not None:
                     checks.append(changes)
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
-            if partial and _falls_short(total, parts) and not _complete(total, parts):
+            if partial and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
             else:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
