@@ -11,6 +11,7 @@ import regex
 
 import patterns
 
+MAX_DIGITS = 24
 MONTH_BEFORE = regex.compile(r"月\s*$")
 DATE_OR_TIME_AFTER = regex.compile(r"\s*(年|月|时|号|期\b)")
 
@@ -27,6 +28,19 @@ class Figure:
     start: int
     end: int
     approximate: bool = False
+
+    def __post_init__(self):
+        if self.out_of_range and not self.approximate:
+            object.__setattr__(self, "approximate", True)
+
+    @property
+    def out_of_range(self) -> bool:
+        """More digits (in 元, with the printed decimals) than the checks' Decimal arithmetic holds exactly: such a
+        figure is taken like an approximate one, so every check that would use it is unverifiable."""
+        if not self.value.is_finite():
+            return True
+        whole = (self.value * self.scale).adjusted() + 1
+        return max(whole, 1) + max(self.decimals, 0) > MAX_DIGITS
 
     @property
     def scale(self) -> Decimal:
