@@ -457,7 +457,7 @@ def test_zip_limits_corrupt_archive_and_links_outside(tmp_path):
     outside.write_text("财政拨款收入 100 万元。", encoding="utf-8")
     (src / "link.txt").symlink_to(outside)
     limits = Limits(max_member_bytes=8000, max_compression_ratio=10, ratio_floor_bytes=1000)
-    got = collect([str(src)], str(tmp_path), limits)
+    got = collect([str(src)], limits)
     errors = {Path(i.display.split("!/")[-1]).name: i.error[0] for i in got.items if i.error}
     assert errors == {"big.txt": "too_large", "bomb.txt": "too_large", "locked.txt": "encrypted",
                       "broken.zip": "corrupt"}
