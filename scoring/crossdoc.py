@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import combinations
 from typing import Optional
 
 import regex
@@ -349,27 +348,65 @@ def _same_figure_concepts() -> list[tuple[str, str]]:
     return out + [("opening_balance", "amount"), ("closing_balance", "amount")]
 
 
-def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
-    """b is the document the checks belong to (the third-party one, or the later one)."""
+def _figure_key(p: Pick) -> tuple:
+    """What decides a verdict against a picked figure: its value, printed decimals, unit and kind."""
+    f = p.chosen.figure
+    return (f.value, f.decimals, f.unit, f.kind)
+
+
+def reference(picks: list[tuple[CrossDocument, Pick]]) -> tuple[CrossDocument, Pick, int]:
+    """The figure the others of a (year, concept) are held to: the one most documents print (on a tie, the one
+    the first document prints), its first document, and how many documents print it. picks are in order."""
+    groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
+    for doc, p in picks:
+        groups.setdefault(_figure_key(p), []).append((doc, p))
+    largest = max(len(g) for g in groups.values())
+    group = next(g for g in groups.values() if len(g) == largest)
+    return group[0][0], group[0][1], largest
+
+
+def _same_figure_message(year, what: str, doc: CrossDocument, reported: Source, ref: CrossDocument, other: Source,
+                         count: int, verdict: str, diff: str, unit: str) -> str:
+    others = f"等 {count} 份文件" if count > 1 else ""
+    if verdict == "pass":
+        return (f"{year}年{what}：《{doc.name}》{shown(reported.figure)} 与《{ref.name}》{others}"
+                f"{shown(other.figure)} 一致（在打印精度内）。")
+    return (f"{year}年{what}两份文件不一致：《{doc.name}》为 {shown(reported.figure)}，《{ref.name}》{others}为 "
+            f"{shown(other.figure)}，相差 {diff}{unit}。")
+
+
+def _same_figure_year(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
+    """crossdoc.same_figure among the reports of one year, indexed by (concept, stage): each report that states
+    the figure is held once to the figure most of them state (reference), and the reference's own report gets
+    no check; one check per report and figure, so the checks grow with the reports, not with their pairs.
+    Two reports: the later one (the third-party one first) holds the check, as for a pair."""
+    ordered = sorted(docs, key=_attach_order)
     out = []
     for concept, kind in _same_figure_concepts():
-        stages = ({f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)} if kind == "amount"
-                  else {ANY_STAGE})
-        for stage in sorted(stages, key=lambda s: s or ""):
-            pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
-            if not (pa.one and pb.one):
+        if kind == "amount":
+            stages = sorted({f.get("stage") for d in ordered for f in d.facts_of(concept)}, key=lambda s: s or "")
+        else:
+            stages = [ANY_STAGE]
+        for stage in stages:
+            picks = [(d, p) for d in ordered if (p := pick(d, concept, kind, stage, tables=False)).one]
+            if len(picks) < 2:
                 continue
-            reported, other = pb.chosen, pa.chosen
-            verdict, expected, diff = _versus(reported, other)
+            ref, ref_pick, count = reference(picks)
+            other = ref_pick.chosen
             what = _zh(concept) + {"final": "（决算）", "budget": "（预算）"}.get(stage or "", "")
-            unit = "个百分点" if kind == "rate" else (reported.figure.unit or "")
-            if verdict == "pass":
-                message = (f"{b.year}年{what}：《{b.name}》{shown(reported.figure)} 与《{a.name}》"
-                           f"{shown(other.figure)} 一致（在打印精度内）。")
-            else:
-                message = (f"{b.year}年{what}两份文件不一致：《{b.name}》为 {shown(reported.figure)}，《{a.name}》为 "
-                           f"{shown(other.figure)}，相差 {diff}{unit}。")
-            out.append(_check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff))
+            verdicts: dict[tuple, tuple[str, str, str]] = {}
+            for doc, p in picks:
+                if doc is ref:
+                    continue
+                reported = p.chosen
+                key = _figure_key(p)
+                if key not in verdicts:
+                    verdicts[key] = _versus(reported, other)
+                verdict, expected, diff = verdicts[key]
+                unit = "个百分点" if kind == "rate" else (reported.figure.unit or "")
+                message = _same_figure_message(doc.year, what, doc, reported, ref, other, count, verdict, diff, unit)
+                out.append((doc.doc_id, ref.doc_id,
+                            _check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff)))
     return out
 
 
@@ -463,11 +500,39 @@ def name_documents(docs: list[CrossDocument]) -> None:
         d.label = name
 
 
+def _closing_reference(earlier: list[CrossDocument]) -> Optional[CrossDocument]:
+    """The report of year N whose 年末结转结余 next year's reports are held to: of those that state exactly one, the
+    figure most state (reference); when none states exactly one, the first that states any (unverifiable)."""
+    picks = [(d, p) for d in earlier if (p := pick(d, "closing_balance", "amount")).sources]
+    single = [(d, p) for d, p in picks if p.one]
+    if single:
+        return reference(single)[0]
+    return picks[0][0] if picks else None
+
+
+def _self_reference(selves: list[CrossDocument]) -> Optional[CrossDocument]:
+    """The self-evaluation a year's third-party reports are compared with: of those with exactly one total score,
+    the score most state; when none has exactly one, the first that states any (unverifiable)."""
+    def total(d: CrossDocument) -> Pick:
+        p = pick(d, "self_evaluation_score", "score", tables=False)
+        return p if p.sources else pick(d, "evaluation_score", "score", tables=False)
+
+    picks = [(d, p) for d in selves if (p := total(d)).sources]
+    single = [(d, p) for d, p in picks if p.one]
+    if single:
+        return reference(single)[0]
+    return picks[0][0] if picks else None
+
+
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
     """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check).
 
-    The documents are named among all those given (the unit's readable documents, as the HTML pages name
-    them), before the ones that take part are chosen."""
+    Indexed by year and concept: each report is compared once per figure, with the figure most of the other
+    reports of its year state (same_figure), with the year before's reference 年末结转结余 (carryover) and, for a
+    third-party report, with the reference self-evaluation of its year (self_vs_review); so the checks grow
+    with the reports, not with their pairs. For one report a year (or a self-evaluation and its review) that is
+    every pair. The documents are named among all those given (the unit's readable documents, as the HTML pages
+    name them), before the ones that take part are chosen."""
     name_documents(docs)
     docs = [d for d in representatives(docs)
             if d.year is not None and d.report_type in UNIT_LEVEL_TYPES and d.speaks_for_unit]
@@ -476,16 +541,16 @@ def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
         by_year[d.year].append(d)
     out: list[tuple[str, str, Check]] = []
     for year in sorted(by_year):
-        for earlier in by_year[year]:
-            for later in by_year.get(year + 1, []):
+        later_docs = by_year.get(year + 1, [])
+        earlier = _closing_reference(by_year[year]) if later_docs else None
+        if earlier is not None:
+            for later in later_docs:
                 check = _carryover(earlier, later)
                 if check is not None:
                     out.append((later.doc_id, earlier.doc_id, check))
-        for a, b in combinations(by_year[year], 2):
-            first, second = sorted((a, b), key=_attach_order)
-            out += [(second.doc_id, first.doc_id, c) for c in _same_figure(first, second)]
-            types = {a.report_type: a, b.report_type: b}
-            if set(types) == {"unit_self_evaluation", "third_party_evaluation"}:
-                own, review = types["unit_self_evaluation"], types["third_party_evaluation"]
+        out += _same_figure_year(by_year[year])
+        own = _self_reference([d for d in by_year[year] if d.report_type == "unit_self_evaluation"])
+        if own is not None:
+            for review in (d for d in by_year[year] if d.report_type == "third_party_evaluation"):
                 out += [(review.doc_id, own.doc_id, c) for c in _self_vs_review(own, review)]
     return out

@@ -401,3 +401,47 @@ def test_forked_cross_checks_store_the_same_rows_and_redo_a_failed_part(run, tmp
             store.con.execute("DELETE FROM checks WHERE source = 'crossdoc'")
             assert batch.run_crossdoc(store, [UNIT_A, UNIT_B], jobs=jobs) == len(expected)
         assert stored_crossdoc_rows(db) == expected
+
+
+def _unit_doc(i: int, year: int, facts: list[dict]):
+    from scoring.crossdoc import CrossDocument
+    return CrossDocument(f"d{year}-{i:03d}", f"in/{year}/自评{i:03d}.txt", year, "unit_self_evaluation", "txt", facts,
+                         {1: "部门整体支出绩效自评报告"})
+
+
+def _text_fact(concept: str, label: str, raw: str, unit: str, period: int) -> dict:
+    value = raw.rstrip("%")
+    return {"concept": concept, "kind": "rate" if raw.endswith("%") else "amount", "value": value,
+            "decimals": len(value.split(".")[1]) if "." in value else 0, "unit": unit, "raw": raw, "label": label,
+            "quote": f"{label}为{raw}", "period": period, "table": None, "paragraph": 2, "approximate": False,
+            "stage": None, "lead": f"{period}年度，{label}为"}
+
+
+def test_many_reports_of_one_unit_are_each_held_once_to_the_figure_most_of_them_state():
+    """40 self-evaluations of one unit and year: each is compared once per figure with the reference (the figure
+    most state, in the first report that states it), not with each of the 39 others; the 2020 opening balances
+    are held to the 2019 closing balance most 2019 reports state."""
+    from scoring.crossdoc import check_unit
+    earlier = [_unit_doc(i, 2019, [_text_fact("closing_balance", "年末结转结余", closing, "万元", 2019)])
+               for i, closing in enumerate(["41.00", "40.00", "40.00"])]
+    later = [_unit_doc(i, 2020, [_text_fact("three_public_control_rate", "三公经费控制率", "90%" if i % 4 == 0 else "95%", "%",
+                                            2020),
+                                 _text_fact("opening_balance", "年初结转结余", "45.00" if i == 7 else "40.00", "万元", 2020)])
+             for i in range(40)]
+    rows = check_unit(earlier + later)
+    same = [(attached, related, c) for attached, related, c in rows
+            if c.rule == "crossdoc.same_figure" and c.concept == "three_public_control_rate"]
+    reference = "d2020-001"
+    assert len(same) == 39 and {related for _, related, _ in same} == {reference}
+    assert reference not in {attached for attached, _, _ in same}
+    assert sorted((c.status, c.severity, c.reported, c.expected) for _, _, c in same if c.status == "fail") == \
+        [("fail", "error", "90%", "95%")] * 10
+    assert all(len(c.evidence) == 2 for _, _, c in rows)
+    assert "等 30 份文件" in next(c for _, _, c in same if c.status == "fail").message
+    carry = [(attached, related, c) for attached, related, c in rows if c.rule == "crossdoc.carryover"]
+    assert len(carry) == 40 and {related for _, related, _ in carry} == {"d2019-001"}
+    assert [(a, c.reported, c.expected) for a, _, c in carry if c.status == "fail"] == [("d2020-007", "45.00", "40.00")]
+    opening = [c for _, related, c in rows if c.concept == "opening_balance" and c.rule == "crossdoc.same_figure"]
+    closing = [(a, related, c.status) for a, related, c in rows if c.concept == "closing_balance"]
+    assert len(opening) == 39 and closing == [("d2019-000", "d2019-001", "fail"), ("d2019-002", "d2019-001", "pass")]
+    assert len(rows) == 39 + 39 + 2 + 40
