@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Optional
 
-import cn2an
 import regex
 
 import patterns
@@ -84,6 +83,7 @@ def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[s
 
 
 def _cn_value(span: str) -> Optional[Decimal]:
+    import cn2an
     try:
         return Decimal(str(cn2an.cn2an(span, "smart")))
     except (ValueError, KeyError, TypeError, InvalidOperation):

@@ -28,10 +28,10 @@ from extractor.model import Document, Paragraph
 from jxcheck.failures import RunError, describe, printable
 from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
-from scoring import crossdoc
 
 if TYPE_CHECKING:
     from jxcheck.store import Store
+    from scoring import crossdoc
 
 SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".et", ".ods")
 UNSUPPORTED_SHOWN = 20
@@ -419,6 +419,38 @@ class Progress:
         self.shown = time.monotonic() if now is None else now
 
 
+class Phase:
+    """Progress of a step after the checking (cross-checks, outputs): a line when it starts, then at most one
+    every FLUSH seconds while it goes on, and one when it ends, each in Chinese and English. No stream, no
+    lines."""
+
+    FLUSH = 0.5
+
+    def __init__(self, stream: Optional[TextIO], zh: str, en: str, what_zh: str, what_en: str, total: int):
+        self.stream, self.zh, self.en, self.what_zh, self.what_en = stream, zh, en, what_zh, what_en
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.shown = self.start
+        self._write(f"{zh}：共 {total} {what_zh}… / {en}: {total} {what_en}…")
+
+    def _write(self, line: str) -> None:
+        if self.stream is not None:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.shown >= self.FLUSH and self.done < self.total:
+            self.shown = now
+            self._write(f"{self.zh}：{self.done}/{self.total} {self.what_zh}（{now - self.start:.1f} 秒） / "
+                        f"{self.en}: {self.done}/{self.total} {self.what_en} ({now - self.start:.1f} s)")
+
+    def finish(self, count: int, extra_zh: str = "", extra_en: str = "") -> None:
+        seconds = time.monotonic() - self.start
+        self._write(f"{self.zh}完成：{count} {self.what_zh}{extra_zh}，{seconds:.1f} 秒 / {self.en} done: {count} "
+                    f"{self.what_en}{extra_en}, {seconds:.1f} s")
+
+
 # ---------------------------------------------------------------- the run
 
 def _failed_result(item: Item, code: str, message: str) -> dict:
@@ -464,6 +496,7 @@ def cross_units(store: Store, unit_keys: Iterable[str], chunk: int = CROSS_CHUNK
 
 
 def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.CrossDocument]]:
+    from scoring import crossdoc
     ids = [r["doc_id"] for r in rows]
     facts = store.facts(ids, crossdoc.compared_concepts())
     blocks = store.blocks(ids, cells=False)
@@ -485,6 +518,7 @@ def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.
 
 def _check_units(units: dict[str, list[crossdoc.CrossDocument]]) -> list[tuple]:
     """The cross-document checks of some units, by unit key: (attached doc_id, related doc_id, unit_key, check)."""
+    from scoring import crossdoc
     return [(attach, related, key, check.as_dict())
             for key in sorted(units) for attach, related, check in crossdoc.check_unit(units[key])]
 
@@ -496,11 +530,14 @@ def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1, stream: 
     forked processes check the loaded units, up to jobs at a time, while this process loads the next ones; with
     one, this process checks them (see ForkedTasks). The checks are stored in the same order either way."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
+    phase = Phase(stream, "交叉核对", "cross-checks", "个单位", "units", len(keys))
     tasks = ForkedTasks(jobs)
     for units in cross_units(store, keys, CROSS_CHUNK) if keys else ():
         tasks.submit(_check_units, units)
+        phase.step(len(units))
     rows = [row for part in tasks.results() for row in part]
     store.replace_crossdoc(keys, rows)
+    phase.finish(len(keys), f"，{len(rows)} 项检查", f", {len(rows)} checks")
     return len(rows)
 
 
@@ -582,16 +619,23 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     ids = [d["doc_id"] for d in docs]
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
+    phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
+                  "parts (workbook and csv, jsonl, HTML parts)", 2 + len(parts))
     tasks = ForkedTasks(jobs)
     tasks.submit(_write_sheets, outdir, docs)
+    phase.step()
     if parts:
         tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+        phase.step()
     store.close()
     tasks.submit(_write_jsonl, outdir, ids, store.path)
+    phase.step()
     for part in parts[1:]:
         tasks.submit(_write_units_from, outdir, part, store.path)
+        phase.step()
     html.write_index(outdir, groups)
     tasks.results()
+    phase.finish(2 + len(parts))
 
 
 def _checked_timeout(timeout: Optional[float], limits: Limits) -> float:

@@ -113,6 +113,18 @@ def test_progress_lines_when_not_a_terminal(seeds_run):
     assert f"[{n}/{n}]" in log and "\r" not in log
 
 
+def test_progress_opens_at_once_and_goes_on_through_cross_checks_and_outputs(seeds_run):
+    *_, log = seeds_run
+    lines = log.splitlines()
+    assert lines[0].startswith("正在收集输入文件")
+    n = len(SEED_FILES) + 4
+    after = lines[next(i for i, line in enumerate(lines) if line.startswith(f"[{n}/{n}]")) + 1:]
+    starts = [i for i, line in enumerate(after) if line.startswith(("交叉核对：共", "写出结果：共"))]
+    ends = [i for i, line in enumerate(after) if line.startswith(("交叉核对完成", "写出结果完成"))]
+    assert len(starts) == len(ends) == 2 and starts[0] < ends[0] < starts[1] < ends[1]
+    assert " / cross-checks done" in after[ends[0]] and " / outputs done" in after[ends[1]]
+
+
 def test_rerun_skips_unchanged_and_replaces_a_changed_file(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
