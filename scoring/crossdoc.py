@@ -55,6 +55,7 @@ PROJECT_TITLE_WORDS = tuple(VOCABULARY["project_title_words"])
 UNIT_LEVEL_TYPES = ("unit_self_evaluation", "third_party_evaluation", "final_accounts", "unknown")
 SCORE_CONCEPTS = ("self_evaluation_score", "evaluation_score")
 SCORE_GAP_WARNING = Decimal(5)
+SCATTERED_VALUES = 5
 FORMAT_PREFERENCE = ("docx", "txt", "pdf", "doc", "html")
 ANY_STAGE = "*"
 
@@ -357,29 +358,57 @@ def _figure_key(p: Pick) -> tuple:
 def reference(picks: list[tuple[CrossDocument, Pick]]) -> tuple[CrossDocument, Pick, int]:
     """The figure the others of a (year, concept) are held to: the one most documents print (on a tie, the one
     the first document prints), its first document, and how many documents print it. picks are in order."""
-    groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
-    for doc, p in picks:
-        groups.setdefault(_figure_key(p), []).append((doc, p))
+    groups = _by_figure(picks)
     largest = max(len(g) for g in groups.values())
     group = next(g for g in groups.values() if len(g) == largest)
     return group[0][0], group[0][1], largest
 
 
+def _by_figure(picks: list[tuple[CrossDocument, Pick]]) -> dict[tuple, list[tuple[CrossDocument, Pick]]]:
+    groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
+    for doc, p in picks:
+        groups.setdefault(_figure_key(p), []).append((doc, p))
+    return groups
+
+
+def scattered(picks: list[tuple[CrossDocument, Pick]]) -> bool:
+    """The reports print the figure in more than SCATTERED_VALUES values and no value is printed by half of them:
+    there is no unit-level figure to hold them to (reports of several units under one name, most likely)."""
+    groups = _by_figure(picks)
+    return len(groups) > SCATTERED_VALUES and 2 * max(len(g) for g in groups.values()) < len(picks)
+
+
+def _scattered_check(rule: str, concept: str, what: str, picks: list[tuple[CrossDocument, Pick]]) -> Check:
+    """One unverifiable check for a figure the reports of a year print in too many values (scattered)."""
+    groups = list(_by_figure(picks).values())
+    shown_two = [g[0] for g in groups[:2]]
+    listing = "、".join(f"《{d.name}》{shown(p.chosen.figure)}" for d, p in shown_two)
+    first = shown_two[0][1].chosen.figure
+    return Check(rule=rule, status="unverifiable", severity="info", concept=concept,
+                 message=f"{what}：{len(picks)} 份报告列出 {len(groups)} 个不同数值（如{listing}），没有半数报告一致的单位数值，"
+                         f"未逐份比对。",
+                 reported=first.raw, unit="%" if first.kind == "rate" else first.unit,
+                 numbers=[p.chosen.figure.raw for _, p in shown_two],
+                 evidence=[p.chosen.evidence() for _, p in shown_two])
+
+
 def _same_figure_message(year, what: str, doc: CrossDocument, reported: Source, ref: CrossDocument, other: Source,
-                         count: int, verdict: str, diff: str, unit: str) -> str:
-    others = f"等 {count} 份文件" if count > 1 else ""
+                         holders: int, verdict: str, diff: str, unit: str) -> str:
     if verdict == "pass":
-        return (f"{year}年{what}：《{doc.name}》{shown(reported.figure)} 与《{ref.name}》{others}"
+        many = f"等 {holders} 份文件" if holders > 1 else ""
+        return (f"{year}年{what}：《{doc.name}》{many}{shown(reported.figure)} 与《{ref.name}》"
                 f"{shown(other.figure)} 一致（在打印精度内）。")
-    return (f"{year}年{what}两份文件不一致：《{doc.name}》为 {shown(reported.figure)}，《{ref.name}》{others}为 "
+    return (f"{year}年{what}两份文件不一致：《{doc.name}》为 {shown(reported.figure)}，《{ref.name}》为 "
             f"{shown(other.figure)}，相差 {diff}{unit}。")
 
 
 def _same_figure_year(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
-    """crossdoc.same_figure among the reports of one year, indexed by (concept, stage): each report that states
-    the figure is held once to the figure most of them state (reference), and the reference's own report gets
-    no check; one check per report and figure, so the checks grow with the reports, not with their pairs.
-    Two reports: the later one (the third-party one first) holds the check, as for a pair."""
+    """crossdoc.same_figure among the reports of one year, indexed by (concept, stage): the reports that state the
+    figure are grouped by the figure they print, and each group is held once to the figure most of them state
+    (reference, in its first report). A group that disagrees gives each of its reports its check (a finding
+    for each report that prints it); a group that agrees gives one passing check, on its last report, that says
+    how many reports print it. So the checks grow with the reports that disagree and the figures printed, not
+    with pairs of reports. Two reports: the later one (the third-party one first) holds the check, as before."""
     ordered = sorted(docs, key=_attach_order)
     out = []
     for concept, kind in _same_figure_concepts():
@@ -391,22 +420,26 @@ def _same_figure_year(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]
             picks = [(d, p) for d in ordered if (p := pick(d, concept, kind, stage, tables=False)).one]
             if len(picks) < 2:
                 continue
-            ref, ref_pick, count = reference(picks)
-            other = ref_pick.chosen
             what = _zh(concept) + {"final": "（决算）", "budget": "（预算）"}.get(stage or "", "")
-            verdicts: dict[tuple, tuple[str, str, str]] = {}
+            if scattered(picks):
+                out.append((picks[0][0].doc_id, picks[1][0].doc_id,
+                            _scattered_check(SAME_FIGURE, concept, f"{picks[0][0].year}年{what}", picks)))
+                continue
+            ref, ref_pick, _ = reference(picks)
+            other = ref_pick.chosen
+            groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
             for doc, p in picks:
-                if doc is ref:
-                    continue
-                reported = p.chosen
-                key = _figure_key(p)
-                if key not in verdicts:
-                    verdicts[key] = _versus(reported, other)
-                verdict, expected, diff = verdicts[key]
-                unit = "个百分点" if kind == "rate" else (reported.figure.unit or "")
-                message = _same_figure_message(doc.year, what, doc, reported, ref, other, count, verdict, diff, unit)
-                out.append((doc.doc_id, ref.doc_id,
-                            _check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff)))
+                if doc is not ref:
+                    groups.setdefault(_figure_key(p), []).append((doc, p))
+            for members in groups.values():
+                verdict, expected, diff = _versus(members[0][1].chosen, other)
+                unit = "个百分点" if kind == "rate" else (members[0][1].chosen.figure.unit or "")
+                for doc, p in (members if verdict != "pass" else members[-1:]):
+                    reported = p.chosen
+                    message = _same_figure_message(doc.year, what, doc, reported, ref, other, len(members), verdict,
+                                                   diff, unit)
+                    out.append((doc.doc_id, ref.doc_id,
+                                _check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff)))
     return out
 
 
@@ -500,28 +533,43 @@ def name_documents(docs: list[CrossDocument]) -> None:
         d.label = name
 
 
-def _closing_reference(earlier: list[CrossDocument]) -> Optional[CrossDocument]:
-    """The report of year N whose 年末结转结余 next year's reports are held to: of those that state exactly one, the
-    figure most state (reference); when none states exactly one, the first that states any (unverifiable)."""
-    picks = [(d, p) for d in earlier if (p := pick(d, "closing_balance", "amount")).sources]
+def _reference_of(picks: list[tuple[CrossDocument, Pick]]) -> tuple[Optional[CrossDocument], list]:
+    """The report holding the figure a year's reports are held to, given each report's pick: of those that state
+    exactly one value, the value most state; when none does, the first that states any (unverifiable). When the
+    single values are scattered, no report, and those picks (for one unverifiable check)."""
     single = [(d, p) for d, p in picks if p.one]
+    if single and scattered(single):
+        return None, single
     if single:
-        return reference(single)[0]
-    return picks[0][0] if picks else None
+        return reference(single)[0], []
+    return (picks[0][0] if picks else None), []
 
 
-def _self_reference(selves: list[CrossDocument]) -> Optional[CrossDocument]:
-    """The self-evaluation a year's third-party reports are compared with: of those with exactly one total score,
-    the score most state; when none has exactly one, the first that states any (unverifiable)."""
-    def total(d: CrossDocument) -> Pick:
-        p = pick(d, "self_evaluation_score", "score", tables=False)
-        return p if p.sources else pick(d, "evaluation_score", "score", tables=False)
+def _self_total(d: CrossDocument) -> Pick:
+    p = pick(d, "self_evaluation_score", "score", tables=False)
+    return p if p.sources else pick(d, "evaluation_score", "score", tables=False)
 
-    picks = [(d, p) for d in selves if (p := total(d)).sources]
-    single = [(d, p) for d, p in picks if p.one]
-    if single:
-        return reference(single)[0]
-    return picks[0][0] if picks else None
+
+def _carryover_year(earlier: CrossDocument, later_docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
+    """crossdoc.carryover of next year's reports against the reference report of this year: a failing or
+    unverifiable check on each report, and one passing check per opening figure that agrees, on the last report
+    that prints it, saying how many do."""
+    out = []
+    passing: dict[tuple, list[tuple[CrossDocument, Check]]] = {}
+    for later in later_docs:
+        check = _carryover(earlier, later)
+        if check is None:
+            continue
+        if check.status == "pass":
+            passing.setdefault(_figure_key(pick(later, "opening_balance", "amount")), []).append((later, check))
+        else:
+            out.append((later.doc_id, earlier.doc_id, check))
+    for members in passing.values():
+        later, check = members[-1]
+        if len(members) > 1:
+            check.message = check.message[:-1] + f"；{later.year}年共 {len(members)} 份报告所列年初结转结余同为此数。"
+        out.append((later.doc_id, earlier.doc_id, check))
+    return out
 
 
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
@@ -541,16 +589,22 @@ def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
         by_year[d.year].append(d)
     out: list[tuple[str, str, Check]] = []
     for year in sorted(by_year):
-        later_docs = by_year.get(year + 1, [])
-        earlier = _closing_reference(by_year[year]) if later_docs else None
-        if earlier is not None:
-            for later in later_docs:
-                check = _carryover(earlier, later)
-                if check is not None:
-                    out.append((later.doc_id, earlier.doc_id, check))
+        later_docs = [d for d in by_year.get(year + 1, []) if pick(d, "opening_balance", "amount").sources]
+        closings = [(d, p) for d in by_year[year] if (p := pick(d, "closing_balance", "amount")).sources]
+        earlier, spread = _reference_of(closings) if later_docs else (None, [])
+        if spread:
+            out.append((later_docs[0].doc_id, spread[0][0].doc_id, _scattered_check(
+                CARRYOVER, "closing_balance", f"无法核对跨年结转：{year}年年末结转结余", spread)))
+        elif earlier is not None:
+            out += _carryover_year(earlier, later_docs)
         out += _same_figure_year(by_year[year])
-        own = _self_reference([d for d in by_year[year] if d.report_type == "unit_self_evaluation"])
-        if own is not None:
-            for review in (d for d in by_year[year] if d.report_type == "third_party_evaluation"):
+        reviews = [d for d in by_year[year] if d.report_type == "third_party_evaluation"]
+        selves = [(d, p) for d in by_year[year] if d.report_type == "unit_self_evaluation" and (p := _self_total(d)).sources]
+        own, spread = _reference_of(selves) if reviews else (None, [])
+        if spread:
+            out.append((reviews[0].doc_id, spread[0][0].doc_id, _scattered_check(
+                SELF_VS_REVIEW, "self_evaluation_score", f"{year}年自评得分（未与第三方评价比对）", spread)))
+        elif own is not None:
+            for review in reviews:
                 out += [(review.doc_id, own.doc_id, c) for c in _self_vs_review(own, review)]
     return out
