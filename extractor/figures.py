@@ -150,8 +150,10 @@ CELL = regex.compile(r"^\s*(?P<sign>[-−])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d
                      r"(?P<unit>%|万元|元|亿元|分)?\s*$")
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str) -> Optional[Figure]:
-    """The figure a table cell holds when the cell is a single figure, else None."""
+    """The figure a table cell holds when the cell is a single figure, else None (cached: a table reader asks for
+    the same cell more than once, and tables repeat their texts)."""
     from extractor.normalize import normalize
     t = normalize(text).text
     m = CELL.match(t)
