@@ -2,8 +2,9 @@
 named once, unverifiable; every check that would use it is left unverifiable too, and the rest of the document is
 checked as usual.
 
-Fails:  never (unverifiable, info).
-Noted:  财政拨款收入999999999999999999999999999999万元 (30 digits).
+Fails:  财政拨款收入999999999999999999999999999999万元 (30 digits): one unverifiable check (info) naming the figure,
+        and every check that would add it up is unverifiable.
+Passes: figures of up to 24 digits (万亿元 to the cent is 16): no check is recorded.
 """
 from __future__ import annotations
 
