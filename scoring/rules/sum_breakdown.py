@@ -13,6 +13,8 @@ Where the total and every part state their change (一般公共预算收入24627
 A total followed by 收入具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元 … 2.上级补助收入8.38万元)
 passes when its first items add up to it; when none of the paragraph's totals is met the list may be partial or cut
 off: unverifiable, never an error.
+A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) is held to its members
+where the text states them in other sentences or sections, each of the same stage and period and of one value.
 """
 from __future__ import annotations
 
@@ -390,5 +392,55 @@ def _identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _by_words(facts: Facts) -> list[tuple[str, TextFact]]:
+    """Each level amount of the text with the words of its clause (parentheses kept)."""
+    return [(clause_words(pf, f), f) for pf in facts.paragraphs for f in pf.facts
+            if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f)]
+
+
+def _one_value(found: list[TextFact]) -> TextFact | None:
+    """The first of figures that all print one value, else None."""
+    values = {f.figure.value * f.figure.scale for f in found}
+    return found[0] if len(values) == 1 else None
+
+
+def _member(words_facts: list[tuple[str, TextFact]], member: dict, key: tuple) -> list[TextFact] | None:
+    """A member's figures for one stage and period: its one figure, or one figure for each of its parts when it is
+    stated only by them; None when it is not stated or stated with different values."""
+    def named(alternatives: list[str]) -> list[TextFact]:
+        return [f for w, f in words_facts if (f.stage, f.period) == key and any(a in w for a in alternatives)
+                and not any(x in w for x in member.get("not", []))]
+    found = named(member["words"])
+    if found:
+        one = _one_value(found)
+        return [one] if one is not None else None
+    parts = [_one_value(named(words)) for words in member.get("parts", [])]
+    return parts if parts and None not in parts and all(p is not None for p in parts) else None
+
+
+def _named_identity_checks(facts: Facts) -> list[Check]:
+    """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
+    different sentences or sections: each of the same stage and period, named by the words of its clause, each
+    printing one value (patterns/formulas.yaml named_identities)."""
+    words_facts = _by_words(facts)
+    checks = []
+    for ident in patterns.load("formulas")["named_identities"]:
+        totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
+                  and not any(x in w for x in ident.get("total_not", []))]
+        members_pool = [(w, f) for w, f in words_facts if not any(t in w for t in ident["total"])]
+        for key in dict.fromkeys((f.stage, f.period) for _, f in totals):
+            if key[0] is None:
+                continue
+            total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
+            members = [_member(members_pool, m, key) for m in ident["members"]]
+            if total is None or any(m is None for m in members):
+                continue
+            parts = [f for m in members for f in m]
+            if any(p is total for p in parts):
+                continue
+            checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
+    return checks
+
+
 def check(facts: Facts) -> list[Check]:
-    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts)
+    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
