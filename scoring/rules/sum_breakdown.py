@@ -9,7 +9,8 @@ Amounts that fall short of the total may be only some of its parts (其中：教
 5,000万元): unverifiable, unless they are every member of a breakdown that makes up its whole (基本支出 and 项目支出).
 Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
 比上年增收1284万元；非税收入16524万元，比上年减收2354万元), the total's change is held to the parts' changes, signed
-(+1284 − 2354 = −1070).
+(+1284 − 2354 = −1070), and where they state growth rates, the total's rate to the one the parts' amounts and rates
+give (each part's year before is part ÷ (1 + rate)).
 A total followed by 收入具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元 … 2.上级补助收入8.38万元)
 passes when its first items add up to it; when none of the paragraph's totals is met the list may be partial or cut
 off: unverifiable, never an error.
@@ -204,6 +205,69 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     return _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
 
 
+def _rate_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
+    """The one growth rate (增长5.4%, 下降2.0%) stated after a figure, in its clause and before position until, with
+    no amount but its change between them; else None."""
+    words = patterns.load("formulas")["growth"]["rate_words"]
+    after = [f for f in pf.facts if fact.figure.end <= f.figure.start < until and f.clause == fact.clause
+             and f.sentence == fact.sentence]
+    rates = [f for f in after if f.figure.kind == "rate"]
+    if len(rates) != 1 or any(f.figure.kind == "amount" and not _is_change(f)
+                              for f in after if f.figure.start < rates[0].figure.start):
+        return None
+    rate = rates[0]
+    if rate.figure.approximate or not any(rate.label.endswith(w) for w in words):
+        return None
+    return rate
+
+
+def _rate_falls(rate: TextFact) -> bool:
+    """A rate's label speaks of a fall (下降, 负增长, 降幅)."""
+    return any(w in rate.label for w in patterns.load("formulas")["growth"]["decrease_words"])
+
+
+def _signed_rate(rate: TextFact) -> Interval:
+    iv = interval(rate.figure).scale(Decimal("0.01"))
+    return exact(Decimal(0)) - iv if _rate_falls(rate) else iv
+
+
+def _rates_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> Check | None:
+    """A total's growth rate against the one its parts' amounts and growth rates give (收入48.60亿元，增长5.4%，其中：
+    税收收入30.00亿元，下降2.0%；非税收入18.60亿元，增长20.0%): each part's year-before figure is part ÷ (1 + rate),
+    the total's is their sum, and its rate follows; None unless the total and every part state a rate."""
+    ends = [p.figure.start for p in parts[1:]] + [pf.sentence_spans[parts[-1].sentence][1]]
+    rates = [_rate_of(pf, p, end) for p, end in zip(parts, ends)]
+    whole = _rate_of(pf, total, parts[0].figure.start)
+    if whole is None or any(r is None for r in rates):
+        return None
+    one = exact(Decimal(1))
+    try:
+        prior = exact(Decimal(0))
+        for p, r in zip(parts, rates):
+            prior = prior + interval(p.figure) / (one + _signed_rate(r))
+        implied = (interval(total.figure) - prior) / prior
+    except ZeroDivisionError:
+        return None
+    decrease = _rate_falls(whole)
+    pct = (exact(Decimal(0)) - implied if decrease else implied).scale(Decimal(100))
+    verdict = compare(pct, whole.figure)
+    expected = render(pct.mid, whole.figure.decimals, rate=True)
+    terms = " + ".join(f"{shown(p.figure)} ÷ (1 {'−' if _rate_falls(r) else '+'} {r.figure.raw})"
+                       for p, r in zip(parts, rates))
+    what = f"{total.label or '合计'}{whole.label} {whole.figure.raw}"
+    arithmetic = f"上年数 = {terms}，{shown(total.figure)} 对其{'下降' if decrease else '增长'} {expected}"
+    if verdict == "pass":
+        message = f"{what} 与各项增幅相符：{arithmetic}（在打印精度内）。"
+    else:
+        message = f"{what} 与各项增幅推得的不符：{arithmetic}。"
+    diff = render(whole.figure.value - pct.mid, whole.figure.decimals)
+    return Check.judged(verdict, rule=RULE, message=message, concept="growth_rate", reported=whole.figure.raw,
+                        expected=expected, difference=diff, unit="%",
+                        numbers=[whole.figure.raw, total.figure.raw] + [x for p, r in zip(parts, rates)
+                                                                          for x in (p.figure.raw, r.figure.raw)],
+                        evidence=evidence([whole, total] + [x for p, r in zip(parts, rates) for x in (p, r)]))
+
+
 def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact | None]) -> Check | None:
     """The total's change (whole) against the parts' changes, signed; None unless all of them are stated."""
     if whole is None or any(c is None for c in changes):
@@ -351,6 +415,9 @@ def _text_checks(facts: Facts) -> list[Check]:
                 changes = _changes_check(pf, total, chosen)
                 if changes is not None:
                     checks.append(changes)
+                rates = _rates_check(pf, total, chosen)
+                if rates is not None:
+                    checks.append(rates)
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
             if partial and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
