@@ -1,4 +1,5 @@
-"""sum.breakdown — a total in running text against its 其中/包括/分别为 parts, and concept identities.
+"""sum.breakdown — a total in running text against its 其中/包括/分别为 parts, and concept identities; sum.change — a
+change stated with the year before's figure.
 
 Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款收入2073.12万元，政府性基金预算财政拨款收入121.9万元
         (2073.12 + 121.9 = 2195.02 ≠ 2251.36: error)
@@ -509,5 +510,45 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _stated_changes(facts: Facts) -> list[Check]:
+    """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
+    = the change, signed by its word; the three in one clause, the prior labelled as the year before's
+    (patterns/formulas.yaml growth.prior_label)."""
+    g = patterns.load("formulas")["growth"]
+    prior_label = regex.compile(g["prior_label"])
+    out = []
+    for pf in facts.paragraphs:
+        amounts = [f for f in pf.facts if f.figure.kind == "amount" and not f.figure.approximate]
+        for i, change in enumerate(amounts):
+            if i < 2 or not regex.match(g["own_change"], change.label):
+                continue
+            prior, current = amounts[i - 1], amounts[i - 2]
+            if not (prior.sentence == current.sentence == change.sentence and prior.clause == current.clause == change.clause):
+                continue
+            if not prior_label.search(prior.label) or _is_change(current) or is_change(prior.label):
+                continue
+            difference = interval(current.figure) - interval(prior.figure)
+            computed = exact(Decimal(0)) - difference if is_decrease(change.label) else difference
+            scale = change.figure.scale
+            verdict = compare(computed, change.figure, scale=scale)
+            value = computed.mid / scale
+            expected = render(value, change.figure.decimals)
+            diff = render(change.figure.value - value, change.figure.decimals)
+            arithmetic = (f"{shown(current.figure)} − {shown(prior.figure)} = "
+                          f"{render(difference.mid / scale, change.figure.decimals)}{change.figure.unit or ''}")
+            should = (f"{render(value, change.figure.decimals)}{change.figure.unit or ''}" if value >= 0 else
+                      f"{'增加' if is_decrease(change.label) else '减少'}{render(-value, change.figure.decimals)}"
+                      f"{change.figure.unit or ''}")
+            message = (f"{change.label} {shown(change.figure)} 与两年数之差相符：{arithmetic}。" if verdict == "pass"
+                       else f"{change.label} {shown(change.figure)} 与两年数之差不符：{arithmetic}，应为{should}。")
+            out.append(Check.judged(verdict, rule="sum.change", message=message, concept=None,
+                                    reported=change.figure.raw, expected=expected, difference=diff,
+                                    unit=change.figure.unit,
+                                    numbers=[change.figure.raw, current.figure.raw, prior.figure.raw],
+                                    evidence=evidence([change, current, prior])))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
-    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
+    return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
+            + _stated_changes(facts))
