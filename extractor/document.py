@@ -26,16 +26,15 @@ SLIDE_EXT = {"ppt", "pptx", "dps", "odp"}
 IMAGE_EXT = {"png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp"}
 ARCHIVE_EXT = {"zip", "rar", "7z", "gz", "tgz"}
 SCHEMA_FORMAT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "txt": "txt", "doc_text": "txt", "html": "html",
-                 "image": "image", "sheet_ooxml": "docx", "slides_ooxml": "docx", "odf": "docx",
-                 "encrypted_office": "doc", "sheet_ole": "doc", "slides_ole": "doc", "archive": "txt"}
+                 "image": "image", "sheet_ooxml": "xlsx", "slides_ooxml": "docx", "odf": "docx",
+                 "encrypted_office": "doc", "sheet_ole": "xls", "slides_ole": "doc", "archive": "txt"}
 """Kinds the schema's format enum lacks are reported by container: OOXML/ODF zip as docx, OLE as doc."""
 NOT_A_FILE = ("不是普通文件（文件夹、设备或管道），请指定报告文件 / "
               "not a regular file (folder, device or pipe): give a report file")
 MESSAGES = {
-    "sheet": ("电子表格（.xls/.xlsx/.et）不在检查范围：请把评分表等内容导出为 DOCX 或 PDF 后再检查 / "
-              "spreadsheets are not supported: export the score table (评分表) to DOCX or PDF"),
     "slides": "演示文稿不在检查范围：请导出为 PDF 后再检查 / presentations are not supported: export to PDF",
-    "odf": "OpenDocument 文件请在 WPS/LibreOffice 中另存为 DOCX / OpenDocument file: save it as DOCX",
+    "odf": ("OpenDocument 文件请在 WPS/LibreOffice 中另存为 DOCX（文字）或 XLSX（表格） / "
+            "OpenDocument file: save it as DOCX (text) or XLSX (spreadsheet)"),
     "archive": ("压缩包不是报告文件：请解压后逐个检查（zip 可用 jxcheck batch 直接检查） / "
                 "archive, not a report: extract it first (jxcheck batch reads zip archives)"),
     "html": ("网页格式（HTML/MHT，包括另存为 .doc 的网页）不在检查范围，请在 Word/WPS 中另存为 DOCX 或 PDF / "
@@ -255,6 +254,12 @@ def _read(kind: str, path: str, data: bytes, limits: Limits, deadline: Deadline)
                 raise
             raise ReadError("corrupt", "不是有效的 Word 文档，请用 Word/WPS 打开后另存为 DOCX / "
                                        "not a valid Word document: open it in Word/WPS and save as DOCX") from None
+    if kind == "sheet_ooxml":
+        from extractor.readers.sheet import read_xlsx
+        return read_xlsx(path, data, limits, deadline)
+    if kind == "sheet_ole":
+        from extractor.readers.sheet import read_xls
+        return read_xls(path, data, limits, deadline)
     if kind == "image":
         raise ReadError("no_text_layer", MESSAGES["image"])
     if kind == "encrypted_office":

@@ -117,17 +117,6 @@ def test_named_pipe_is_refused_without_blocking(tmp_path):
     assert time.monotonic() - started < 2 and "管道" in result["error"]["message"]
 
 
-def test_spreadsheets_are_refused_with_a_hint(tmp_path):
-    import openpyxl
-    book = openpyxl.Workbook()
-    book.active["A1"] = "评分表"
-    book.save(tmp_path / "score.xlsx")
-    result = assert_error(tmp_path / "score.xlsx", "unsupported_format")
-    assert "评分表" in result["error"]["message"] and "DOCX" in result["error"]["message"]
-    shutil.copy(tmp_path / "score.xlsx", tmp_path / "renamed.docx")
-    assert_error(tmp_path / "renamed.docx", "unsupported_format")
-
-
 def test_image_file_has_no_text_layer(tmp_path):
     from PIL import Image
     Image.new("RGB", (40, 20), "white").save(tmp_path / "scan.png")
