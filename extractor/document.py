@@ -25,6 +25,8 @@ SHEET_EXT = {"xls", "xlsx", "xlsm", "et", "ods"}
 SLIDE_EXT = {"ppt", "pptx", "dps", "odp"}
 IMAGE_EXT = {"png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp"}
 ARCHIVE_EXT = {"zip", "rar", "7z", "gz", "tgz"}
+TEXT_SNIFF = 65536
+TEXT_MIN_HAN = 4
 SCHEMA_FORMAT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "txt": "txt", "doc_text": "txt", "html": "html",
                  "image": "image", "sheet_ooxml": "xlsx", "slides_ooxml": "docx", "odf": "docx",
                  "encrypted_office": "doc", "sheet_ole": "xls", "slides_ole": "doc", "archive": "txt"}
@@ -37,8 +39,6 @@ MESSAGES = {
             "OpenDocument file: save it as DOCX (text) or XLSX (spreadsheet)"),
     "archive": ("压缩包不是报告文件：请解压后逐个检查（zip 可用 jxcheck batch 直接检查） / "
                 "archive, not a report: extract it first (jxcheck batch reads zip archives)"),
-    "html": ("网页格式（HTML/MHT，包括另存为 .doc 的网页）不在检查范围，请在 Word/WPS 中另存为 DOCX 或 PDF / "
-             "web page (HTML/MHT, also when named .doc): save it as DOCX or PDF from Word/WPS"),
     "image": "图片文件，无文字层，请使用 OCR 或提供文字版 / image file without a text layer: run OCR or provide a text version",
     "encrypted_office": ("Office 文档已加密（设置了打开密码），请在 Word/WPS 中去除密码后另存为 DOCX / "
                          "encrypted Office document: remove the password in Word/WPS and save as DOCX"),
@@ -117,12 +117,30 @@ def detect_format(path: str, data: bytes, limits: Limits = DEFAULT) -> str:
     if data.startswith(ARCHIVES):
         return "archive"
     kind = _kind_by_ext(ext)
-    if kind in ("txt", "doc"):
-        lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if lowered.startswith((b"<!doctype html", b"<html", b"mime-version:")) or (
-                lowered.startswith(b"<") and b"<html" in lowered):
+    if kind in ("txt", "doc", "html", "pdf", "docx", "sheet_ooxml", "sheet_ole", "slides_ooxml", "slides_ole"):
+        if _looks_html(head):
             return "html"
+        if kind == "html":
+            return "html" if b"<" in data[:TEXT_SNIFF] else "txt"
+    if kind in ("pdf", "docx", "sheet_ooxml", "sheet_ole", "slides_ooxml", "slides_ole") and _looks_text(data):
+        return "txt"
     return "doc_text" if kind == "doc" else kind
+
+
+def _looks_html(head: bytes) -> bool:
+    """A web page or a MIME web archive, by its first bytes."""
+    from extractor.readers.html import is_mime_page
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or is_mime_page(head):
+        return True
+    return lowered.startswith(b"<") and any(tag in lowered for tag in (b"<html", b"<body", b"<table", b"<meta"))
+
+
+def _looks_text(data: bytes) -> bool:
+    """Plain text in Chinese, whatever the file's name says: it decodes cleanly and holds Chinese characters."""
+    from extractor.readers.txt import _decode, _junk_share
+    text = _decode(data[:TEXT_SNIFF])
+    return _junk_share(text) < 0.01 and sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= TEXT_MIN_HAN
 
 
 def _stitch(blocks: list) -> list:
@@ -254,6 +272,9 @@ def _read(kind: str, path: str, data: bytes, limits: Limits, deadline: Deadline)
                 raise
             raise ReadError("corrupt", "不是有效的 Word 文档，请用 Word/WPS 打开后另存为 DOCX / "
                                        "not a valid Word document: open it in Word/WPS and save as DOCX") from None
+    if kind == "html":
+        from extractor.readers.html import read_html
+        return read_html(path, data, limits, deadline)
     if kind == "sheet_ooxml":
         from extractor.readers.sheet import read_xlsx
         return read_xlsx(path, data, limits, deadline)

@@ -31,7 +31,8 @@ from scoring import crossdoc
 if TYPE_CHECKING:
     from jxcheck.store import Store
 
-SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".et", ".ods")
+SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".xlsm", ".et", ".ods", ".html", ".htm",
+             ".mht", ".mhtml")
 ZIP_FLAG_UTF8 = 0x800
 ZIP_FLAG_ENCRYPTED = 0x1
 CHUNK = 1024 * 1024

@@ -10,7 +10,7 @@ from jxcheck.api import check_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 EXPECTED = sorted(CORPUS.rglob("*.expected.yaml"))
-FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xls")
+FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm", ".mht", ".doc")
 CASES = [(exp, src) for exp in EXPECTED
          for src in sorted(exp.parent.glob(exp.name.replace(".expected.yaml", ".*")))
          if src.suffix in FORMATS]

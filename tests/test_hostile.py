@@ -67,6 +67,9 @@ def test_random_bytes(tmp_path, name, code):
 def test_docx_that_is_not_a_zip(tmp_path):
     path = tmp_path / "plain.docx"
     path.write_text("这不是 Word 文档", encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.error is None and doc.format == "txt" and doc.text() == "这不是 Word 文档"
+    path.write_bytes(b"PK\x03\x04 not a zip after all")
     assert_error(path, "corrupt")
 
 
@@ -451,7 +454,8 @@ def test_files_named_doc_that_hold_text_noise_or_html(tmp_path):
     (tmp_path / "noise.doc").write_bytes(random.Random(3).randbytes(20000))
     assert_error(tmp_path / "noise.doc", "corrupt")
     (tmp_path / "page.doc").write_text("<html><body><p>项目资金100万元</p></body></html>", encoding="utf-8")
-    assert assert_error(tmp_path / "page.doc", "unsupported_format")["format"] == "html"
+    doc = read_document(str(tmp_path / "page.doc"))
+    assert doc.error is None and doc.format == "html" and doc.text() == "项目资金100万元"
 
 
 # ---------------------------------------------------------------- TXT encodings, line ends, NUL, huge line
@@ -542,11 +546,12 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path):
     assert read_document(str(path)).text().startswith(read_document(str(SEEDS / "zj2020_self.txt")).text()[:2000])
 
 
-def test_html_is_refused_with_a_hint(tmp_path):
+def test_html_named_txt_is_read_as_html(tmp_path):
     path = tmp_path / "page.txt"
-    path.write_text("<!DOCTYPE html><html><body>项目资金100万元</body></html>", encoding="utf-8")
-    result = assert_error(path, "unsupported_format")
-    assert result["format"] == "html"
+    path.write_text("<!DOCTYPE html><html><body>项目资金100万元<script>var x = '收入9万元';</script></body></html>",
+                    encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.error is None and doc.format == "html" and doc.text() == "项目资金100万元"
 
 
 

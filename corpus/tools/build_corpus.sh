@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build NAME.docx and NAME.pdf next to every corpus/seeds/NAME.txt, then the project tables (DOCX, PDF, and XLSX/XLS
-# through LibreOffice Calc) and the PDFs with picture pages.
+# through LibreOffice Calc), the PDFs with picture pages
+# and the seeds as saved web pages.
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -20,4 +21,5 @@ for txt in "$seeds"/*.txt; do
 done
 "$PYTHON" "$tools/make_project_tables.py"
 "$PYTHON" "$tools/make_workbooks.py"
+"$PYTHON" "$tools/make_web_pages.py"
 "$PYTHON" "$tools/make_scanned_pages.py"
