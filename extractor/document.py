@@ -14,6 +14,7 @@ import regex
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Document, DocumentError, Paragraph, ReadError, Table
 from extractor.normalize import compact
+from extractor.script import simplify_document
 
 UNIT_CAPTION = regex.compile(r"单位[:：]\s*(万元|元|亿元|千元)")
 CAPTION_START = regex.compile(r"单[\s\u3000“”‘’\"'「」]*位")
@@ -178,7 +179,9 @@ def _caption_unit(text: str):
 
 
 def _finish(doc: Document) -> Document:
-    """Stitch continued tables, number tables, and give each table the unit its caption states."""
+    """Simplify traditional script, stitch continued tables, number tables, and give each table the unit its
+    caption states."""
+    simplify_document(doc)
     doc.blocks = _stitch([b for b in doc.blocks if not (isinstance(b, Table) and not b.rows)])
     last_unit = None
     t_index = 0
