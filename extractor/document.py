@@ -40,7 +40,8 @@ MESSAGES = {
             "OpenDocument file: save it as DOCX (text) or XLSX (spreadsheet)"),
     "archive": ("压缩包不是报告文件：请解压后逐个检查（zip 可用 jxcheck batch 直接检查） / "
                 "archive, not a report: extract it first (jxcheck batch reads zip archives)"),
-    "image": "图片文件，无文字层，请使用 OCR 或提供文字版 / image file without a text layer: run OCR or provide a text version",
+    "image": ('图片文件，无文字层，请安装文字识别扩展（pip install "jxcheck[ocr]"）后再检查，或提供文字版 / '
+              'image file without a text layer: install the OCR extra (pip install "jxcheck[ocr]") or provide a text version'),
     "encrypted_office": ("Office 文档已加密（设置了打开密码），请在 Word/WPS 中去除密码后另存为 DOCX / "
                          "encrypted Office document: remove the password in Word/WPS and save as DOCX"),
 }
@@ -285,6 +286,9 @@ def _read(kind: str, path: str, data: bytes, limits: Limits, deadline: Deadline)
         from extractor.readers.sheet import read_xls
         return read_xls(path, data, limits, deadline)
     if kind == "image":
+        from extractor.readers import ocr
+        if ocr.available():
+            return ocr.read_image(path, data, limits, deadline)
         raise ReadError("no_text_layer", MESSAGES["image"])
     if kind == "encrypted_office":
         raise ReadError("encrypted", MESSAGES["encrypted_office"])

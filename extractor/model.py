@@ -115,7 +115,8 @@ class Document:
     pictures are what it shows as pictures, whose figures are not read: PDF pages without (almost) any text
     layer, scanned or pasted, and sizeable DOCX pictures, charts and embedded objects. ocr_pages are the PDF
     pages that are scans under an invisible text layer made by text recognition (OCR): their figures are
-    read from that layer, recognition errors included. traditional: the text was converted from traditional
+    read from that layer, recognition errors included. recognized_pages are the scanned PDF pages without any
+    text layer whose text this tool recognised itself (OCR, the jxcheck[ocr] extra). traditional: the text was converted from traditional
     script (blocks keep what was printed)."""
 
     path: str
@@ -126,6 +127,7 @@ class Document:
     error: Optional[DocumentError] = None
     pictures: list[Picture] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
+    recognized_pages: list[int] = field(default_factory=list)
     traditional: bool = False
 
     @property
