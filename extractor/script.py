@@ -7,6 +7,7 @@ has another length is converted character by character), so printed_quote can ma
 text back to the words as printed."""
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
@@ -88,12 +89,15 @@ def _texts(doc: Document):
 def is_traditional(doc: Document) -> bool:
     """True when enough of the document's Chinese characters have another simplified form (see patterns/script.yaml)."""
     spec = _spec()
-    han = changed = 0
+    counts: Counter = Counter()
     for item in _texts(doc):
-        for ch in HAN.findall(item.text):
-            han += 1
+        counts.update(item.text)
+    han = changed = 0
+    for ch, n in counts.items():
+        if HAN.match(ch):
+            han += n
             if _char(ch) != ch:
-                changed += 1
+                changed += n
     return changed >= spec["traditional_min_chars"] and changed >= spec["traditional_min_share"] * han
 
 
