@@ -17,6 +17,8 @@ import patterns
 from extractor.model import Document, Paragraph, Table
 
 HAN = regex.compile(r"\p{Han}")
+SAMPLE = 200_000
+"""Characters of a document looked at to tell its script."""
 
 
 @lru_cache(maxsize=1)
@@ -87,11 +89,16 @@ def _texts(doc: Document):
 
 
 def is_traditional(doc: Document) -> bool:
-    """True when enough of the document's Chinese characters have another simplified form (see patterns/script.yaml)."""
+    """True when enough of the Chinese characters in the document's first SAMPLE characters have another simplified
+    form (see patterns/script.yaml)."""
     spec = _spec()
     counts: Counter = Counter()
+    seen = 0
     for item in _texts(doc):
         counts.update(item.text)
+        seen += len(item.text)
+        if seen >= SAMPLE:
+            break
     han = changed = 0
     for ch, n in counts.items():
         if HAN.match(ch):
