@@ -1013,11 +1013,15 @@ class Planned:
     paired: bool = False
 
 
-def plan_archive(n: int, seed: int) -> list[Planned]:
+def plan_archive(n: int, seed: int, units_cap: Optional[int] = None) -> list[Planned]:
     """The archive's units and years. A unit reports on itself (self or review layout) for a run of 1–4
     consecutive years, each year opening with the balance the year before closed with; about PAIR_SHARE of the
     self-evaluations get a third-party review of the same year that states the same figures; project reports
-    (short layout) belong to a unit already in the archive or to a unit of their own."""
+    (short layout) belong to a unit already in the archive or to a unit of their own.
+
+    With units_cap, unit k is named as unit k mod units_cap, so the archive holds at most that many units, each
+    with many reports a year (the runs of reports stay as drawn: an archive to measure the cross-document
+    checks at scale, whose figures across runs differ)."""
     rng = random.Random(f"jxbench-plan-{seed}")
     plan: list[Planned] = []
     units = 0
@@ -1042,6 +1046,9 @@ def plan_archive(n: int, seed: int) -> list[Planned]:
             if planned.layout == "self" and len(plan) < n and rng.random() < PAIR_SHARE:
                 planned.paired = True
                 plan.append(Planned(unit, year, "review", pairs=previous))
+    if units_cap is not None:
+        for planned in plan:
+            planned.unit %= units_cap
     return plan
 
 
@@ -1217,13 +1224,27 @@ def score_finding(own: str, review: str) -> Optional[dict]:
             "expected": _render(Decimal(own), printed.decimals, False)}
 
 
+def reference_closing(earlier: list[Doc]) -> Optional[Doc]:
+    """The report of the year before whose printed 年末结转结余 a report's 年初 is held to: the closing figure most of
+    them print (value, decimals and money unit), on a tie the first report's (the checker's crossdoc.reference)."""
+    groups: dict[tuple, list[Doc]] = {}
+    for d in earlier:
+        slot = d.slots["closing"]
+        groups.setdefault((slot.value, slot.decimals, d.money), []).append(d)
+    if not groups:
+        return None
+    largest = max(len(g) for g in groups.values())
+    return next(g for g in groups.values() if len(g) == largest)[0]
+
+
 def cross_findings(record: dict, doc: Doc, unit_years: dict, key: tuple[int, int]) -> list[dict]:
-    """What the cross-document checks must report on this unit-level report: its 年初 against the 年末 of each
-    of the unit's reports of the year before, and for a review paired with a self-evaluation, each compared
+    """What the cross-document checks must report on this unit-level report: its 年初 against the 年末 of the
+    unit's reports of the year before (the one most of them print), and for a review paired with a self-evaluation, each compared
     figure against the self-evaluation's and the score gap."""
     unit, year = key
     out = []
-    for _, _, earlier in unit_years.get((unit, year - 1), []):
+    earlier = reference_closing([d for _, _, d in unit_years.get((unit, year - 1), [])])
+    if earlier is not None:
         finding = carry_finding(earlier.slots["closing"], earlier.scale, doc.slots["opening"], doc.scale)
         if finding is not None:
             out.append(finding)
@@ -1240,8 +1261,12 @@ def cross_findings(record: dict, doc: Doc, unit_years: dict, key: tuple[int, int
     return out
 
 
-def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15) -> dict:
-    """Write OUTDIR/docs/* and OUTDIR/manifest.jsonl; return counts and timings."""
+def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15,
+             units_cap: Optional[int] = None) -> dict:
+    """Write OUTDIR/docs/* and OUTDIR/manifest.jsonl; return counts and timings.
+
+    With units_cap (see plan_archive) the cross-document findings are not listed (expected_cross stays empty):
+    they depend on which of a unit's many reports are compared, which is the checker's business."""
     start = time.perf_counter()
     names, layouts = load_templates()
     outdir = Path(outdir)
@@ -1249,7 +1274,7 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
     docs_dir.mkdir(parents=True, exist_ok=True)
     tools = _txt2docx()
     units = unit_names(names, seed)
-    plan = plan_archive(n, seed)
+    plan = plan_archive(n, seed, units_cap)
     reports: dict[int, tuple[dict, Doc]] = {}
     unit_years: dict[tuple[int, int], list[tuple[int, dict, Doc]]] = {}
     records = []
@@ -1261,7 +1286,8 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
             record, doc, blocks = draw_document(index, seed, pdf_share, names, layouts, units, planned, reports)
             if record["layout"] != "short":
                 key = (planned.unit, planned.year)
-                record["expected_cross"] = cross_findings(record, doc, unit_years, key)
+                if units_cap is None:
+                    record["expected_cross"] = cross_findings(record, doc, unit_years, key)
                 reports[index] = (record, doc)
                 unit_years.setdefault(key, []).append((index, record, doc))
                 for old, _, _ in unit_years.pop((planned.unit, planned.year - 2), []):
@@ -1288,7 +1314,7 @@ def generate(outdir: Path, n: int = 1000, seed: int = 1, pdf_share: float = 0.15
     with open(outdir / "manifest.jsonl", "w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    stats = {"documents": n, "seed": seed, "pdf_share": pdf_share, "pdf": len(pending_pdf),
+    stats = {"documents": n, "seed": seed, "pdf_share": pdf_share, "units_cap": units_cap, "pdf": len(pending_pdf),
              "injected_documents": sum(1 for r in records if r["injected"]),
              "expected_findings": sum(len(r["expected"]) + len(r["expected_cross"]) for r in records),
              "expected_cross": sum(len(r["expected_cross"]) for r in records),
@@ -1307,12 +1333,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("-n", type=int, default=1000, help="number of documents (default 1000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pdf-share", type=float, default=0.15, help="share of PDF documents (default 0.15)")
+    parser.add_argument("--units", type=int, default=None, metavar="K",
+                        help="at most K units, each with many reports a year (no cross-document expectations)")
     args = parser.parse_args(argv)
-    if args.n < 1 or not 0 <= args.pdf_share <= 1:
-        print("参数错误 / bad arguments: -n must be ≥ 1 and --pdf-share within [0, 1]", file=sys.stderr)
+    if args.n < 1 or not 0 <= args.pdf_share <= 1 or (args.units is not None and args.units < 1):
+        print("参数错误 / bad arguments: -n and --units must be ≥ 1 and --pdf-share within [0, 1]", file=sys.stderr)
         return 2
     try:
-        stats = generate(Path(args.outdir), args.n, args.seed, args.pdf_share)
+        stats = generate(Path(args.outdir), args.n, args.seed, args.pdf_share, args.units)
     except (GenerationError, OSError, subprocess.TimeoutExpired) as exc:
         print(f"生成失败 / generation failed: {exc}", file=sys.stderr)
         return 2

@@ -129,7 +129,7 @@ class Facts:
                 header = view.headers[c] if c < len(view.headers) else ""
                 label = view.row_labels[r] if r < len(view.row_labels) else ""
                 concept = concept_of(label, cell.figure.kind) or concept_of(header, cell.figure.kind)
-                out.append(_record(cell.figure, concept, _stage_of(header), self.year, cell.location,
+                out.append(_record(cell.figure, concept, stage_of(header), self.year, cell.location,
                                    cell.quote, f"{label} / {header}"))
         recognized = set(self.recognized_pages)
         for record in out:
@@ -137,7 +137,8 @@ class Facts:
         return out
 
 
-def _stage_of(text: str) -> Optional[str]:
+def stage_of(text: str) -> Optional[str]:
+    """The stage (预算, 决算…) the last stage word of a text names, or None."""
     found = _stage_markers(text)
     return found[-1][1] if found else None
 
@@ -252,8 +253,9 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
         label = compact(raw_label[cut + 1:] if cut >= 0 else raw_label)
         label = CONNECTORS.sub("", label)
         clause = semicolons[fig.start] - semicolons[s_start]
+        c_start = max(s_start, max((text.rfind(ch, s_start, fig.start) + 1 for ch in "；;"), default=s_start))
         k = bisect_right(year_ends, fig.start)
-        period = years[k - 1][2] if k and years[k - 1][0] >= s_start else doc_year
+        period = years[k - 1][2] if k and years[k - 1][0] >= c_start else doc_year
         if period is not None and _prior_period_label().search(label):
             period -= 1
         k = bisect_left(marker_pos, fig.start)

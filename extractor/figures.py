@@ -6,11 +6,11 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Optional
 
-import cn2an
 import regex
 
 import patterns
 
+MAX_DIGITS = 24
 MONTH_BEFORE = regex.compile(r"月\s*$")
 DATE_OR_TIME_AFTER = regex.compile(r"\s*(年|月|时|号|期\b)")
 
@@ -27,6 +27,19 @@ class Figure:
     start: int
     end: int
     approximate: bool = False
+
+    def __post_init__(self):
+        if self.out_of_range and not self.approximate:
+            object.__setattr__(self, "approximate", True)
+
+    @property
+    def out_of_range(self) -> bool:
+        """More digits (in 元, with the printed decimals) than the checks' Decimal arithmetic holds exactly: such a
+        figure is taken like an approximate one, so every check that would use it is unverifiable."""
+        if not self.value.is_finite():
+            return True
+        whole = (self.value * self.scale).adjusted() + 1
+        return max(whole, 1) + max(self.decimals, 0) > MAX_DIGITS
 
     @property
     def scale(self) -> Decimal:
@@ -70,6 +83,7 @@ def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[s
 
 
 def _cn_value(span: str) -> Optional[Decimal]:
+    import cn2an
     try:
         return Decimal(str(cn2an.cn2an(span, "smart")))
     except (ValueError, KeyError, TypeError, InvalidOperation):
@@ -136,8 +150,10 @@ CELL = regex.compile(r"^\s*(?P<sign>[-−])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d
                      r"(?P<unit>%|万元|元|亿元|分)?\s*$")
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str) -> Optional[Figure]:
-    """The figure a table cell holds when the cell is a single figure, else None."""
+    """The figure a table cell holds when the cell is a single figure, else None (cached: a table reader asks for
+    the same cell more than once, and tables repeat their texts)."""
     from extractor.normalize import normalize
     t = normalize(text).text
     m = CELL.match(t)

@@ -10,7 +10,9 @@ class Limits:
     """What one document may cost before it is refused (too_large) or stopped (timeout).
 
     max_compression_ratio applies to archive members larger than ratio_floor_bytes: small members
-    may compress very well without harm."""
+    may compress very well without harm; it applies to an archive's members taken together too, once they
+    decompress to more than ratio_floor_bytes in all, and max_archive_bytes caps what one archive may decompress
+    to in all."""
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
@@ -18,6 +20,7 @@ class Limits:
     max_compression_ratio: int = 100
     ratio_floor_bytes: int = 1024 * 1024
     max_zip_members: int = 10000
+    max_archive_bytes: int = 2 * 1024 * 1024 * 1024
     max_xml_depth: int = 256
     timeout_seconds: float = 120.0
 

@@ -42,13 +42,21 @@ class IndicatorRow:
 class ProjectTable:
     """One 项目支出绩效自评表."""
 
-    table: int
+    table: Optional[int]
     unit: Optional[str]
     funds: list[FundRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     total: dict[str, Value] = field(default_factory=dict)
     grade: Optional[Value] = None
     notes: list[str] = field(default_factory=list)
+    first: Optional[Location] = None
+
+    @property
+    def where(self) -> str:
+        """How findings name the table: 表3, or where a table whose grid was lost begins."""
+        if self.table is not None:
+            return f"表{self.table}"
+        return f"{self.first.describe() if self.first else ''}起的自评表（表格线已丢失，按模板还原）"
 
     @property
     def fund_total(self) -> Optional[FundRow]:
@@ -156,4 +164,5 @@ def project_tables(doc: Document) -> list[ProjectTable]:
         found = read_project_table(block, notes)
         if found is not None:
             out.append(found)
-    return out
+    from extractor.flattened import flattened_project_tables
+    return out + flattened_project_tables(doc, {pt.table for pt in out})

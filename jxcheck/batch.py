@@ -11,6 +11,7 @@ checks for the units touched, and writes discrepancies.xlsx, findings.csv, findi
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import shutil
 import sys
@@ -24,15 +25,17 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TextIO
 
 from extractor.limits import DEFAULT, Limits
 from extractor.model import Document, Paragraph
+from jxcheck.failures import RunError, describe, printable
 from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
-from scoring import crossdoc
 
 if TYPE_CHECKING:
     from jxcheck.store import Store
+    from scoring import crossdoc
 
 SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".xlsm", ".et", ".ods", ".html", ".htm",
              ".mht", ".mhtml")
+UNSUPPORTED_SHOWN = 20
 ZIP_FLAG_UTF8 = 0x800
 ZIP_FLAG_ENCRYPTED = 0x1
 CHUNK = 1024 * 1024
@@ -59,11 +62,47 @@ def document_blocks(doc: Document) -> list[dict]:
     return out
 
 
+def extract_member(archive: str, index: int, target: str, limits: Limits) -> None:
+    """Write member number index of a zip archive to target, refusing more than limits.max_member_bytes."""
+    from extractor.model import ReadError
+    size = 0
+    try:
+        with zipfile.ZipFile(archive) as zf, zf.open(zf.infolist()[index]) as src, open(target, "wb") as dst:
+            for chunk in iter(lambda: src.read(CHUNK), b""):
+                size += len(chunk)
+                if size > limits.max_member_bytes:
+                    raise ReadError("too_large", "解压后超过大小上限 / member exceeds the size limit")
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, IndexError) as exc:
+        raise ReadError("corrupt", f"压缩包成员损坏 / corrupt zip member: {exc}") from None
+    except OSError as exc:
+        raise ReadError("unreadable", f"无法解压到临时文件（{exc.strerror or exc}），请检查磁盘空间 / cannot extract the "
+                                      f"member to a temporary file: {exc.strerror or exc}") from None
+
+
 def check_task(task: dict) -> dict:
     """What a worker does for one file: read it once, check it with its facts, keep its blocks; given the
-    doc_id, it also turns them into store rows, so the parent only inserts them."""
-    from jxcheck.api import read_and_check
-    doc, result = read_and_check(task["path"], with_facts=True, limits=task.get("limits") or DEFAULT)
+    doc_id, it also turns them into store rows, so the parent only inserts them. A zip member is extracted
+    here, just before it is read, and removed after, so an archive never lies extracted on disk."""
+    from jxcheck.api import check_document, read_and_check
+    from extractor.model import ReadError
+    limits = task.get("limits") or DEFAULT
+    path, extracted = task["path"], None
+    if task.get("archive") is not None:
+        fd, extracted = tempfile.mkstemp(suffix=task["ext"], dir=task["tmpdir"])
+        os.close(fd)
+        path = extracted
+    try:
+        if extracted is not None:
+            extract_member(task["archive"], task["member"], extracted, limits)
+        doc, result = read_and_check(path, with_facts=True, limits=limits)
+    except ReadError as exc:
+        doc = Document(path=path, format=os.path.splitext(path)[1].lstrip(".") or "txt", sha256=task.get("doc_id", ""),
+                       blocks=[], error=exc)
+        result = check_document(doc)
+    finally:
+        if extracted is not None and os.path.exists(extracted):
+            os.remove(extracted)
     result["path"] = task["display"]
     blocks = document_blocks(doc) if doc.error is None else []
     if "doc_id" not in task:
@@ -96,12 +135,31 @@ class Item:
     doc_id: str
     sha256: str = ""
     error: Optional[tuple[str, str]] = None
+    archive: Optional[str] = None
+    member: Optional[int] = None
+
+    def task(self, tmpdir: str, limits: Limits) -> dict:
+        """The worker's task: a file's path, or a zip member to extract into tmpdir."""
+        out = {"path": self.path, "display": self.display, "limits": limits, "doc_id": self.doc_id}
+        if self.archive is not None:
+            out.update(archive=self.archive, member=self.member, tmpdir=tmpdir,
+                       ext=os.path.splitext(self.display)[1].lower())
+        return out
 
 
 @dataclass
 class Collected:
+    """The inputs: documents to check or refuse, counts of what was left aside, and the names of the files
+    skipped as unsupported (shown when nothing could be checked)."""
+
     items: list[Item] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
+    unsupported: list[str] = field(default_factory=list)
+
+    def skip(self, display: str) -> None:
+        self.notes["unsupported"] += 1
+        if len(self.unsupported) < UNSUPPORTED_SHOWN:
+            self.unsupported.append(display)
 
 
 def _nohash_id(display: str) -> str:
@@ -137,27 +195,29 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 
 class Collector:
-    """Walks the inputs into Items; zip members are extracted (capped) to numbered files in tmpdir."""
+    """Walks the inputs into Items. Zip members are hashed as they are read from the archive (capped per member
+    and per archive), never extracted here: a worker extracts each one just before checking it."""
 
-    def __init__(self, tmpdir: str, limits: Limits, skip: set[str], exclude: Optional[str] = None):
-        self.tmpdir = tmpdir
+    def __init__(self, limits: Limits, exclude: Optional[str] = None):
         self.limits = limits
-        self.skip = skip
         self.exclude = os.path.realpath(exclude) if exclude else None
         self.out = Collected()
-        self.counter = 0
 
     def add(self, path: str) -> None:
+        shown = printable(path)
         if os.path.isdir(path):
             self._walk(path)
         elif path.lower().endswith(".zip") and os.path.isfile(path):
-            self._zip(path, path)
+            self._zip(path, shown)
+        elif not os.path.lexists(path):
+            self.out.items.append(_error_item(shown, "unreadable", "文件或文件夹不存在，请检查路径 / no such file or folder: "
+                                                                   "check the path"))
         elif not os.path.exists(path):
-            self.out.items.append(_error_item(path, "unreadable", "文件不存在 / no such file"))
+            self.out.items.append(_error_item(shown, "unreadable", "链接指向的文件不存在 / broken symbolic link"))
         elif not os.path.isfile(path):
-            self.out.items.append(_error_item(path, "unreadable", "不是普通文件 / not a regular file"))
+            self.out.items.append(_error_item(shown, "unreadable", "不是普通文件 / not a regular file"))
         else:
-            self._file(path, path)
+            self._file(path, shown)
 
     def _file(self, path: str, display: str) -> None:
         try:
@@ -179,16 +239,17 @@ class Collector:
                     if not target.startswith(real_root + os.sep):
                         self.out.notes["outside"] += 1
                         continue
+                shown = printable(full)
                 if not os.path.isfile(full):
-                    self.out.notes["unsupported"] += 1
+                    self.out.skip(shown)
                     continue
                 ext = os.path.splitext(name)[1].lower()
                 if ext == ".zip":
-                    self._zip(full, full)
+                    self._zip(full, shown)
                 elif ext in SUPPORTED:
-                    self._file(full, full)
+                    self._file(full, shown)
                 else:
-                    self.out.notes["unsupported"] += 1
+                    self.out.skip(shown)
 
     def _zip(self, path: str, display: str) -> None:
         try:
@@ -202,20 +263,22 @@ class Collector:
                 self.out.items.append(_error_item(display, "too_large", f"压缩包成员过多（{len(members)} 个） / "
                                                   f"too many zip members ({len(members)})"))
                 return
-            for info in members:
+            used: set[str] = set()
+            totals = ZipTotals()
+            for index, info in enumerate(members):
                 if info.is_dir():
                     continue
                 name = member_name(info)
-                shown = f"{display}!/{name}"
+                shown = printable(_unique(f"{display}!/{name}", used))
                 ext = os.path.splitext(name)[1].lower()
                 if ext not in SUPPORTED:
-                    self.out.notes["unsupported"] += 1
+                    self.out.skip(shown)
                     continue
-                refusal = self._refusal(info)
+                refusal = self._refusal(info) or totals.refusal(info, self.limits)
                 if refusal:
                     self.out.items.append(_error_item(shown, *refusal))
                     continue
-                self._member(archive, info, shown, ext)
+                self._member(path, archive, index, info, shown, totals)
 
     def _refusal(self, info: zipfile.ZipInfo) -> Optional[tuple[str, str]]:
         cap = self.limits.max_member_bytes
@@ -229,41 +292,75 @@ class Collector:
                                  f"suspicious compression ratio ({info.file_size}/{info.compress_size})")
         return None
 
-    def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, ext: str) -> None:
-        self.counter += 1
-        target = os.path.join(self.tmpdir, f"{self.counter:06d}{ext}")
+    def _member(self, path: str, archive: zipfile.ZipFile, index: int, info: zipfile.ZipInfo, shown: str,
+                totals: "ZipTotals") -> None:
         h = hashlib.sha256()
         size = 0
         try:
-            with archive.open(info) as src, open(target, "wb") as dst:
+            with archive.open(info) as src:
                 for chunk in iter(lambda: src.read(CHUNK), b""):
                     size += len(chunk)
+                    totals.extracted += len(chunk)
                     if size > self.limits.max_member_bytes:
-                        raise OverflowError
+                        raise OverflowError("解压后超过大小上限 / member exceeds the size limit")
+                    if totals.extracted > self.limits.max_archive_bytes:
+                        raise OverflowError(totals.over(self.limits))
                     h.update(chunk)
-                    dst.write(chunk)
-        except OverflowError:
-            os.remove(target)
-            self.out.items.append(_error_item(shown, "too_large", "解压后超过大小上限 / member exceeds the size limit"))
+        except OverflowError as exc:
+            self.out.items.append(_error_item(shown, "too_large", str(exc)))
             return
         except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-            if os.path.exists(target):
-                os.remove(target)
             self.out.items.append(_error_item(shown, "corrupt", f"压缩包成员损坏 / corrupt zip member: {exc}"))
             return
         sha = h.hexdigest()
-        if sha in self.skip:
-            os.remove(target)
-            target = None
-        self.out.items.append(Item(shown, target, sha, sha))
+        self.out.items.append(Item(shown, None, sha, sha, archive=path, member=index))
 
 
-def collect(paths: Iterable[str], tmpdir: str, limits: Limits = DEFAULT, skip: Optional[set[str]] = None,
-            exclude: Optional[str] = None) -> Collected:
+@dataclass
+class ZipTotals:
+    """What one archive's members have cost so far: declared sizes (uncompressed and compressed) of the members
+    taken, and bytes actually decompressed."""
+
+    declared: int = 0
+    compressed: int = 0
+    extracted: int = 0
+
+    def over(self, limits: Limits) -> str:
+        return (f"压缩包解压总量超过上限（{limits.max_archive_bytes} 字节），其余成员未解压，疑似压缩炸弹 / the archive "
+                f"decompresses to more than {limits.max_archive_bytes} bytes in all: the rest is not extracted")
+
+    def refusal(self, info: zipfile.ZipInfo, limits: Limits) -> Optional[tuple[str, str]]:
+        """A member refused for the archive as a whole: the total would pass max_archive_bytes, or the members
+        taken so far, past ratio_floor_bytes in all, compress beyond max_compression_ratio (many small members
+        of the same bomb)."""
+        declared, compressed = self.declared + info.file_size, self.compressed + info.compress_size
+        if max(declared, self.extracted + info.file_size) > limits.max_archive_bytes:
+            return "too_large", self.over(limits)
+        if declared > limits.ratio_floor_bytes and declared > limits.max_compression_ratio * max(compressed, 1):
+            return "too_large", (f"压缩包整体压缩比异常（{declared}/{compressed}），疑似压缩炸弹，其余成员未解压 / suspicious "
+                                 f"compression ratio of the archive as a whole ({declared}/{compressed}): the rest "
+                                 "is not extracted")
+        self.declared, self.compressed = declared, compressed
+        return None
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """A zip member's shown name, told apart from an earlier member of the same name by its place (第2个同名成员),
+    so the store keeps both."""
+    shown, n = name, 1
+    while shown in used:
+        n += 1
+        stem, ext = os.path.splitext(name)
+        shown = f"{stem}（同名第{n}个）{ext}"
+    used.add(shown)
+    return shown
+
+
+def collect(paths: Iterable[str], limits: Limits = DEFAULT, exclude: Optional[str] = None) -> Collected:
     """Every input document as an Item, in input order; notes count unsupported and out-of-tree files.
 
     The folder exclude (the output folder) is never walked."""
-    collector = Collector(tmpdir, limits, skip or set(), exclude)
+    collector = Collector(limits, exclude)
     for path in paths:
         collector.add(path)
     return collector.out
@@ -289,16 +386,21 @@ class Progress:
         self.shown = float("-inf")
         self.lines: list[str] = []
 
-    def update(self, display: str, status: str, findings: int) -> None:
+    def update(self, display: str, status: str, findings: int, reason: Optional[str] = None) -> None:
+        """One document done; reason says why it could not be checked."""
         self.done += 1
         self.findings += findings
         now = time.monotonic()
+        line = f"[{self.done}/{self.total}] {status} {display}" + (f"：{reason}\n" if reason else f"（问题 {findings}）\n")
         if not self.tty:
-            self.lines.append(f"[{self.done}/{self.total}] {status} {display}（问题 {findings}）\n")
+            self.lines.append(line)
             if now - self.shown >= self.FLUSH or self.done >= self.total:
                 self.flush(now)
             return
-        if now - self.shown < self.REDRAW and self.done < self.total:
+        if reason:
+            self.lines.append("\r" + line.rstrip("\n").ljust(self.width) + "\n")
+            self.width = 0
+        elif now - self.shown < self.REDRAW and self.done < self.total:
             return
         rate = self.done / max(now - self.start, 1e-6)
         eta = (self.total - self.done) / rate if rate else 0
@@ -317,6 +419,38 @@ class Progress:
             self.stream.flush()
             self.lines = []
         self.shown = time.monotonic() if now is None else now
+
+
+class Phase:
+    """Progress of a step after the checking (cross-checks, outputs): a line when it starts, then at most one
+    every FLUSH seconds while it goes on, and one when it ends, each in Chinese and English. No stream, no
+    lines."""
+
+    FLUSH = 0.5
+
+    def __init__(self, stream: Optional[TextIO], zh: str, en: str, what_zh: str, what_en: str, total: int):
+        self.stream, self.zh, self.en, self.what_zh, self.what_en = stream, zh, en, what_zh, what_en
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.shown = self.start
+        self._write(f"{zh}：共 {total} {what_zh}… / {en}: {total} {what_en}…")
+
+    def _write(self, line: str) -> None:
+        if self.stream is not None:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.shown >= self.FLUSH and self.done < self.total:
+            self.shown = now
+            self._write(f"{self.zh}：{self.done}/{self.total} {self.what_zh}（{now - self.start:.1f} 秒） / "
+                        f"{self.en}: {self.done}/{self.total} {self.what_en} ({now - self.start:.1f} s)")
+
+    def finish(self, count: int, extra_zh: str = "", extra_en: str = "") -> None:
+        seconds = time.monotonic() - self.start
+        self._write(f"{self.zh}完成：{count} {self.what_zh}{extra_zh}，{seconds:.1f} 秒 / {self.en} done: {count} "
+                    f"{self.what_en}{extra_en}, {seconds:.1f} s")
 
 
 # ---------------------------------------------------------------- the run
@@ -364,6 +498,7 @@ def cross_units(store: Store, unit_keys: Iterable[str], chunk: int = CROSS_CHUNK
 
 
 def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.CrossDocument]]:
+    from scoring import crossdoc
     ids = [r["doc_id"] for r in rows]
     facts = store.facts(ids, crossdoc.compared_concepts())
     blocks = store.blocks(ids, cells=False)
@@ -385,22 +520,26 @@ def _cross_documents(store: Store, rows: list[dict]) -> dict[str, list[crossdoc.
 
 def _check_units(units: dict[str, list[crossdoc.CrossDocument]]) -> list[tuple]:
     """The cross-document checks of some units, by unit key: (attached doc_id, related doc_id, unit_key, check)."""
+    from scoring import crossdoc
     return [(attach, related, key, check.as_dict())
             for key in sorted(units) for attach, related, check in crossdoc.check_unit(units[key])]
 
 
-def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1) -> int:
+def run_crossdoc(store: Store, unit_keys: Iterable[str], jobs: int = 1, stream: Optional[TextIO] = None) -> int:
     """Recompute the cross-document checks of these units over the whole store; the number of checks.
 
     The units are loaded a few at a time (cross_units). With two or more jobs (where processes can be forked),
     forked processes check the loaded units, up to jobs at a time, while this process loads the next ones; with
     one, this process checks them (see ForkedTasks). The checks are stored in the same order either way."""
     keys = sorted(set(unit_keys) - {UNKNOWN, None})
+    phase = Phase(stream, "交叉核对", "cross-checks", "个单位", "units", len(keys))
     tasks = ForkedTasks(jobs)
     for units in cross_units(store, keys, CROSS_CHUNK) if keys else ():
         tasks.submit(_check_units, units)
+        phase.step(len(units))
     rows = [row for part in tasks.results() for row in part]
     store.replace_crossdoc(keys, rows)
+    phase.finish(len(keys), f"，{len(rows)} 项检查", f", {len(rows)} checks")
     return len(rows)
 
 
@@ -470,7 +609,7 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
     return [d["doc_id"] for _, unit_docs in part for d in unit_docs]
 
 
-def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) -> None:
+def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
     documents, a unit never split) from blocks read now, then, once this process has closed the store (its
@@ -482,38 +621,79 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1) ->
     ids = [d["doc_id"] for d in docs]
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
+    phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
+                  "parts (workbook and csv, jsonl, HTML parts)", 2 + len(parts))
     tasks = ForkedTasks(jobs)
     tasks.submit(_write_sheets, outdir, docs)
+    phase.step()
     if parts:
         tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+        phase.step()
     store.close()
     tasks.submit(_write_jsonl, outdir, ids, store.path)
+    phase.step()
     for part in parts[1:]:
         tasks.submit(_write_units_from, outdir, part, store.path)
+        phase.step()
     html.write_index(outdir, groups)
     tasks.results()
+    phase.finish(2 + len(parts))
+
+
+def _checked_timeout(timeout: Optional[float], limits: Limits) -> float:
+    value = float(timeout if timeout is not None else limits.timeout_seconds)
+    if not (math.isfinite(value) and value > 0):
+        raise RunError("usage", f"--timeout 须为大于 0 的有限秒数（收到 {value}） / --timeout must be a finite number of "
+                                f"seconds > 0 (got {value})")
+    return value
+
+
+def _no_input(collected: Collected, stream: TextIO) -> RunError:
+    """The error for inputs that hold no document at all, after listing what was skipped."""
+    if collected.unsupported:
+        more = collected.notes["unsupported"] - len(collected.unsupported)
+        stream.write("跳过的文件（格式不支持） / skipped, unsupported format:\n"
+                     + "".join(f"  {name}\n" for name in collected.unsupported)
+                     + (f"  ……另有 {more} 个 / and {more} more\n" if more > 0 else ""))
+    skipped = collected.notes["unsupported"] + collected.notes["outside"]
+    return RunError("no_input", f"没有可检查的文档（跳过 {skipped} 个文件）；支持 PDF、DOCX、DOC、WPS、RTF、TXT 及其 .zip 压缩包 / "
+                                f"no document to check ({skipped} files skipped): PDF, DOCX, DOC, WPS, RTF, TXT and "
+                                ".zip archives of them are read")
 
 
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
               timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
               stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task) -> BatchResult:
-    """Check every input document not already in the store, then cross-check and write the outputs."""
-    start_worker_server()
-    from jxcheck.store import Store
+    """Check every input document not already in the store, then cross-check and write the outputs.
+
+    A run that cannot go on raises RunError (a refused output folder, inputs without any document, a full
+    disk), or StoreError for the store; documents already stored stay stored."""
+    from jxcheck.paths import check_outdir
+    from jxcheck.store import Store, StoreError
     stream = stream or sys.stderr
-    os.makedirs(outdir, exist_ok=True)
+    check_outdir(outdir)
+    timeout = _checked_timeout(timeout, limits)
+    stream.write("正在收集输入文件… / collecting the inputs…\n")
+    stream.flush()
+    start_worker_server()
+    collected = collect(paths, limits, exclude=outdir)
+    if not collected.items:
+        raise _no_input(collected, stream)
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except OSError as exc:
+        raise describe(exc) from exc
     names = UnitNames.load(aliases)
-    timeout = float(timeout if timeout is not None else limits.timeout_seconds)
     jobs = jobs or os.cpu_count() or 1
     store = Store(db or os.path.join(outdir, "jxcheck.duckdb"))
-    for stale in os.listdir(outdir):
-        if stale.startswith(TMP_PREFIX):
-            shutil.rmtree(os.path.join(outdir, stale), ignore_errors=True)
-    tmpdir = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=outdir)
+    tmpdir = None
     progress: Optional[Progress] = None
     try:
+        for stale in os.listdir(outdir):
+            if stale.startswith(TMP_PREFIX):
+                shutil.rmtree(os.path.join(outdir, stale), ignore_errors=True)
+        tmpdir = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=outdir)
         done = store.done()
-        collected = collect(paths, tmpdir, limits, skip=done, exclude=outdir)
         seen: set[str] = set()
         todo: list[Item] = []
         refused: list[Item] = []
@@ -537,13 +717,12 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         superseded: set[str] = set()
         for item in refused:
             superseded |= store.save_document(item.doc_id, _failed_result(item, *item.error), [], names.key(None))
-            progress.update(item.display, "无法检查", 0)
+            progress.update(item.display, "无法检查", 0, "{}: {}".format(*item.error))
         by_key = {item.doc_id: item for item in todo}
         started = time.monotonic()
         if todo:
             with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool, store.single_threaded():
-                tasks = [(item.doc_id, {"path": item.path, "display": item.display, "limits": limits,
-                                        "doc_id": item.doc_id}) for item in todo]
+                tasks = [(item.doc_id, item.task(tmpdir, limits)) for item in todo]
                 pending: list = []
                 flushed = float("-inf")
                 for outcome in pool.run(tasks):
@@ -553,25 +732,34 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
                     if len(pending) >= FLUSH_DOCUMENTS or time.monotonic() - flushed >= FLUSH_SECONDS:
                         superseded |= store.save_documents(pending)
                         pending, flushed = [], time.monotonic()
-                    status = "无法检查" if result["status"] == "error" else "完成"
-                    progress.update(item.display, status, len(result["findings"]))
+                    error = result.get("error") if result["status"] == "error" else None
+                    progress.update(item.display, "无法检查" if error else "完成", len(result["findings"]),
+                                    f"{error['code']}: {error['message']}" if error else None)
                 superseded |= store.save_documents(pending)
+        progress.flush()
         checked_at = time.monotonic()
         changed = store.relabel_units(names)
         run_ids = seen
         units = store.unit_keys(run_ids) | changed | superseded
-        run_crossdoc(store, units, jobs)
+        run_crossdoc(store, units, jobs, stream)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         docs = store.document_objects(doc_ids=out_ids, passing=False)
-        write_outputs(outdir, docs, store, jobs)
+        try:
+            write_outputs(outdir, docs, store, jobs, stream)
+        except OSError as exc:
+            raise describe(exc) from exc
         store.close()
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
     finally:
         if progress is not None:
             progress.flush()
-        shutil.rmtree(tmpdir, ignore_errors=True)
-        store.close()
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        try:
+            store.close()
+        except StoreError:
+            pass
 
 
 # ---------------------------------------------------------------- report

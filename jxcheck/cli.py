@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 
@@ -43,23 +44,31 @@ def render_json(docs: list[dict]) -> str:
     return json.dumps({"tool": "jxcheck", "version": __version__, "documents": docs}, ensure_ascii=False, indent=2)
 
 
+CSV_TEXT_FIELDS = ("path", "unit", "message", "quote")
+
+
 def render_csv(docs: list[dict]) -> str:
+    """One row per finding and per unreadable file; text cells that a spreadsheet would run as a formula are
+    neutralised as in batch's findings.csv."""
+    from jxcheck.outputs.flat import safe_cell
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
     writer.writeheader()
+    rows = []
     for doc in docs:
         if doc["status"] == "error":
-            writer.writerow({"path": doc["path"], "rule": "document.read", "severity": "error",
-                             "message": f"{doc['error']['code']}: {doc['error']['message']}"})
+            rows.append({"path": doc["path"], "rule": "document.read", "severity": "error",
+                         "message": f"{doc['error']['code']}: {doc['error']['message']}"})
             continue
         for f in rows_of(doc):
             ev = f["evidence"][0]
-            writer.writerow({"path": doc["path"], "unit": doc["unit"], "year": doc["year"],
-                             "report_type": doc["report_type"], "rule": f["rule"], "severity": f["severity"],
-                             "message": f["message"], "reported": f["reported"], "expected": f["expected"],
-                             "difference": f["difference"], "unit_of_figure": f["unit"], "page": ev.get("page"),
-                             "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
-                             "col": ev.get("col"), "quote": ev["quote"]})
+            rows.append({"path": doc["path"], "unit": doc["unit"], "year": doc["year"],
+                         "report_type": doc["report_type"], "rule": f["rule"], "severity": f["severity"],
+                         "message": f["message"], "reported": f["reported"], "expected": f["expected"],
+                         "difference": f["difference"], "unit_of_figure": f["unit"], "page": ev.get("page"),
+                         "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
+                         "col": ev.get("col"), "quote": ev["quote"]})
+    writer.writerows({k: (safe_cell(v) if k in CSV_TEXT_FIELDS else v) for k, v in row.items()} for row in rows)
     return buf.getvalue()
 
 
@@ -69,14 +78,32 @@ def exit_status(docs: list[dict]) -> int:
     return 1 if any(f["severity"] == "error" for d in docs for f in d["findings"]) else 0
 
 
+def fail(exc: BaseException, what: str = "输出文件") -> int:
+    """Print a run's coded error (code: 中文 / English) on stderr; exit status 2."""
+    from jxcheck.failures import describe
+    sys.stderr.write(str(describe(exc, what)) + "\n")
+    return 2
+
+
 def run_check(args: argparse.Namespace) -> int:
     from jxcheck.api import check_file
-    docs = [check_file(path) for path in args.files]
+    from jxcheck.failures import RunError, printable
+    docs = []
+    for path in args.files:
+        doc = check_file(path)
+        doc["path"] = printable(path)
+        docs.append(doc)
     text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        with open(args.output, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        try:
+            if os.path.isdir(args.output):
+                raise RunError("unwritable", f"输出位置 {printable(args.output)} 是文件夹，请给出文件名 / the output "
+                                             f"{printable(args.output)} is a folder: give a file name")
+            with open(args.output, "w", encoding=encoding, newline="") as fh:
+                fh.write(text)
+        except (OSError, RunError) as exc:
+            return fail(exc)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return exit_status(docs)
@@ -92,18 +119,25 @@ def batch_summary(docs: list[dict]) -> str:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and args.timeout <= 0):
-        sys.stderr.write("--jobs 须 ≥ 1，--timeout 须 > 0 / --jobs must be ≥ 1 and --timeout > 0\n")
+    if (args.jobs is not None and args.jobs < 1) or (args.timeout is not None and not (
+            math.isfinite(args.timeout) and args.timeout > 0)):
+        sys.stderr.write("usage: --jobs 须 ≥ 1，--timeout 须为大于 0 的有限秒数 / --jobs must be ≥ 1 and --timeout a "
+                         "finite number of seconds > 0\n")
         return 2
+    from jxcheck.failures import RunError
+    from jxcheck.paths import check_outdir
+    try:
+        check_outdir(args.output)
+    except RunError as exc:
+        return fail(exc)
     from jxcheck.pool import start_worker_server
     start_worker_server()
     from jxcheck.batch import run_batch as batch
     from jxcheck.store import StoreError
     try:
         result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout, aliases=args.aliases)
-    except (StoreError, OSError, ValueError) as exc:
-        sys.stderr.write(f"无法完成批量检查 / batch run failed: {exc}\n")
-        return 2
+    except (StoreError, OSError, ValueError, RunError) as exc:
+        return fail(exc)
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断：已完成的文档已保存，再次运行会接着检查其余文档 / interrupted: finished documents "
                          "are saved, run again to check the rest\n")
@@ -122,8 +156,7 @@ def run_report(args: argparse.Namespace) -> int:
         return report(args.db, unit=args.unit, year=args.year, fmt=args.format, output=args.output,
                       aliases=args.aliases)
     except (StoreError, OSError, ValueError) as exc:
-        sys.stderr.write(f"无法生成报告 / report failed: {exc}\n")
-        return 2
+        return fail(exc)
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -180,11 +213,36 @@ def main(argv: list[str] | None = None) -> int:
     return handler(args)
 
 
+def run(argv: list[str] | None = None) -> int:
+    """main, with an interrupt (Ctrl-C) at any moment, start-up included, ending in one line and status 130."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted: 已中断 / interrupted by the user\n")
+        return 130
+
+
+def _remove_multiprocessing_folder() -> None:
+    """The folder multiprocessing made for its sockets (/tmp/pymp-…), which os._exit would leave behind."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is None:
+        return
+    import shutil
+    from multiprocessing import process
+    folder = process.current_process()._config.get("tempdir")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def entry() -> None:
     """The console script: run main, flush the output, and exit without the interpreter's teardown, which
     after a batch run spends a noticeable time freeing every result object one by one. Everything main
     writes is closed by the time it returns."""
-    code = main()
+    code = run()
+    try:
+        _remove_multiprocessing_folder()
+    except (OSError, KeyboardInterrupt):
+        pass
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -9,6 +9,7 @@ closed, not every 16 MB: a batch run then rewrites the file once instead of seve
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from contextlib import contextmanager
@@ -69,7 +70,50 @@ DOCUMENT_ORDER = ("ORDER BY coalesce(d.unit_key, ?) = ?, coalesce(d.unit_key, ?)
 
 
 class StoreError(Exception):
-    """The store cannot be opened or used; message is one bilingual line."""
+    """The store cannot be opened or used: a code (store_damaged, store_busy, unwritable, disk_full, store) and
+    one bilingual line."""
+
+    def __init__(self, message: str, code: str = "store"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+DAMAGE_TEXT = ("Corrupt", "corrupt", "checksum", "Could not read", "not a valid DuckDB", "Serialization")
+
+
+def store_error(exc: BaseException, path: str, writing: bool = False) -> StoreError:
+    """The StoreError for a database error on the store at path: a full disk, no permission, a store another
+    process holds, or a damaged file (which is never overwritten: the message says how to start a new one)."""
+    from jxcheck.failures import DENIED_TEXT, DISK_FULL_TEXT, disk_full, printable
+    text = str(exc)
+    shown = printable(path)
+    if any(t in text for t in DISK_FULL_TEXT):
+        return StoreError(disk_full("数据库").message, "disk_full")
+    if any(t in text for t in DENIED_TEXT):
+        return StoreError(f"没有权限{'写入' if writing else '打开'}数据库 {shown}（文件或所在目录只读），请检查权限或换一个输出目录 / "
+                          f"permission denied on the store {shown} (the file or its folder is read-only): check the "
+                          "permissions or use another output folder", "unwritable")
+    if "lock" in text.lower():
+        return StoreError(f"数据库 {shown} 正被另一进程使用，请等它结束后再运行 / the store {shown} is in use by "
+                          "another process: run again when it has finished", "store_busy")
+    if writing and not any(t in text for t in DAMAGE_TEXT):
+        return StoreError(f"写入数据库失败 / cannot write to the store {shown}: {text}")
+    return StoreError(f"数据库 {shown} 已损坏或不是 DuckDB 文件（{text.splitlines()[0][:160] if text else type(exc).__name__}）；"
+                      f"原文件不会被覆盖，请用新的输出目录（-o）或 --db 指定新文件重新检查 / the store {shown} is damaged "
+                      "or not a DuckDB file; it is left as it is: start a new one with another -o OUTDIR or --db FILE",
+                      "store_damaged")
+
+
+def _guarded(method):
+    """A Store method whose database errors come out as StoreError."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except duckdb.Error as exc:
+            raise store_error(exc, self.path) from exc
+    return call
 
 
 def _columns(rows: list[tuple], columns: list[str]) -> dict[str, np.ndarray]:
@@ -83,24 +127,37 @@ class Store:
     def __init__(self, path: str, read_only: bool = False):
         self.path = path
         if read_only and not os.path.exists(path):
-            raise StoreError(f"数据库不存在 / database not found: {path}")
+            raise StoreError(f"数据库不存在 / database not found: {path}", "not_found")
         try:
             self.con = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"无法打开数据库（可能正被另一进程使用） / cannot open database {path}: {exc}") from exc
-        if not read_only:
-            self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-            for sql in SCHEMA:
-                self.con.execute(sql)
-            self.con.execute("ALTER TABLE facts ADD COLUMN IF NOT EXISTS lead VARCHAR")
-        else:
+            raise store_error(exc, path) from exc
+        try:
+            if not read_only:
+                self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+                for sql in SCHEMA:
+                    self.con.execute(sql)
+                self.con.execute("ALTER TABLE facts ADD COLUMN IF NOT EXISTS lead VARCHAR")
             tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             if not {"documents", "facts", "checks", "blocks"} <= tables:
                 self.con.close()
-                raise StoreError(f"不是 jxcheck 数据库 / not a jxcheck database: {path}")
+                raise StoreError(f"不是 jxcheck 数据库 / not a jxcheck database: {path}", "store_damaged")
+        except duckdb.Error as exc:
+            self._close_quietly()
+            raise store_error(exc, path) from exc
+
+    def _close_quietly(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
 
     def close(self) -> None:
-        self.con.close()
+        """Close the connection (its checkpoint writes the file); closing twice is harmless."""
+        try:
+            self.con.close()
+        except duckdb.Error as exc:
+            raise store_error(exc, self.path, writing=True) from exc
 
     @contextmanager
     def single_threaded(self):
@@ -117,6 +174,7 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @_guarded
     def done(self) -> set[str]:
         """doc_ids a re-run may skip: stored by this tool version and not a timeout or a crash."""
         rows = self.con.execute(
@@ -128,6 +186,7 @@ class Store:
         """Replace one document's rows; see save_documents."""
         return self.save_documents([(doc_id, result, blocks, unit_key)])
 
+    @_guarded
     def save_documents(self, items: list[tuple[str, dict, Any, str]]) -> set[str]:
         """Replace the rows of some documents, each given its blocks or its Rows made by document_rows (facts,
         checks, blocks, then their documents rows), in one transaction, so a document is stored whole or not
@@ -185,11 +244,18 @@ class Store:
             yield
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
-            self.con.execute("ROLLBACK")
-            raise StoreError(f"写入数据库失败 / cannot write to the store {self.path}: {exc}") from exc
+            self._rollback()
+            raise store_error(exc, self.path, writing=True) from exc
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back what is open; a failed COMMIT (a full disk) has already rolled back."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass
 
     def _insert(self, table: str, rows: list[tuple], columns: list[str], select: str = "*") -> None:
         if rows:
@@ -199,6 +265,7 @@ class Store:
             finally:
                 self.con.unregister("incoming")
 
+    @_guarded
     def relabel_units(self, names: UnitNames) -> set[str]:
         """Recompute unit_key from the printed unit with the current aliases; the keys that changed (old and new)."""
         rows = self.con.execute("SELECT doc_id, unit, unit_key FROM documents").fetchall()
@@ -214,6 +281,7 @@ class Store:
                 self.con.executemany("UPDATE documents SET unit_key = ? WHERE doc_id = ?", updates)
         return changed
 
+    @_guarded
     def replace_crossdoc(self, unit_keys: Iterable[str], checks: list[tuple[str, Optional[str], str, dict]]) -> None:
         """Replace the cross-document checks of these units: (attached doc_id, related doc_id, unit_key, check)."""
         keys = sorted(set(unit_keys))
@@ -225,6 +293,7 @@ class Store:
                                  f"({', '.join('?' * len(keys))})", keys)
             self._insert("checks", rows, CHECK_COLUMNS)
 
+    @_guarded
     def documents(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
                   year: Optional[int] = None) -> list[dict]:
         """Documents rows as dicts, filtered by doc_id, unit key and year, ordered by unit, year, path."""
@@ -248,6 +317,7 @@ class Store:
     def unit_keys(self, doc_ids: Iterable[str]) -> set[str]:
         return {d["unit_key"] for d in self.documents(doc_ids=doc_ids)}
 
+    @_guarded
     def checks(self, doc_ids: Iterable[str], passing: bool = True) -> dict[str, list[dict]]:
         """Each document's checks: its own in order, then the cross-document ones; without the passed ones
         when passing is False."""
@@ -267,6 +337,7 @@ class Store:
                               "_source": r[12], "_related": r[13]})
         return out
 
+    @_guarded
     def facts(self, doc_ids: Iterable[str], concepts: Optional[Iterable[str]] = None) -> dict[str, list[dict]]:
         """Each document's fact records in order (as Facts.records() gives them), of these concepts only if given."""
         ids = sorted(set(doc_ids))
@@ -288,6 +359,7 @@ class Store:
             out[rec.pop("doc_id")].append(rec)
         return out
 
+    @_guarded
     def blocks(self, doc_ids: Iterable[str], kind: Optional[str] = None, cells: bool = True) -> dict[str, list[dict]]:
         """Each document's blocks in reading order (kind "p" paragraph or "t" table, cells as lists, or None
         when cells is false)."""
@@ -306,6 +378,7 @@ class Store:
                               "cells": json.loads(r[6]) if r[6] is not None else None})
         return out
 
+    @_guarded
     def document_objects(self, doc_ids: Optional[Iterable[str]] = None, unit_keys: Optional[Iterable[str]] = None,
                          year: Optional[int] = None, passing: bool = True) -> list[dict]:
         """Documents shaped like the findings schema's document object, plus doc_id, unit_key, checked_at.
@@ -336,6 +409,12 @@ class Store:
         ids = sorted(set(doc_ids))
         if not ids:
             return
+        try:
+            yield from self._document_lines(ids, chunk)
+        except duckdb.Error as exc:
+            raise store_error(exc, self.path) from exc
+
+    def _document_lines(self, ids: list[str], chunk: int) -> Iterator[str]:
         cur = self.con.cursor()
         try:
             order = [r[0] for r in cur.execute(

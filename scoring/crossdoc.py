@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from itertools import combinations
 from typing import Optional
 
 import regex
@@ -56,6 +55,7 @@ PROJECT_TITLE_WORDS = tuple(VOCABULARY["project_title_words"])
 UNIT_LEVEL_TYPES = ("unit_self_evaluation", "third_party_evaluation", "final_accounts", "unknown")
 SCORE_CONCEPTS = ("self_evaluation_score", "evaluation_score")
 SCORE_GAP_WARNING = Decimal(5)
+SCATTERED_VALUES = 5
 FORMAT_PREFERENCE = ("docx", "txt", "pdf", "doc", "html")
 ANY_STAGE = "*"
 
@@ -349,27 +349,97 @@ def _same_figure_concepts() -> list[tuple[str, str]]:
     return out + [("opening_balance", "amount"), ("closing_balance", "amount")]
 
 
-def _same_figure(a: CrossDocument, b: CrossDocument) -> list[Check]:
-    """b is the document the checks belong to (the third-party one, or the later one)."""
+def _figure_key(p: Pick) -> tuple:
+    """What decides a verdict against a picked figure: its value, printed decimals, unit and kind."""
+    f = p.chosen.figure
+    return (f.value, f.decimals, f.unit, f.kind)
+
+
+def reference(picks: list[tuple[CrossDocument, Pick]]) -> tuple[CrossDocument, Pick, int]:
+    """The figure the others of a (year, concept) are held to: the one most documents print (on a tie, the one
+    the first document prints), its first document, and how many documents print it. picks are in order."""
+    groups = _by_figure(picks)
+    largest = max(len(g) for g in groups.values())
+    group = next(g for g in groups.values() if len(g) == largest)
+    return group[0][0], group[0][1], largest
+
+
+def _by_figure(picks: list[tuple[CrossDocument, Pick]]) -> dict[tuple, list[tuple[CrossDocument, Pick]]]:
+    groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
+    for doc, p in picks:
+        groups.setdefault(_figure_key(p), []).append((doc, p))
+    return groups
+
+
+def scattered(picks: list[tuple[CrossDocument, Pick]]) -> bool:
+    """The reports print the figure in more than SCATTERED_VALUES values and no value is printed by half of them:
+    there is no unit-level figure to hold them to (reports of several units under one name, most likely)."""
+    groups = _by_figure(picks)
+    return len(groups) > SCATTERED_VALUES and 2 * max(len(g) for g in groups.values()) < len(picks)
+
+
+def _scattered_check(rule: str, concept: str, what: str, picks: list[tuple[CrossDocument, Pick]]) -> Check:
+    """One unverifiable check for a figure the reports of a year print in too many values (scattered)."""
+    groups = list(_by_figure(picks).values())
+    shown_two = [g[0] for g in groups[:2]]
+    listing = "、".join(f"《{d.name}》{shown(p.chosen.figure)}" for d, p in shown_two)
+    first = shown_two[0][1].chosen.figure
+    return Check(rule=rule, status="unverifiable", severity="info", concept=concept,
+                 message=f"{what}：{len(picks)} 份报告列出 {len(groups)} 个不同数值（如{listing}），没有半数报告一致的单位数值，"
+                         f"未逐份比对。",
+                 reported=first.raw, unit="%" if first.kind == "rate" else first.unit,
+                 numbers=[p.chosen.figure.raw for _, p in shown_two],
+                 evidence=[p.chosen.evidence() for _, p in shown_two])
+
+
+def _same_figure_message(year, what: str, doc: CrossDocument, reported: Source, ref: CrossDocument, other: Source,
+                         holders: int, verdict: str, diff: str, unit: str) -> str:
+    if verdict == "pass":
+        many = f"等 {holders} 份文件" if holders > 1 else ""
+        return (f"{year}年{what}：《{doc.name}》{many}{shown(reported.figure)} 与《{ref.name}》"
+                f"{shown(other.figure)} 一致（在打印精度内）。")
+    return (f"{year}年{what}两份文件不一致：《{doc.name}》为 {shown(reported.figure)}，《{ref.name}》为 "
+            f"{shown(other.figure)}，相差 {diff}{unit}。")
+
+
+def _same_figure_year(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
+    """crossdoc.same_figure among the reports of one year, indexed by (concept, stage): the reports that state the
+    figure are grouped by the figure they print, and each group is held once to the figure most of them state
+    (reference, in its first report). A group that disagrees gives each of its reports its check (a finding
+    for each report that prints it); a group that agrees gives one passing check, on its last report, that says
+    how many reports print it. So the checks grow with the reports that disagree and the figures printed, not
+    with pairs of reports. Two reports: the later one (the third-party one first) holds the check, as before."""
+    ordered = sorted(docs, key=_attach_order)
     out = []
     for concept, kind in _same_figure_concepts():
-        stages = ({f.get("stage") for f in a.facts_of(concept) + b.facts_of(concept)} if kind == "amount"
-                  else {ANY_STAGE})
-        for stage in sorted(stages, key=lambda s: s or ""):
-            pa, pb = pick(a, concept, kind, stage, tables=False), pick(b, concept, kind, stage, tables=False)
-            if not (pa.one and pb.one):
+        if kind == "amount":
+            stages = sorted({f.get("stage") for d in ordered for f in d.facts_of(concept)}, key=lambda s: s or "")
+        else:
+            stages = [ANY_STAGE]
+        for stage in stages:
+            picks = [(d, p) for d in ordered if (p := pick(d, concept, kind, stage, tables=False)).one]
+            if len(picks) < 2:
                 continue
-            reported, other = pb.chosen, pa.chosen
-            verdict, expected, diff = _versus(reported, other)
             what = _zh(concept) + {"final": "（决算）", "budget": "（预算）"}.get(stage or "", "")
-            unit = "个百分点" if kind == "rate" else (reported.figure.unit or "")
-            if verdict == "pass":
-                message = (f"{b.year}年{what}：《{b.name}》{shown(reported.figure)} 与《{a.name}》"
-                           f"{shown(other.figure)} 一致（在打印精度内）。")
-            else:
-                message = (f"{b.year}年{what}两份文件不一致：《{b.name}》为 {shown(reported.figure)}，《{a.name}》为 "
-                           f"{shown(other.figure)}，相差 {diff}{unit}。")
-            out.append(_check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff))
+            if scattered(picks):
+                out.append((picks[0][0].doc_id, picks[1][0].doc_id,
+                            _scattered_check(SAME_FIGURE, concept, f"{picks[0][0].year}年{what}", picks)))
+                continue
+            ref, ref_pick, _ = reference(picks)
+            other = ref_pick.chosen
+            groups: dict[tuple, list[tuple[CrossDocument, Pick]]] = {}
+            for doc, p in picks:
+                if doc is not ref:
+                    groups.setdefault(_figure_key(p), []).append((doc, p))
+            for members in groups.values():
+                verdict, expected, diff = _versus(members[0][1].chosen, other)
+                unit = "个百分点" if kind == "rate" else (members[0][1].chosen.figure.unit or "")
+                for doc, p in (members if verdict != "pass" else members[-1:]):
+                    reported = p.chosen
+                    message = _same_figure_message(doc.year, what, doc, reported, ref, other, len(members), verdict,
+                                                   diff, unit)
+                    out.append((doc.doc_id, ref.doc_id,
+                                _check(SAME_FIGURE, verdict, message, concept, reported, other, expected, diff)))
     return out
 
 
@@ -463,11 +533,54 @@ def name_documents(docs: list[CrossDocument]) -> None:
         d.label = name
 
 
+def _reference_of(picks: list[tuple[CrossDocument, Pick]]) -> tuple[Optional[CrossDocument], list]:
+    """The report holding the figure a year's reports are held to, given each report's pick: of those that state
+    exactly one value, the value most state; when none does, the first that states any (unverifiable). When the
+    single values are scattered, no report, and those picks (for one unverifiable check)."""
+    single = [(d, p) for d, p in picks if p.one]
+    if single and scattered(single):
+        return None, single
+    if single:
+        return reference(single)[0], []
+    return (picks[0][0] if picks else None), []
+
+
+def _self_total(d: CrossDocument) -> Pick:
+    p = pick(d, "self_evaluation_score", "score", tables=False)
+    return p if p.sources else pick(d, "evaluation_score", "score", tables=False)
+
+
+def _carryover_year(earlier: CrossDocument, later_docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
+    """crossdoc.carryover of next year's reports against the reference report of this year: a failing or
+    unverifiable check on each report, and one passing check per opening figure that agrees, on the last report
+    that prints it, saying how many do."""
+    out = []
+    passing: dict[tuple, list[tuple[CrossDocument, Check]]] = {}
+    for later in later_docs:
+        check = _carryover(earlier, later)
+        if check is None:
+            continue
+        if check.status == "pass":
+            passing.setdefault(_figure_key(pick(later, "opening_balance", "amount")), []).append((later, check))
+        else:
+            out.append((later.doc_id, earlier.doc_id, check))
+    for members in passing.values():
+        later, check = members[-1]
+        if len(members) > 1:
+            check.message = check.message[:-1] + f"；{later.year}年共 {len(members)} 份报告所列年初结转结余同为此数。"
+        out.append((later.doc_id, earlier.doc_id, check))
+    return out
+
+
 def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
     """All cross-document checks of one unit's documents: (doc_id it belongs to, the other doc_id, check).
 
-    The documents are named among all those given (the unit's readable documents, as the HTML pages name
-    them), before the ones that take part are chosen."""
+    Indexed by year and concept: each report is compared once per figure, with the figure most of the other
+    reports of its year state (same_figure), with the year before's reference 年末结转结余 (carryover) and, for a
+    third-party report, with the reference self-evaluation of its year (self_vs_review); so the checks grow
+    with the reports, not with their pairs. For one report a year (or a self-evaluation and its review) that is
+    every pair. The documents are named among all those given (the unit's readable documents, as the HTML pages
+    name them), before the ones that take part are chosen."""
     name_documents(docs)
     docs = [d for d in representatives(docs)
             if d.year is not None and d.report_type in UNIT_LEVEL_TYPES and d.speaks_for_unit]
@@ -476,16 +589,22 @@ def check_unit(docs: list[CrossDocument]) -> list[tuple[str, str, Check]]:
         by_year[d.year].append(d)
     out: list[tuple[str, str, Check]] = []
     for year in sorted(by_year):
-        for earlier in by_year[year]:
-            for later in by_year.get(year + 1, []):
-                check = _carryover(earlier, later)
-                if check is not None:
-                    out.append((later.doc_id, earlier.doc_id, check))
-        for a, b in combinations(by_year[year], 2):
-            first, second = sorted((a, b), key=_attach_order)
-            out += [(second.doc_id, first.doc_id, c) for c in _same_figure(first, second)]
-            types = {a.report_type: a, b.report_type: b}
-            if set(types) == {"unit_self_evaluation", "third_party_evaluation"}:
-                own, review = types["unit_self_evaluation"], types["third_party_evaluation"]
+        later_docs = [d for d in by_year.get(year + 1, []) if pick(d, "opening_balance", "amount").sources]
+        closings = [(d, p) for d in by_year[year] if (p := pick(d, "closing_balance", "amount")).sources]
+        earlier, spread = _reference_of(closings) if later_docs else (None, [])
+        if spread:
+            out.append((later_docs[0].doc_id, spread[0][0].doc_id, _scattered_check(
+                CARRYOVER, "closing_balance", f"无法核对跨年结转：{year}年年末结转结余", spread)))
+        elif earlier is not None:
+            out += _carryover_year(earlier, later_docs)
+        out += _same_figure_year(by_year[year])
+        reviews = [d for d in by_year[year] if d.report_type == "third_party_evaluation"]
+        selves = [(d, p) for d in by_year[year] if d.report_type == "unit_self_evaluation" and (p := _self_total(d)).sources]
+        own, spread = _reference_of(selves) if reviews else (None, [])
+        if spread:
+            out.append((reviews[0].doc_id, spread[0][0].doc_id, _scattered_check(
+                SELF_VS_REVIEW, "self_evaluation_score", f"{year}年自评得分（未与第三方评价比对）", spread)))
+        elif own is not None:
+            for review in reviews:
                 out += [(review.doc_id, own.doc_id, c) for c in _self_vs_review(own, review)]
     return out

@@ -113,6 +113,18 @@ def test_progress_lines_when_not_a_terminal(seeds_run):
     assert f"[{n}/{n}]" in log and "\r" not in log
 
 
+def test_progress_opens_at_once_and_goes_on_through_cross_checks_and_outputs(seeds_run):
+    *_, log = seeds_run
+    lines = log.splitlines()
+    assert lines[0].startswith("正在收集输入文件")
+    n = len(SEED_FILES) + 4
+    after = lines[next(i for i, line in enumerate(lines) if line.startswith(f"[{n}/{n}]")) + 1:]
+    starts = [i for i, line in enumerate(after) if line.startswith(("交叉核对：共", "写出结果：共"))]
+    ends = [i for i, line in enumerate(after) if line.startswith(("交叉核对完成", "写出结果完成"))]
+    assert len(starts) == len(ends) == 2 and starts[0] < ends[0] < starts[1] < ends[1]
+    assert " / cross-checks done" in after[ends[0]] and " / outputs done" in after[ends[1]]
+
+
 def test_rerun_skips_unchanged_and_replaces_a_changed_file(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -457,7 +469,7 @@ def test_zip_limits_corrupt_archive_and_links_outside(tmp_path):
     outside.write_text("财政拨款收入 100 万元。", encoding="utf-8")
     (src / "link.txt").symlink_to(outside)
     limits = Limits(max_member_bytes=8000, max_compression_ratio=10, ratio_floor_bytes=1000)
-    got = collect([str(src)], str(tmp_path), limits)
+    got = collect([str(src)], limits)
     errors = {Path(i.display.split("!/")[-1]).name: i.error[0] for i in got.items if i.error}
     assert errors == {"big.txt": "too_large", "bomb.txt": "too_large", "locked.txt": "encrypted",
                       "broken.zip": "corrupt"}

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from jxcheck.cli import main
 
@@ -66,3 +67,16 @@ def test_rules_unparsed_lists_what_the_grammar_cannot_read(tmp_path, capsys):
     assert "按资产管理情况综合评价计分" in out and "结果≥100%" not in out
     assert main(["rules", str(path)]) == 0
     assert "[分档]" in capsys.readouterr().out
+
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(1).txt", "+1.txt", "-2.txt", "@SUM(1).txt"])
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path, monkeypatch, capsys, name):
+    import csv
+    import io
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text("=2020年财政拨款收入100.00万元，其中：基本支出60.00万元，项目支出50.00万元。\n", encoding="utf-8")
+    assert main(["check", "--format", "csv", "--", name]) == 1
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and [row["path"] for row in rows] == ["'" + name] * len(rows)
+    assert all(not row[k].startswith(("=", "+", "-", "@")) for row in rows for k in ("message", "quote", "unit"))

@@ -401,3 +401,67 @@ def test_forked_cross_checks_store_the_same_rows_and_redo_a_failed_part(run, tmp
             store.con.execute("DELETE FROM checks WHERE source = 'crossdoc'")
             assert batch.run_crossdoc(store, [UNIT_A, UNIT_B], jobs=jobs) == len(expected)
         assert stored_crossdoc_rows(db) == expected
+
+
+def _unit_doc(i: int, year: int, facts: list[dict]):
+    from scoring.crossdoc import CrossDocument
+    return CrossDocument(f"d{year}-{i:03d}", f"in/{year}/自评{i:03d}.txt", year, "unit_self_evaluation", "txt", facts,
+                         {1: "部门整体支出绩效自评报告"})
+
+
+def _text_fact(concept: str, label: str, raw: str, unit: str, period: int) -> dict:
+    value = raw.rstrip("%")
+    return {"concept": concept, "kind": "rate" if raw.endswith("%") else "amount", "value": value,
+            "decimals": len(value.split(".")[1]) if "." in value else 0, "unit": unit, "raw": raw, "label": label,
+            "quote": f"{label}为{raw}", "period": period, "table": None, "paragraph": 2, "approximate": False,
+            "stage": None, "lead": f"{period}年度，{label}为"}
+
+
+def test_many_reports_of_one_unit_are_each_held_once_to_the_figure_most_of_them_state():
+    """40 self-evaluations of one unit and year: each figure is held once to the reference (the figure most
+    state, in the first report that states it), not to each of the 39 others: a report that disagrees gets its
+    finding, the reports that agree one passing check that counts them; the 2020 opening balances are held to
+    the 2019 closing balance most 2019 reports state."""
+    from scoring.crossdoc import check_unit
+    earlier = [_unit_doc(i, 2019, [_text_fact("closing_balance", "年末结转结余", closing, "万元", 2019)])
+               for i, closing in enumerate(["41.00", "40.00", "40.00"])]
+    later = [_unit_doc(i, 2020, [_text_fact("three_public_control_rate", "三公经费控制率", "90%" if i % 4 == 0 else "95%", "%",
+                                            2020),
+                                 _text_fact("opening_balance", "年初结转结余", "45.00" if i == 7 else "40.00", "万元", 2020)])
+             for i in range(40)]
+    rows = check_unit(earlier + later)
+    assert all(len(c.evidence) == 2 for _, _, c in rows)
+    same = [(attached, related, c) for attached, related, c in rows
+            if c.rule == "crossdoc.same_figure" and c.concept == "three_public_control_rate"]
+    assert {related for _, related, _ in same} == {"d2020-001"}
+    assert sorted((a, c.status, c.severity, c.reported, c.expected) for a, _, c in same if c.status == "fail") == \
+        [(f"d2020-{i:03d}", "fail", "error", "90%", "95%") for i in range(0, 40, 4)]
+    passed = [(a, c) for a, _, c in same if c.status == "pass"]
+    assert [a for a, _ in passed] == ["d2020-039"] and "等 29 份文件" in passed[0][1].message
+    opening = [(a, c.status) for a, _, c in rows if c.concept == "opening_balance" and c.rule == "crossdoc.same_figure"]
+    assert sorted(opening) == [("d2020-007", "fail"), ("d2020-039", "pass")]
+    closing = [(a, related, c.status) for a, related, c in rows if c.concept == "closing_balance"]
+    assert closing == [("d2019-000", "d2019-001", "fail"), ("d2019-002", "d2019-001", "pass")]
+    carry = [(attached, related, c) for attached, related, c in rows if c.rule == "crossdoc.carryover"]
+    assert {related for _, related, _ in carry} == {"d2019-001"}
+    assert sorted((a, c.status, c.reported, c.expected) for a, _, c in carry) == \
+        [("d2020-007", "fail", "45.00", "40.00"), ("d2020-039", "pass", "40.00", "40.00")]
+    assert "共 39 份报告" in next(c for _, _, c in carry if c.status == "pass").message
+    assert len(rows) == 11 + 2 + 2 + 2
+
+
+def test_a_figure_scattered_over_many_values_is_one_unverifiable_check():
+    """Twelve reports of one year printing twelve different rates have no unit-level rate to be held to: one
+    unverifiable check, no finding; three reports printing three rates still give two findings."""
+    from scoring.crossdoc import check_unit
+
+    def reports(rates: list[str]):
+        return [_unit_doc(i, 2020, [_text_fact("three_public_control_rate", "三公经费控制率", rate, "%", 2020)])
+                for i, rate in enumerate(rates)]
+
+    rows = check_unit(reports([f"{80 + i}%" for i in range(12)]))
+    assert [(a, c.status, c.severity) for a, _, c in rows] == [("d2020-000", "unverifiable", "info")]
+    assert "12 份报告列出 12 个不同数值" in rows[0][2].message and len(rows[0][2].evidence) == 2
+    rows = check_unit(reports(["80%", "90%", "70%"]))
+    assert sorted((a, c.status, c.severity) for a, _, c in rows) == [("d2020-001", "fail", "error"),
+                                                                     ("d2020-002", "fail", "error")]

@@ -606,3 +606,33 @@ def test_ten_megabyte_hard_wrapped_file(tmp_path):
     assert time.monotonic() - started < 5
     lengths = [len(p.text) for p in doc.paragraphs]
     assert doc.error is None and 1 < len(lengths) < 1000 and max(lengths) < 5000 + len(line) and min(lengths) > len(line)
+
+
+# ---------------------------------------------------------------- figures out of range
+
+def test_a_figure_of_thirty_digits_is_out_of_range_for_its_checks_only(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("2020年财政拨款收入" + "9" * 30 + "万元，其中：基本支出60.00万元，项目支出40.00万元。\n"
+                    "2020年一般公共预算支出100.00万元，其中：基本支出60.00万元，项目支出50.00万元。\n"
+                    "部门资产总额" + "1" * 40 + ".5元。\n", encoding="utf-8")
+    result = check_file(str(path))
+    DOCUMENT.validate(result)
+    assert result["status"] == "ok", result["error"]
+    assert [(f["rule"], f["reported"]) for f in result["findings"]] == [("sum.breakdown", "100.00")]
+    noted = sorted(c["reported"] for c in result["checks"] if c["rule"] == "figure.out_of_range")
+    assert noted == sorted(["9" * 30, "1" * 40 + ".5"])
+    assert all(c["status"] == "unverifiable" for c in result["checks"] if "9" * 30 in c["numbers"])
+
+
+def test_arithmetic_out_of_range_in_one_rule_family_leaves_the_others(monkeypatch):
+    from decimal import InvalidOperation
+    from scoring.rules import ratio
+
+    def overflowing(_facts):
+        raise InvalidOperation("quantize result has too many digits")
+
+    monkeypatch.setattr(ratio, "check", overflowing)
+    result = check_file(str(SEEDS / "zj2020_self.txt"))
+    assert result["status"] == "ok"
+    assert any(f["rule"] == "sum.breakdown" for f in result["findings"])
+    assert [c["status"] for c in result["checks"] if c["rule"] == "figure.out_of_range"] == ["unverifiable"]

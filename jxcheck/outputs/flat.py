@@ -16,7 +16,8 @@ FIELDS = ["unit", "path", "sha256", "year", "report_type", "rule", "severity", "
 TEXT_FIELDS = ("unit", "path", "message", "quote")
 
 
-def _safe(text):
+def safe_cell(text):
+    """A text cell a spreadsheet will not run as a formula."""
     if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
@@ -34,7 +35,7 @@ def csv_rows(docs: list[dict]) -> list[dict]:
                        "difference": f.get("difference"), "unit_of_figure": f.get("unit"), "page": ev.get("page"),
                        "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
                        "col": ev.get("col"), "quote": "\n".join(e.get("quote", "") for e in f.get("evidence") or [])}
-                rows.append({k: (_safe(v) if k in TEXT_FIELDS else v) for k, v in row.items()})
+                rows.append({k: (safe_cell(v) if k in TEXT_FIELDS else v) for k, v in row.items()})
     return rows
 
 

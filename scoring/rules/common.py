@@ -10,6 +10,7 @@ import patterns
 
 from extractor.facts import Facts, TableCell, TextFact
 from extractor.figures import Figure
+from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, compare, exact, interval, render
 
@@ -59,6 +60,33 @@ def total_interval(figs: list[Figure]) -> Interval:
     for f in figs:
         acc = acc + interval(f, exact_value=exact_kind(f))
     return acc
+
+
+CLAUSE_BREAK = "，,；;：:。、"
+
+
+def clause_words(pf, f: TextFact) -> str:
+    """The words of an amount's own clause before it, parentheses kept (其中：因公出国（境）费预算170万元 → 因公出国（境）
+    费预算), for matching names where a figure's label stops at a parenthesis."""
+    start = pf.sentence_spans[f.sentence][0]
+    before = pf.norm.text[start:f.figure.start].rstrip()
+    cut = max((before.rfind(ch) for ch in CLAUSE_BREAK), default=-1)
+    return compact(before[cut + 1:])
+
+
+def complete_list(labels: list[str], total_label: Optional[str] = None) -> bool:
+    """Whether labels name, one each, every member of a breakdown that makes up its whole (patterns/concepts.yaml
+    complete_breakdowns; a breakdown with `total` words applies only to a total whose label holds one)."""
+    for whole in patterns.load("concepts")["complete_breakdowns"]:
+        if "total" in whole and not any(w in (total_label or "") for w in whole["total"]):
+            continue
+        members = whole["members"] + whole.get("optional", [])
+        matched = [next((i for i, words in enumerate(members) if any(w in label for w in words)), None)
+                   for label in labels]
+        if None not in matched and len(set(matched)) == len(labels) \
+                and set(range(len(whole["members"]))) <= set(matched):
+            return True
+    return False
 
 
 def common_scale(figs: list[Figure]) -> Decimal:

@@ -49,19 +49,19 @@ def _funds(pt: ProjectTable) -> list[Check]:
         acc = sum((v.figure.value for v in part_values[c]), Decimal(0))
         expected = render(acc, reported.figure.decimals)
         return [Check(rule="table.incomplete", status="fail", severity="error",
-                      message=(f"表{pt.table}：{total.label}各列均为 0，而其来源已填列（{AMOUNT_COLUMNS[c]} "
+                      message=(f"{pt.where}：{total.label}各列均为 0，而其来源已填列（{AMOUNT_COLUMNS[c]} "
                                f"{' + '.join(v.figure.raw for v in part_values[c])} = {render(acc, 2)}），"
                                f"模板未填写完整。"),
                       concept="annual_funds_total", reported=reported.figure.raw, expected=expected,
                       difference=render(reported.figure.value - acc, reported.figure.decimals), unit=pt.unit,
                       numbers=[reported.figure.raw] + [v.figure.raw for v in part_values[c]],
-                      evidence=_ev([reported] + part_values[c]), identity=(pt.table, "incomplete"))]
+                      evidence=_ev([reported] + part_values[c]), identity=(pt.where, "incomplete"))]
     out = []
     for c in columns:
         if not part_values[c]:
             continue
         check = sum_check("table.footing", total.cells[c], part_values[c], "annual_funds_total",
-                          f"表{pt.table} {total.label}（{AMOUNT_COLUMNS[c]}）")
+                          f"{pt.where} {total.label}（{AMOUNT_COLUMNS[c]}）")
         out.append(check)
     return out
 
@@ -81,18 +81,18 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
     scores, how = rule.scores(value, weight.figure.value)
     common = dict(rule="score.rule", concept="execution_score", reported=score.figure.raw, unit="分",
                   numbers=[score.figure.raw, weight.figure.raw] + ([rate.figure.raw] if value else []),
-                  evidence=_ev([score, weight] + ([rate] if value else [])), identity=(pt.table, "execution"))
+                  evidence=_ev([score, weight] + ([rate] if value else [])), identity=(pt.where, "execution"))
     if scores is None:
-        return Check(status="unverifiable", severity="info", message=f"表{pt.table} 执行率得分：{how}。", **common)
+        return Check(status="unverifiable", severity="info", message=f"{pt.where} 执行率得分：{how}。", **common)
     verdicts = [score_verdict(s, score.figure) for s in scores]
     if "pass" in verdicts:
         return Check(status="pass", severity="info", expected=score.figure.raw, difference="0",
-                     message=f"表{pt.table} 执行率得分：按{source}规则 {how}，执行率 {rate.figure.raw}，"
+                     message=f"{pt.where} 执行率得分：按{source}规则 {how}，执行率 {rate.figure.raw}，"
                              f"所列 {score.figure.raw} 分相符。", **common)
     expected = render(scores[0].mid, score.figure.decimals)
     diff = render(score.figure.value - scores[0].mid, score.figure.decimals)
     return Check(status="fail", severity="warning" if "warning" in verdicts else "error", expected=expected,
-                 difference=diff, message=(f"表{pt.table} 执行率得分：按{source}规则（{stated or '分值×执行率'}），"
+                 difference=diff, message=(f"{pt.where} 执行率得分：按{source}规则（{stated or '分值×执行率'}），"
                                            f"{weight.figure.raw} × {rate.figure.raw} = {render(scores[0].mid, 4)}，"
                                            f"应为 {expected} 分，所列 {score.figure.raw} 分。"), **common)
 
@@ -117,11 +117,11 @@ def _weights(pt: ProjectTable) -> list[Check]:
         ok = s.figure.value <= w.figure.value
         diff = render(s.figure.value - w.figure.value, s.figure.decimals)
         out.append(Check.judged("pass" if ok else "error", rule="score.weight",
-                                message=(f"表{pt.table} {name}：得分 {s.figure.raw} 未超过分值 {w.figure.raw}。" if ok else
-                                  f"表{pt.table} {name}：得分 {s.figure.raw} 超过其分值 {w.figure.raw}，超出 {diff} 分。"),
+                                message=(f"{pt.where} {name}：得分 {s.figure.raw} 未超过分值 {w.figure.raw}。" if ok else
+                                  f"{pt.where} {name}：得分 {s.figure.raw} 超过其分值 {w.figure.raw}，超出 {diff} 分。"),
                                 concept="score", reported=s.figure.raw, expected=w.figure.raw, difference="0" if ok else diff,
                                 unit="分", numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, w]),
-                                identity=(pt.table, "weight", s.location)))
+                                identity=(pt.where, "weight", s.location)))
     total_w = pt.total.get("weight")
     if total_w is not None and rows:
         acc = sum((w.figure.value for _, w, _ in rows), Decimal(0))
@@ -129,13 +129,13 @@ def _weights(pt: ProjectTable) -> list[Check]:
         expected = render(acc, total_w.figure.decimals)
         arithmetic = " + ".join(w.figure.raw for _, w, _ in rows)
         out.append(Check.judged("pass" if ok else "error", rule="score.weight",
-                                message=(f"表{pt.table} 分值合计：{arithmetic} = {expected}，与总分值 {total_w.figure.raw} 相符。"
-                                  if ok else f"表{pt.table} 分值合计：{arithmetic} = {expected}，所列总分值为 "
+                                message=(f"{pt.where} 分值合计：{arithmetic} = {expected}，与总分值 {total_w.figure.raw} 相符。"
+                                  if ok else f"{pt.where} 分值合计：{arithmetic} = {expected}，所列总分值为 "
                                   f"{total_w.figure.raw}。"),
                                 concept="weight_total", reported=total_w.figure.raw, expected=expected,
                                 difference=render(total_w.figure.value - acc, total_w.figure.decimals), unit="分",
                                 numbers=[total_w.figure.raw] + [w.figure.raw for _, w, _ in rows],
-                                evidence=_ev([total_w] + [w for _, w, _ in rows]), identity=(pt.table, "weight_total")))
+                                evidence=_ev([total_w] + [w for _, w, _ in rows]), identity=(pt.where, "weight_total")))
     return out
 
 
@@ -153,12 +153,12 @@ def _total(pt: ProjectTable) -> Optional[Check]:
     arithmetic = " + ".join(s.figure.raw for _, _, s in rows)
     ok = verdict == "pass"
     return Check.judged(verdict, rule="score.total",
-                        message=(f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和 {arithmetic} = {expected} 相符。" if ok
-                          else f"表{pt.table} 总分 {total_s.figure.raw} 与各项得分之和不符：{arithmetic} = {expected}，"
+                        message=(f"{pt.where} 总分 {total_s.figure.raw} 与各项得分之和 {arithmetic} = {expected} 相符。" if ok
+                          else f"{pt.where} 总分 {total_s.figure.raw} 与各项得分之和不符：{arithmetic} = {expected}，"
                           f"相差 {diff} 分。"),
                         concept="evaluation_score", reported=total_s.figure.raw, expected=expected, difference=diff,
                         unit="分", numbers=[total_s.figure.raw] + [s.figure.raw for _, _, s in rows],
-                        evidence=_ev([total_s] + [s for _, _, s in rows]), identity=(pt.table, "total"))
+                        evidence=_ev([total_s] + [s for _, _, s in rows]), identity=(pt.where, "total"))
 
 
 def _target_values(ind: IndicatorRow) -> Optional[tuple[str, Decimal, Decimal, Value, Value]]:
@@ -191,11 +191,11 @@ def _targets(pt: ProjectTable) -> list[Check]:
         if parsed is None:
             if s.figure.value < w.figure.value and ind.cells.get("target") is not None:
                 out.append(Check(rule="score.target", status="unverifiable", severity="info",
-                                 message=(f"表{pt.table} {ind.name}：指标值“{ind.cells['target'].text}”非数值，"
+                                 message=(f"{pt.where} {ind.name}：指标值“{ind.cells['target'].text}”非数值，"
                                           f"得分 {s.figure.raw}（分值 {w.figure.raw}）的扣分无法复算。"),
                                  concept="indicator_score", reported=s.figure.raw, unit="分",
                                  numbers=[s.figure.raw, w.figure.raw], evidence=_ev([s, ind.cells["target"]]),
-                                 identity=(pt.table, "target", s.location)))
+                                 identity=(pt.where, "target", s.location)))
             continue
         op, tv, av, target, actual = parsed
         measure = ind.cells["measure"].text if ind.cells.get("measure") is not None else ""
@@ -209,23 +209,23 @@ def _targets(pt: ProjectTable) -> list[Check]:
         expected_v = min(w.figure.value * ratio, w.figure.value)
         common = dict(rule="score.target", concept="indicator_score", reported=s.figure.raw, unit="分",
                       numbers=[s.figure.raw, w.figure.raw, target.text, actual.text],
-                      evidence=_ev([s, target, actual]), identity=(pt.table, "target", s.location))
+                      evidence=_ev([s, target, actual]), identity=(pt.where, "target", s.location))
         how = (f"{w.figure.raw} × {av} ÷ {tv}" if op not in ("≤", "<") else f"{w.figure.raw} × {tv} ÷ {av}")
         if not stated:
             if full:
                 out.append(Check(status="fail", severity="warning", expected=None, difference=None,
-                                 message=(f"表{pt.table} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
+                                 message=(f"{pt.where} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
                                           f"却得满分 {s.figure.raw} 分。"), **common))
             continue
         verdict = score_verdict(exact(expected_v), s.figure)
         expected = render(expected_v, s.figure.decimals)
         if verdict == "pass":
             out.append(Check(status="pass", severity="info", expected=expected, difference="0",
-                             message=(f"表{pt.table} {ind.name}：未完成年度指标值，按说明所列规则 {how} = "
+                             message=(f"{pt.where} {ind.name}：未完成年度指标值，按说明所列规则 {how} = "
                                       f"{render(expected_v, 4)}，所列 {s.figure.raw} 分相符。"), **common))
             continue
         diff = render(s.figure.value - expected_v, s.figure.decimals)
-        message = (f"表{pt.table} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
+        message = (f"{pt.where} {ind.name}：年度指标值 {target_text} 未完成（实际 {actual_text}），"
                    + ("却得满分" if full else "得分") + f" {s.figure.raw} 分；按说明所列规则 {how} = {expected} 分。")
         out.append(Check(status="fail", severity="warning" if full else verdict, expected=expected, difference=diff,
                          message=message, **common))
@@ -244,17 +244,28 @@ def _grade(pt: ProjectTable) -> Optional[Check]:
     ok = stated == expected
     source = "表下所列等级标准" if stated_bands else "通行等级标准（优≥90，良80–90，中60–80，差<60）"
     return Check.judged("pass" if ok else "error", rule="score.grade",
-                        message=(f"表{pt.table} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
+                        message=(f"{pt.where} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
                           + ("与所列等级相符。" if ok else f"所列为“{pt.grade.text}”。")),
                         concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
-                        numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.table, "grade"))
+                        numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.where, "grade"))
+
+
+def _probable(checks: list[Check]) -> list[Check]:
+    """Findings on a table read back from text whose grid was lost are at most warnings: its cells were placed by
+    the template, not read from a grid."""
+    for c in checks:
+        if c.status == "fail" and c.severity == "error":
+            c.severity = "warning"
+            c.message += "（该表表格线已丢失，数值按模板归位，请对照原件核对。）"
+    return checks
 
 
 def check(facts: Facts) -> list[Check]:
     out: list[Check] = []
     for pt in facts.project_tables:
-        out += _funds(pt)
-        out += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
-        out += _weights(pt)
-        out += _targets(pt)
+        found = _funds(pt)
+        found += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
+        found += _weights(pt)
+        found += _targets(pt)
+        out += _probable(found) if pt.table is None else found
     return out

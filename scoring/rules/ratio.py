@@ -6,7 +6,10 @@ Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42�
         (2174.42 / 2251.36 = 96.58% → 97%)
 A rate whose inputs are missing, approximate (万余宗) or whose formula is unknown is unverifiable.
 Also: growth rates (比上年减收D，下降r% → r = D / (X + D)), a part of a whole (累计完成A万元，完成年初预算数B万元的r%
-→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数).
+→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数). A change that names what changed (…；公务接待费支出决算
+减少275.00元，下降0.88%) is counted on that item's own figure, in its clause or named so earlier in the text.
+A text 预算执行率 (资金使用率) is executed ÷ budget from the nearest amounts; a reading that agrees passes, and none
+agreeing is a finding only when both amounts are in the rate's sentence (预算2596万元，实际总支出2395.62万元，执行率99%).
 """
 from __future__ import annotations
 
@@ -175,7 +178,15 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
               and not is_change(f.label) and not any(w in f.label for w in g["not_base_words"])
               and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
-    base = _current_of(pf, levels, change, g) if levels else _subject_of_previous(pf, rate, g)
+    subject = own_subject(change.label, g)
+    if subject is not None and not any(_names(f.label, subject, g) for f in levels):
+        levels = [f for f in levels if f.clause == change.clause]
+    if levels:
+        base = _current_of(pf, levels, change, g)
+    elif subject is not None:
+        base = _named_elsewhere(facts, change, subject, g)
+    else:
+        base = _subject_of_previous(pf, rate, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
@@ -193,6 +204,36 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     except ZeroDivisionError:
         return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def own_subject(label: str, g: dict) -> Optional[str]:
+    """What a change's label says changed (公务接待费支出决算减少 → 公务接待费支出决算), without its period and the
+    unit's own name, or None for a label that is only a comparison (比上年减少, 同比增加, 较2019年增长)."""
+    cuts = [label.find(w) for w in g["subject_ends"] if w in label]
+    if not cuts:
+        return None
+    subject = regex.sub(g["subject_noise"], "", label[:min(cuts)])
+    return subject if len(subject) >= g["min_subject"] else None
+
+
+def _names(label: str, subject: str, g: dict) -> bool:
+    """A level's label names the subject of a change: the same words once periods and the unit's own name are
+    dropped, or one ending in the other where the shorter is long enough to name one thing."""
+    name = regex.sub(g["subject_noise"], "", label)
+    short, long_ = sorted((name, subject), key=len)
+    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
+
+
+def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
+    """The current figure of a change whose clause states none (公务接待费支出决算减少275.00元): the one level of the
+    same stage and period that the text names by the change's subject, in this paragraph or an earlier one; None
+    when no figure or figures of different values are so named."""
+    named = [f for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
+             if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
+             and (f.block, f.figure.start) < (change.block, change.figure.start)
+             and f.stage == change.stage and f.period == change.period and _names(f.label, subject, g)]
+    values = {f.figure.value * f.figure.scale for f in named}
+    return named[-1] if len(values) == 1 else None
 
 
 def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Optional[TextFact]:
@@ -261,6 +302,55 @@ def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     return ratio_check(RULE, rate, computed, [part, whole], None, f"{shown(part.figure)} ÷ {shown(whole.figure)}")
 
 
+def _execution_inputs(facts: Facts, index: int, rate: TextFact, spec: dict) -> tuple[list, list]:
+    """Candidate executed and budgeted amounts for an execution rate, nearest first: the rate's sentence, its
+    paragraph, then up to spec["paragraphs_back"] paragraphs before it."""
+    window = _window(facts, index, rate)
+    seen = {id(f) for f in window}
+    for pf in reversed(facts.paragraphs[max(0, index - spec["paragraphs_back"]):index]):
+        window += [f for f in reversed(pf.facts) if id(f) not in seen]
+
+    def fits(f: TextFact, role: dict) -> bool:
+        return (f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
+                and any(w in f.label for w in role["any"]) and not any(w in f.label for w in role["none"]))
+
+    actual = [f for f in window if fits(f, spec["actual"])][:spec["candidates"]]
+    budget = [f for f in window if fits(f, spec["budget"])][:spec["candidates"]]
+    return actual, budget
+
+
+def _execution(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    """预算执行率为88.34% (资金使用率, 执行率) with its amounts stated before it: executed ÷ budget. The text seldom
+    says which budget (年初 or 调整后) and the amounts may stand paragraphs away, so the nearest readings are tried
+    and one that agrees passes; a rate that none agrees with is a finding only when its two amounts are in its own
+    sentence, else unverifiable with the nearest reading."""
+    spec = patterns.load("formulas")["execution_rate"]
+    if not rate.label.endswith(tuple(spec["match"])) or any(w in rate.label for w in spec["match_none"]):
+        return None
+    actual, budget = _execution_inputs(facts, index, rate, spec)
+    if not actual or not budget:
+        return None
+    readings = []
+    for a in actual:
+        for b in budget:
+            if a is b or b.figure.value == 0:
+                continue
+            computed = interval(a.figure) / interval(b.figure)
+            check = ratio_check(RULE, rate, computed, [a, b], "execution_rate",
+                                f"{shown(a.figure)} ÷ {shown(b.figure)}")
+            if check.status == "pass":
+                return check
+            readings.append((a, b, check))
+    if not readings:
+        return None
+    a, b, nearest = readings[0]
+    if all(f.block == rate.block and f.sentence == rate.sentence for f in (a, b)):
+        return nearest
+    return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按文中最近的执行数与预算数复算为 "
+                        f"{shown(a.figure)} ÷ {shown(b.figure)} = {nearest.expected}%，与所列不符；两数不在同一句，"
+                        f"口径（年初预算、调整后预算或下达数）无法确认，请人工核对。", "execution_rate", [a, b])
+
+
 def _text_checks(facts: Facts) -> list[Check]:
     specs = patterns.load("formulas")["ratios"]
     rate_words = patterns.load("formulas")["rate_words"]
@@ -274,7 +364,7 @@ def _text_checks(facts: Facts) -> list[Check]:
             if spec is not None:
                 out.append(_text_ratio(facts, index, f, spec))
                 continue
-            derived = _part_of_whole(facts, index, f) or _growth(facts, index, f)
+            derived = _part_of_whole(facts, index, f) or _growth(facts, index, f) or _execution(facts, index, f)
             if derived is not None:
                 out.append(derived)
             elif any(w in f.label for w in rate_words) and f.label.endswith(tuple(rate_words)):

@@ -13,6 +13,8 @@ Where the total and every part state their change (一般公共预算收入24627
 A total followed by 收入具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元 … 2.上级补助收入8.38万元)
 passes when its first items add up to it; when none of the paragraph's totals is met the list may be partial or cut
 off: unverifiable, never an error.
+A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) is held to its members
+where the text states them in other sentences or sections, each of the same stage and period and of one value.
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from decimal import Decimal
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TextFact
+from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from scoring.model import Check
-from scoring.rules.common import evidence, is_change, is_decrease, paren_groups, shown, sum_check, total_interval, unverifiable
+from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, paren_groups, shown, sum_check,
+                                  total_interval, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -80,19 +83,9 @@ def _short_list(total: TextFact, parts: list[TextFact]) -> Check:
                         f"无法据此判断。", total.concept, parts)
 
 
-def _complete(total: TextFact, parts: list[TextFact]) -> bool:
-    """Whether the parts are, one each, every member of a breakdown that makes up this total
-    (patterns/concepts.yaml complete_breakdowns)."""
-    for whole in patterns.load("concepts")["complete_breakdowns"]:
-        if "total" in whole and not any(w in total.label for w in whole["total"]):
-            continue
-        members = whole["members"] + whole.get("optional", [])
-        matched = [next((i for i, words in enumerate(members) if any(w in p.label for w in words)), None)
-                   for p in parts]
-        if None not in matched and len(set(matched)) == len(parts) \
-                and set(range(len(whole["members"]))) <= set(matched):
-            return True
-    return False
+def _complete(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether the parts are, one each, every member of a breakdown that makes up this total."""
+    return complete_list([clause_words(pf, p) for p in parts], total.label)
 
 
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
@@ -120,12 +113,14 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                 before = [f for f in before if not group_at[f.figure.start]]
             if before:
                 total = before[-1]
-            elif sent > 0 and not group:
+            elif sent > 0 and not group and regex.fullmatch(r"\s*\p{Han}{0,6}", text[pf.sentence_spans[sent][0]:pos]):
+                a, b = pf.sentence_spans[sent - 1]
                 prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
                         and not _is_change(f) and not f.figure.approximate]
-                opened_prev = any(text.find(w, pf.sentence_spans[sent - 1][0]) == pf.sentence_spans[sent - 1][0]
-                                  for w in openers)
-                total = last_total if opened_prev and last_total else (prev[0] if prev else None)
+                opened_prev = any(text.find(w, a) == a for w in openers)
+                listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
+                total = last_total if opened_prev and last_total else (
+                    _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
             else:
                 total = None
             if total is None:
@@ -138,6 +133,18 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                     clauses[f.clause].append(f)
             yield total, [clauses[k] for k in sorted(clauses)]
             last_total = total
+
+
+def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
+    """The total, in the sentence before a 其中 list, that the list's first part is of: the one amount of the part's
+    stage (预算为22.96万元，支出决算为15.81万元。其中：…支出决算为0.4万元 → 15.81), else the sentence's first amount."""
+    first = next((f for f in pf.facts if f.sentence == sent and f.figure.start > pos), None)
+    stage = stage_of(clause_words(pf, first)) if first is not None else None
+    if stage is not None:
+        staged = [f for f in prev if stage_of(clause_words(pf, f)) == stage]
+        if len(staged) == 1:
+            return staged[0]
+    return prev[0]
 
 
 def _inner_lists(pf: ParagraphFacts, openers: list[str], pos: int, sent: int,
@@ -336,7 +343,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                         RULE, total, f"{total.label or '合计'} {total.figure.raw}{total.figure.unit} 后列示的各项"
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
-                if _falls_short(total, chosen) and not _complete(total, chosen):
+                if _falls_short(total, chosen) and not _complete(pf, total, chosen):
                     checks.append(_short_list(total, chosen))
                     continue
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
@@ -345,7 +352,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                 if changes is not None:
                     checks.append(changes)
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
-            if partial and _falls_short(total, parts) and not _complete(total, parts):
+            if partial and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
             else:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
@@ -385,5 +392,55 @@ def _identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _by_words(facts: Facts) -> list[tuple[str, TextFact]]:
+    """Each level amount of the text with the words of its clause (parentheses kept)."""
+    return [(clause_words(pf, f), f) for pf in facts.paragraphs for f in pf.facts
+            if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f)]
+
+
+def _one_value(found: list[TextFact]) -> TextFact | None:
+    """The first of figures that all print one value, else None."""
+    values = {f.figure.value * f.figure.scale for f in found}
+    return found[0] if len(values) == 1 else None
+
+
+def _member(words_facts: list[tuple[str, TextFact]], member: dict, key: tuple) -> list[TextFact] | None:
+    """A member's figures for one stage and period: its one figure, or one figure for each of its parts when it is
+    stated only by them; None when it is not stated or stated with different values."""
+    def named(alternatives: list[str]) -> list[TextFact]:
+        return [f for w, f in words_facts if (f.stage, f.period) == key and any(a in w for a in alternatives)
+                and not any(x in w for x in member.get("not", []))]
+    found = named(member["words"])
+    if found:
+        one = _one_value(found)
+        return [one] if one is not None else None
+    parts = [_one_value(named(words)) for words in member.get("parts", [])]
+    return parts if parts and None not in parts and all(p is not None for p in parts) else None
+
+
+def _named_identity_checks(facts: Facts) -> list[Check]:
+    """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
+    different sentences or sections: each of the same stage and period, named by the words of its clause, each
+    printing one value (patterns/formulas.yaml named_identities)."""
+    words_facts = _by_words(facts)
+    checks = []
+    for ident in patterns.load("formulas")["named_identities"]:
+        totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
+                  and not any(x in w for x in ident.get("total_not", []))]
+        members_pool = [(w, f) for w, f in words_facts if not any(t in w for t in ident["total"])]
+        for key in dict.fromkeys((f.stage, f.period) for _, f in totals):
+            if key[0] is None:
+                continue
+            total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
+            members = [_member(members_pool, m, key) for m in ident["members"]]
+            if total is None or any(m is None for m in members):
+                continue
+            parts = [f for m in members for f in m]
+            if any(p is total for p in parts):
+                continue
+            checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
+    return checks
+
+
 def check(facts: Facts) -> list[Check]:
-    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts)
+    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)

@@ -5,7 +5,9 @@ Fails:  住房保障支出（类）29.42万元，占9.55% in a list opened by �
 Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万元，其中：; 年初预算为28.11万元，支出决算为28.11万元，
         完成年初预算的100.00%。决算数同预算数持平.
 A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row
-of that name. Where the whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
+of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
+amount so named before, else the sum of its parts when they are every member of a complete breakdown. Where the
+whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
@@ -20,7 +22,8 @@ from extractor.facts import Facts, ParagraphFacts, TextFact
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import interval
-from scoring.rules.common import Source, evidence, ratio_check, same_check, shown, unverifiable
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, ratio_check, same_check, shown, total_interval,
+                                  unverifiable)
 from scoring.rules.statement import locate, of_kind
 
 RULE = "text.claim_vs_numbers"
@@ -33,6 +36,9 @@ def _spec() -> dict:
     return {"share": regex.compile(d["share"]["cue"]), "openers": d["share"]["openers"],
             "opener_wholes": set(d["share"]["whole_is_opener"]),
             "name_tail": regex.compile(d["share"]["name_tail"]), "look_back": d["share"]["look_back"],
+            "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
+            "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
+            "share_after": regex.compile(d["share"]["share_after"]),
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
@@ -98,13 +104,25 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
             for row in lst.rows:
                 if not row.is_coded and row.label == name and lst.columns and lst.columns[0] in row.cells:
                     return row.cells[lst.columns[0]]
+    spec = _spec()
+    bare = spec["stage_suffix"].sub("", name)
+    if bare != name and len(bare) >= spec["min_bare"]:
+        for k in range(index, max(-1, index - look_back), -1):
+            pf = facts.paragraphs[k]
+            end = part.figure.start if k == index else len(pf.norm.text)
+            for f in reversed(_amounts(pf, end)):
+                if f is not part and _named_so(pf, f, bare, spec["stage_suffix"]):
+                    return f
     return None
 
 
-def _named_so(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
-    """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元)."""
+def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.Pattern] = None) -> bool:
+    """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元); drop: words
+    left out of both sides (years)."""
     start = pf.sentence_spans[f.sentence][0]
     before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
+    if drop is not None:
+        before = drop.sub("", before)
     return before.endswith(name)
 
 
@@ -135,6 +153,10 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
             whole, what = carried.get(index - 1, (None, what))
         if whole is not None:
             carried[index] = (whole, what)
+        else:
+            topic = _topic_share(facts, index, part, rate)
+            if topic is not None:
+                return topic
     else:
         whole = _named(facts, index, name, part, spec["look_back"])
         what = name
@@ -147,6 +169,46 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _topic_share(facts: Facts, index: int, part: TextFact, rate: TextFact) -> Optional[Check]:
+    """A share in a list whose sentence opens with its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费
+    支出决算0万元，占0%；公务用车…1.4万元，占…): the whole is the amount the text gave that name before (years
+    aside), else, when the list names every member of a complete breakdown (patterns/concepts.yaml), the sum of its
+    parts; None when the sentence is not so opened, unverifiable when neither is found."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    start = pf.sentence_spans[part.sentence][0]
+    m = spec["topic"].match(text, start, part.figure.start)
+    if m is None:
+        return None
+    name = spec["year"].sub("", spec["name_tail"].sub("", compact(m.group("name"))))
+    whole = None
+    for k in range(index, max(-1, index - spec["look_back"]), -1):
+        earlier = facts.paragraphs[k]
+        end = start if k == index else len(earlier.norm.text)
+        found = [f for f in _amounts(earlier, end) if _named_so(earlier, f, name, spec["year"])]
+        if found:
+            whole = found[-1]
+            break
+    if whole is not None:
+        if whole.figure.value == 0:
+            return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{name} {shown(whole.figure)} 为零，无法复算。",
+                                None, [part, whole])
+        return ratio_check(RULE, rate, interval(part.figure) / interval(whole.figure), [part, whole], None,
+                           f"{shown(part.figure)} ÷ {shown(whole.figure)}（{name}）")
+    parts = [f for f in _amounts(pf, pf.sentence_spans[part.sentence][1]) if f.sentence == part.sentence
+             and f.figure.start > m.end() and spec["share_after"].match(text, f.figure.end)]
+    if not parts or not complete_list([clause_words(pf, f) for f in parts], name):
+        return unverifiable(RULE, rate, f"{part.label or ''}占{name} {rate.figure.raw}：未找到{name}的金额，"
+                            f"所列各项也不是其全部组成，无法复算。", None, [part])
+    total = total_interval([f.figure for f in parts])
+    if total.hi <= 0:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{name}各项之和为零，无法复算。", None, parts)
+    return ratio_check(RULE, rate, interval(part.figure) / total, parts if part is parts[0] else
+                       [part] + [f for f in parts if f is not part], None,
+                       f"{shown(part.figure)} ÷ ({' + '.join(shown(f.figure) for f in parts)})（{name}，各项之和）")
 
 
 def _budget_and_actual(facts: Facts, index: int, end: int,

@@ -1,0 +1,238 @@
+"""项目支出绩效自评表 whose grid was lost: each row's cells run on one line separated by spaces, or a '|' table whose
+merged cells were dropped so its rows no longer line up. The national template's columns are known, so each row's
+values are put back in their cells from its label and the kinds of its values (patterns/project_tables.yaml,
+flattened). Only rows read with certainty are kept; a table whose indicator rows were not all read keeps no total, so
+no sum is checked over rows that may be missing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.figures import parse_cell
+from extractor.model import Document, Location, Paragraph, Table
+from extractor.normalize import compact
+from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value
+
+FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
+
+
+@dataclass
+class Token:
+    """One cell's text of a row, with where it is."""
+
+    text: str
+    location: Location
+
+
+@dataclass
+class Line:
+    """A logical row: a text line split at spaces, or the filled cells of a table row."""
+
+    tokens: list[Token]
+    quote: str
+    cells: bool
+
+    @property
+    def compact(self) -> str:
+        return compact("".join(t.text for t in self.tokens))
+
+
+def _lines(doc: Document) -> list[Line]:
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            loc = block.location()
+            words = block.text.split()
+            out.append(Line([Token(w, loc) for w in words], block.text.strip()[:80], False))
+        elif isinstance(block, Table):
+            for row in block.rows:
+                filled = [c for c in row if not c.covered and c.text.strip()]
+                out.append(Line([Token(c.text.strip(), block.cell_location(c)) for c in filled],
+                                " | ".join(c.text.strip() for c in filled)[:80], True))
+    return out
+
+
+def _spec() -> dict:
+    return patterns.load("project_tables")["flattened"]
+
+
+def _fund_columns(line: Line, spec: dict) -> Optional[list[str]]:
+    """The funds header's roles in their printed order, when the line holds all of them."""
+    text = line.compact
+    found = []
+    for role in FUND_ROLES:
+        at = min((text.find(w) for w in spec["fund_header"][role] if w in text), default=-1)
+        if at < 0:
+            return None
+        found.append((at, role))
+    return [role for _, role in sorted(found)]
+
+
+def _is_value(text: str) -> bool:
+    return text in ("—", "-", "/", "－") or parse_cell(text) is not None
+
+
+def _kind_fits(role: str, text: str) -> bool:
+    if text in ("—", "-", "/", "－"):
+        return True
+    fig = parse_cell(text)
+    if fig is None:
+        return False
+    if role == "rate":
+        return fig.kind == "rate" or (fig.kind == "number" and fig.value <= 1 and "." in fig.raw)
+    return fig.kind in ("number", "amount", "score")
+
+
+def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
+    """A funds row (年度资金总额 29 29 27.8 9 0.958 8): its label, then values filling the columns left to right, each of
+    a kind its column holds; None when the line is not such a row or its values do not fit."""
+    tokens = list(line.tokens)
+    while tokens and compact(tokens[0].text) in spec["fund_prefixes"]:
+        tokens.pop(0)
+    if not tokens:
+        return None
+    label = compact(tokens[0].text)
+    kind = ("total" if any(label.endswith(w) for w in spec["fund_total"]) else
+            "part" if any(label.endswith(w) for w in spec["fund_parts"]) else None)
+    values = tokens[1:]
+    if kind is None or not values or not all(_is_value(t.text) for t in values) or len(values) > len(columns):
+        return None
+    cells = {}
+    for role, token in zip(columns, values):
+        if not _kind_fits(role, token.text):
+            return None
+        fig = parse_cell(token.text) if token.text not in ("—", "-", "/", "－") else None
+        if role == "rate" and fig is not None and fig.kind == "number":
+            fig = replace(fig, value=fig.value * 100, decimals=max(fig.decimals - 2, 0), unit="%", kind="rate")
+        cells[role] = Value(token.text, fig, token.location, f"{label} | {token.text}")
+    return FundRow(label, kind, cells)
+
+
+def _plain_number(text: str) -> bool:
+    fig = parse_cell(text)
+    return fig is not None and fig.kind in ("number", "score")
+
+
+def _indicator_header(lines: list[Line], start: int, spec: dict) -> Optional[int]:
+    """The last line of the indicator header (一级指标 … 分值 得分, on up to three lines) from start on."""
+    for i in range(start, min(len(lines), start + spec["header_search"])):
+        if "一级指标" in lines[i].compact or "一级" in lines[i].compact:
+            joined = ""
+            for k in range(i, min(len(lines), i + 3)):
+                joined += lines[k].compact
+                if "分值" in joined and "得分" in joined:
+                    return k
+    return None
+
+
+def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorRow, str]]:
+    """An indicator row (质量指标 指标1:验收通过率 100% 95% 6 5): levels, name, target and actual, then 分值 and 得分
+    as its last two values; None when its last two tokens are not both plain numbers."""
+    tokens = list(line.tokens)
+    if line.cells and len(tokens) >= 3 and not _is_value(tokens[-1].text) and _plain_number(tokens[-2].text) \
+            and _plain_number(tokens[-3].text):
+        tokens.pop()
+    if len(tokens) < 3 or not _plain_number(tokens[-1].text) or not _plain_number(tokens[-2].text):
+        return None
+    while tokens and compact(tokens[0].text) in spec["levels"]:
+        if compact(tokens[0].text) in spec["level1"]:
+            level1 = compact(tokens[0].text)
+        tokens.pop(0)
+    if len(tokens) < 3:
+        return None
+    weight, score = tokens[-2], tokens[-1]
+    middle = tokens[:-2]
+    name = compact(middle[0].text) if middle else ""
+    if not name or _is_value(middle[0].text):
+        return None
+    cells = {"weight": Value(weight.text, parse_cell(weight.text), weight.location, f"{name} | {weight.text}"),
+             "score": Value(score.text, parse_cell(score.text), score.location, f"{name} | {score.text}")}
+    if len(middle) == 3:
+        for role, token in (("target", middle[1]), ("actual", middle[2])):
+            cells[role] = Value(token.text, parse_cell(token.text), token.location, f"{name} | {token.text}")
+    return IndicatorRow(name, level1, cells), level1
+
+
+def _total(line: Line, spec: dict) -> Optional[dict[str, Value]]:
+    tokens = line.tokens
+    if not tokens or compact(tokens[0].text) not in spec["total_rows"]:
+        return None
+    numbers = [t for t in tokens[1:] if _plain_number(t.text)]
+    if len(numbers) != 2 or len(tokens) != 3:
+        return None
+    label = compact(tokens[0].text)
+    return {role: Value(t.text, parse_cell(t.text), t.location, f"{label} | {t.text}")
+            for role, t in zip(("weight", "score"), numbers)}
+
+
+def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optional[ProjectTable]:
+    pt = ProjectTable(table=None, unit=None, first=lines[at].tokens[0].location if lines[at].tokens else None)
+    i = at + 1
+    header = _indicator_header(lines, i, spec)
+    stop = header if header is not None else min(len(lines), i + spec["header_search"])
+    for line in lines[i:stop]:
+        row = _fund_row(line, columns, spec)
+        if row is not None:
+            pt.funds.append(row)
+    if header is None:
+        return pt if pt.fund_total is not None else None
+    level1 = ""
+    complete = True
+    pending = None
+    for line in lines[header + 1:]:
+        if not line.tokens:
+            continue
+        total = _total(line, spec)
+        if total is not None:
+            if complete and pending is None:
+                pt.total = total
+            break
+        if any(line.compact.startswith(w) for w in spec["stop_rows"]):
+            break
+        if pending is not None and len(line.tokens) == 2:
+            line = Line(pending.tokens + line.tokens, pending.quote, pending.cells)
+            pending = None
+        found = _indicator(line, level1, spec)
+        if found is None:
+            if pending is not None:
+                complete = False
+            pending = line
+            continue
+        if pending is not None:
+            complete = False
+            pending = None
+        row, level1 = found
+        pt.indicators.append(row)
+    if pending is not None:
+        complete = False
+    if not complete:
+        pt.total = {}
+    if len(pt.indicators) < spec["min_indicators"] and pt.fund_total is None:
+        return None
+    return pt
+
+
+def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTable]:
+    """The 项目支出绩效自评表 of the document whose grid was lost, read back by the template; tables already read as
+    one (their indexes in covered) are left alone."""
+    spec = _spec()
+    cue = spec["fund_header_cue"][:2]
+    if not any(cue in b.text if isinstance(b, Paragraph) else any(cue in c.text for row in b.rows for c in row)
+               for b in doc.blocks):
+        return []
+    lines = _lines(doc)
+    out = []
+    for at, line in enumerate(lines):
+        if any(t.location.table in covered for t in line.tokens if t.location.table is not None):
+            continue
+        columns = _fund_columns(line, spec) if regex.search(spec["fund_header_cue"], line.compact) else None
+        if columns is None:
+            continue
+        found = _read(lines, at, columns, spec)
+        if found is not None:
+            out.append(found)
+    return out
