@@ -98,8 +98,8 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document, its pictures, whose figures could not be read, and its OCR pages (see
-    Document)."""
+    """All facts of one document, its pictures, whose figures could not be read, its OCR pages and the pages
+    this tool recognised (see Document)."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -111,11 +111,13 @@ class Facts:
     pictures: list[Picture] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
     statements: list = field(default_factory=list)
+    recognized_pages: list[int] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
         figure's record keeps its sentence's normalized text up to the figure as lead (None when longer than
-        LEAD_MAX), so checks that need the words before a figure do not parse the paragraph again."""
+        LEAD_MAX), so checks that need the words before a figure do not parse the paragraph again. ocr is True
+        for a figure this tool read by text recognition (a page of recognized_pages)."""
         out = []
         for pf in self.paragraphs:
             for f in pf.facts:
@@ -129,6 +131,9 @@ class Facts:
                 concept = concept_of(label, cell.figure.kind) or concept_of(header, cell.figure.kind)
                 out.append(_record(cell.figure, concept, stage_of(header), self.year, cell.location,
                                    cell.quote, f"{label} / {header}"))
+        recognized = set(self.recognized_pages)
+        for record in out:
+            record["ocr"] = record["page"] in recognized
         return out
 
 
@@ -357,4 +362,4 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.statements import read_statements
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables))
+                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages))

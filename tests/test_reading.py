@@ -53,7 +53,7 @@ def test_txt_table_split_by_blank_line_stays_one_table():
     ("random.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4, "corrupt"),
     ("random.docx", b"PK\x03\x04" + bytes(range(200)), "corrupt"),
     ("notzip.docx", b"this is not a zip", "corrupt"),
-    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "unsupported_format"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "corrupt"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, name, data, code):
     path = tmp_path / name
