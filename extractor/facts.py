@@ -219,9 +219,16 @@ def _stage_markers(text: str) -> list[tuple[int, str]]:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
+    """Sentence spans; a 。 inside parentheses that close later (…（购置费100.00万元，比上年增加0万元。）比上年…) ends
+    no sentence."""
+    spans, start, depth = [], 0, 0
+    last_close = max(text.rfind("）"), text.rfind(")"))
     for i, ch in enumerate(text):
-        if ch in SENTENCE_END:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+        elif ch in SENTENCE_END and not (depth and i < last_close):
             spans.append((start, i + 1))
             start = i + 1
     if start < len(text):

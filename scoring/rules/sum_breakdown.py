@@ -288,7 +288,7 @@ def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact 
     negative = value > 0 if decrease else value < 0
     sign = "−" if negative or (decrease and value == 0) else "+"
     arithmetic = f"{terms} = {sign}{render(abs(value), whole.figure.decimals)}{whole.figure.unit or ''}"
-    what = f"{total.label or '合计'}{whole.label} {shown(whole.figure)}"
+    what = f"{whole.label if whole is total else (total.label or '合计') + whole.label} {shown(whole.figure)}"
     if verdict == "pass":
         message = f"{what} 与各项增减之和相符：{arithmetic}（在打印精度内）。"
     else:
@@ -510,6 +510,43 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _change_lists(facts: Facts) -> list[Check]:
+    """A change whose 其中 list gives its parts' changes only (比上年减少313272.50元。其中：因公出国（境）费支出0.00元；
+    公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
+    stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such."""
+    openers = patterns.load("concepts")["breakdown_openers"]
+    own = patterns.load("formulas")["growth"]["change_before"]
+    checks = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        group_at, _ = paren_groups(text)
+        for word in openers:
+            start = 0
+            while (pos := text.find(word, start)) >= 0:
+                start = pos + len(word)
+                sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
+                if sent is None or group_at[pos]:
+                    continue
+                amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]]
+                before = [f for f in amounts if f.sentence == sent and f.figure.end <= pos]
+                if not before and sent > 0 and not text[pf.sentence_spans[sent][0]:pos].strip():
+                    before = [f for f in amounts if f.sentence == sent - 1]
+                if not before or not regex.search(own, before[-1].label) or before[-1].figure.approximate:
+                    continue
+                total = before[-1]
+                parts = [f for f in amounts if f.sentence == sent and f.figure.start > pos]
+                if len(parts) < 2 or any(f.figure.approximate for f in parts):
+                    continue
+                changes = [f for f in parts if regex.search(own, f.label)]
+                zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
+                if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
+                    continue
+                check = _change_sum(total, total, changes)
+                if check is not None:
+                    checks.append(check)
+    return checks
+
+
 def _stated_changes(facts: Facts) -> list[Check]:
     """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
     = the change, signed by its word; the three in one clause, the prior labelled as the year before's
@@ -551,4 +588,4 @@ def _stated_changes(facts: Facts) -> list[Check]:
 
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _stated_changes(facts))
+            + _change_lists(facts) + _stated_changes(facts))
