@@ -7,6 +7,7 @@ no sum is checked over rows that may be missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Optional
 
 import regex
@@ -36,9 +37,13 @@ class Line:
     quote: str
     cells: bool
 
-    @property
+    @cached_property
+    def raw(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @cached_property
     def compact(self) -> str:
-        return compact("".join(t.text for t in self.tokens))
+        return compact(self.raw)
 
 
 def _lines(doc: Document) -> list[Line]:
@@ -60,9 +65,8 @@ def _spec() -> dict:
     return patterns.load("project_tables")["flattened"]
 
 
-def _fund_columns(line: Line, spec: dict) -> Optional[list[str]]:
-    """The funds header's roles in their printed order, when the line holds all of them."""
-    text = line.compact
+def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
+    """The funds header's roles in their printed order, when the (compacted) text holds all of them."""
     found = []
     for role in FUND_ROLES:
         at = min((text.find(w) for w in spec["fund_header"][role] if w in text), default=-1)
@@ -228,7 +232,9 @@ def _header_end(lines: list[Line], at: int, spec: dict) -> Optional[tuple[int, l
     text = ""
     for k in range(at, min(len(lines), at + spec["header_lines"])):
         text += lines[k].compact
-        columns = _fund_columns(Line([Token(text, Location())], text, False), spec)
+        if "得分" not in text:
+            continue
+        columns = _fund_columns(text, spec)
         if columns is not None:
             return k, columns
     return None
@@ -274,7 +280,8 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
     at = 0
     while at < len(lines):
         line = lines[at]
-        if any(t.location.table in covered for t in line.tokens if t.location.table is not None) \
+        if not regex.search(spec["fund_header_start"], line.raw) \
+                or any(t.location.table in covered for t in line.tokens if t.location.table is not None) \
                 or not regex.search(spec["fund_header_start"], line.compact):
             at += 1
             continue
