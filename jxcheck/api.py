@@ -49,8 +49,11 @@ def check_document(doc: Document, with_facts: bool = False, deadline: Optional[D
         result.update(status="error", error={"code": "internal", "message":
                       f"检查时内部错误 / internal error while checking: {type(exc).__name__}: {exc}"})
         return result
-    result["checks"] = [c.as_dict() for c in checks]
-    result["findings"] = [c.as_dict() for c in findings(checks)]
+    from jxcheck.ids import with_ids
+    dicts = with_ids(doc.sha256, [c.as_dict() for c in checks])
+    place = {id(c): i for i, c in enumerate(checks)}
+    result["checks"] = dicts
+    result["findings"] = [dict(dicts[place[id(c)]]) for c in findings(checks)]
     if with_facts:
         result["facts"] = facts.records()
     return result

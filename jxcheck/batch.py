@@ -582,12 +582,12 @@ def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str) 
     _write_units(outdir, part, blocks)
 
 
-def _write_jsonl(outdir: str, doc_ids: list[str], db: str) -> None:
-    """findings.jsonl, built from the store opened read-only."""
+def _write_jsonl(outdir: str, doc_ids: list[str], db: str, copies: Optional[dict[str, list[str]]] = None) -> None:
+    """findings.jsonl, built from the store opened read-only, a group of copies on one line."""
     from jxcheck.outputs import flat
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
-        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(doc_ids))
+        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(doc_ids, copies=copies))
 
 
 def _unit_parts(groups: dict[str, list[dict]], size: int) -> list[list[tuple[str, list[dict]]]]:
@@ -607,7 +607,8 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
     return [d["doc_id"] for _, unit_docs in part for d in unit_docs]
 
 
-def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None) -> None:
+def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None,
+                  copies: Optional[dict[str, list[str]]] = None) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
     documents, a unit never split) from blocks read now, then, once this process has closed the store (its
@@ -616,7 +617,7 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     beside the checkpoint; with one, this process does them in turn (see ForkedTasks). The store is closed on
     return."""
     from jxcheck.outputs import by_unit, html
-    ids = [d["doc_id"] for d in docs]
+    ids = [d["doc_id"] for d in docs] + [o for others in (copies or {}).values() for o in others]
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
     phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
@@ -628,7 +629,7 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
         tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
         phase.step()
     store.close()
-    tasks.submit(_write_jsonl, outdir, ids, store.path)
+    tasks.submit(_write_jsonl, outdir, ids, store.path, copies)
     phase.step()
     for part in parts[1:]:
         tasks.submit(_write_units_from, outdir, part, store.path)
@@ -667,7 +668,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
     A run that cannot go on raises RunError (a refused output folder, inputs without any document, a full
     disk), or StoreError for the store; documents already stored stay stored."""
     from jxcheck.paths import check_outdir
-    from jxcheck.store import Store, StoreError
+    from jxcheck.store import Store, StoreError, copy_groups, merge_copies
     stream = stream or sys.stderr
     check_outdir(outdir)
     timeout = _checked_timeout(timeout, limits)
@@ -741,9 +742,10 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         units = store.unit_keys(run_ids) | changed | superseded
         run_crossdoc(store, units, jobs, stream)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
-        docs = store.document_objects(doc_ids=out_ids, passing=False)
+        copies = copy_groups(store, out_ids)
+        docs = merge_copies(store.document_objects(doc_ids=out_ids, passing=False), copies)
         try:
-            write_outputs(outdir, docs, store, jobs, stream)
+            write_outputs(outdir, docs, store, jobs, stream, copies)
         except OSError as exc:
             raise describe(exc) from exc
         store.close()
@@ -772,7 +774,9 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
     names = UnitNames.load(aliases)
     with Store(db, read_only=True) as store:
         keys = None if unit is None else [names.key(unit) if unit.strip() != UNKNOWN else UNKNOWN]
+        from jxcheck.store import copy_groups, merge_copies
         docs = store.document_objects(unit_keys=keys, year=year)
+        docs = merge_copies(docs, copy_groups(store, [d["doc_id"] for d in docs]))
         if not docs:
             known = sorted({d["unit_key"] for d in store.documents()})
             stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "

@@ -14,7 +14,7 @@ from jxcheck import __version__
 from jxcheck.outputs import SEVERITY_ZH, notes_of, rows_of, totals, where
 
 CSV_FIELDS = ["path", "unit", "year", "report_type", "rule", "severity", "message", "reported", "expected",
-              "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
+              "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote", "id"]
 
 
 def render_text(docs: list[dict]) -> str:
@@ -27,7 +27,8 @@ def render_text(docs: list[dict]) -> str:
             out.append("")
             continue
         for f in doc["findings"]:
-            out.append(f"  {SEVERITY_ZH[f['severity']]} {f['rule']}  {f['message']}")
+            shown_id = f"  [{f['id']}]" if f.get("id") else ""
+            out.append(f"  {SEVERITY_ZH[f['severity']]} {f['rule']}  {f['message']}{shown_id}")
             for ev in f["evidence"]:
                 out.append(f"      {where(ev)}：“{ev['quote']}”")
         for note in notes_of(doc):
@@ -67,7 +68,7 @@ def render_csv(docs: list[dict]) -> str:
                          "message": f["message"], "reported": f["reported"], "expected": f["expected"],
                          "difference": f["difference"], "unit_of_figure": f["unit"], "page": ev.get("page"),
                          "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
-                         "col": ev.get("col"), "quote": ev["quote"]})
+                         "col": ev.get("col"), "quote": ev["quote"], "id": f.get("id")})
     writer.writerows({k: (safe_cell(v) if k in CSV_TEXT_FIELDS else v) for k, v in row.items()} for row in rows)
     return buf.getvalue()
 

@@ -200,6 +200,8 @@ def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict]) -> s
             f'<p class="meta">{escape(unit)} · {escape(str(doc.get("year") or "年度未识别"))} · '
             f'{escape(REPORT_TYPE_ZH.get(doc.get("report_type"), str(doc.get("report_type"))))} · '
             f'sha256 {escape(doc.get("sha256") or "—")}</p>',
+            *([f'<p class="meta">同一报告的其他文件 / the same report in other files：'
+               + "；".join(escape(c["path"]) for c in doc["copies"]) + "</p>"] if doc.get("copies") else []),
             f'<section id="findings"><h2>发现的问题（{len(findings) - len(notes)}）'
             + (f"与提示（{len(notes)}）" if notes else "") + "</h2><ol>"]
     for i, f in enumerate(findings, start=1):
@@ -218,6 +220,7 @@ def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict]) -> s
         sev = f["severity"]
         head.append(f'<li id="finding-{i}" class="{escape(sev)}"><b>{escape(SEVERITY_ZH.get(sev, sev))}</b> '
                     f'<code>{escape(f["rule"])}</code> {escape(f["message"])}'
+                    + (f' <small class="fid">{escape(f["id"])}</small>' if f.get("id") else "")
                     + ("<br>" + "<br>".join(links) if links else "") + "</li>")
     head.append("</ol></section>")
     body = ['<section id="text"><h2>原文</h2>']

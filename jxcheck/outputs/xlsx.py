@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import xlsxwriter
 
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
+from jxcheck.outputs import REPORT_TYPE_ZH, files_of, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
@@ -29,7 +29,7 @@ SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
-WRAPPED = (6, 10, 11)
+WRAPPED = (2, 6, 10, 11)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
@@ -161,7 +161,7 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
             r += 1
             ev = f.get("evidence") or []
             cells: list[tuple[Any, Optional[str], Optional[str]]] = [
-                (doc.get("year"), None, None), (doc["path"], None, None),
+                (doc.get("year"), None, None), (files_of(doc), None, None),
                 (REPORT_TYPE_ZH.get(doc.get("report_type"), doc.get("report_type")), None, None),
                 (f["rule"], None, None),
                 (SEVERITY_ZH.get(f["severity"], f["severity"]), None, SEVERITY_FILL.get(f["severity"])),
