@@ -43,6 +43,7 @@ FLUSH_DOCUMENTS = 256
 FLUSH_SECONDS = 1.0
 CROSS_CHUNK = 500
 HTML_PART = 250
+WORKBOOK = "discrepancies.xlsx"
 
 
 # ---------------------------------------------------------------- the worker side
@@ -558,12 +559,15 @@ class BatchResult:
     notes: Counter = field(default_factory=Counter)
     check_seconds: float = 0.0
     output_seconds: float = 0.0
+    reviews_taken: int = 0
+    reviews_kept: int = 0
+    reviews_gone: list = field(default_factory=list)
 
 
-def _write_sheets(outdir: str, docs: list[dict]) -> None:
-    """The workbook and findings.csv."""
+def _write_sheets(outdir: str, docs: list[dict], review: Optional[dict] = None) -> None:
+    """The workbook (with the review decisions and sign-offs, write_xlsx's keywords) and findings.csv."""
     from jxcheck.outputs import flat, xlsx
-    xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
+    xlsx.write_xlsx(os.path.join(outdir, WORKBOOK), docs, **(review or {}))
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
 
 
@@ -608,7 +612,7 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
 
 
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None,
-                  copies: Optional[dict[str, list[str]]] = None) -> None:
+                  copies: Optional[dict[str, list[str]]] = None, review: Optional[dict] = None) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
     documents, a unit never split) from blocks read now, then, once this process has closed the store (its
@@ -623,7 +627,7 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
                   "parts (workbook and csv, jsonl, HTML parts)", 2 + len(parts))
     tasks = ForkedTasks(jobs)
-    tasks.submit(_write_sheets, outdir, docs)
+    tasks.submit(_write_sheets, outdir, docs, review)
     phase.step()
     if parts:
         tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
@@ -637,6 +641,30 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     html.write_index(outdir, groups)
     tasks.results()
     phase.finish(2 + len(parts))
+
+
+def _read_back_reviews(store: Store, workbook: str) -> tuple[int, dict]:
+    """Take what reviewers typed into the workbook about to be rewritten into the store; the number of decisions
+    taken and what the new workbook shows (write_xlsx's decisions, signoffs and gone)."""
+    import duckdb
+    from jxcheck import reviews
+    from jxcheck.store import store_error
+    try:
+        taken = reviews.absorb_workbook(store, workbook) if os.path.exists(workbook) else 0
+        standing = reviews.standing(store)
+        return taken, {"decisions": {fid: (r.decision, r.reason) for fid, r in standing.kept.items()},
+                       "signoffs": reviews.signoffs(store), "gone": standing.gone}
+    except duckdb.Error as exc:
+        raise store_error(exc, store.path, writing=True) from exc
+
+
+def _remember_workbook(db: str, docs: list[dict], review: dict) -> None:
+    """Keep in the store what the workbook now shows in the cells reviewers fill (see reviews.absorb_workbook)."""
+    from jxcheck import reviews
+    from jxcheck.outputs.xlsx import written_cells
+    from jxcheck.store import Store
+    with Store(db) as store:
+        reviews.mark_written(store, *written_cells(docs, review["decisions"], review["signoffs"]))
 
 
 def _checked_timeout(timeout: Optional[float], limits: Limits) -> float:
@@ -744,13 +772,16 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         copies = copy_groups(store, out_ids)
         docs = merge_copies(store.document_objects(doc_ids=out_ids, passing=False), copies)
+        taken, review = _read_back_reviews(store, os.path.join(outdir, WORKBOOK))
         try:
-            write_outputs(outdir, docs, store, jobs, stream, copies)
+            write_outputs(outdir, docs, store, jobs, stream, copies, review)
         except OSError as exc:
             raise describe(exc) from exc
         store.close()
+        _remember_workbook(store.path, docs, review)
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
-                           check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
+                           check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at,
+                           reviews_taken=taken, reviews_kept=len(review["decisions"]), reviews_gone=review["gone"])
     finally:
         if progress is not None:
             progress.flush()
@@ -777,6 +808,10 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
         from jxcheck.store import copy_groups, merge_copies
         docs = store.document_objects(unit_keys=keys, year=year)
         docs = merge_copies(docs, copy_groups(store, [d["doc_id"] for d in docs]))
+        from jxcheck import reviews
+        standing = reviews.standing(store)
+        review = {"decisions": {fid: (r.decision, r.reason) for fid, r in standing.kept.items()},
+                  "signoffs": reviews.signoffs(store), "gone": standing.gone}
         if not docs:
             known = sorted({d["unit_key"] for d in store.documents()})
             stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "
@@ -786,7 +821,7 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
         if not output:
             stderr.write("xlsx 格式需要 -o 输出文件 / --format xlsx needs -o OUT\n")
             return 2
-        xlsx.write_xlsx(output, docs)
+        xlsx.write_xlsx(output, docs, **review)
     elif fmt == "csv":
         if output:
             flat.write_csv(output, docs)

@@ -144,6 +144,11 @@ def run_batch(args: argparse.Namespace) -> int:
                          "are saved, run again to check the rest\n")
         return 130
     sys.stderr.write(batch_summary(result.documents) + "\n")
+    if result.reviews_kept or result.reviews_gone or result.reviews_taken:
+        sys.stderr.write(f"复核结论：从工作底稿读回 {result.reviews_taken} 条，保留 {result.reviews_kept} 条，"
+                         f"{len(result.reviews_gone)} 条对应的问题已不存在（见工作表“失效复核”） / review decisions: "
+                         f"{result.reviews_taken} read back from the workbook, {result.reviews_kept} kept, "
+                         f"{len(result.reviews_gone)} whose finding has gone (sheet 失效复核)\n")
     sys.stderr.write(f"结果已写入 / results in {args.output}（检查 {result.check_seconds:.1f} 秒，"
                      f"汇总与输出 {result.output_seconds:.1f} 秒 / checking {result.check_seconds:.1f} s, "
                      f"cross-checks and outputs {result.output_seconds:.1f} s）\n")

@@ -21,6 +21,7 @@ import numpy as np
 
 from jxcheck import __version__
 from jxcheck.ids import finding_ids
+from jxcheck.reviews import SCHEMA as REVIEW_SCHEMA
 from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Rows, check_row, document_rows
 from jxcheck.units import UNKNOWN, UnitNames
 
@@ -137,7 +138,7 @@ class Store:
         try:
             if not read_only:
                 self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-                for sql in SCHEMA:
+                for sql in SCHEMA + REVIEW_SCHEMA:
                     self.con.execute(sql)
                 self.con.execute("ALTER TABLE facts ADD COLUMN IF NOT EXISTS lead VARCHAR")
                 self.con.execute("ALTER TABLE checks ADD COLUMN IF NOT EXISTS finding_id VARCHAR")

@@ -84,7 +84,8 @@ def test_xlsx_workpapers(tmp_path, docs):
     ws = wb["湛江市人民政府行政服务中心"]
     assert ws["B2"].value == "湛江市人民政府行政服务中心" and ws["E2"].value == "2018" and ws["H2"].value is None
     header = [c.value for c in ws[5]]
-    assert header == ["年度", "文件", "报告类型", "规则", "严重程度", "说明", "报告数", "复算数", "差额", "页码", "原文", "复核结论"]
+    assert header == ["年度", "文件", "报告类型", "规则", "严重程度", "说明", "报告数", "复算数", "差额", "页码", "原文", "复核结论",
+                      "复核说明", "编号"]
     rows = {r[3].value: r for r in ws.iter_rows(min_row=6)}
     rate = rows["ratio.recompute"]
     assert num(rate[6]) == Decimal("0.9853") and rate[6].number_format == "0.00%"
@@ -96,7 +97,7 @@ def test_xlsx_workpapers(tmp_path, docs):
     score = rows["score.total"]
     assert score[7].value == "n/a" and score[8].value is None and score[9].value == "第3页 第10段"
     assert score[5].value == '=HYPERLINK("x")响铃' and score[5].data_type == "s"
-    assert ws.auto_filter.ref == "A5:L8"
+    assert ws.auto_filter.ref == "A5:N8"
     long_sheet = wb[sheet_name(LONG_UNIT, set())]
     assert long_sheet["B2"].value == LONG_UNIT and num(long_sheet["G6"]) == Decimal("2251.36")
     summary = wb["汇总"]

@@ -59,3 +59,95 @@ def test_one_report_in_three_formats_is_listed_once_naming_every_file(tmp_path):
     rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
     ids = [r["id"] for r in rows if r["path"].endswith("zj2020_self.docx")]
     assert ids and len(ids) == len(set(ids)) and not [r for r in rows if r["path"].endswith(("self.txt", ".pdf"))]
+
+
+def unit_rows(ws) -> tuple[dict[str, int], list[tuple]]:
+    """A unit sheet's column numbers by title and its table rows (below the header row)."""
+    from jxcheck.outputs.xlsx import HEADER_ROW
+    head = {ws.cell(HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
+    return head, [tuple(ws.cell(r, c).value for c in range(1, ws.max_column + 1))
+                  for r in range(HEADER_ROW + 1, ws.max_row + 1)]
+
+
+def label_cell(ws, label: str):
+    """The cell right of a workpaper header label."""
+    for r in range(1, 5):
+        for c in range(1, ws.max_column):
+            if ws.cell(r, c).value == label:
+                return ws.cell(r, c + 1)
+    raise AssertionError(label)
+
+
+def test_review_typed_in_the_workbook_survives_a_rerun_with_one_changed_report(tmp_path):
+    import openpyxl
+    from jxcheck import reviews
+    from jxcheck.outputs.xlsx import GONE_SHEET, HEADER_ROW
+    from jxcheck.store import Store
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / "zj2018_review.txt", src / "review2018.txt")
+    shutil.copy(SEEDS / "zj2020_self.txt", src / "self2020.txt")
+    out = tmp_path / "out"
+    run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    book_path = out / "discrepancies.xlsx"
+    book = openpyxl.load_workbook(book_path)
+    ws = book["湛江市人民政府行政服务中心"]
+    head, rows = unit_rows(ws)
+    assert {"编号", "复核结论", "复核说明"} <= set(head) and len(rows) > 5
+    assert ws.data_validations.dataValidation[0].formula1 == '"确认,排除,待核"'
+    filled: dict[str, tuple[str, str, str, str]] = {}
+    for i, row in enumerate(rows):
+        fid = row[head["编号"] - 1]
+        decision, reason = reviews.DECISIONS[i % 3], f"理由{i}：见原文"
+        ws.cell(HEADER_ROW + 1 + i, head["复核结论"]).value = decision
+        ws.cell(HEADER_ROW + 1 + i, head["复核说明"]).value = reason
+        filled[fid] = (decision, reason, row[head["文件"] - 1], row[head["规则"] - 1])
+    label_cell(ws, "编制人/日期").value = "张三 2026-12-01"
+    label_cell(ws, "索引号").value = "JX-01"
+    book.save(book_path)
+    changed = src / "self2020.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("2251.36", "2252.36"), encoding="utf-8")
+    result = run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    assert result.reviews_taken == len(filled)
+    own_kept = {fid for fid, v in filled.items() if v[2].endswith("review2018.txt") and not v[3].startswith("crossdoc.")}
+    own_gone = {fid for fid, v in filled.items() if v[2].endswith("self2020.txt")}
+    assert own_kept and own_gone
+    gone = {r.finding_id for r in result.reviews_gone}
+    assert own_gone <= gone and not own_kept & gone
+    assert result.reviews_kept + len(gone) == len(filled)
+    book = openpyxl.load_workbook(book_path)
+    ws = book["湛江市人民政府行政服务中心"]
+    head, rows = unit_rows(ws)
+    shown = {row[head["编号"] - 1]: (row[head["复核结论"] - 1], row[head["复核说明"] - 1]) for row in rows}
+    for fid in own_kept:
+        assert shown[fid] == filled[fid][:2]
+    assert not own_gone & set(shown)
+    assert label_cell(ws, "编制人/日期").value == "张三 2026-12-01" and label_cell(ws, "索引号").value == "JX-01"
+    gone_head, gone_rows = unit_rows(book[GONE_SHEET])
+    assert {row[gone_head["编号"] - 1] for row in gone_rows} == gone
+    assert {row[gone_head["复核结论"] - 1] for row in gone_rows if row[0] in own_gone} <= set(reviews.DECISIONS)
+    with Store(str(out / "jxcheck.duckdb")) as store:
+        some = sorted(own_kept)[0]
+        [entry] = reviews.history(store, some)
+        assert (entry.decision, entry.reason, entry.reviewer, entry.source) == (*filled[some][:2], "张三 2026-12-01", "xlsx")
+        reviews.record(store, some, "排除", "另有依据", "李四", source="serve")
+    again = run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    assert again.reviews_taken == 0
+    ws = openpyxl.load_workbook(book_path)["湛江市人民政府行政服务中心"]
+    head, rows = unit_rows(ws)
+    shown = {row[head["编号"] - 1]: (row[head["复核结论"] - 1], row[head["复核说明"] - 1]) for row in rows}
+    assert shown[some] == ("排除", "另有依据")
+    with Store(str(out / "jxcheck.duckdb")) as store:
+        assert [r.decision for r in reviews.history(store, some)] == [filled[some][0], "排除"]
+
+
+def test_a_decision_outside_the_list_is_refused_with_a_code(tmp_path):
+    import pytest
+    from jxcheck import reviews
+    from jxcheck.failures import RunError
+    from jxcheck.store import Store
+    with Store(str(tmp_path / "s.duckdb")) as store:
+        with pytest.raises(RunError) as caught:
+            reviews.record(store, "0123456789abcdef", "同意")
+        assert caught.value.code == "bad_decision" and " / " in caught.value.message
+        assert reviews.current(store) == {}

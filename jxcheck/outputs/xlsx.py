@@ -18,18 +18,25 @@ from typing import Any, Optional
 import xlsxwriter
 
 from jxcheck.outputs import REPORT_TYPE_ZH, files_of, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
+from jxcheck.reviews import DECISIONS, SIGNOFF_FIELDS, SUMMARY_KEY
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
 TITLE = "绩效评价报告数字核查工作底稿"
 COLUMNS = [("年度", 8), ("文件", 34), ("报告类型", 14), ("规则", 22), ("严重程度", 9), ("说明", 60),
-           ("报告数", 13), ("复算数", 13), ("差额", 13), ("页码", 18), ("原文", 50), ("复核结论", 24)]
+           ("报告数", 13), ("复算数", 13), ("差额", 13), ("页码", 18), ("原文", 50), ("复核结论", 10), ("复核说明", 30),
+           ("编号", 18)]
+DECISION_COL = 12
+GONE_SHEET = "失效复核"
+GONE_COLUMNS = [("编号", 18), ("复核结论", 10), ("复核说明", 30), ("复核人", 14), ("时间", 18), ("文件", 34),
+                ("规则", 22), ("说明", 60)]
+UNIT_LABEL = "被审计单位"
 SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度", 14), ("错误", 8), ("警告", 8),
                    ("无法核实", 10), ("无法读取", 10)]
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
-WRAPPED = (2, 6, 10, 11)
+WRAPPED = (2, 6, 10, 11, 13)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
@@ -110,15 +117,17 @@ class Sheet:
         else:
             self.ws.write_string(r, c, _text(str(value)), fmt)
 
-    def header(self, unit: str, period: str, width: int) -> None:
+    def header(self, unit: str, period: str, width: int, signed: Optional[dict[str, str]] = None) -> None:
+        """The workpaper header; signed holds the sign-offs already given (索引号, 编制人/日期, 复核人/日期)."""
+        signed = signed or {}
         ws = self.ws
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(HEADER_ROW - 1)
         ws.merge_range(0, 0, 0, width - 1, TITLE, self.book.format(bold=True, font_size=14))
-        fields = [(2, 1, "被审计单位", unit), (2, 4, "期间", period), (2, 7, "索引号", ""),
-                  (3, 1, "编制人/日期", ""), (3, 4, "复核人/日期", "")]
+        fields = [(2, 1, UNIT_LABEL, unit), (2, 4, "期间", period), (2, 7, "索引号", signed.get("索引号", "")),
+                  (3, 1, "编制人/日期", signed.get("编制人/日期", "")), (3, 4, "复核人/日期", signed.get("复核人/日期", ""))]
         for row, col, label, value in fields:
             self.put(row, col, label, bold=True)
             self.put(row, col + 1, value)
@@ -151,8 +160,14 @@ class Book:
         self.wb.close()
 
 
-def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
-    sheet.header(unit, period_of(docs), len(COLUMNS))
+def row_id(doc: dict, finding: dict) -> str:
+    """The id a workbook row is read back by: the finding's id, or for an unreadable document its doc id."""
+    return finding.get("id") or f"read:{doc.get('doc_id') or doc.get('sha256')}"
+
+
+def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict], decisions: dict[str, tuple[str, str]],
+                signed: dict[str, str]) -> None:
+    sheet.header(unit, period_of(docs), len(COLUMNS), signed)
     sheet.table_head(COLUMNS, HEADER_ROW)
     widths = [w for _, w in COLUMNS]
     r = HEADER_ROW
@@ -169,8 +184,11 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
             for key in ("reported", "expected", "difference"):
                 value, fmt = numeric_cell(f.get(key), points=(key == "difference" and f.get("unit") == "%"))
                 cells.append((value, fmt, None))
+            fid = row_id(doc, f)
+            decision, reason = decisions.get(fid, ("", ""))
             cells += [("\n".join(place(e) for e in ev), None, None),
-                      ("\n".join(e.get("quote", "") for e in ev), None, None), ("", None, None)]
+                      ("\n".join(e.get("quote", "") for e in ev), None, None), (decision, None, None),
+                      (reason, None, None), (fid, None, None)]
             for col, (value, num_format, fill) in enumerate(cells, start=1):
                 style: dict[str, Any] = {"valign": "top", "text_wrap": col in WRAPPED}
                 if num_format:
@@ -180,11 +198,31 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
                 sheet.put(r, col, value, **style)
             lines = max(_lines(_text(str(cells[c - 1][0] or "")), widths[c - 1]) for c in WRAPPED)
             sheet.ws.set_row(r - 1, ROW_LINE_HEIGHT * lines)
+    if r > HEADER_ROW:
+        sheet.ws.data_validation(HEADER_ROW, DECISION_COL - 1, r - 1, DECISION_COL - 1, {
+            "validate": "list", "source": list(DECISIONS), "error_title": "复核结论",
+            "error_message": "请选择 确认、排除 或 待核，理由写在“复核说明”列"})
     sheet.table_end(len(COLUMNS), r)
 
 
-def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str, str], docs: list[dict]) -> None:
-    sheet.header(f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS))
+def _gone_sheet(sheet: Sheet, gone: list) -> None:
+    """The decisions whose finding has gone (its document changed, or the check no longer fails)."""
+    sheet.ws.merge_range(0, 0, 0, len(GONE_COLUMNS) - 1, "失效的复核结论：对应的问题在本次检查中已不存在（文档已更改或不再不符）",
+                         sheet.book.format(bold=True, font_size=12))
+    sheet.table_head(GONE_COLUMNS, HEADER_ROW)
+    r = HEADER_ROW
+    for review in gone:
+        r += 1
+        values = [review.finding_id, review.decision, review.reason, review.reviewer,
+                  review.at.strftime("%Y-%m-%d %H:%M") if review.at else "", review.path, review.rule, review.message]
+        for col, value in enumerate(values, start=1):
+            sheet.put(r, col, value, valign="top", text_wrap=col in (3, 6, 8))
+    sheet.table_end(len(GONE_COLUMNS), r)
+
+
+def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str, str], docs: list[dict],
+                   signed: dict[str, str]) -> None:
+    sheet.header(f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS), signed)
     sheet.table_head(SUMMARY_COLUMNS, HEADER_ROW)
     link = sheet.book.format(font_color="#0563C1", underline=1)
     r = HEADER_ROW
@@ -213,15 +251,34 @@ def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str,
                 sheet.put(r, col, value)
 
 
-def write_xlsx(path: str, docs: list[dict]) -> None:
-    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last)."""
+def written_cells(docs: list[dict], decisions: Optional[dict[str, tuple[str, str]]] = None,
+                  signoffs: Optional[dict[str, dict[str, str]]] = None
+                  ) -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]]]:
+    """What write_xlsx writes into the cells a reviewer fills: (复核结论, 复核说明) by row id, sign-offs by sheet
+    key (unit key, or 汇总)."""
+    decisions, signoffs = decisions or {}, signoffs or {}
+    rows = {row_id(d, f): decisions.get(row_id(d, f), ("", "")) for d in docs for f in rows_of(d)}
+    keys = [SUMMARY_KEY] + list(by_unit(docs))
+    sheets = {k: {name: signoffs.get(k, {}).get(name, "") for name in SIGNOFF_FIELDS} for k in keys}
+    return rows, sheets
+
+
+def write_xlsx(path: str, docs: list[dict], decisions: Optional[dict[str, tuple[str, str]]] = None,
+               signoffs: Optional[dict[str, dict[str, str]]] = None, gone: Optional[list] = None) -> None:
+    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last), then 失效复核 when some decisions'
+    findings have gone. decisions (by finding id) and signoffs (by unit key, 汇总 for the summary) fill the
+    cells reviewers fill."""
+    decisions, signoffs = decisions or {}, signoffs or {}
     groups = by_unit(docs)
-    taken = {SUMMARY.lower()}
+    taken = {SUMMARY.lower(), GONE_SHEET.lower()}
     names = {unit: sheet_name(unit, taken) for unit in groups}
     book = Book(path)
     try:
-        _summary_sheet(Sheet(book, SUMMARY), groups, names, docs)
+        _summary_sheet(Sheet(book, SUMMARY), groups, names, docs, signoffs.get(SUMMARY_KEY, {}))
         for unit, unit_docs in groups.items():
-            _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs)
+            _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs, decisions,
+                        signoffs.get(unit, {}))
+        if gone:
+            _gone_sheet(Sheet(book, GONE_SHEET), gone)
     finally:
         book.close()
