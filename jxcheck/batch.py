@@ -30,6 +30,7 @@ from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 
 if TYPE_CHECKING:
+    from jxcheck.config import Config
     from jxcheck.store import Store
     from scoring import crossdoc
 
@@ -586,12 +587,20 @@ def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str) 
     _write_units(outdir, part, blocks)
 
 
-def _write_jsonl(outdir: str, doc_ids: list[str], db: str, copies: Optional[dict[str, list[str]]] = None) -> None:
-    """findings.jsonl, built from the store opened read-only, a group of copies on one line."""
+def _write_jsonl(outdir: str, doc_ids: list[str], db: str, copies: Optional[dict[str, list[str]]] = None,
+                 config: Optional[Config] = None) -> None:
+    """findings.jsonl, built from the store opened read-only, a group of copies on one line, each line as the
+    configuration shows it."""
     from jxcheck.outputs import flat
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
-        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(doc_ids, copies=copies))
+        lines = store.document_lines(doc_ids, copies=copies)
+        if config is not None and config.active:
+            import json
+            from jxcheck.config import apply
+            lines = (json.dumps(apply(json.loads(line), config), ensure_ascii=False, separators=(",", ":"))
+                     for line in lines)
+        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), lines)
 
 
 def _unit_parts(groups: dict[str, list[dict]], size: int) -> list[list[tuple[str, list[dict]]]]:
@@ -612,7 +621,8 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
 
 
 def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None,
-                  copies: Optional[dict[str, list[str]]] = None, review: Optional[dict] = None) -> None:
+                  copies: Optional[dict[str, list[str]]] = None, review: Optional[dict] = None,
+                  config: Optional[Config] = None) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
     documents, a unit never split) from blocks read now, then, once this process has closed the store (its
@@ -633,7 +643,7 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
         tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
         phase.step()
     store.close()
-    tasks.submit(_write_jsonl, outdir, ids, store.path, copies)
+    tasks.submit(_write_jsonl, outdir, ids, store.path, copies, config)
     phase.step()
     for part in parts[1:]:
         tasks.submit(_write_units_from, outdir, part, store.path)
@@ -690,12 +700,15 @@ def _no_input(collected: Collected, stream: TextIO) -> RunError:
 
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
               timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
-              stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task) -> BatchResult:
-    """Check every input document not already in the store, then cross-check and write the outputs.
+              stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task,
+              config: Optional[Config] = None) -> BatchResult:
+    """Check every input document not already in the store, then cross-check and write the outputs (as the
+    configuration shows them: jxcheck.config.apply; the store keeps every check).
 
     A run that cannot go on raises RunError (a refused output folder, inputs without any document, a full
     disk), or StoreError for the store; documents already stored stay stored."""
     from jxcheck.paths import check_outdir
+    from jxcheck.config import apply as apply_config
     from jxcheck.store import Store, StoreError, copy_groups, merge_copies
     stream = stream or sys.stderr
     check_outdir(outdir)
@@ -772,9 +785,11 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
         copies = copy_groups(store, out_ids)
         docs = merge_copies(store.document_objects(doc_ids=out_ids, passing=False), copies)
+        if config is not None:
+            docs = [apply_config(d, config) for d in docs]
         taken, review = _read_back_reviews(store, os.path.join(outdir, WORKBOOK))
         try:
-            write_outputs(outdir, docs, store, jobs, stream, copies, review)
+            write_outputs(outdir, docs, store, jobs, stream, copies, review, config)
         except OSError as exc:
             raise describe(exc) from exc
         store.close()
@@ -797,7 +812,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
 
 def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt: str = "text",
            output: Optional[str] = None, aliases: Optional[str] = None,
-           stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+           stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None, config: Optional[Config] = None) -> int:
     """Print or write the stored results without reading any source file; exit status like batch."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     from jxcheck.outputs import flat, text, xlsx
@@ -808,6 +823,9 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
         from jxcheck.store import copy_groups, merge_copies
         docs = store.document_objects(unit_keys=keys, year=year)
         docs = merge_copies(docs, copy_groups(store, [d["doc_id"] for d in docs]))
+        if config is not None:
+            from jxcheck.config import apply
+            docs = [apply(d, config) for d in docs]
         from jxcheck import reviews
         standing = reviews.standing(store)
         review = {"decisions": {fid: (r.decision, r.reason) for fid, r in standing.kept.items()},

@@ -73,6 +73,25 @@ def render_csv(docs: list[dict]) -> str:
     return buf.getvalue()
 
 
+def render_statistics(docs: list[dict]) -> str:
+    """Counts per rule, most first: findings (errors, warnings) and unverifiable checks, like a linter's
+    --statistics."""
+    from jxcheck.rule_docs import name_zh
+    counts: dict[str, list[int]] = {}
+    for doc in docs:
+        for f in rows_of(doc):
+            if f["status"] == "fail" and f["severity"] in ("error", "warning"):
+                counts.setdefault(f["rule"], [0, 0, 0])[0 if f["severity"] == "error" else 1] += 1
+        for c in doc.get("checks") or []:
+            if c["status"] == "unverifiable":
+                counts.setdefault(c["rule"], [0, 0, 0])[2] += 1
+    lines = [f"{'错误':>6}{'警告':>6}{'无法核实':>6}  规则 / rule"]
+    for rule, (errors, warnings, unverifiable) in sorted(counts.items(), key=lambda kv: (-kv[1][0] - kv[1][1],
+                                                                                         -kv[1][2], kv[0])):
+        lines.append(f"{errors:>8}{warnings:>8}{unverifiable:>10}  {rule}（{name_zh(rule)}）")
+    return "\n".join(lines) + "\n"
+
+
 def exit_status(docs: list[dict]) -> int:
     if any(d["status"] == "error" for d in docs):
         return 2
@@ -86,15 +105,30 @@ def fail(exc: BaseException, what: str = "输出文件") -> int:
     return 2
 
 
+def load_config(args: argparse.Namespace):
+    """The configuration of a run (jxcheck.config.load) from its options."""
+    from jxcheck.config import load
+    split = lambda values: [v.strip() for value in values or [] for v in value.split(",") if v.strip()]  # noqa: E731
+    return load(args.config, select=split(args.select), ignore=split(args.ignore), baseline=args.baseline)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from jxcheck.api import check_file
+    from jxcheck.config import apply
     from jxcheck.failures import RunError, printable
+    try:
+        config = load_config(args)
+    except RunError as exc:
+        return fail(exc)
     docs = []
     for path in args.files:
-        doc = check_file(path)
+        doc = apply(check_file(path), config)
         doc["path"] = printable(path)
         docs.append(doc)
-    text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
+    if args.statistics:
+        text = render_statistics(docs)
+    else:
+        text = {"text": render_text, "json": render_json, "csv": render_csv}[args.format](docs)
     if args.output:
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
         try:
@@ -129,6 +163,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from jxcheck.paths import check_outdir
     try:
         check_outdir(args.output)
+        config = load_config(args)
     except RunError as exc:
         return fail(exc)
     from jxcheck.pool import start_worker_server
@@ -136,13 +171,16 @@ def run_batch(args: argparse.Namespace) -> int:
     from jxcheck.batch import run_batch as batch
     from jxcheck.store import StoreError
     try:
-        result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout, aliases=args.aliases)
+        result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout,
+                       aliases=args.aliases or config.aliases, config=config)
     except (StoreError, OSError, ValueError, RunError) as exc:
         return fail(exc)
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断：已完成的文档已保存，再次运行会接着检查其余文档 / interrupted: finished documents "
                          "are saved, run again to check the rest\n")
         return 130
+    if args.statistics:
+        sys.stderr.write(render_statistics(result.documents))
     sys.stderr.write(batch_summary(result.documents) + "\n")
     if result.reviews_kept or result.reviews_gone or result.reviews_taken:
         sys.stderr.write(f"复核结论：从工作底稿读回 {result.reviews_taken} 条，保留 {result.reviews_kept} 条，"
@@ -157,12 +195,41 @@ def run_batch(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from jxcheck.batch import report
+    from jxcheck.failures import RunError
     from jxcheck.store import StoreError
     try:
+        config = load_config(args)
         return report(args.db, unit=args.unit, year=args.year, fmt=args.format, output=args.output,
-                      aliases=args.aliases)
-    except (StoreError, OSError, ValueError) as exc:
+                      aliases=args.aliases or config.aliases, config=config)
+    except (StoreError, OSError, ValueError, RunError) as exc:
         return fail(exc)
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    """`jxcheck rule [ID]`: what a rule checks with a failing and a passing example; without ID, every rule."""
+    from jxcheck.rule_docs import RULES, describe
+    if args.rule is None:
+        sys.stdout.write("".join(f"{rule:<26}{zh}\n" for rule, (_, zh) in sorted(RULES.items())))
+        return 0
+    text = describe(args.rule)
+    if text is None:
+        from jxcheck.failures import RunError
+        return fail(RunError("unknown_rule", f"没有规则 {args.rule!r}（jxcheck rule 列出全部规则） / no rule "
+                                             f"{args.rule!r} (jxcheck rule lists them all)"))
+    sys.stdout.write(text)
+    return 0
+
+
+def add_config_options(parser: argparse.ArgumentParser, statistics: bool = True) -> None:
+    parser.add_argument("--config", default=None, metavar="FILE", help="jxcheck.toml or pyproject.toml with "
+                        "[tool.jxcheck] (default: the first found from the working folder up)")
+    parser.add_argument("--select", action="append", metavar="RULES", help="show only these rules (ids or prefixes, "
+                        "comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="RULES", help="leave these rules out")
+    parser.add_argument("--baseline", default=None, metavar="FILE", help="show only findings not in this earlier "
+                        "findings.jsonl (or check --format json output)")
+    if statistics:
+        parser.add_argument("--statistics", action="store_true", help="counts per rule")
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -181,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--format", choices=("text", "json", "csv"), default="text")
     check.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    add_config_options(check)
     batch = sub.add_parser("batch", help="check files, folders and .zip archives into a store and workpapers")
     batch.add_argument("paths", nargs="+", metavar="PATH")
     batch.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the store and outputs")
@@ -190,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time limit per document (default 120)")
     batch.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML, like "
                        "patterns/unit_aliases.yaml)")
+    add_config_options(batch)
     report = sub.add_parser("report", help="report from a batch store without re-reading any file")
     report.add_argument("--db", required=True, metavar="FILE")
     report.add_argument("--unit", default=None, metavar="NAME")
@@ -197,13 +266,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "xlsx", "csv"), default="text")
     report.add_argument("-o", "--output", metavar="OUT", help="write to this file (required for xlsx)")
     report.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML)")
+    add_config_options(report, statistics=False)
+    rule = sub.add_parser("rule", help="what a rule checks, with a failing and a passing example")
+    rule.add_argument("rule", nargs="?", default=None, metavar="ID", help="a rule id (without: list every rule)")
     rules = sub.add_parser("rules", help="list the 评分标准 of scoring tables and how the grammar reads them")
     rules.add_argument("files", nargs="+", metavar="FILE")
     rules.add_argument("--unparsed", action="store_true", help="only the rule texts the grammar cannot read")
     return parser
 
 
-COMMANDS = {"check": run_check, "batch": run_batch, "report": run_report, "rules": run_rules}
+COMMANDS = {"check": run_check, "batch": run_batch, "report": run_report, "rules": run_rules, "rule": run_rule}
 
 
 def main(argv: list[str] | None = None) -> int:
