@@ -565,26 +565,44 @@ class BatchResult:
     reviews_gone: list = field(default_factory=list)
 
 
-def _write_sheets(outdir: str, docs: list[dict], review: Optional[dict] = None) -> None:
-    """The workbook (with the review decisions and sign-offs, write_xlsx's keywords) and findings.csv."""
+def _write_sheets(outdir: str, docs: list[dict], review: Optional[dict] = None,
+                  all_checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """The workbook (with the review decisions and sign-offs, write_xlsx's keywords, and every check for its tick
+    marks) and findings.csv."""
     from jxcheck.outputs import flat, xlsx
-    xlsx.write_xlsx(os.path.join(outdir, WORKBOOK), docs, **(review or {}))
+    xlsx.write_xlsx(os.path.join(outdir, WORKBOOK), docs, all_checks=all_checks, **(review or {}))
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
 
 
-def _write_units(outdir: str, part: list[tuple[str, list[dict]]], blocks: dict[str, list[dict]]) -> None:
-    """The HTML pages of some units, given their documents' blocks."""
+def shown_checks(store: Store, docs: list[dict], config: Optional[Config] = None) -> dict[str, list[dict]]:
+    """Every check of these documents, passed ones included, as the configuration shows them, by doc id (for the
+    tick marks)."""
+    from jxcheck.config import apply
+    stored = store.checks([d["doc_id"] for d in docs], passing=True)
+    out = {}
+    for d in docs:
+        checks = [{k: v for k, v in c.items() if not k.startswith("_")} for c in stored.get(d["doc_id"], [])]
+        out[d["doc_id"]] = apply(dict(d, checks=checks), config)["checks"] if config is not None else checks
+    return out
+
+
+def _write_units(outdir: str, part: list[tuple[str, list[dict]]], blocks: dict[str, list[dict]],
+                 checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """The HTML pages of some units, given their documents' blocks and every check of each (tick marks)."""
     from jxcheck.outputs import html
+    checks = checks or {}
     for unit, unit_docs in part:
-        html.write_unit(outdir, unit, unit_docs, lambda i: blocks.get(i, []))
+        html.write_unit(outdir, unit, unit_docs, lambda i: blocks.get(i, []), lambda i: checks.get(i))
 
 
-def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str) -> None:
-    """The HTML pages of some units, their blocks read from the store opened read-only."""
+def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str,
+                      config: Optional[Config] = None) -> None:
+    """The HTML pages of some units, their blocks and checks read from the store opened read-only."""
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
         blocks = store.blocks(_part_ids(part))
-    _write_units(outdir, part, blocks)
+        checks = shown_checks(store, [d for _, unit_docs in part for d in unit_docs], config)
+    _write_units(outdir, part, blocks, checks)
 
 
 def _write_jsonl(outdir: str, doc_ids: list[str], db: str, copies: Optional[dict[str, list[str]]] = None,
@@ -637,16 +655,18 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
                   "parts (workbook and csv, jsonl, HTML parts)", 2 + len(parts))
     tasks = ForkedTasks(jobs)
-    tasks.submit(_write_sheets, outdir, docs, review)
+    tasks.submit(_write_sheets, outdir, docs, review, shown_checks(store, docs, config))
     phase.step()
     if parts:
-        tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+        first = [d for _, unit_docs in parts[0] for d in unit_docs]
+        tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])),
+                     shown_checks(store, first, config))
         phase.step()
     store.close()
     tasks.submit(_write_jsonl, outdir, ids, store.path, copies, config)
     phase.step()
     for part in parts[1:]:
-        tasks.submit(_write_units_from, outdir, part, store.path)
+        tasks.submit(_write_units_from, outdir, part, store.path, config)
         phase.step()
     html.write_index(outdir, groups)
     tasks.results()

@@ -525,7 +525,8 @@ def test_aliased_units_share_one_sheet(tmp_path):
     assert {d["unit"] for d in result.documents} == {"湛江市人民政府行政服务中心", "湛江市行政服务中心"}
     assert {d["unit_key"] for d in result.documents} == {"湛江市人民政府行政服务中心"}
     import openpyxl
-    assert openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx").sheetnames == ["汇总", "湛江市人民政府行政服务中心"]
+    assert openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx").sheetnames == ["汇总", "湛江市人民政府行政服务中心",
+                                                                                        "勾稽标记"]
 
 
 def test_report_reads_the_store_without_the_sources(tmp_path, capsys):

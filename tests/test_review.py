@@ -123,6 +123,7 @@ def test_review_typed_in_the_workbook_survives_a_rerun_with_one_changed_report(t
         assert shown[fid] == filled[fid][:2]
     assert not own_gone & set(shown)
     assert label_cell(ws, "编制人/日期").value == "张三 2026-12-01" and label_cell(ws, "索引号").value == "JX-01"
+    assert ws.oddHeader.right.text == "索引号：JX-01"
     gone_head, gone_rows = unit_rows(book[GONE_SHEET])
     assert {row[gone_head["编号"] - 1] for row in gone_rows} == gone
     assert {row[gone_head["复核结论"] - 1] for row in gone_rows if row[0] in own_gone} <= set(reviews.DECISIONS)
@@ -151,3 +152,35 @@ def test_a_decision_outside_the_list_is_refused_with_a_code(tmp_path):
             reviews.record(store, "0123456789abcdef", "同意")
         assert caught.value.code == "bad_decision" and " / " in caught.value.message
         assert reviews.current(store) == {}
+
+
+def test_static_outputs_list_every_check_with_its_tick_mark(tmp_path):
+    import re
+    import openpyxl
+    from jxcheck.outputs.xlsx import HEADER_ROW, TICK_SHEET
+    from jxcheck.store import Store
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / "zj2018_review.txt", src / "review.txt")
+    out = tmp_path / "out"
+    run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    with Store(str(out / "jxcheck.duckdb"), read_only=True) as store:
+        [doc] = store.document_objects()
+    checks = doc["checks"]
+    marks = {"pass": "✓", "fail": "≠", "unverifiable": "?"}
+    want = sorted((marks[c["status"]], c["id"]) for c in checks)
+    assert {m for m, _ in want} == {"✓", "≠", "?"}
+    page = next((out / "html").rglob("d-*.html")).read_text(encoding="utf-8")
+    rows = re.findall(r'<tr(?: id="check-\d+")?><td class="tick [a-z]+">(.)</td>', page)
+    assert sorted(rows) == sorted(m for m, _ in want)
+    assert 'class="legend"' in page and re.search(r'<mark class="pass"[^>]*><a href="#check-\d+">', page)
+    for target in re.findall(r'href="#([^"]+)"', page):
+        assert f'id="{target}"' in page, target
+    book = openpyxl.load_workbook(out / "discrepancies.xlsx")
+    ws = book[TICK_SHEET]
+    head = [c.value for c in ws[HEADER_ROW]]
+    got = sorted((r[0], r[head.index("编号")]) for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+                 if r[head.index("编号")])
+    assert got == want and "✓ 通过" in ws["A2"].value
+    unit = book["湛江市人民政府行政服务中心"]
+    assert "索引号" in unit.oddHeader.right.text and "&P" in unit.oddFooter.center.text

@@ -18,15 +18,23 @@ from typing import Any, Optional
 import xlsxwriter
 
 from jxcheck.outputs import REPORT_TYPE_ZH, files_of, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
+from jxcheck.rule_docs import name_zh
 from jxcheck.reviews import DECISIONS, SIGNOFF_FIELDS, SUMMARY_KEY
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
 TITLE = "绩效评价报告数字核查工作底稿"
-COLUMNS = [("年度", 8), ("文件", 34), ("报告类型", 14), ("规则", 22), ("严重程度", 9), ("说明", 60),
-           ("报告数", 13), ("复算数", 13), ("差额", 13), ("页码", 18), ("原文", 50), ("复核结论", 10), ("复核说明", 30),
-           ("编号", 18)]
-DECISION_COL = 12
+COLUMNS = [("年度", 8), ("文件", 34), ("报告类型", 14), ("规则", 22), ("规则名称", 16), ("严重程度", 9), ("说明", 60),
+           ("报告数", 13), ("复算数", 13), ("差额", 13), ("金额单位", 9), ("页码", 18), ("原文", 50), ("复核结论", 10),
+           ("复核说明", 30), ("编号", 18)]
+TITLES = [t for t, _ in COLUMNS]
+DECISION_COL = TITLES.index("复核结论") + 1
+TICK_SHEET = "勾稽标记"
+TICK_COLUMNS = [("标记", 6), ("规则", 22), ("规则名称", 16), ("严重程度", 9), ("说明", 60), ("报告数", 13), ("复算数", 13),
+                ("差额", 13), ("金额单位", 9), ("页码", 18), ("原文", 50), ("编号", 18)]
+TICKS = {"pass": "✓", "fail": "≠", "unverifiable": "?"}
+LEGEND = "标记：✓ 通过（复算一致）　≠ 不符（错误、警告；严重程度为提示的是注意事项）　? 无法核实（见说明）"
+FOOTER = "&C第 &P 页，共 &N 页"
 GONE_SHEET = "失效复核"
 GONE_COLUMNS = [("编号", 18), ("复核结论", 10), ("复核说明", 30), ("复核人", 14), ("时间", 18), ("文件", 34),
                 ("规则", 22), ("说明", 60)]
@@ -36,7 +44,8 @@ SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
-WRAPPED = (2, 6, 10, 11, 13)
+WRAPPED = tuple(TITLES.index(t) + 1 for t in ("文件", "说明", "页码", "原文", "复核说明"))
+TICK_WRAPPED = (5, 10, 11)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
@@ -131,6 +140,14 @@ class Sheet:
         for row, col, label, value in fields:
             self.put(row, col, label, bold=True)
             self.put(row, col + 1, value)
+        self.print_marks(unit, signed.get("索引号", ""))
+
+    def print_marks(self, unit: str, index: str) -> None:
+        """The printed page's header (title, unit, 索引号) and footer (page numbers)."""
+        def clip(text: str, n: int) -> str:
+            return _text(text)[:n].replace("&", "&&")
+        self.ws.set_header(f"&L{clip(TITLE, 40)}&C{clip(unit, 60)}&R索引号：{clip(index, 40)}")
+        self.ws.set_footer(FOOTER)
 
     def table_head(self, columns: list[tuple[str, int]], row: int) -> None:
         for i, (title, width) in enumerate(columns):
@@ -165,6 +182,66 @@ def row_id(doc: dict, finding: dict) -> str:
     return finding.get("id") or f"read:{doc.get('doc_id') or doc.get('sha256')}"
 
 
+def _figures(check: dict) -> list[tuple[Any, Optional[str], None]]:
+    """The 报告数, 复算数 and 差额 cells of a check."""
+    out = []
+    for key in ("reported", "expected", "difference"):
+        value, fmt = numeric_cell(check.get(key), points=(key == "difference" and check.get("unit") == "%"))
+        out.append((value, fmt, None))
+    return out
+
+
+def _tick_sheet(sheet: Sheet, groups: dict[str, list[dict]], checks_of) -> None:
+    """Every check of every document, passed and unverifiable ones too, each with its tick mark: a section per
+    document (its unit, year and files), under the legend."""
+    ws = sheet.ws
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.merge_range(0, 0, 0, len(TICK_COLUMNS) - 1, f"{TITLE}：勾稽标记", sheet.book.format(bold=True, font_size=14))
+    sheet.put(2, 1, LEGEND)
+    sheet.print_marks("勾稽标记", "")
+    sheet.table_head(TICK_COLUMNS, HEADER_ROW)
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.freeze_panes(HEADER_ROW, 0)
+    widths = [w for _, w in TICK_COLUMNS]
+    r = HEADER_ROW
+    for unit, docs in groups.items():
+        for doc in docs:
+            if doc["status"] == "error":
+                continue
+            checks = checks_of(doc)
+            counts = {k: sum(1 for c in checks if c["status"] == k) for k in TICKS}
+            r += 1
+            files = files_of(doc).replace("\n", "；")
+            title = (f"{unit} · {doc.get('year') or '年度未识别'} · {files}：检查 {len(checks)} 项，"
+                     f"✓ {counts['pass']}，≠ {counts['fail']}，? {counts['unverifiable']}")
+            ws.merge_range(r - 1, 0, r - 1, len(TICK_COLUMNS) - 1, _text(title),
+                           sheet.book.format(bold=True, bg_color=HEAD_FILL))
+            for c in checks:
+                r += 1
+                ev = c.get("evidence") or []
+                fill = SEVERITY_FILL.get(c["severity"]) if c["status"] == "fail" else None
+                cells: list[tuple[Any, Optional[str], Optional[str]]] = [
+                    (TICKS.get(c["status"], c["status"]), None, fill), (c["rule"], None, None),
+                    (name_zh(c["rule"]), None, None), (SEVERITY_ZH.get(c["severity"], c["severity"]), None, None),
+                    (c["message"], None, None)]
+                cells += _figures(c)
+                cells += [(c.get("unit"), None, None), ("\n".join(place(e) for e in ev), None, None),
+                          ("\n".join(e.get("quote", "") for e in ev), None, None), (c.get("id"), None, None)]
+                for col, (value, num_format, cell_fill) in enumerate(cells, start=1):
+                    style: dict[str, Any] = {"valign": "top", "text_wrap": col in TICK_WRAPPED}
+                    if num_format:
+                        style["num_format"] = num_format
+                    if cell_fill:
+                        style["bg_color"] = cell_fill
+                    if col == 1:
+                        style["align"] = "center"
+                    sheet.put(r, col, value, **style)
+                lines = max(_lines(_text(str(cells[k - 1][0] or "")), widths[k - 1]) for k in TICK_WRAPPED)
+                ws.set_row(r - 1, ROW_LINE_HEIGHT * lines)
+
+
 def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict], decisions: dict[str, tuple[str, str]],
                 signed: dict[str, str]) -> None:
     sheet.header(unit, period_of(docs), len(COLUMNS), signed)
@@ -178,15 +255,13 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict], decisions: dict[str, 
             cells: list[tuple[Any, Optional[str], Optional[str]]] = [
                 (doc.get("year"), None, None), (files_of(doc), None, None),
                 (REPORT_TYPE_ZH.get(doc.get("report_type"), doc.get("report_type")), None, None),
-                (f["rule"], None, None),
+                (f["rule"], None, None), (name_zh(f["rule"]), None, None),
                 (SEVERITY_ZH.get(f["severity"], f["severity"]), None, SEVERITY_FILL.get(f["severity"])),
                 (f["message"], None, None)]
-            for key in ("reported", "expected", "difference"):
-                value, fmt = numeric_cell(f.get(key), points=(key == "difference" and f.get("unit") == "%"))
-                cells.append((value, fmt, None))
+            cells += _figures(f)
             fid = row_id(doc, f)
             decision, reason = decisions.get(fid, ("", ""))
-            cells += [("\n".join(place(e) for e in ev), None, None),
+            cells += [(f.get("unit"), None, None), ("\n".join(place(e) for e in ev), None, None),
                       ("\n".join(e.get("quote", "") for e in ev), None, None), (decision, None, None),
                       (reason, None, None), (fid, None, None)]
             for col, (value, num_format, fill) in enumerate(cells, start=1):
@@ -264,13 +339,15 @@ def written_cells(docs: list[dict], decisions: Optional[dict[str, tuple[str, str
 
 
 def write_xlsx(path: str, docs: list[dict], decisions: Optional[dict[str, tuple[str, str]]] = None,
-               signoffs: Optional[dict[str, dict[str, str]]] = None, gone: Optional[list] = None) -> None:
-    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last), then 失效复核 when some decisions'
-    findings have gone. decisions (by finding id) and signoffs (by unit key, 汇总 for the summary) fill the
-    cells reviewers fill."""
+               signoffs: Optional[dict[str, dict[str, str]]] = None, gone: Optional[list] = None,
+               all_checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last), 勾稽标记 (every check with its tick
+    mark), then 失效复核 when some decisions' findings have gone. decisions (by finding id) and signoffs (by unit
+    key, 汇总 for the summary) fill the cells reviewers fill; all_checks gives a document's checks, passed ones
+    included, by doc id, where its object holds only the others."""
     decisions, signoffs = decisions or {}, signoffs or {}
     groups = by_unit(docs)
-    taken = {SUMMARY.lower(), GONE_SHEET.lower()}
+    taken = {SUMMARY.lower(), GONE_SHEET.lower(), TICK_SHEET.lower()}
     names = {unit: sheet_name(unit, taken) for unit in groups}
     book = Book(path)
     try:
@@ -278,6 +355,7 @@ def write_xlsx(path: str, docs: list[dict], decisions: Optional[dict[str, tuple[
         for unit, unit_docs in groups.items():
             _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs, decisions,
                         signoffs.get(unit, {}))
+        _tick_sheet(Sheet(book, TICK_SHEET), groups, lambda d: (all_checks or {}).get(d.get("doc_id"), d["checks"]))
         if gone:
             _gone_sheet(Sheet(book, GONE_SHEET), gone)
     finally:
