@@ -220,6 +220,26 @@ def run_rule(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """`jxcheck serve OUTDIR`: the review web app over the store."""
+    import getpass
+    from jxcheck.failures import RunError
+    from jxcheck.serve import check_settings, serve
+    try:
+        reviewer = args.reviewer or getpass.getuser()
+    except (KeyError, OSError):
+        reviewer = ""
+    try:
+        settings = check_settings(args.outdir, args.db, args.host, args.token, reviewer)
+        shown = f"[{args.host}]" if ":" in args.host else args.host
+        suffix = f"/?token={args.token}" if args.token else "/"
+        sys.stderr.write(f"复核页面 / review at http://{shown}:{args.port}{suffix}（Ctrl-C 结束 / to stop）\n")
+        serve(settings, args.port)
+    except (RunError, OSError) as exc:
+        return fail(exc)
+    return 0
+
+
 def add_config_options(parser: argparse.ArgumentParser, statistics: bool = True) -> None:
     parser.add_argument("--config", default=None, metavar="FILE", help="jxcheck.toml or pyproject.toml with "
                         "[tool.jxcheck] (default: the first found from the working folder up)")
@@ -267,6 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="OUT", help="write to this file (required for xlsx)")
     report.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML)")
     add_config_options(report, statistics=False)
+    serve = sub.add_parser("serve", help="review the findings of a batch output folder in the browser")
+    serve.add_argument("outdir", metavar="OUTDIR")
+    serve.add_argument("--db", default=None, metavar="FILE", help="DuckDB store (default: OUTDIR/jxcheck.duckdb)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; another needs --token)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--token", default=None, help="access token, required when not bound to this machine only")
+    serve.add_argument("--reviewer", default=None, metavar="NAME", help="name kept with each decision (default: the "
+                       "user name)")
     rule = sub.add_parser("rule", help="what a rule checks, with a failing and a passing example")
     rule.add_argument("rule", nargs="?", default=None, metavar="ID", help="a rule id (without: list every rule)")
     rules = sub.add_parser("rules", help="list the 评分标准 of scoring tables and how the grammar reads them")
@@ -275,7 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"check": run_check, "batch": run_batch, "report": run_report, "rules": run_rules, "rule": run_rule}
+COMMANDS = {"check": run_check, "batch": run_batch, "report": run_report, "rules": run_rules, "rule": run_rule,
+            "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -241,6 +241,50 @@ def _checklist(checks: list[dict], placed: dict[str, bool], findings: list[dict]
             "<th>位置</th></tr>" + "".join(rows) + "</table></section>")
 
 
+def text_html(blocks: list[dict], marks: _Marks) -> str:
+    """A document's paragraphs and tables as HTML, every character escaped, its marked figures highlighted and
+    linked to their entries (#finding-N, #check-N); pages are #page-N, paragraphs #p-N, tables #t-N."""
+    body = []
+    page = None
+    for b in blocks:
+        if b.get("page") is not None and b["page"] != page:
+            page = b["page"]
+            body.append(f'<div class="page" id="page-{page}">— 第{page}页 —</div>')
+        if b["kind"] == "p":
+            p = b["paragraph"]
+            extra = marks.paragraph_anchors.get(p, [])
+            html = _paragraph_html(b["text"] or "", marks.spans.get(p, []))
+            if extra:
+                links = " ".join(f'<a href="#{target}">[{label}]</a>' for _, target, label, _ in extra)
+                html = _anchors([x[0] for x in extra]) + html + f' <span class="unfound">{links}</span>'
+            body.append(f'<p class="text" id="p-{p}">{html}</p>')
+        else:
+            t = b["table_no"]
+            rows = []
+            for r, row in enumerate(b["cells"] or []):
+                tds = []
+                for c, text in enumerate(row):
+                    hits = marks.cells.get((t, r, c))
+                    if hits:
+                        hits = sorted(hits, key=lambda h: CLASS_RANK.index(h[3]) if h[3] in CLASS_RANK else 9)
+                        tds.append(f'<td class="{escape(hits[0][3])}" title="{escape("、".join(h[2] for h in hits))}">'
+                                   f'{_anchors([h[0] for h in hits])}<a href="#{hits[0][1]}">{escape(text)}</a></td>')
+                    else:
+                        tds.append(f"<td>{escape(text)}</td>")
+                rows.append("<tr>" + "".join(tds) + "</tr>")
+            body.append(f'<table id="t-{t}">' + "".join(rows) + "</table>")
+    return "\n".join(body)
+
+
+def marked_text(doc: dict, blocks: list[dict], checks: list[dict],
+                own_name: Optional[str] = None) -> tuple[str, dict[str, bool]]:
+    """text_html of a document with its findings (rows_of) and its passed and unverifiable checks marked; and
+    which anchors were placed."""
+    ticks = [c for c in checks if c["status"] in TICK_CLASS]
+    marks, placed = _collect_marks(rows_of(doc), blocks, own_name, ticks)
+    return text_html(blocks, marks), placed
+
+
 def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict],
                    checks: Optional[list[dict]] = None) -> str:
     """A document's page; by_name maps the names cross-document quotes give the unit's readable documents, each
@@ -280,35 +324,7 @@ def _document_body(doc: dict, blocks: list[dict], by_name: dict[str, dict],
                     + (f' <small class="fid">{escape(f["id"])}</small>' if f.get("id") else "")
                     + ("<br>" + "<br>".join(links) if links else "") + "</li>")
     head.append("</ol></section>")
-    body = ['<section id="text"><h2>原文</h2>']
-    page = None
-    for b in blocks:
-        if b.get("page") is not None and b["page"] != page:
-            page = b["page"]
-            body.append(f'<div class="page" id="page-{page}">— 第{page}页 —</div>')
-        if b["kind"] == "p":
-            p = b["paragraph"]
-            extra = marks.paragraph_anchors.get(p, [])
-            html = _paragraph_html(b["text"] or "", marks.spans.get(p, []))
-            if extra:
-                links = " ".join(f'<a href="#{target}">[{label}]</a>' for _, target, label, _ in extra)
-                html = _anchors([x[0] for x in extra]) + html + f' <span class="unfound">{links}</span>'
-            body.append(f'<p class="text" id="p-{p}">{html}</p>')
-        else:
-            t = b["table_no"]
-            rows = []
-            for r, row in enumerate(b["cells"] or []):
-                tds = []
-                for c, text in enumerate(row):
-                    hits = marks.cells.get((t, r, c))
-                    if hits:
-                        hits = sorted(hits, key=lambda h: CLASS_RANK.index(h[3]) if h[3] in CLASS_RANK else 9)
-                        tds.append(f'<td class="{escape(hits[0][3])}" title="{escape("、".join(h[2] for h in hits))}">'
-                                   f'{_anchors([h[0] for h in hits])}<a href="#{hits[0][1]}">{escape(text)}</a></td>')
-                    else:
-                        tds.append(f"<td>{escape(text)}</td>")
-                rows.append("<tr>" + "".join(tds) + "</tr>")
-            body.append(f'<table id="t-{t}">' + "".join(rows) + "</table>")
+    body = ['<section id="text"><h2>原文</h2>', text_html(blocks, marks)]
     if doc["status"] == "error":
         body.append(f"<p>{escape((doc.get('error') or {}).get('message') or '')}</p>")
     body.append("</section>")
