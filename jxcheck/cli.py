@@ -32,7 +32,8 @@ def render_text(docs: list[dict]) -> str:
             for ev in f["evidence"]:
                 out.append(f"      {where(ev)}：“{ev['quote']}”")
         for note in notes_of(doc):
-            out.append(f"  {SEVERITY_ZH[note['severity']]} {note['rule']}  {note['message']}")
+            shown_id = f"  [{note['id']}]" if note.get("id") else ""
+            out.append(f"  {SEVERITY_ZH[note['severity']]} {note['rule']}  {note['message']}{shown_id}")
         counts = {s: sum(1 for c in doc["checks"] if c["status"] == s) for s in ("pass", "fail", "unverifiable")}
         t = totals([doc])
         out.append(f"  共 {len(doc['checks'])} 项检查：通过 {counts['pass']}，不符 {counts['fail']}"

@@ -19,6 +19,7 @@ DECISIONS = ("确认", "排除", "待核")
 SIGNOFF_FIELDS = ("索引号", "编制人/日期", "复核人/日期")
 SUMMARY_KEY = "汇总"
 WORKBOOK_SOURCE = "xlsx"
+READ_PREFIX = "read:"
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS reviews (
@@ -60,9 +61,13 @@ def record(store, finding_id: str, decision: str, reason: str = "", reviewer: st
     decision can still be shown once the finding has gone."""
     if decision not in DECISIONS:
         raise bad_decision(decision)
-    row = store.con.execute(
-        "SELECT c.doc_id, d.path, c.rule, c.message FROM checks c JOIN documents d USING (doc_id) "
-        "WHERE c.finding_id = ? LIMIT 1", [finding_id]).fetchone()
+    if finding_id.startswith(READ_PREFIX):
+        row = store.con.execute("SELECT doc_id, path, 'document.read', error_message FROM documents WHERE doc_id = ?",
+                                [finding_id[len(READ_PREFIX):]]).fetchone()
+    else:
+        row = store.con.execute(
+            "SELECT c.doc_id, d.path, c.rule, c.message FROM checks c JOIN documents d USING (doc_id) "
+            "WHERE c.finding_id = ? LIMIT 1", [finding_id]).fetchone()
     doc_id, path, rule, message = row if row else (None, None, None, None)
     review = Review(finding_id, decision, reason or "", reviewer or "", at or _now(), source, path, rule, message)
     store.con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -99,13 +104,21 @@ def history(store, finding_id: str) -> list[Review]:
 
 
 def existing_ids(store, ids: Iterable[str]) -> set[str]:
-    """The ids among these that name a check that did not pass (a finding, a note, an unverifiable check)."""
+    """The ids among these that name a check that did not pass (a finding, a note, an unverifiable check), or a
+    document that could not be read (read:<doc_id>, its workbook row)."""
     ids = sorted(set(ids))
-    if not ids:
-        return set()
-    rows = store.con.execute(f"SELECT DISTINCT finding_id FROM checks WHERE status <> 'pass' AND finding_id IN "
-                             f"({', '.join('?' * len(ids))})", ids).fetchall()
-    return {r[0] for r in rows}
+    checks = [i for i in ids if not i.startswith(READ_PREFIX)]
+    unread = [i[len(READ_PREFIX):] for i in ids if i.startswith(READ_PREFIX)]
+    out: set[str] = set()
+    if checks:
+        out |= {r[0] for r in store.con.execute(
+            f"SELECT DISTINCT finding_id FROM checks WHERE status <> 'pass' AND finding_id IN "
+            f"({', '.join('?' * len(checks))})", checks).fetchall()}
+    if unread:
+        out |= {READ_PREFIX + r[0] for r in store.con.execute(
+            f"SELECT doc_id FROM documents WHERE status = 'error' AND doc_id IN ({', '.join('?' * len(unread))})",
+            unread).fetchall()}
+    return out
 
 
 @dataclass

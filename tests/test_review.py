@@ -184,3 +184,25 @@ def test_static_outputs_list_every_check_with_its_tick_mark(tmp_path):
     assert got == want and "✓ 通过" in ws["A2"].value
     unit = book["湛江市人民政府行政服务中心"]
     assert "索引号" in unit.oddHeader.right.text and "&P" in unit.oddFooter.center.text
+
+
+def test_a_decision_on_an_unreadable_file_row_is_kept(tmp_path):
+    import openpyxl
+    from jxcheck.outputs.xlsx import HEADER_ROW
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.pdf").write_bytes(b"")
+    out = tmp_path / "out"
+    run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    book = openpyxl.load_workbook(out / "discrepancies.xlsx")
+    ws = book["单位未识别"]
+    head, rows = unit_rows(ws)
+    [row] = rows
+    assert row[head["规则"] - 1] == "document.read" and row[head["编号"] - 1].startswith("read:")
+    ws.cell(HEADER_ROW + 1, head["复核结论"]).value = "待核"
+    ws.cell(HEADER_ROW + 1, head["复核说明"]).value = "已向单位索取原件"
+    book.save(out / "discrepancies.xlsx")
+    result = run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    assert (result.reviews_taken, result.reviews_kept, result.reviews_gone) == (1, 1, [])
+    head, [row] = unit_rows(openpyxl.load_workbook(out / "discrepancies.xlsx")["单位未识别"])
+    assert (row[head["复核结论"] - 1], row[head["复核说明"] - 1]) == ("待核", "已向单位索取原件")

@@ -19,7 +19,7 @@ import xlsxwriter
 
 from jxcheck.outputs import REPORT_TYPE_ZH, files_of, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
 from jxcheck.rule_docs import name_zh
-from jxcheck.reviews import DECISIONS, SIGNOFF_FIELDS, SUMMARY_KEY
+from jxcheck.reviews import DECISIONS, READ_PREFIX, SIGNOFF_FIELDS, SUMMARY_KEY
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
@@ -179,7 +179,7 @@ class Book:
 
 def row_id(doc: dict, finding: dict) -> str:
     """The id a workbook row is read back by: the finding's id, or for an unreadable document its doc id."""
-    return finding.get("id") or f"read:{doc.get('doc_id') or doc.get('sha256')}"
+    return finding.get("id") or f"{READ_PREFIX}{doc.get('doc_id') or doc.get('sha256')}"
 
 
 def _figures(check: dict) -> list[tuple[Any, Optional[str], None]]:
