@@ -688,13 +688,14 @@ def _read_back_reviews(store: Store, workbook: str) -> tuple[int, dict]:
         raise store_error(exc, store.path, writing=True) from exc
 
 
-def _remember_workbook(db: str, docs: list[dict], review: dict) -> None:
-    """Keep in the store what the workbook now shows in the cells reviewers fill (see reviews.absorb_workbook)."""
+def _remember_workbook(db: str, workbook: str, docs: list[dict], review: dict) -> None:
+    """Keep in the store what the workbook now shows in the cells reviewers fill, and its sha256 (see
+    reviews.absorb_workbook)."""
     from jxcheck import reviews
     from jxcheck.outputs.xlsx import written_cells
     from jxcheck.store import Store
     with Store(db) as store:
-        reviews.mark_written(store, *written_cells(docs, review["decisions"], review["signoffs"]))
+        reviews.mark_written(store, *written_cells(docs, review["decisions"], review["signoffs"]), path=workbook)
 
 
 def _checked_timeout(timeout: Optional[float], limits: Limits) -> float:
@@ -813,7 +814,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         except OSError as exc:
             raise describe(exc) from exc
         store.close()
-        _remember_workbook(store.path, docs, review)
+        _remember_workbook(store.path, os.path.join(outdir, WORKBOOK), docs, review)
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
                            check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at,
                            reviews_taken=taken, reviews_kept=len(review["decisions"]), reviews_gone=review["gone"])

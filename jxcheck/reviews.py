@@ -181,10 +181,10 @@ def _cell_text(value) -> str:
 
 def read_workbook(path: str) -> Typed:
     """The decisions and sign-offs typed into a discrepancies.xlsx: the header row is found by its 编号 and 复核结论
-    titles; the sign-offs sit right of their labels in the rows above it. The 失效复核 sheet is the tool's own
-    listing and is not read."""
+    titles; the sign-offs sit right of their labels in the rows above it. The 失效复核 and 勾稽标记 sheets are the
+    tool's own listings and are not read."""
     import openpyxl
-    from jxcheck.outputs.xlsx import GONE_SHEET, HEADER_ROW, SUMMARY, UNIT_LABEL
+    from jxcheck.outputs.xlsx import GONE_SHEET, HEADER_ROW, SUMMARY, TICK_SHEET, UNIT_LABEL
     from jxcheck.units import UNKNOWN
     out = Typed()
     try:
@@ -195,7 +195,7 @@ def read_workbook(path: str) -> Typed:
                                        "decisions in it were not read back; repair or move it and run again") from None
     try:
         for ws in book.worksheets:
-            if ws.title == GONE_SHEET:
+            if ws.title in (GONE_SHEET, TICK_SHEET):
                 continue
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             head = [_cell_text(v) for v in (rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else [])]
@@ -246,7 +246,10 @@ def written(store) -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]
 def absorb_workbook(store, path: str) -> int:
     """Record what reviewers typed into the workbook at path since the tool wrote it: each decision or reason
     that differs from what was written, and each sign-off; the number of decisions taken. A decision cleared
-    in the workbook is not taken (the history keeps the last one)."""
+    in the workbook is not taken (the history keeps the last one); a workbook whose bytes are those the tool
+    wrote is not read."""
+    if _has_reviews(store) and workbook_digest(path) == _written_digest(store):
+        return 0
     typed = read_workbook(path)
     before, before_sheets = written(store)
     taken = 0
@@ -262,9 +265,30 @@ def absorb_workbook(store, path: str) -> int:
     return taken
 
 
-def mark_written(store, decisions: dict[str, tuple[str, str]], sheets: dict[str, dict[str, str]]) -> None:
-    """Remember what was written into the workbook (see absorb_workbook)."""
-    rows = [("decision", fid, "复核结论", d) for fid, (d, _) in decisions.items()]
+def workbook_digest(path: str) -> str:
+    """The sha256 of a workbook file ("" when it cannot be read)."""
+    import hashlib
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _written_digest(store) -> Optional[str]:
+    row = store.con.execute("SELECT value FROM workbook_written WHERE kind = 'file' LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def mark_written(store, decisions: dict[str, tuple[str, str]], sheets: dict[str, dict[str, str]],
+                 path: Optional[str] = None) -> None:
+    """Remember what was written into the workbook at path, and its sha256 (a workbook no one has saved since is
+    not read back: see absorb_workbook)."""
+    rows = [("file", "sha256", "", workbook_digest(path))] if path else []
+    rows += [("decision", fid, "复核结论", d) for fid, (d, _) in decisions.items()]
     rows += [("decision", fid, "复核说明", r) for fid, (_, r) in decisions.items()]
     rows += [("signoff", key, name, value) for key, values in sheets.items() for name, value in values.items()]
     store.con.execute("BEGIN TRANSACTION")

@@ -132,12 +132,21 @@ def test_review_typed_in_the_workbook_survives_a_rerun_with_one_changed_report(t
         [entry] = reviews.history(store, some)
         assert (entry.decision, entry.reason, entry.reviewer, entry.source) == (*filled[some][:2], "张三 2026-12-01", "xlsx")
         reviews.record(store, some, "排除", "另有依据", "李四", source="serve")
+    assert run_batch([str(src)], str(out), jobs=1, stream=io.StringIO()).reviews_taken == 0
+    other = sorted(own_kept)[1]
+    book = openpyxl.load_workbook(book_path)
+    ws = book["湛江市人民政府行政服务中心"]
+    label_cell(ws, "复核人/日期").value = "王五 2026-12-02"
+    head, rows = unit_rows(ws)
+    ws.cell(HEADER_ROW + 1 + [r[head["编号"] - 1] for r in rows].index(other), head["复核说明"]).value = "补充说明"
+    book.save(book_path)
     again = run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
-    assert again.reviews_taken == 0
+    assert again.reviews_taken == 1
     ws = openpyxl.load_workbook(book_path)["湛江市人民政府行政服务中心"]
     head, rows = unit_rows(ws)
     shown = {row[head["编号"] - 1]: (row[head["复核结论"] - 1], row[head["复核说明"] - 1]) for row in rows}
-    assert shown[some] == ("排除", "另有依据")
+    assert shown[some] == ("排除", "另有依据") and shown[other] == (filled[other][0], "补充说明")
+    assert label_cell(ws, "复核人/日期").value == "王五 2026-12-02"
     with Store(str(out / "jxcheck.duckdb")) as store:
         assert [r.decision for r in reviews.history(store, some)] == [filled[some][0], "排除"]
 

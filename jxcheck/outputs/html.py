@@ -102,27 +102,33 @@ def _collapse(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-def _quote_span(text: str, quote: str) -> Optional[tuple[int, int]]:
-    quote = quote.strip()
-    if not quote:
-        return None
-    collapsed, offsets = _collapse(text)
-    pos = collapsed.find(quote)
-    if pos < 0:
-        return None
-    return offsets[pos], offsets[pos + len(quote) - 1] + 1
+class _Paragraph:
+    """A paragraph's text read once for marking: collapsed for quotes, and its printed figures (raw text and
+    span in the original)."""
 
+    def __init__(self, text: str):
+        self.text = text
+        self._collapsed: Optional[tuple[str, list[int]]] = None
+        self._figures: Optional[list[tuple[str, int, int]]] = None
 
-def _figure_spans(text: str, numbers: set[str], within: Optional[tuple[int, int]]) -> list[tuple[int, int]]:
-    nt = normalize(text)
-    spans = []
-    for fig in parse_figures(nt.text):
-        if fig.raw not in numbers:
-            continue
-        start, end = nt.span_to_original(fig.start, fig.end)
-        if within is None or (start >= within[0] and end <= within[1]):
-            spans.append((start, end))
-    return spans
+    def quote_span(self, quote: str) -> Optional[tuple[int, int]]:
+        quote = quote.strip()
+        if not quote:
+            return None
+        if self._collapsed is None:
+            self._collapsed = _collapse(self.text)
+        collapsed, offsets = self._collapsed
+        pos = collapsed.find(quote)
+        if pos < 0:
+            return None
+        return offsets[pos], offsets[pos + len(quote) - 1] + 1
+
+    def figure_spans(self, numbers: set[str], within: Optional[tuple[int, int]]) -> list[tuple[int, int]]:
+        if self._figures is None:
+            nt = normalize(self.text)
+            self._figures = [(fig.raw, *nt.span_to_original(fig.start, fig.end)) for fig in parse_figures(nt.text)]
+        return [(start, end) for raw, start, end in self._figures
+                if raw in numbers and (within is None or (start >= within[0] and end <= within[1]))]
 
 
 class _Marks:
@@ -158,7 +164,7 @@ def _entries(findings: list[dict], ticks: list[dict]) -> list[tuple[dict, str, s
 
 def _collect_marks(findings: list[dict], blocks: list[dict], own_name: Optional[str],
                    ticks: Optional[list[dict]] = None) -> tuple[_Marks, dict[str, bool]]:
-    paragraphs = {b["paragraph"]: b["text"] for b in blocks if b["kind"] == "p"}
+    paragraphs = {b["paragraph"]: _Paragraph(b["text"] or "") for b in blocks if b["kind"] == "p"}
     tables = {b["table_no"]: b["cells"] for b in blocks if b["kind"] == "t"}
     marks = _Marks()
     placed: dict[str, bool] = {}
@@ -177,8 +183,8 @@ def _collect_marks(findings: list[dict], blocks: list[dict], own_name: Optional[
                     marks.cells.setdefault((t, r, c), []).append((anchor, target, label, cls))
                     placed[anchor] = True
             elif p is not None and p in paragraphs:
-                text = paragraphs[p]
-                spans = _figure_spans(text, numbers, _quote_span(text, quote))
+                paragraph = paragraphs[p]
+                spans = paragraph.figure_spans(numbers, paragraph.quote_span(quote))
                 if spans:
                     for k, (a, b) in enumerate(spans):
                         marks.spans.setdefault(p, []).append((a, b, anchor if k == 0 else "", target, label, cls))

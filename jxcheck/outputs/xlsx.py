@@ -45,7 +45,6 @@ FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
 WRAPPED = tuple(TITLES.index(t) + 1 for t in ("文件", "说明", "页码", "原文", "复核说明"))
-TICK_WRAPPED = (5, 10, 11)
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
@@ -204,7 +203,10 @@ def _tick_sheet(sheet: Sheet, groups: dict[str, list[dict]], checks_of) -> None:
     sheet.table_head(TICK_COLUMNS, HEADER_ROW)
     ws.repeat_rows(HEADER_ROW - 1)
     ws.freeze_panes(HEADER_ROW, 0)
-    widths = [w for _, w in TICK_COLUMNS]
+    book = sheet.book
+    top, wrap = book.format(valign="top"), book.format(valign="top", text_wrap=True)
+    marks = {key: book.format(valign="top", align="center", bold=True, **({"bg_color": fill} if fill else {}))
+             for key, fill in (("pass", None), ("unverifiable", None), ("info", None), *SEVERITY_FILL.items())}
     r = HEADER_ROW
     for unit, docs in groups.items():
         for doc in docs:
@@ -217,29 +219,33 @@ def _tick_sheet(sheet: Sheet, groups: dict[str, list[dict]], checks_of) -> None:
             title = (f"{unit} · {doc.get('year') or '年度未识别'} · {files}：检查 {len(checks)} 项，"
                      f"✓ {counts['pass']}，≠ {counts['fail']}，? {counts['unverifiable']}")
             ws.merge_range(r - 1, 0, r - 1, len(TICK_COLUMNS) - 1, _text(title),
-                           sheet.book.format(bold=True, bg_color=HEAD_FILL))
+                           book.format(bold=True, bg_color=HEAD_FILL))
             for c in checks:
                 r += 1
                 ev = c.get("evidence") or []
-                fill = SEVERITY_FILL.get(c["severity"]) if c["status"] == "fail" else None
-                cells: list[tuple[Any, Optional[str], Optional[str]]] = [
-                    (TICKS.get(c["status"], c["status"]), None, fill), (c["rule"], None, None),
-                    (name_zh(c["rule"]), None, None), (SEVERITY_ZH.get(c["severity"], c["severity"]), None, None),
-                    (c["message"], None, None)]
-                cells += _figures(c)
-                cells += [(c.get("unit"), None, None), ("\n".join(place(e) for e in ev), None, None),
-                          ("\n".join(e.get("quote", "") for e in ev), None, None), (c.get("id"), None, None)]
-                for col, (value, num_format, cell_fill) in enumerate(cells, start=1):
-                    style: dict[str, Any] = {"valign": "top", "text_wrap": col in TICK_WRAPPED}
-                    if num_format:
-                        style["num_format"] = num_format
-                    if cell_fill:
-                        style["bg_color"] = cell_fill
-                    if col == 1:
-                        style["align"] = "center"
-                    sheet.put(r, col, value, **style)
-                lines = max(_lines(_text(str(cells[k - 1][0] or "")), widths[k - 1]) for k in TICK_WRAPPED)
-                ws.set_row(r - 1, ROW_LINE_HEIGHT * lines)
+                mark = marks[c["severity"] if c["status"] == "fail" else c["status"]]
+                ws.write_string(r - 1, 0, TICKS.get(c["status"], c["status"]), mark)
+                texts = (c["rule"], name_zh(c["rule"]), SEVERITY_ZH.get(c["severity"], c["severity"]), c["message"])
+                for col, text in enumerate(texts, start=1):
+                    ws.write_string(r - 1, col, _text(text), wrap if col == 4 else top)
+                for col, (value, num_format, _) in enumerate(_figures(c), start=5):
+                    _put_fast(ws, r - 1, col, value, book.format(valign="top", num_format=num_format)
+                              if num_format else top)
+                tail = (c.get("unit"), "\n".join(place(e) for e in ev), "\n".join(e.get("quote", "") for e in ev),
+                        c.get("id"))
+                for col, text in enumerate(tail, start=8):
+                    if text:
+                        ws.write_string(r - 1, col, _text(text), wrap if col in (9, 10) else top)
+
+
+def _put_fast(ws, row: int, col: int, value: Any, fmt) -> None:
+    """A figure cell at a 0-based place: a number, or the printed text when it is not one."""
+    if value is None or value == "":
+        return
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, _text(str(value)), fmt)
 
 
 def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict], decisions: dict[str, tuple[str, str]],
