@@ -254,3 +254,31 @@ def test_in_chromium_keyboard_decisions_survive_a_reload_and_a_rerun(tmp_path):
     head = {cell.value: i for i, cell in enumerate(ws[5])}
     shown = {r[head["编号"]]: (r[head["复核结论"]], r[head["复核说明"]]) for r in ws.iter_rows(min_row=6, values_only=True)}
     assert shown[first] == ("确认", None) and shown[second] == ("排除", "重复计列")
+
+
+def test_filters_and_the_other_files_of_a_report(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for ext in ("docx", "pdf"):
+        shutil.copy(SEEDS / f"zj2018_review.{ext}", src / f"review.{ext}")
+    out = tmp_path / "out"
+    run_batch([str(src)], str(out), jobs=1, stream=io.StringIO())
+    c = client(out)
+    [link] = doc_links(c)
+    page = c.get(link).text
+    assert "review.docx" in page and 'id="text"' in page and "<img" not in page
+    items = re.findall(r'<li id="finding-\d+" class="finding (\w+)" data-id="([0-9a-f]+)"( hidden)?>', page)
+    assert {sev for sev, _, _ in items} == {"error", "warning"} and not any(h for *_, h in items)
+    warnings = re.findall(r'class="finding (\w+)" data-id="[0-9a-f]+"( hidden)?>', c.get(link + "?severity=warning").text)
+    assert {sev for sev, hidden in warnings if not hidden} == {"warning"} and any(hidden for _, hidden in warnings)
+    fid = items[0][1]
+    c.post("/review", data={"finding_id": fid, "decision": "待核", "reason": ""}, headers={"HX-Request": "true"})
+    pending = re.findall(r'data-id="([0-9a-f]+)"( hidden)?>', c.get(link + "?decision=待核").text)
+    assert [f for f, hidden in pending if not hidden] == [fid]
+    undecided = re.findall(r'data-id="([0-9a-f]+)"( hidden)?>', c.get(link + "?decision=未复核").text)
+    assert fid not in [f for f, hidden in undecided if not hidden] and len(undecided) == len(items)
+    view = re.search(r'href="(/doc/[0-9a-f]+\?view=[0-9a-f]+)">[^<]*review\.pdf', page).group(1)
+    pdf = c.get(view).text
+    assert "<img" in pdf and re.findall(r'data-id="([0-9a-f]+)"', pdf) == [f for _, f, _ in items]
+    assert re.search(r'<a class="box (error|warning)" id="f1-e1"', pdf)
+    assert "待核" in re.search(r'<li id="finding-1".*?</li>', pdf, re.S).group(0)
