@@ -109,8 +109,12 @@ def fail(exc: BaseException, what: str = "输出文件") -> int:
 def load_config(args: argparse.Namespace):
     """The configuration of a run (jxcheck.config.load) from its options."""
     from jxcheck.config import load
-    split = lambda values: [v.strip() for value in values or [] for v in value.split(",") if v.strip()]  # noqa: E731
-    return load(args.config, select=split(args.select), ignore=split(args.ignore), baseline=args.baseline)
+    return load(args.config, select=_split(args.select), ignore=_split(args.ignore), baseline=args.baseline)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Repeated, comma-separated option values as one list."""
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -36,8 +36,8 @@ def frames(db: str) -> Frames:
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
         con = store.con
-        has_reviews = reviews._has_reviews(store)
-        current = reviews._CURRENT if has_reviews else (
+        has_reviews = reviews.has_reviews(store)
+        current = reviews.CURRENT if has_reviews else (
             "SELECT NULL::VARCHAR AS finding_id, NULL::VARCHAR AS decision, NULL::VARCHAR AS reason, "
             "NULL::VARCHAR AS reviewer, NULL::TIMESTAMP AS decided_at WHERE false")
         history = ("SELECT * FROM reviews ORDER BY decided_at, rowid" if has_reviews else

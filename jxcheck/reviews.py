@@ -76,12 +76,12 @@ def record(store, finding_id: str, decision: str, reason: str = "", reviewer: st
     return review
 
 
-_CURRENT = """SELECT finding_id, decision, reason, reviewer, decided_at, source, path, rule, message FROM (
+CURRENT = """SELECT finding_id, decision, reason, reviewer, decided_at, source, path, rule, message FROM (
     SELECT *, row_number() OVER (PARTITION BY finding_id ORDER BY decided_at DESC, rowid DESC) AS n FROM reviews)
     WHERE n = 1"""
 
 
-def _has_reviews(store) -> bool:
+def has_reviews(store) -> bool:
     """Whether the store has the review tables (a store written before them, opened read-only, has not)."""
     return bool(store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'reviews'")
                 .fetchone()[0])
@@ -89,14 +89,14 @@ def _has_reviews(store) -> bool:
 
 def current(store) -> dict[str, Review]:
     """Each reviewed finding's latest decision."""
-    if not _has_reviews(store):
+    if not has_reviews(store):
         return {}
-    return {r[0]: Review(*r) for r in store.con.execute(_CURRENT).fetchall()}
+    return {r[0]: Review(*r) for r in store.con.execute(CURRENT).fetchall()}
 
 
 def history(store, finding_id: str) -> list[Review]:
     """Every decision made on a finding, oldest first."""
-    if not _has_reviews(store):
+    if not has_reviews(store):
         return []
     rows = store.con.execute("SELECT finding_id, decision, reason, reviewer, decided_at, source, path, rule, message "
                              "FROM reviews WHERE finding_id = ? ORDER BY decided_at, rowid", [finding_id]).fetchall()
@@ -144,7 +144,7 @@ def standing(store) -> Standing:
 
 def signoffs(store) -> dict[str, dict[str, str]]:
     """Each sheet's latest sign-off values, by sheet key (a unit key, or 汇总)."""
-    if not _has_reviews(store):
+    if not has_reviews(store):
         return {}
     rows = store.con.execute(
         "SELECT sheet_key, field, value FROM (SELECT *, row_number() OVER (PARTITION BY sheet_key, field "
@@ -233,7 +233,7 @@ def written(store) -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]
     """What the tool last wrote into the workbook: decisions by finding id, sign-offs by sheet key."""
     decisions: dict[str, list[str]] = {}
     sheets: dict[str, dict[str, str]] = {}
-    if not _has_reviews(store):
+    if not has_reviews(store):
         return {}, {}
     for kind, key, name, value in store.con.execute("SELECT kind, key, field, value FROM workbook_written").fetchall():
         if kind == "decision":
@@ -248,7 +248,7 @@ def absorb_workbook(store, path: str) -> int:
     that differs from what was written, and each sign-off; the number of decisions taken. A decision cleared
     in the workbook is not taken (the history keeps the last one); a workbook whose bytes are those the tool
     wrote is not read."""
-    if _has_reviews(store) and workbook_digest(path) == _written_digest(store):
+    if has_reviews(store) and workbook_digest(path) == _written_digest(store):
         return 0
     typed = read_workbook(path)
     before, before_sheets = written(store)
