@@ -50,13 +50,16 @@ def check_document(doc: Document, with_facts: bool = False, deadline: Optional[D
         result.update(status="error", error={"code": "internal", "message":
                       f"检查时内部错误 / internal error while checking: {type(exc).__name__}: {exc}"})
         return result
-    result["checks"] = [c.as_dict() for c in checks]
-    result["findings"] = [c.as_dict() for c in findings(checks)]
+    from jxcheck.ids import with_ids
+    dicts = with_ids(doc.sha256, [c.as_dict() for c in checks])
     printed = printed_quotes(doc)
     if printed is not None:
-        for check in result["checks"] + result["findings"]:
+        for check in dicts:
             for evidence in check["evidence"]:
                 evidence["quote"] = printed.quote(evidence["quote"])
+    place = {id(c): i for i, c in enumerate(checks)}
+    result["checks"] = dicts
+    result["findings"] = [dict(dicts[place[id(c)]]) for c in findings(checks)]
     if with_facts:
         result["facts"] = facts.records()
     return result

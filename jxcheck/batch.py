@@ -30,6 +30,7 @@ from jxcheck.pool import ForkedTasks, Outcome, WorkerPool, start_worker_server
 from jxcheck.units import UNKNOWN, UnitNames
 
 if TYPE_CHECKING:
+    from jxcheck.config import Config
     from jxcheck.store import Store
     from scoring import crossdoc
 
@@ -44,6 +45,7 @@ FLUSH_DOCUMENTS = 256
 FLUSH_SECONDS = 1.0
 CROSS_CHUNK = 500
 HTML_PART = 250
+WORKBOOK = "discrepancies.xlsx"
 
 
 # ---------------------------------------------------------------- the worker side
@@ -560,36 +562,65 @@ class BatchResult:
     notes: Counter = field(default_factory=Counter)
     check_seconds: float = 0.0
     output_seconds: float = 0.0
+    reviews_taken: int = 0
+    reviews_kept: int = 0
+    reviews_gone: list = field(default_factory=list)
 
 
-def _write_sheets(outdir: str, docs: list[dict]) -> None:
-    """The workbook and findings.csv."""
+def _write_sheets(outdir: str, docs: list[dict], review: Optional[dict] = None,
+                  all_checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """The workbook (with the review decisions and sign-offs, write_xlsx's keywords, and every check for its tick
+    marks) and findings.csv."""
     from jxcheck.outputs import flat, xlsx
-    xlsx.write_xlsx(os.path.join(outdir, "discrepancies.xlsx"), docs)
+    xlsx.write_xlsx(os.path.join(outdir, WORKBOOK), docs, all_checks=all_checks, **(review or {}))
     flat.write_csv(os.path.join(outdir, "findings.csv"), docs)
 
 
-def _write_units(outdir: str, part: list[tuple[str, list[dict]]], blocks: dict[str, list[dict]]) -> None:
-    """The HTML pages of some units, given their documents' blocks."""
+def shown_checks(store: Store, docs: list[dict], config: Optional[Config] = None) -> dict[str, list[dict]]:
+    """Every check of these documents, passed ones included, as the configuration shows them, by doc id (for the
+    tick marks)."""
+    from jxcheck.config import apply
+    stored = store.checks([d["doc_id"] for d in docs], passing=True)
+    out = {}
+    for d in docs:
+        checks = [{k: v for k, v in c.items() if not k.startswith("_")} for c in stored.get(d["doc_id"], [])]
+        out[d["doc_id"]] = apply(dict(d, checks=checks), config)["checks"] if config is not None else checks
+    return out
+
+
+def _write_units(outdir: str, part: list[tuple[str, list[dict]]], blocks: dict[str, list[dict]],
+                 checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """The HTML pages of some units, given their documents' blocks and every check of each (tick marks)."""
     from jxcheck.outputs import html
+    checks = checks or {}
     for unit, unit_docs in part:
-        html.write_unit(outdir, unit, unit_docs, lambda i: blocks.get(i, []))
+        html.write_unit(outdir, unit, unit_docs, lambda i: blocks.get(i, []), lambda i: checks.get(i))
 
 
-def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str) -> None:
-    """The HTML pages of some units, their blocks read from the store opened read-only."""
+def _write_units_from(outdir: str, part: list[tuple[str, list[dict]]], db: str,
+                      config: Optional[Config] = None) -> None:
+    """The HTML pages of some units, their blocks and checks read from the store opened read-only."""
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
         blocks = store.blocks(_part_ids(part))
-    _write_units(outdir, part, blocks)
+        checks = shown_checks(store, [d for _, unit_docs in part for d in unit_docs], config)
+    _write_units(outdir, part, blocks, checks)
 
 
-def _write_jsonl(outdir: str, doc_ids: list[str], db: str) -> None:
-    """findings.jsonl, built from the store opened read-only."""
+def _write_jsonl(outdir: str, doc_ids: list[str], db: str, copies: Optional[dict[str, list[str]]] = None,
+                 config: Optional[Config] = None) -> None:
+    """findings.jsonl, built from the store opened read-only, a group of copies on one line, each line as the
+    configuration shows it."""
     from jxcheck.outputs import flat
     from jxcheck.store import Store
     with Store(db, read_only=True) as store:
-        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), store.document_lines(doc_ids))
+        lines = store.document_lines(doc_ids, copies=copies)
+        if config is not None and config.active:
+            import json
+            from jxcheck.config import apply
+            lines = (json.dumps(apply(json.loads(line), config), ensure_ascii=False, separators=(",", ":"))
+                     for line in lines)
+        flat.write_jsonl(os.path.join(outdir, "findings.jsonl"), lines)
 
 
 def _unit_parts(groups: dict[str, list[dict]], size: int) -> list[list[tuple[str, list[dict]]]]:
@@ -609,7 +640,9 @@ def _part_ids(part: list[tuple[str, list[dict]]]) -> list[str]:
     return [d["doc_id"] for _, unit_docs in part for d in unit_docs]
 
 
-def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None) -> None:
+def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, stream: Optional[TextIO] = None,
+                  copies: Optional[dict[str, list[str]]] = None, review: Optional[dict] = None,
+                  config: Optional[Config] = None) -> None:
     """The workbook, csv, jsonl and HTML pages of these documents (objects without their passed checks, see
     Store.document_objects), as tasks: the workbook and csv, the first part of the HTML pages (HTML_PART
     documents, a unit never split) from blocks read now, then, once this process has closed the store (its
@@ -618,26 +651,53 @@ def write_outputs(outdir: str, docs: list[dict], store: Store, jobs: int = 1, st
     beside the checkpoint; with one, this process does them in turn (see ForkedTasks). The store is closed on
     return."""
     from jxcheck.outputs import by_unit, html
-    ids = [d["doc_id"] for d in docs]
+    ids = [d["doc_id"] for d in docs] + [o for others in (copies or {}).values() for o in others]
     groups = by_unit(docs)
     parts = _unit_parts(groups, HTML_PART)
     phase = Phase(stream, "写出结果", "outputs", "个文件组（工作簿与 CSV、JSONL、HTML 各部分）",
                   "parts (workbook and csv, jsonl, HTML parts)", 2 + len(parts))
     tasks = ForkedTasks(jobs)
-    tasks.submit(_write_sheets, outdir, docs)
+    tasks.submit(_write_sheets, outdir, docs, review, shown_checks(store, docs, config))
     phase.step()
     if parts:
-        tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])))
+        first = [d for _, unit_docs in parts[0] for d in unit_docs]
+        tasks.submit(_write_units, outdir, parts[0], store.blocks(_part_ids(parts[0])),
+                     shown_checks(store, first, config))
         phase.step()
     store.close()
-    tasks.submit(_write_jsonl, outdir, ids, store.path)
+    tasks.submit(_write_jsonl, outdir, ids, store.path, copies, config)
     phase.step()
     for part in parts[1:]:
-        tasks.submit(_write_units_from, outdir, part, store.path)
+        tasks.submit(_write_units_from, outdir, part, store.path, config)
         phase.step()
     html.write_index(outdir, groups)
     tasks.results()
     phase.finish(2 + len(parts))
+
+
+def _read_back_reviews(store: Store, workbook: str) -> tuple[int, dict]:
+    """Take what reviewers typed into the workbook about to be rewritten into the store; the number of decisions
+    taken and what the new workbook shows (write_xlsx's decisions, signoffs and gone)."""
+    import duckdb
+    from jxcheck import reviews
+    from jxcheck.store import store_error
+    try:
+        taken = reviews.absorb_workbook(store, workbook) if os.path.exists(workbook) else 0
+        standing = reviews.standing(store)
+        return taken, {"decisions": {fid: (r.decision, r.reason) for fid, r in standing.kept.items()},
+                       "signoffs": reviews.signoffs(store), "gone": standing.gone}
+    except duckdb.Error as exc:
+        raise store_error(exc, store.path, writing=True) from exc
+
+
+def _remember_workbook(db: str, workbook: str, docs: list[dict], review: dict) -> None:
+    """Keep in the store what the workbook now shows in the cells reviewers fill, and its sha256 (see
+    reviews.absorb_workbook)."""
+    from jxcheck import reviews
+    from jxcheck.outputs.xlsx import written_cells
+    from jxcheck.store import Store
+    with Store(db) as store:
+        reviews.mark_written(store, *written_cells(docs, review["decisions"], review["signoffs"]), path=workbook)
 
 
 def _checked_timeout(timeout: Optional[float], limits: Limits) -> float:
@@ -663,13 +723,16 @@ def _no_input(collected: Collected, stream: TextIO) -> RunError:
 
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
               timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
-              stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task) -> BatchResult:
-    """Check every input document not already in the store, then cross-check and write the outputs.
+              stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task,
+              config: Optional[Config] = None) -> BatchResult:
+    """Check every input document not already in the store, then cross-check and write the outputs (as the
+    configuration shows them: jxcheck.config.apply; the store keeps every check).
 
     A run that cannot go on raises RunError (a refused output folder, inputs without any document, a full
     disk), or StoreError for the store; documents already stored stay stored."""
     from jxcheck.paths import check_outdir
-    from jxcheck.store import Store, StoreError
+    from jxcheck.config import apply as apply_config
+    from jxcheck.store import Store, StoreError, copy_groups, merge_copies
     stream = stream or sys.stderr
     check_outdir(outdir)
     timeout = _checked_timeout(timeout, limits)
@@ -743,14 +806,20 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         units = store.unit_keys(run_ids) | changed | superseded
         run_crossdoc(store, units, jobs, stream)
         out_ids = set(run_ids) | {d["doc_id"] for d in store.documents(unit_keys=units - {UNKNOWN})}
-        docs = store.document_objects(doc_ids=out_ids, passing=False)
+        copies = copy_groups(store, out_ids)
+        docs = merge_copies(store.document_objects(doc_ids=out_ids, passing=False), copies)
+        if config is not None:
+            docs = [apply_config(d, config) for d in docs]
+        taken, review = _read_back_reviews(store, os.path.join(outdir, WORKBOOK))
         try:
-            write_outputs(outdir, docs, store, jobs, stream)
+            write_outputs(outdir, docs, store, jobs, stream, copies, review, config)
         except OSError as exc:
             raise describe(exc) from exc
         store.close()
+        _remember_workbook(store.path, os.path.join(outdir, WORKBOOK), docs, review)
         return BatchResult(exit_status(docs), len(todo) + len(refused), skipped, docs, collected.notes,
-                           check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at)
+                           check_seconds=checked_at - started, output_seconds=time.monotonic() - checked_at,
+                           reviews_taken=taken, reviews_kept=len(review["decisions"]), reviews_gone=review["gone"])
     finally:
         if progress is not None:
             progress.flush()
@@ -766,7 +835,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
 
 def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt: str = "text",
            output: Optional[str] = None, aliases: Optional[str] = None,
-           stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+           stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None, config: Optional[Config] = None) -> int:
     """Print or write the stored results without reading any source file; exit status like batch."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     from jxcheck.outputs import flat, text, xlsx
@@ -774,7 +843,16 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
     names = UnitNames.load(aliases)
     with Store(db, read_only=True) as store:
         keys = None if unit is None else [names.key(unit) if unit.strip() != UNKNOWN else UNKNOWN]
+        from jxcheck.store import copy_groups, merge_copies
         docs = store.document_objects(unit_keys=keys, year=year)
+        docs = merge_copies(docs, copy_groups(store, [d["doc_id"] for d in docs]))
+        if config is not None:
+            from jxcheck.config import apply
+            docs = [apply(d, config) for d in docs]
+        from jxcheck import reviews
+        standing = reviews.standing(store)
+        review = {"decisions": {fid: (r.decision, r.reason) for fid, r in standing.kept.items()},
+                  "signoffs": reviews.signoffs(store), "gone": standing.gone}
         if not docs:
             known = sorted({d["unit_key"] for d in store.documents()})
             stderr.write("没有符合条件的文档 / no stored document matches; 单位 / units: "
@@ -784,7 +862,7 @@ def report(db: str, unit: Optional[str] = None, year: Optional[int] = None, fmt:
         if not output:
             stderr.write("xlsx 格式需要 -o 输出文件 / --format xlsx needs -o OUT\n")
             return 2
-        xlsx.write_xlsx(output, docs)
+        xlsx.write_xlsx(output, docs, **review)
     elif fmt == "csv":
         if output:
             flat.write_csv(output, docs)

@@ -9,19 +9,24 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from jxcheck.ids import finding_ids
+
 FACT_COLUMNS = ["doc_id", "seq", "concept", "stage", "period", "value", "value_num", "unit", "decimals", "kind",
                 "raw", "approximate", "label", "quote", "page", "paragraph", "table_no", "row_no", "col_no", "lead"]
 CHECK_COLUMNS = ["doc_id", "seq", "source", "rule", "status", "severity", "message", "concept", "reported",
-                 "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key"]
+                 "expected", "difference", "unit", "numbers", "evidence", "related_doc_id", "unit_key", "finding_id"]
 BLOCK_COLUMNS = ["doc_id", "seq", "kind", "paragraph", "table_no", "page", "text", "cells"]
 
 
-def check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str]) -> tuple:
-    """One check as a store row; its numbers and evidence as JSON text (Store.document_lines embeds them)."""
+def check_row(doc_id: str, seq: int, source: str, check: dict, related: Optional[str], unit_key: Optional[str],
+              finding_id: Optional[str] = None) -> tuple:
+    """One check as a store row; its numbers and evidence as JSON text (Store.document_lines embeds them); its
+    id is the check's own "id" unless given."""
     return (doc_id, seq, source, check["rule"], check["status"], check["severity"], check["message"],
             check.get("concept"), check.get("reported"), check.get("expected"), check.get("difference"),
             check.get("unit"), json.dumps(check.get("numbers") or [], ensure_ascii=False),
-            json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key)
+            json.dumps(check.get("evidence") or [], ensure_ascii=False), related, unit_key,
+            finding_id or check.get("id"))
 
 
 @dataclass
@@ -39,7 +44,10 @@ def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
               f.get("unit"), f.get("decimals"), f.get("kind"), f.get("raw"), f.get("approximate"),
               f.get("label"), f.get("quote"), f.get("page"), f.get("paragraph"), f.get("table"),
               f.get("row"), f.get("col"), f.get("lead")) for i, f in enumerate(result.get("facts") or [])]
-    checks = [check_row(doc_id, i, "document", c, None, None) for i, c in enumerate(result.get("checks") or [])]
+    own = result.get("checks") or []
+    ids = finding_ids(doc_id, own)
+    checks = [check_row(doc_id, i, "document", c, None, None, c.get("id") or fid)
+              for i, (c, fid) in enumerate(zip(own, ids))]
     block_rows = [(doc_id, i, b["kind"], b.get("paragraph"), b.get("table_no"), b.get("page"), b.get("text"),
                    json.dumps(b["cells"], ensure_ascii=False) if b.get("cells") is not None else None)
                   for i, b in enumerate(blocks)]

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 
 from jxcheck import __version__
+from jxcheck.ids import finding_ids
+from jxcheck.reviews import SCHEMA as REVIEW_SCHEMA
 from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Rows, check_row, document_rows
 from jxcheck.units import UNKNOWN, UnitNames
 
@@ -36,7 +38,8 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS checks (
         doc_id VARCHAR, seq INTEGER, source VARCHAR, rule VARCHAR, status VARCHAR, severity VARCHAR,
         message VARCHAR, concept VARCHAR, reported VARCHAR, expected VARCHAR, difference VARCHAR,
-        unit VARCHAR, numbers VARCHAR, evidence VARCHAR, related_doc_id VARCHAR, unit_key VARCHAR)""",
+        unit VARCHAR, numbers VARCHAR, evidence VARCHAR, related_doc_id VARCHAR, unit_key VARCHAR,
+        finding_id VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS blocks (
         doc_id VARCHAR, seq INTEGER, kind VARCHAR, paragraph INTEGER, table_no INTEGER, page INTEGER,
         text VARCHAR, cells VARCHAR)""",
@@ -48,7 +51,7 @@ RETRY_CODES = ("timeout", "internal")
 CHECKPOINT_THRESHOLD = "256MB"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _CHECK_FIELDS = ("rule", "status", "severity", "message", "concept", "reported", "expected", "difference", "unit")
-_CHECK_JSON = ("'{' || " + " || ',' || ".join(f"'\"{f}\":' || coalesce(to_json({f}), 'null')" for f in _CHECK_FIELDS)
+_CHECK_JSON = ("'{\"id\":' || coalesce(to_json(finding_id), 'null') || ',' || " + " || ',' || ".join(f"'\"{f}\":' || coalesce(to_json({f}), 'null')" for f in _CHECK_FIELDS)
                + " || ',\"numbers\":' || numbers || ',\"evidence\":' || evidence || '}'")
 _SEVERITY_RANK = "CASE severity " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in SEVERITY_ORDER.items()) + " END"
 DOCUMENT_JSON = f"""
@@ -62,7 +65,7 @@ DOCUMENT_JSON = f"""
     SELECT json_object('path', d.path, 'sha256', d.sha256, 'format', d.format, 'pages', d.pages, 'unit', d.unit,
         'year', d.year, 'report_type', d.report_type, 'status', d.status,
         'error', CASE WHEN d.status = 'error' THEN json_object('code', d.error_code, 'message', d.error_message) END),
-        grouped.findings, grouped.checks
+        grouped.findings, grouped.checks, d.doc_id
     FROM documents d LEFT JOIN grouped USING (doc_id)
     WHERE d.doc_id IN ({{marks}})"""
 DOCUMENT_ORDER = ("ORDER BY coalesce(d.unit_key, ?) = ?, coalesce(d.unit_key, ?), d.year IS NULL, coalesce(d.year, 0), "
@@ -135,9 +138,11 @@ class Store:
         try:
             if not read_only:
                 self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-                for sql in SCHEMA:
+                for sql in SCHEMA + REVIEW_SCHEMA:
                     self.con.execute(sql)
                 self.con.execute("ALTER TABLE facts ADD COLUMN IF NOT EXISTS lead VARCHAR")
+                self.con.execute("ALTER TABLE checks ADD COLUMN IF NOT EXISTS finding_id VARCHAR")
+                self._fill_finding_ids()
             tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
             if not {"documents", "facts", "checks", "blocks"} <= tables:
                 self.con.close()
@@ -145,6 +150,22 @@ class Store:
         except duckdb.Error as exc:
             self._close_quietly()
             raise store_error(exc, path) from exc
+
+    def _fill_finding_ids(self) -> None:
+        """Give the checks of a store written before finding ids their ids."""
+        rows = self.con.execute("SELECT doc_id, source, seq, rule, reported, concept, evidence, related_doc_id FROM checks "
+                                "WHERE finding_id IS NULL ORDER BY doc_id, source, seq").fetchall()
+        if not rows:
+            return
+        groups: dict[tuple, list] = {}
+        for r in rows:
+            groups.setdefault((r[0], r[1]), []).append(r)
+        updates = []
+        for (doc_id, source), group in groups.items():
+            checks = [{"rule": r[3], "reported": r[4], "concept": r[5], "evidence": json.loads(r[6])} for r in group]
+            for r, fid in zip(group, finding_ids(doc_id, checks, [r[7] for r in group])):
+                updates.append((fid, doc_id, source, r[2]))
+        self.con.executemany("UPDATE checks SET finding_id = ? WHERE doc_id = ? AND source = ? AND seq = ?", updates)
 
     def _close_quietly(self) -> None:
         try:
@@ -285,7 +306,15 @@ class Store:
     def replace_crossdoc(self, unit_keys: Iterable[str], checks: list[tuple[str, Optional[str], str, dict]]) -> None:
         """Replace the cross-document checks of these units: (attached doc_id, related doc_id, unit_key, check)."""
         keys = sorted(set(unit_keys))
-        rows = [check_row(doc_id, i, "crossdoc", check, related, key)
+        by_doc: dict[str, list[int]] = {}
+        for i, (doc_id, _, _, _) in enumerate(checks):
+            by_doc.setdefault(doc_id, []).append(i)
+        ids: dict[int, str] = {}
+        for doc_id, places in by_doc.items():
+            for i, fid in zip(places, finding_ids(doc_id, [checks[i][3] for i in places],
+                                                  [checks[i][1] for i in places])):
+                ids[i] = fid
+        rows = [check_row(doc_id, i, "crossdoc", check, related, key, ids[i])
                 for i, (doc_id, related, key, check) in enumerate(checks)]
         with self._transaction():
             if keys:
@@ -327,11 +356,11 @@ class Store:
             return out
         rows = self.con.execute(
             f"SELECT doc_id, rule, status, severity, message, concept, reported, expected, difference, unit, numbers, "
-            f"evidence, source, related_doc_id FROM checks WHERE doc_id IN ({', '.join('?' * len(ids))}) "
+            f"evidence, source, related_doc_id, finding_id FROM checks WHERE doc_id IN ({', '.join('?' * len(ids))}) "
             + ("" if passing else "AND status <> 'pass' ")
             + "ORDER BY doc_id, source = 'crossdoc', seq", ids).fetchall()
         for r in rows:
-            out[r[0]].append({"rule": r[1], "status": r[2], "severity": r[3], "message": r[4], "concept": r[5],
+            out[r[0]].append({"id": r[14], "rule": r[1], "status": r[2], "severity": r[3], "message": r[4], "concept": r[5],
                               "reported": r[6], "expected": r[7], "difference": r[8], "unit": r[9],
                               "numbers": json.loads(r[10]), "evidence": json.loads(r[11]),
                               "_source": r[12], "_related": r[13]})
@@ -401,20 +430,30 @@ class Store:
                 "checked_at": r["checked_at"]})
         return out
 
-    def document_lines(self, doc_ids: Iterable[str], chunk: int = 500) -> Iterator[str]:
+    def document_lines(self, doc_ids: Iterable[str], chunk: int = 500,
+                       copies: Optional[dict[str, list[str]]] = None) -> Iterator[str]:
         """The findings-schema document object of each document as one line of JSON, in the outputs' order (by
         unit key with 单位未识别 last, then year, then path): the same objects as document_objects, built by
         DuckDB chunk documents at a time, so memory does not grow with the archive. numbers and evidence are
-        stored as JSON text and are inserted as is."""
+        stored as JSON text and are inserted as is. With copies (copy_groups), a group of copies is one line, its
+        first document's, naming the others under "copies"."""
         ids = sorted(set(doc_ids))
         if not ids:
             return
+        copies = copies or {}
+        hidden = {other for others in copies.values() for other in others}
+        named: dict[str, str] = {}
+        if copies:
+            rows = {d["doc_id"]: d for d in self.documents(doc_ids=hidden)}
+            named = {first: json.dumps([{"path": rows[o]["path"], "sha256": rows[o]["sha256"],
+                                         "format": rows[o]["format"]} for o in others if o in rows],
+                                       ensure_ascii=False) for first, others in copies.items()}
         try:
-            yield from self._document_lines(ids, chunk)
+            yield from self._document_lines(sorted(set(ids) - hidden), chunk, named)
         except duckdb.Error as exc:
             raise store_error(exc, self.path) from exc
 
-    def _document_lines(self, ids: list[str], chunk: int) -> Iterator[str]:
+    def _document_lines(self, ids: list[str], chunk: int, named: dict[str, str]) -> Iterator[str]:
         cur = self.con.cursor()
         try:
             order = [r[0] for r in cur.execute(
@@ -423,8 +462,9 @@ class Store:
             for start in range(0, len(order), chunk):
                 part = order[start:start + chunk]
                 sql = DOCUMENT_JSON.replace("{marks}", ", ".join("?" * len(part))) + " " + DOCUMENT_ORDER
-                for head, findings, checks in cur.execute(sql, part + part + [UNKNOWN] * 3).fetchall():
-                    yield f'{head[:-1]},"findings":[{findings or ""}],"checks":[{checks or ""}]}}'
+                for head, findings, checks, doc_id in cur.execute(sql, part + part + [UNKNOWN] * 3).fetchall():
+                    extra = f',"copies":{named[doc_id]}' if doc_id in named else ""
+                    yield f'{head[:-1]},"findings":[{findings or ""}],"checks":[{checks or ""}]{extra}}}'
         finally:
             cur.close()
 
@@ -436,3 +476,57 @@ SCHEMA_FIELDS = ("path", "sha256", "format", "pages", "unit", "year", "report_ty
 def schema_document(obj: dict) -> dict:
     """The findings-schema fields of a document object from Store.document_objects."""
     return {k: obj[k] for k in SCHEMA_FIELDS}
+
+
+COPY_FORMATS = ("docx", "txt", "pdf", "doc", "html")
+_SIGNATURE_PART = ("concat_ws('|', " + ", ".join(f"coalesce(c.{c}, '-')" for c in
+                                                ("rule", "status", "severity", "concept", "reported", "expected",
+                                                 "difference")) + ")")
+
+
+def copy_groups(store: Store, doc_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The same report supplied in several files (TXT, DOCX, PDF of one report): readable documents of one known
+    unit (as printed, and its key), year and report type whose own checks are the same (rule, status, severity, concept and the reported,
+    expected and difference figures, counted with repeats) and not none. Each group is keyed by its first
+    document in the order docx, txt, pdf, doc, html then path (the rendering the cross-document checks attach to,
+    see scoring.crossdoc.representatives), mapping to the others."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return {}
+    try:
+        rows = store.con.execute(
+            f"SELECT d.doc_id, d.unit_key || chr(31) || coalesce(d.unit, ''), d.year, d.report_type, d.format, d.path, "
+            f"md5(string_agg({_SIGNATURE_PART}, chr(10) ORDER BY {_SIGNATURE_PART})) "
+            f"FROM documents d JOIN checks c ON c.doc_id = d.doc_id AND c.source = 'document' "
+            f"WHERE d.status = 'ok' AND d.year IS NOT NULL AND d.unit_key IS NOT NULL AND d.unit_key <> ? "
+            f"AND d.doc_id IN ({', '.join('?' * len(ids))}) "
+            f"GROUP BY ALL", [UNKNOWN] + ids).fetchall()
+    except duckdb.Error as exc:
+        raise store_error(exc, store.path) from exc
+    groups: dict[tuple, list[tuple]] = {}
+    for doc_id, unit_key, year, report_type, fmt, path, signature in rows:
+        groups.setdefault((unit_key, year, report_type, signature), []).append((doc_id, fmt, path))
+    rank = {f: i for i, f in enumerate(COPY_FORMATS)}
+    out = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: (rank.get(m[1], len(rank)), m[2], m[0]))
+        out[members[0][0]] = [m[0] for m in members[1:]]
+    return out
+
+
+def merge_copies(docs: list[dict], groups: dict[str, list[str]]) -> list[dict]:
+    """Documents with each group of copies (copy_groups) as its first document, which names the others under
+    "copies" (path, sha256, format); the others are left out."""
+    by_id = {d["doc_id"]: d for d in docs}
+    hidden = {other for others in groups.values() for other in others}
+    out = []
+    for d in docs:
+        if d["doc_id"] in hidden:
+            continue
+        others = [by_id[o] for o in groups.get(d["doc_id"], []) if o in by_id]
+        if others:
+            d = dict(d, copies=[{"path": o["path"], "sha256": o["sha256"], "format": o["format"]} for o in others])
+        out.append(d)
+    return out

@@ -68,6 +68,16 @@ def jsonl(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
+def by_file(docs: list[dict]) -> dict[str, dict]:
+    """Output documents by the path of each of their files: a report supplied in several files is one
+    document naming the others under copies."""
+    out = {}
+    for d in docs:
+        for path in [d["path"]] + [c["path"] for c in d.get("copies") or []]:
+            out[path] = d
+    return out
+
+
 def canonical(checks: list[dict]) -> list[str]:
     """Checks as comparable text; the order of a check's figures and quotes is not part of its meaning."""
     return sorted(json.dumps(dict(c, numbers=sorted(c["numbers"]),
@@ -75,13 +85,23 @@ def canonical(checks: list[dict]) -> list[str]:
                              sort_keys=True, ensure_ascii=False) for c in checks)
 
 
+def figures(check: dict) -> tuple:
+    return tuple(str(check.get(k)) for k in ("rule", "status", "severity", "concept", "reported", "expected"))
+
+
 def test_batch_results_equal_check_file(seeds_run):
     _, src, out, result, _, _ = seeds_run
-    docs = {d["path"]: d for d in jsonl(out)}
+    docs = by_file(jsonl(out))
     for name in SEED_FILES:
         path = str(src / name)
         want = check_file(path)
         got = docs[path]
+        if got["path"] != path:
+            copy = next(c for c in got["copies"] if c["path"] == path)
+            assert (copy["sha256"], copy["format"]) == (want["sha256"], want["format"]), name
+            assert sorted(figures(c) for c in got["checks"] if not c["rule"].startswith("crossdoc.")) == \
+                sorted(figures(c) for c in want["checks"]), name
+            continue
         own = [f for f in got["findings"] if not f["rule"].startswith("crossdoc.")]
         assert canonical(own) == canonical(want["findings"]), name
         assert [f["severity"] for f in own] == [f["severity"] for f in want["findings"]], name
@@ -89,12 +109,14 @@ def test_batch_results_equal_check_file(seeds_run):
             canonical(want["checks"]), name
         for key in ("sha256", "format", "pages", "unit", "year", "report_type", "status"):
             assert got[key] == want[key], (name, key)
+    reports = [d for d in jsonl(out) if d["path"].endswith(".docx")]
+    assert sorted(len(d["copies"]) for d in reports) == [2, 4]
     assert result.status == 1
 
 
 def test_zip_members_gbk_names_and_nothing_written_outside(seeds_run):
     base, _, out, result, before, _ = seeds_run
-    paths = {d["path"] for d in jsonl(out)}
+    paths = set(by_file(jsonl(out)))
     archive = str(base / "archive.zip")
     assert f"{archive}!/报告/2020年自评报告.txt" in paths
     assert f"{archive}!/报告/utf8名称.txt" in paths
@@ -102,7 +124,7 @@ def test_zip_members_gbk_names_and_nothing_written_outside(seeds_run):
     assert tree(base) - before == {p for p in tree(base) if p.startswith("out")}
     assert not list(base.parent.glob("evil*")) and not Path("/abs/evil2.txt").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".jxcheck-tmp")]
-    member = next(d for d in jsonl(out) if d["path"].endswith("2020年自评报告.txt"))
+    member = next(d for path, d in by_file(jsonl(out)).items() if path.endswith("2020年自评报告.txt"))
     assert member["status"] == "ok" and member["unit"] == "湛江市人民政府行政服务中心"
     assert result.notes["unsupported"] == 1
 
@@ -436,12 +458,14 @@ def test_batch_records_timeout_and_crash_and_goes_on(tmp_path):
         (src / name).write_text(text + "\n" * i, encoding="utf-8")
     result = run_batch([str(src)], str(tmp_path / "out"), jobs=2, timeout=2, stream=io.StringIO(),
                        worker=slow_for_one_file)
-    docs = {Path(d["path"]).name: d for d in result.documents}
+    docs = {Path(path).name: d for path, d in by_file(result.documents).items()}
     assert docs["slow.txt"]["error"]["code"] == "timeout"
     assert "超时" in docs["slow.txt"]["error"]["message"] and "time limit" in docs["slow.txt"]["error"]["message"]
     assert docs["crash.txt"]["error"]["code"] == "internal"
     assert docs["a.txt"]["status"] == docs["b.txt"]["status"] == "ok", (docs["a.txt"]["error"], docs["b.txt"]["error"])
-    assert docs["b.txt"]["findings"] == check_file(str(src / "b.txt"))["findings"]
+    assert docs["b.txt"] is docs["a.txt"] and docs["a.txt"]["findings"] == check_file(str(src / "a.txt"))["findings"]
+    assert [figures(f) for f in docs["b.txt"]["findings"]] == \
+        [figures(f) for f in check_file(str(src / "b.txt"))["findings"]]
     assert result.status == 2
 
 
@@ -501,7 +525,8 @@ def test_aliased_units_share_one_sheet(tmp_path):
     assert {d["unit"] for d in result.documents} == {"湛江市人民政府行政服务中心", "湛江市行政服务中心"}
     assert {d["unit_key"] for d in result.documents} == {"湛江市人民政府行政服务中心"}
     import openpyxl
-    assert openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx").sheetnames == ["汇总", "湛江市人民政府行政服务中心"]
+    assert openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx").sheetnames == ["汇总", "湛江市人民政府行政服务中心",
+                                                                                        "勾稽标记"]
 
 
 def test_report_reads_the_store_without_the_sources(tmp_path, capsys):

@@ -20,6 +20,11 @@ CODES = {"unreadable", "corrupt", "encrypted", "unsupported_format", "no_text_la
          "internal"}
 
 
+def _files(doc: dict) -> list[dict]:
+    """The files of an output document: its own and those of the same report in other files (copies)."""
+    return [{"path": doc["path"], "sha256": doc["sha256"]}] + list(doc.get("copies") or [])
+
+
 def _keys(doc: dict) -> list:
     return sorted((f["rule"], f["severity"], f["reported"], f["expected"]) for f in doc["findings"])
 
@@ -80,7 +85,7 @@ def mixed(tmp_path_factory):
 
 def test_every_corpus_document_gives_its_clean_findings(mixed):
     _, src, _, _, result = mixed
-    by_sha = {d["sha256"]: d for d in result.documents}
+    by_sha = {f["sha256"]: d for d in result.documents for f in _files(d)}
     corpus_files = [p for p in sorted(src.rglob("*")) if p.parent != src and p.suffix in (".txt", ".docx", ".pdf")]
     assert len(corpus_files) >= 24
     for path in corpus_files:
@@ -108,7 +113,7 @@ def test_every_bad_file_gets_one_clear_error_row(mixed):
 
 def test_duplicate_content_under_two_names_is_checked_once(mixed):
     _, src, _, _, result = mixed
-    paths = [d["path"] for d in result.documents]
+    paths = [f["path"] for d in result.documents for f in _files(d)]
     original, copy = str(src / "seeds" / "zj2020_self.txt"), str(src / "copy-under-another-name.txt")
     assert (original in paths) != (copy in paths)
 
@@ -117,7 +122,7 @@ def test_zip_members_with_parent_or_absolute_names_stay_inside(mixed):
     base, src, out, _, result = mixed
     assert not (base / "x.txt").exists() and not (src.parent.parent / "x.txt").exists()
     assert not Path("/etc/jx-evil.txt").exists()
-    member = next(d for d in result.documents if d["path"].endswith("!/../../x.txt"))
+    member = next(d for d in result.documents for f in _files(d) if f["path"].endswith("!/../../x.txt"))
     assert member["status"] == "ok" and member["findings"]
     leftovers = [p for p in out.rglob("*") if p.is_file() and p.suffix == ".txt"]
     assert leftovers == []

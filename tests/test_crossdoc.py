@@ -132,7 +132,8 @@ def test_crossdoc_findings_reach_xlsx_csv_and_jsonl(run):
     rules = [row[3] for row in ws.iter_rows(min_row=6, values_only=True)]
     assert rules.count("crossdoc.carryover") == 1 and rules.count("crossdoc.self_vs_review") == 2
     carry_row = next(row for row in ws.iter_rows(min_row=6, values_only=True) if row[3] == "crossdoc.carryover")
-    assert [line.split("》")[0] + "》" for line in carry_row[9].split("\n")] == ["《2020年自评报告.txt》",
+    places = carry_row[[c.value for c in ws[5]].index("页码")]
+    assert [line.split("》")[0] + "》" for line in places.split("\n")] == ["《2020年自评报告.txt》",
                                                                            "《2019年自评报告.txt》"]
     assert not [r for r in wb[UNIT_B].iter_rows(min_row=6, values_only=True) if r[3]]
     rows = list(csv.DictReader(io.StringIO((out / "findings.csv").read_text(encoding="utf-8-sig"))))

@@ -73,10 +73,10 @@ def test_xlsx_workpapers(tmp_path, docs):
     path = tmp_path / "d.xlsx"
     write_xlsx(str(path), docs)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[0] == "汇总" and wb.sheetnames[-1] == "单位未识别"
-    assert len(wb.sheetnames) == 7 and len({n.lower() for n in wb.sheetnames}) == 7
+    assert wb.sheetnames[0] == "汇总" and wb.sheetnames[-2:] == ["单位未识别", "勾稽标记"]
+    assert len(wb.sheetnames) == 8 and len({n.lower() for n in wb.sheetnames}) == 8
     assert "A_B_C_局" in wb.sheetnames and all(len(n) <= 31 for n in wb.sheetnames)
-    for ws in wb:
+    for ws in wb.worksheets[:-1]:
         labels = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1).value
                   for r in (2, 3) for c in range(1, 9)}
         assert {"被审计单位", "期间", "索引号", "编制人/日期", "复核人/日期"} <= set(labels)
@@ -84,21 +84,26 @@ def test_xlsx_workpapers(tmp_path, docs):
     ws = wb["湛江市人民政府行政服务中心"]
     assert ws["B2"].value == "湛江市人民政府行政服务中心" and ws["E2"].value == "2018" and ws["H2"].value is None
     header = [c.value for c in ws[5]]
-    assert header == ["年度", "文件", "报告类型", "规则", "严重程度", "说明", "报告数", "复算数", "差额", "页码", "原文", "复核结论"]
+    assert header == ["年度", "文件", "报告类型", "规则", "规则名称", "严重程度", "说明", "报告数", "复算数", "差额", "金额单位",
+                      "页码", "原文", "复核结论", "复核说明", "编号"]
+    col = {title: i for i, title in enumerate(header)}
     rows = {r[3].value: r for r in ws.iter_rows(min_row=6)}
     rate = rows["ratio.recompute"]
-    assert num(rate[6]) == Decimal("0.9853") and rate[6].number_format == "0.00%"
-    assert num(rate[7]) == Decimal("0.9852") and num(rate[8]) == Decimal("0.01") and "个百分点" in rate[8].number_format
+    assert num(rate[col["报告数"]]) == Decimal("0.9853") and rate[col["报告数"]].number_format == "0.00%"
+    assert num(rate[col["复算数"]]) == Decimal("0.9852") and num(rate[col["差额"]]) == Decimal("0.01")
+    assert "个百分点" in rate[col["差额"]].number_format and rate[col["金额单位"]].value == "%"
+    assert rate[col["规则名称"]].value == "比率复算"
     amount = rows["balance.rollforward"]
-    assert num(amount[6]) == Decimal("41.90") and num(amount[8]) == Decimal("-0.03")
-    assert amount[6].number_format == "#,##0.00"
-    assert amount[9].value == "表2 第4行 第8列" and amount[4].value == "错误"
+    assert num(amount[col["报告数"]]) == Decimal("41.90") and num(amount[col["差额"]]) == Decimal("-0.03")
+    assert amount[col["报告数"]].number_format == "#,##0.00"
+    assert amount[col["页码"]].value == "表2 第4行 第8列" and amount[col["严重程度"]].value == "错误"
     score = rows["score.total"]
-    assert score[7].value == "n/a" and score[8].value is None and score[9].value == "第3页 第10段"
-    assert score[5].value == '=HYPERLINK("x")响铃' and score[5].data_type == "s"
-    assert ws.auto_filter.ref == "A5:L8"
+    assert score[col["复算数"]].value == "n/a" and score[col["差额"]].value is None
+    assert score[col["页码"]].value == "第3页 第10段"
+    assert score[col["说明"]].value == '=HYPERLINK("x")响铃' and score[col["说明"]].data_type == "s"
+    assert ws.auto_filter.ref == "A5:P8"
     long_sheet = wb[sheet_name(LONG_UNIT, set())]
-    assert long_sheet["B2"].value == LONG_UNIT and num(long_sheet["G6"]) == Decimal("2251.36")
+    assert long_sheet["B2"].value == LONG_UNIT and num(long_sheet["H6"]) == Decimal("2251.36")
     summary = wb["汇总"]
     units = {r[0].value: [c.value for c in r][:8] for r in summary.iter_rows(min_row=6, max_row=11)}
     assert units["湛江市人民政府行政服务中心"][2:] == [1, "2018", 2, 1, 1, 0]
@@ -162,7 +167,7 @@ def test_html_escapes_text_and_links_findings_to_highlighted_figures(small_run):
         for target in re.findall(r'href="#([^"]+)"', text):
             assert f'id="{target}"' in text, (page.name, target)
     review = next(p.read_text(encoding="utf-8") for p in html_files if "zj2018_review.txt" in p.read_text(encoding="utf-8"))
-    assert re.search(r'<td class="error"><a id="f\d+-e\d+"></a>', review)
+    assert re.search(r'<td class="error"[^>]*><a id="f\d+-e\d+"></a>', review)
     assert len(re.findall(r"<li id=\"finding-", review)) == 8
 
 
@@ -185,12 +190,12 @@ def test_xlsx_keeps_figures_excel_cannot_hold_as_printed_text(tmp_path):
     path = tmp_path / "big.xlsx"
     write_xlsx(str(path), [doc])
     row = openpyxl.load_workbook(path)["单位甲"][6]
-    assert [c.value for c in row[6:9]] == [huge, precise, tiny]
-    assert all(c.data_type == "s" for c in row[6:9])
+    assert [c.value for c in row[7:10]] == [huge, precise, tiny]
+    assert all(c.data_type == "s" for c in row[7:10])
     fine = dict(finding, reported="123456789012345", expected="1E+20", difference="-0.01")
     write_xlsx(str(path), [dict(doc, findings=[fine], checks=[fine])])
     row = openpyxl.load_workbook(path)["单位甲"][6]
-    assert [num(c) for c in row[6:9]] == [Decimal("123456789012345"), Decimal("1E+20"), Decimal("-0.01")]
+    assert [num(c) for c in row[7:10]] == [Decimal("123456789012345"), Decimal("1E+20"), Decimal("-0.01")]
 
 
 def test_a_picture_page_note_reaches_every_output(tmp_path):

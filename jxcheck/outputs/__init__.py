@@ -39,6 +39,11 @@ def where(ev: dict) -> str:
     return " ".join(parts) or "位置未知"
 
 
+def files_of(doc: dict) -> str:
+    """The document's file, then the other files of the same report (its copies), one a line."""
+    return "\n".join([doc["path"]] + [c["path"] for c in doc.get("copies") or []])
+
+
 def quoted_file(ev: dict) -> Optional[str]:
     """The file an evidence's quote names (《name》…, as cross-document evidence does), or None."""
     quote = ev.get("quote") or ""

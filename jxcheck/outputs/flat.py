@@ -12,8 +12,8 @@ from typing import Iterable
 from jxcheck.outputs import by_unit, rows_of
 
 FIELDS = ["unit", "path", "sha256", "year", "report_type", "rule", "severity", "message", "reported", "expected",
-          "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote"]
-TEXT_FIELDS = ("unit", "path", "message", "quote")
+          "difference", "unit_of_figure", "page", "paragraph", "table", "row", "col", "quote", "id", "copies"]
+TEXT_FIELDS = ("unit", "path", "message", "quote", "copies")
 
 
 def safe_cell(text):
@@ -34,7 +34,8 @@ def csv_rows(docs: list[dict]) -> list[dict]:
                        "message": f["message"], "reported": f.get("reported"), "expected": f.get("expected"),
                        "difference": f.get("difference"), "unit_of_figure": f.get("unit"), "page": ev.get("page"),
                        "paragraph": ev.get("paragraph"), "table": ev.get("table"), "row": ev.get("row"),
-                       "col": ev.get("col"), "quote": "\n".join(e.get("quote", "") for e in f.get("evidence") or [])}
+                       "col": ev.get("col"), "quote": "\n".join(e.get("quote", "") for e in f.get("evidence") or []),
+                       "id": f.get("id"), "copies": "\n".join(c["path"] for c in doc.get("copies") or [])}
                 rows.append({k: (safe_cell(v) if k in TEXT_FIELDS else v) for k, v in row.items()})
     return rows
 

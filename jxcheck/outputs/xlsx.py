@@ -17,19 +17,34 @@ from typing import Any, Optional
 
 import xlsxwriter
 
-from jxcheck.outputs import REPORT_TYPE_ZH, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
+from jxcheck.outputs import REPORT_TYPE_ZH, files_of, SEVERITY_ZH, by_unit, parse_number, period_of, place, rows_of, totals
+from jxcheck.rule_docs import name_zh
+from jxcheck.reviews import DECISIONS, READ_PREFIX, SIGNOFF_FIELDS, SUMMARY_KEY
 from jxcheck.units import UNKNOWN
 
 SUMMARY = "汇总"
 TITLE = "绩效评价报告数字核查工作底稿"
-COLUMNS = [("年度", 8), ("文件", 34), ("报告类型", 14), ("规则", 22), ("严重程度", 9), ("说明", 60),
-           ("报告数", 13), ("复算数", 13), ("差额", 13), ("页码", 18), ("原文", 50), ("复核结论", 24)]
+COLUMNS = [("年度", 8), ("文件", 34), ("报告类型", 14), ("规则", 22), ("规则名称", 16), ("严重程度", 9), ("说明", 60),
+           ("报告数", 13), ("复算数", 13), ("差额", 13), ("金额单位", 9), ("页码", 18), ("原文", 50), ("复核结论", 10),
+           ("复核说明", 30), ("编号", 18)]
+TITLES = [t for t, _ in COLUMNS]
+DECISION_COL = TITLES.index("复核结论") + 1
+TICK_SHEET = "勾稽标记"
+TICK_COLUMNS = [("标记", 6), ("规则", 22), ("规则名称", 16), ("严重程度", 9), ("说明", 60), ("报告数", 13), ("复算数", 13),
+                ("差额", 13), ("金额单位", 9), ("页码", 18), ("原文", 50), ("编号", 18)]
+TICKS = {"pass": "✓", "fail": "≠", "unverifiable": "?"}
+LEGEND = "标记：✓ 通过（复算一致）　≠ 不符（错误、警告；严重程度为提示的是注意事项）　? 无法核实（见说明）"
+FOOTER = "&C第 &P 页，共 &N 页"
+GONE_SHEET = "失效复核"
+GONE_COLUMNS = [("编号", 18), ("复核结论", 10), ("复核说明", 30), ("复核人", 14), ("时间", 18), ("文件", 34),
+                ("规则", 22), ("说明", 60)]
+UNIT_LABEL = "被审计单位"
 SUMMARY_COLUMNS = [("单位", 34), ("工作表", 22), ("文档数", 9), ("年度", 14), ("错误", 8), ("警告", 8),
                    ("无法核实", 10), ("无法读取", 10)]
 FAILED_COLUMNS = ["单位", "文件", "错误代码", "说明"]
 HEADER_ROW = 5
 ROW_LINE_HEIGHT = 15
-WRAPPED = (6, 10, 11)
+WRAPPED = tuple(TITLES.index(t) + 1 for t in ("文件", "说明", "页码", "原文", "复核说明"))
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 MAX_CELL = 32767
@@ -110,18 +125,28 @@ class Sheet:
         else:
             self.ws.write_string(r, c, _text(str(value)), fmt)
 
-    def header(self, unit: str, period: str, width: int) -> None:
+    def header(self, unit: str, period: str, width: int, signed: Optional[dict[str, str]] = None) -> None:
+        """The workpaper header; signed holds the sign-offs already given (索引号, 编制人/日期, 复核人/日期)."""
+        signed = signed or {}
         ws = self.ws
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(HEADER_ROW - 1)
         ws.merge_range(0, 0, 0, width - 1, TITLE, self.book.format(bold=True, font_size=14))
-        fields = [(2, 1, "被审计单位", unit), (2, 4, "期间", period), (2, 7, "索引号", ""),
-                  (3, 1, "编制人/日期", ""), (3, 4, "复核人/日期", "")]
+        fields = [(2, 1, UNIT_LABEL, unit), (2, 4, "期间", period), (2, 7, "索引号", signed.get("索引号", "")),
+                  (3, 1, "编制人/日期", signed.get("编制人/日期", "")), (3, 4, "复核人/日期", signed.get("复核人/日期", ""))]
         for row, col, label, value in fields:
             self.put(row, col, label, bold=True)
             self.put(row, col + 1, value)
+        self.print_marks(unit, signed.get("索引号", ""))
+
+    def print_marks(self, unit: str, index: str) -> None:
+        """The printed page's header (title, unit, 索引号) and footer (page numbers)."""
+        def clip(text: str, n: int) -> str:
+            return _text(text)[:n].replace("&", "&&")
+        self.ws.set_header(f"&L{clip(TITLE, 40)}&C{clip(unit, 60)}&R索引号：{clip(index, 40)}")
+        self.ws.set_footer(FOOTER)
 
     def table_head(self, columns: list[tuple[str, int]], row: int) -> None:
         for i, (title, width) in enumerate(columns):
@@ -151,8 +176,81 @@ class Book:
         self.wb.close()
 
 
-def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
-    sheet.header(unit, period_of(docs), len(COLUMNS))
+def row_id(doc: dict, finding: dict) -> str:
+    """The id a workbook row is read back by: the finding's id, or for an unreadable document its doc id."""
+    return finding.get("id") or f"{READ_PREFIX}{doc.get('doc_id') or doc.get('sha256')}"
+
+
+def _figures(check: dict) -> list[tuple[Any, Optional[str], None]]:
+    """The 报告数, 复算数 and 差额 cells of a check."""
+    out = []
+    for key in ("reported", "expected", "difference"):
+        value, fmt = numeric_cell(check.get(key), points=(key == "difference" and check.get("unit") == "%"))
+        out.append((value, fmt, None))
+    return out
+
+
+def _tick_sheet(sheet: Sheet, groups: dict[str, list[dict]], checks_of) -> None:
+    """Every check of every document, passed and unverifiable ones too, each with its tick mark: a section per
+    document (its unit, year and files), under the legend."""
+    ws = sheet.ws
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.merge_range(0, 0, 0, len(TICK_COLUMNS) - 1, f"{TITLE}：勾稽标记", sheet.book.format(bold=True, font_size=14))
+    sheet.put(2, 1, LEGEND)
+    sheet.print_marks("勾稽标记", "")
+    sheet.table_head(TICK_COLUMNS, HEADER_ROW)
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.freeze_panes(HEADER_ROW, 0)
+    book = sheet.book
+    top, wrap = book.format(valign="top"), book.format(valign="top", text_wrap=True)
+    marks = {key: book.format(valign="top", align="center", bold=True, **({"bg_color": fill} if fill else {}))
+             for key, fill in (("pass", None), ("unverifiable", None), ("info", None), *SEVERITY_FILL.items())}
+    r = HEADER_ROW
+    for unit, docs in groups.items():
+        for doc in docs:
+            if doc["status"] == "error":
+                continue
+            checks = checks_of(doc)
+            counts = {k: sum(1 for c in checks if c["status"] == k) for k in TICKS}
+            r += 1
+            files = files_of(doc).replace("\n", "；")
+            title = (f"{unit} · {doc.get('year') or '年度未识别'} · {files}：检查 {len(checks)} 项，"
+                     f"✓ {counts['pass']}，≠ {counts['fail']}，? {counts['unverifiable']}")
+            ws.merge_range(r - 1, 0, r - 1, len(TICK_COLUMNS) - 1, _text(title),
+                           book.format(bold=True, bg_color=HEAD_FILL))
+            for c in checks:
+                r += 1
+                ev = c.get("evidence") or []
+                mark = marks[c["severity"] if c["status"] == "fail" else c["status"]]
+                ws.write_string(r - 1, 0, TICKS.get(c["status"], c["status"]), mark)
+                texts = (c["rule"], name_zh(c["rule"]), SEVERITY_ZH.get(c["severity"], c["severity"]), c["message"])
+                for col, text in enumerate(texts, start=1):
+                    ws.write_string(r - 1, col, _text(text), wrap if col == 4 else top)
+                for col, (value, num_format, _) in enumerate(_figures(c), start=5):
+                    _put_fast(ws, r - 1, col, value, book.format(valign="top", num_format=num_format)
+                              if num_format else top)
+                tail = (c.get("unit"), "\n".join(place(e) for e in ev), "\n".join(e.get("quote", "") for e in ev),
+                        c.get("id"))
+                for col, text in enumerate(tail, start=8):
+                    if text:
+                        ws.write_string(r - 1, col, _text(text), wrap if col in (9, 10) else top)
+
+
+def _put_fast(ws, row: int, col: int, value: Any, fmt) -> None:
+    """A figure cell at a 0-based place: a number, or the printed text when it is not one."""
+    if value is None or value == "":
+        return
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, _text(str(value)), fmt)
+
+
+def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict], decisions: dict[str, tuple[str, str]],
+                signed: dict[str, str]) -> None:
+    sheet.header(unit, period_of(docs), len(COLUMNS), signed)
     sheet.table_head(COLUMNS, HEADER_ROW)
     widths = [w for _, w in COLUMNS]
     r = HEADER_ROW
@@ -161,16 +259,17 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
             r += 1
             ev = f.get("evidence") or []
             cells: list[tuple[Any, Optional[str], Optional[str]]] = [
-                (doc.get("year"), None, None), (doc["path"], None, None),
+                (doc.get("year"), None, None), (files_of(doc), None, None),
                 (REPORT_TYPE_ZH.get(doc.get("report_type"), doc.get("report_type")), None, None),
-                (f["rule"], None, None),
+                (f["rule"], None, None), (name_zh(f["rule"]), None, None),
                 (SEVERITY_ZH.get(f["severity"], f["severity"]), None, SEVERITY_FILL.get(f["severity"])),
                 (f["message"], None, None)]
-            for key in ("reported", "expected", "difference"):
-                value, fmt = numeric_cell(f.get(key), points=(key == "difference" and f.get("unit") == "%"))
-                cells.append((value, fmt, None))
-            cells += [("\n".join(place(e) for e in ev), None, None),
-                      ("\n".join(e.get("quote", "") for e in ev), None, None), ("", None, None)]
+            cells += _figures(f)
+            fid = row_id(doc, f)
+            decision, reason = decisions.get(fid, ("", ""))
+            cells += [(f.get("unit"), None, None), ("\n".join(place(e) for e in ev), None, None),
+                      ("\n".join(e.get("quote", "") for e in ev), None, None), (decision, None, None),
+                      (reason, None, None), (fid, None, None)]
             for col, (value, num_format, fill) in enumerate(cells, start=1):
                 style: dict[str, Any] = {"valign": "top", "text_wrap": col in WRAPPED}
                 if num_format:
@@ -180,11 +279,31 @@ def _unit_sheet(sheet: Sheet, unit: str, docs: list[dict]) -> None:
                 sheet.put(r, col, value, **style)
             lines = max(_lines(_text(str(cells[c - 1][0] or "")), widths[c - 1]) for c in WRAPPED)
             sheet.ws.set_row(r - 1, ROW_LINE_HEIGHT * lines)
+    if r > HEADER_ROW:
+        sheet.ws.data_validation(HEADER_ROW, DECISION_COL - 1, r - 1, DECISION_COL - 1, {
+            "validate": "list", "source": list(DECISIONS), "error_title": "复核结论",
+            "error_message": "请选择 确认、排除 或 待核，理由写在“复核说明”列"})
     sheet.table_end(len(COLUMNS), r)
 
 
-def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str, str], docs: list[dict]) -> None:
-    sheet.header(f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS))
+def _gone_sheet(sheet: Sheet, gone: list) -> None:
+    """The decisions whose finding has gone (its document changed, or the check no longer fails)."""
+    sheet.ws.merge_range(0, 0, 0, len(GONE_COLUMNS) - 1, "失效的复核结论：对应的问题在本次检查中已不存在（文档已更改或不再不符）",
+                         sheet.book.format(bold=True, font_size=12))
+    sheet.table_head(GONE_COLUMNS, HEADER_ROW)
+    r = HEADER_ROW
+    for review in gone:
+        r += 1
+        values = [review.finding_id, review.decision, review.reason, review.reviewer,
+                  review.at.strftime("%Y-%m-%d %H:%M") if review.at else "", review.path, review.rule, review.message]
+        for col, value in enumerate(values, start=1):
+            sheet.put(r, col, value, valign="top", text_wrap=col in (3, 6, 8))
+    sheet.table_end(len(GONE_COLUMNS), r)
+
+
+def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str, str], docs: list[dict],
+                   signed: dict[str, str]) -> None:
+    sheet.header(f"全部单位（共 {len(groups)} 个）", period_of(docs), len(SUMMARY_COLUMNS), signed)
     sheet.table_head(SUMMARY_COLUMNS, HEADER_ROW)
     link = sheet.book.format(font_color="#0563C1", underline=1)
     r = HEADER_ROW
@@ -213,15 +332,37 @@ def _summary_sheet(sheet: Sheet, groups: dict[str, list[dict]], names: dict[str,
                 sheet.put(r, col, value)
 
 
-def write_xlsx(path: str, docs: list[dict]) -> None:
-    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last)."""
+def written_cells(docs: list[dict], decisions: Optional[dict[str, tuple[str, str]]] = None,
+                  signoffs: Optional[dict[str, dict[str, str]]] = None
+                  ) -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]]]:
+    """What write_xlsx writes into the cells a reviewer fills: (复核结论, 复核说明) by row id, sign-offs by sheet
+    key (unit key, or 汇总)."""
+    decisions, signoffs = decisions or {}, signoffs or {}
+    rows = {row_id(d, f): decisions.get(row_id(d, f), ("", "")) for d in docs for f in rows_of(d)}
+    keys = [SUMMARY_KEY] + list(by_unit(docs))
+    sheets = {k: {name: signoffs.get(k, {}).get(name, "") for name in SIGNOFF_FIELDS} for k in keys}
+    return rows, sheets
+
+
+def write_xlsx(path: str, docs: list[dict], decisions: Optional[dict[str, tuple[str, str]]] = None,
+               signoffs: Optional[dict[str, dict[str, str]]] = None, gone: Optional[list] = None,
+               all_checks: Optional[dict[str, list[dict]]] = None) -> None:
+    """Write the workbook: 汇总 first, then one sheet per unit (单位未识别 last), 勾稽标记 (every check with its tick
+    mark), then 失效复核 when some decisions' findings have gone. decisions (by finding id) and signoffs (by unit
+    key, 汇总 for the summary) fill the cells reviewers fill; all_checks gives a document's checks, passed ones
+    included, by doc id, where its object holds only the others."""
+    decisions, signoffs = decisions or {}, signoffs or {}
     groups = by_unit(docs)
-    taken = {SUMMARY.lower()}
+    taken = {SUMMARY.lower(), GONE_SHEET.lower(), TICK_SHEET.lower()}
     names = {unit: sheet_name(unit, taken) for unit in groups}
     book = Book(path)
     try:
-        _summary_sheet(Sheet(book, SUMMARY), groups, names, docs)
+        _summary_sheet(Sheet(book, SUMMARY), groups, names, docs, signoffs.get(SUMMARY_KEY, {}))
         for unit, unit_docs in groups.items():
-            _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs)
+            _unit_sheet(Sheet(book, names[unit]), unit if unit != UNKNOWN else "", unit_docs, decisions,
+                        signoffs.get(unit, {}))
+        _tick_sheet(Sheet(book, TICK_SHEET), groups, lambda d: (all_checks or {}).get(d.get("doc_id"), d["checks"]))
+        if gone:
+            _gone_sheet(Sheet(book, GONE_SHEET), gone)
     finally:
         book.close()
