@@ -22,7 +22,8 @@ def unit_name(doc: Document) -> Optional[str]:
                 return m.group(1)
     for t in head[:5]:
         name = regex.sub(data["title_line_prefix"], "", t)
-        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", name):
+        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", name) \
+                and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data)
 

@@ -327,3 +327,15 @@ def test_text_copied_from_a_pdf_with_spaces_around_figures_is_unwrapped(tmp_path
 
     assert checks(wrapped) == checks(whole)
     assert ("ratio.recompute", "1.68%", "pass") in checks(wrapped)
+
+
+def test_an_office_named_on_a_web_page_source_line_is_not_the_unit(tmp_path):
+    """发布时间：… 来源：厅规划财务处 names an office of a body the page does not name: not the evaluated unit."""
+    from extractor.meta import unit_name
+    path = tmp_path / "page.txt"
+    path.write_text("2022年城乡居民基本养老保险补助资金绩效自评报告\n发布时间：2023-06-20 来源：厅规划财务处\n"
+                    "全区执行数1032849.44万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) is None
+    path.write_text("2022年城乡居民基本养老保险补助资金绩效自评报告\n发布时间：2023-06-20 来源：青溪县人力资源和社会保障局\n"
+                    "全区执行数1032849.44万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) == "青溪县人力资源和社会保障局"
