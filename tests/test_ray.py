@@ -4,6 +4,7 @@ limit, and the coded error when Ray is not installed. The Ray tests share one lo
 skip when ray is not installed."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import os
@@ -150,6 +151,31 @@ def test_a_killed_ray_worker_loses_no_document_and_duplicates_none(tmp_path, loc
     with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
         assert store.con.execute("SELECT count(*) FROM (SELECT doc_id, seq FROM facts GROUP BY ALL "
                                  "HAVING count(*) > 1)").fetchone()[0] == 0
+
+
+def kill_own_worker(task):
+    if os.path.basename(task["display"]) == "fatal.txt":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return check_task(task)
+
+
+@needs_ray
+def test_a_document_that_keeps_losing_its_worker_is_recorded_failed_after_the_retries(tmp_path, local_ray):
+    src = tmp_path / "in"
+    copies(src, 2)
+    shutil.copy(src / "r00.txt", src / "fatal.txt")
+    with open(src / "fatal.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n附：致命的副本。\n")
+    result = run_batch([str(src)], str(tmp_path / "out"), jobs=2, stream=io.StringIO(), worker=kill_own_worker,
+                       engine=RAY)
+    docs = {Path(d["path"]).name: d for d in result.documents}
+    error = docs["fatal.txt"]["error"]
+    assert error["code"] == "internal" and "3 attempts" in error["message"] and "已试 3 次" in error["message"]
+    assert docs["r00.txt"]["status"] == docs["r01.txt"]["status"] == "ok"
+    with Store(str(tmp_path / "out" / "jxcheck.duckdb"), read_only=True) as store:
+        done = store.done()
+        assert len(store.documents()) == 3 and len(done) == 2
+        assert hashlib.sha256((src / "fatal.txt").read_bytes()).hexdigest() not in done
 
 
 def stall_always(task):
