@@ -664,17 +664,25 @@ def _no_input(collected: Collected, stream: TextIO) -> RunError:
 @dataclass(frozen=True)
 class Engine:
     """Where the documents are checked: "local" (WorkerPool) or "ray" (ray_engine.RayPool, on the Ray cluster at
-    address, or a local Ray instance of --jobs CPUs; ship_files sends the files through Ray's object store)."""
+    address, or a local Ray instance of --jobs CPUs; ship_files sends the files through Ray's object store, and
+    parts is the folder where tasks write their rows as Parquet files for the store to read)."""
 
     name: str = "local"
     address: Optional[str] = None
     ship_files: bool = False
+    parts: Optional[str] = None
 
     def pool(self, worker: Callable[[dict], dict], jobs: int, timeout: float, stream: Optional[TextIO] = None):
         """The pool that checks the documents; the Ray engine says on stream when it starts or joins Ray."""
         if self.name == "ray":
             from jxcheck.ray_engine import RayPool
-            return RayPool(worker, jobs, timeout, address=self.address, ship_files=self.ship_files, stream=stream)
+            if self.parts:
+                try:
+                    os.makedirs(self.parts, exist_ok=True)
+                except OSError as exc:
+                    raise describe(exc) from exc
+            return RayPool(worker, jobs, timeout, address=self.address, ship_files=self.ship_files, stream=stream,
+                           parts=self.parts)
         return WorkerPool(worker, jobs, timeout, init=warm_up)
 
 

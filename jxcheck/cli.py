@@ -124,9 +124,9 @@ def run_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("usage: --jobs 须 ≥ 1，--timeout 须为大于 0 的有限秒数 / --jobs must be ≥ 1 and --timeout a "
                          "finite number of seconds > 0\n")
         return 2
-    if args.engine != "ray" and (args.address or args.ship_files):
-        sys.stderr.write("usage: --address 与 --ship-files 只用于 --engine ray / --address and --ship-files go with "
-                         "--engine ray\n")
+    if args.engine != "ray" and (args.address or args.ship_files or args.parts):
+        sys.stderr.write("usage: --address、--ship-files 与 --parts 只用于 --engine ray / --address, --ship-files and "
+                         "--parts go with --engine ray\n")
         return 2
     from jxcheck.failures import RunError
     from jxcheck.paths import check_outdir
@@ -144,7 +144,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from jxcheck.store import StoreError
     try:
         result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout, aliases=args.aliases,
-                       engine=Engine(args.engine, args.address, args.ship_files))
+                       engine=Engine(args.engine, args.address, args.ship_files, args.parts))
     except (StoreError, OSError, ValueError, RunError) as exc:
         return fail(exc)
     except KeyboardInterrupt:
@@ -200,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "Ray instance of --jobs CPUs)")
     batch.add_argument("--ship-files", action="store_true", help="send each file to the Ray workers through the "
                        "object store (for a cluster without a shared file system)")
+    batch.add_argument("--parts", default=None, metavar="DIR", help="Ray tasks write their rows as Parquet files "
+                       "in DIR (shared by the workers and this machine), which the store reads")
     report = sub.add_parser("report", help="report from a batch store without re-reading any file")
     report.add_argument("--db", required=True, metavar="FILE")
     report.add_argument("--unit", default=None, metavar="NAME")

@@ -65,13 +65,45 @@ def _run_task(fn: Callable[[dict], Any], task: dict, data: Optional[bytes]) -> I
             task = dict(task, path=shipped)
             task.pop("archive", None)
         try:
-            out = ("ok", fn(task))
+            value = fn(task)
+            if task.get("parts") and isinstance(value, dict) and not isinstance(value.get("blocks"), list):
+                value["blocks"] = write_parts(task["parts"], task["doc_id"], value["blocks"])
+            out = ("ok", value)
         except Exception as exc:  # noqa: BLE001 - reported to the driver as this file's internal error
             out = ("error", f"{type(exc).__name__}: {exc}")
     finally:
         if shipped is not None and os.path.exists(shipped):
             os.remove(shipped)
     yield out
+
+
+_parts_store = None
+
+
+def write_parts(directory: str, doc_id: str, rows) -> Any:
+    """A document's Rows written as Parquet files in directory, one per table that has rows, typed as the store's
+    tables (through an in-memory store kept by this worker); each file is complete once it has its name."""
+    global _parts_store
+    from jxcheck.rows import Parts
+    from jxcheck.store import Store
+    if _parts_store is None:
+        _parts_store = Store(":memory:")
+        _parts_store.con.execute("SET threads = 1")
+    con = _parts_store.con
+    _parts_store.insert_rows(rows)
+    files = {}
+    for table in ("facts", "checks", "blocks"):
+        if not getattr(rows, table):
+            continue
+        final = os.path.join(directory, f"{doc_id}.{table}.parquet")
+        partial = f"{final}.{os.getpid()}.partial"
+        try:
+            con.execute(f"COPY {table} TO '{partial.replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+            os.replace(partial, final)
+        finally:
+            con.execute(f"DELETE FROM {table}")
+        files[table] = final
+    return Parts(files)
 
 
 def read_shipped(task: dict) -> Optional[bytes]:
@@ -123,7 +155,9 @@ class _Running:
 @dataclass
 class RayPool:
     """Ray tasks with WorkerPool's interface; see the module docstring. Without address, a local Ray instance of
-    jobs CPUs is started and shut down on close; a Ray already initialised in this process is used as it is."""
+    jobs CPUs is started and shut down on close; a Ray already initialised in this process is used as it is.
+    With parts (a folder every worker and the driver reach), each task writes its rows there as Parquet files
+    (write_parts) and returns their names instead of the rows."""
 
     fn: Callable[[dict], Any]
     jobs: int
@@ -131,6 +165,7 @@ class RayPool:
     address: Optional[str] = None
     ship_files: bool = False
     stream: Optional[TextIO] = None
+    parts: Optional[str] = None
     ray: Any = None
     owned: bool = False
     running: dict = field(default_factory=dict)
@@ -192,7 +227,7 @@ class RayPool:
     def _task(self, task: dict) -> tuple[dict, Optional[Any]]:
         """The task as a worker of the cluster reads it: absolute paths, a zip member extracted to the worker's
         own temporary folder; with ship_files, the file's bytes put in the object store."""
-        task = dict(task, tmpdir=None)
+        task = dict(task, tmpdir=None, parts=os.path.abspath(self.parts) if self.parts else None)
         for name in ("path", "archive"):
             if task.get(name) is not None:
                 task[name] = os.path.abspath(task[name])

@@ -85,7 +85,7 @@ def test_corpus_gives_the_same_findings_and_store_rows_as_the_local_engine(tmp_p
 
 
 @needs_ray
-def test_shipped_files_and_zip_members_give_the_same_results_as_read_by_path(tmp_path, local_ray):
+def test_shipped_files_zip_members_and_parquet_parts_give_the_same_results_as_read_by_path(tmp_path, local_ray):
     src = tmp_path / "in"
     src.mkdir()
     for name in ("zj2018_review.pdf", "zj2020_self.docx", "zj2020_self.txt"):
@@ -102,6 +102,35 @@ def test_shipped_files_and_zip_members_give_the_same_results_as_read_by_path(tmp
     assert by_path.checked == shipped.checked == 5
     empty = next(d for d in shipped.documents if d["path"].endswith("空.txt"))
     assert empty["error"]["code"] == "unreadable"
+    parts = tmp_path / "parts"
+    from_parts = run_batch(inputs, str(tmp_path / "parts-out"), jobs=2, stream=io.StringIO(),
+                           engine=Engine("ray", ship_files=True, parts=str(parts)))
+    assert lines(tmp_path / "parts-out") == lines(tmp_path / "path")
+    assert counts(tmp_path / "parts-out") == counts(tmp_path / "path")
+    assert from_parts.checked == 5 and parts.is_dir() and not list(parts.iterdir())
+
+
+@needs_ray
+def test_with_parts_each_task_gives_parquet_files_the_store_reads_and_removes(tmp_path, local_ray):
+    from jxcheck.ray_engine import RayPool
+    from jxcheck.rows import Parts
+    doc = SEEDS / "zj2020_self.txt"
+    sha = hashlib.sha256(doc.read_bytes()).hexdigest()
+    task = {"path": str(doc), "display": str(doc), "doc_id": sha, "limits": None}
+    with RayPool(check_task, 2, 60, parts=str(tmp_path)) as pool:
+        [outcome] = list(pool.run([(sha, task)]))
+    assert outcome.kind == "ok" and isinstance(outcome.value["blocks"], Parts)
+    files = outcome.value["blocks"].files
+    assert sorted(files) == ["blocks", "checks", "facts"] and all(Path(f).parent == tmp_path for f in files.values())
+    want = check_task(task)
+    tables = []
+    for name, value in (("parts", outcome.value), ("rows", want)):
+        with Store(str(tmp_path / f"{name}.duckdb")) as store:
+            store.save_documents([(sha, value["result"], value["blocks"], "u")])
+            tables.append({t: store.con.execute(f"SELECT * FROM {t} ORDER BY seq").fetchall()
+                           for t in ("facts", "checks", "blocks")})
+    assert tables[0] == tables[1] and all(tables[0].values())
+    assert not any(Path(f).exists() for f in files.values())
 
 
 def stall_once(task):
@@ -248,8 +277,9 @@ def test_ray_options_without_the_ray_engine_are_a_usage_error(tmp_path, capsys):
     copies(src, 1)
     assert main(["batch", str(src), "-o", str(tmp_path / "out"), "--ship-files"]) == 2
     assert main(["batch", str(src), "-o", str(tmp_path / "out"), "--address", "ray://head:10001"]) == 2
+    assert main(["batch", str(src), "-o", str(tmp_path / "out"), "--parts", str(tmp_path / "parts")]) == 2
     err = capsys.readouterr().err
-    assert err.count("usage: ") == 2 and "--engine ray" in err
+    assert err.count("usage: ") == 3 and "--engine ray" in err
     assert not (tmp_path / "out").exists()
 
 
