@@ -229,7 +229,8 @@ def test_a_document_over_the_time_limit_is_cancelled_and_recorded_as_timeout(tmp
 
 
 @needs_ray
-def test_kill_9_of_the_driver_then_rerun_resumes_from_the_store(tmp_path, local_ray):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_a_stopped_driver_then_rerun_resumes_from_the_store(tmp_path, local_ray, stop):
     src = tmp_path / "in"
     src.mkdir()
     data = (SEEDS / "zj2018_review.pdf").read_bytes()
@@ -246,10 +247,16 @@ def test_kill_9_of_the_driver_then_rerun_resumes_from_the_store(tmp_path, local_
         for line in proc.stderr:
             if line.decode("utf-8", "replace").startswith("[1/") or time.monotonic() > deadline:
                 break
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, stop)
+        status = proc.wait(120)
+        rest = proc.stderr.read().decode("utf-8", "replace")
     finally:
-        proc.wait()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         proc.stderr.close()
+    if stop == signal.SIGINT:
+        assert status == 130 and "interrupted: finished documents are saved" in rest and "Traceback" not in rest
     with Store(str(out / "jxcheck.duckdb"), read_only=True) as store:
         done_before = len(store.documents())
     assert 0 < done_before < n
