@@ -6,9 +6,10 @@ Generates the archive with bench/generate.py when ARCHIVE_DIR holds none of that
 bench/archive.py does), then runs run_batch on ARCHIVE_DIR/docs in this process, once per engine, each into a
 fresh OUT/ENGINE folder, and a third time by Ray with --parts (rows written as Parquet part files). Reported, per run:
 the checking phase (from the first task sent to the last document stored; Ray's start-up is reported apart)
-in seconds and documents/s, the batch process's CPU seconds per document while checking (results received and
-written: the driver's share), and the cross-checks and outputs. Then Ray's overhead per document (CPU seconds:
-jobs × the difference in checking time / documents), whether the two runs give the same sorted findings.jsonl
+in seconds and documents/s, the CPU seconds per document while checking of the batch process (results received
+and written: the driver's share) and of its descendant processes (the workers, and Ray's own processes), and
+the cross-checks and outputs. Then Ray's overhead per document (the difference in CPU seconds per document,
+driver and workers, which the machine's load does not change as it changes wall-clock rates), whether the two runs give the same sorted findings.jsonl
 and the same store counts, the store's own write rate (documents' rows written in batches of 256 to a new
 store, measured apart, and the same rows read from Parquet part files), and a worked estimate for 1,000,000 documents on 50 nodes of 16 cores. The report is
 printed and written to OUT/ray_bench.txt (numbers in OUT/ray_bench.json).
@@ -27,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from jxcheck.pool import cpu_ticks  # noqa: E402
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 TARGET_DOCS = 1_000_000
 NODES, CORES = 50, 16
@@ -34,23 +38,44 @@ WRITE_SAMPLE = 200
 WRITE_COPIES = 5
 
 
+def tree_cpu() -> float:
+    """CPU seconds so far of every process descending from this one (workers, Ray's own processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        total += cpu_ticks(pid) or 0
+        todo.extend(children.get(pid, []))
+    return total / CLOCK_TICKS
+
+
 class Clock(io.TextIOBase):
-    """A progress stream that keeps each line with the moment it was written and the process's CPU seconds."""
+    """A progress stream that keeps each line with the moment it was written, this process's CPU seconds and
+    those of its descendants."""
 
     def __init__(self):
-        self.lines: list[tuple[float, float, str]] = []
+        self.lines: list[tuple[float, tuple[float, float], str]] = []
 
     def write(self, text: str) -> int:
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (usage.ru_utime + usage.ru_stime, tree_cpu())
         now = time.monotonic()
         for line in text.splitlines():
-            self.lines.append((now, usage.ru_utime + usage.ru_stime, line))
+            self.lines.append((now, cpu, line))
         return len(text)
 
-    def first(self, prefix: str) -> tuple[float, float]:
+    def first(self, prefix: str) -> tuple[float, tuple[float, float]]:
         return next((t, c) for t, c, line in self.lines if line.startswith(prefix))
 
-    def containing(self, part: str) -> tuple[float, float]:
+    def containing(self, part: str) -> tuple[float, tuple[float, float]]:
         return next((t, c) for t, c, line in self.lines if part in line)
 
 
@@ -69,7 +94,8 @@ def run_engine(docs: Path, out: Path, jobs: int, engine) -> dict:
     seconds = last - ready
     return {"engine": engine.name + (" (parts)" if getattr(engine, "parts", None) else ""), "documents": n,
             "wall": ended - began, "startup": ready - listed, "checking": seconds, "docs_per_s": n / seconds,
-            "driver_cpu_per_doc": (last_cpu - ready_cpu) / n, "after": ended - last, "status": result.status}
+            "driver_cpu_per_doc": (last_cpu[0] - ready_cpu[0]) / n,
+            "worker_cpu_per_doc": (last_cpu[1] - ready_cpu[1]) / n, "after": ended - last, "status": result.status}
 
 
 def store_counts(out: Path) -> dict:
@@ -131,8 +157,8 @@ def estimate(local: dict, ray: dict, writes: dict, jobs: int, parquet: bool = Fa
     """The worked estimate for TARGET_DOCS on NODES × CORES, from the measured costs; with parquet, the store's
     rate is the driver's own (it reads the part files in the measured run), not the rows' write rate."""
     cores = NODES * CORES
-    cpu_local = jobs * local["checking"] / local["documents"]
-    cpu_ray = jobs * ray["checking"] / ray["documents"]
+    cpu_local = local["worker_cpu_per_doc"]
+    cpu_ray = ray["worker_cpu_per_doc"]
     cluster_rate = cores / cpu_ray
     driver_rate = 1 / ray["driver_cpu_per_doc"]
     store_rate = writes["parts_docs_per_s" if parquet else "docs_per_s"]
@@ -141,8 +167,8 @@ def estimate(local: dict, ray: dict, writes: dict, jobs: int, parquet: bool = Fa
     rate, bound = min(limits, key=lambda pair: pair[0])
     after = ray["after"] / ray["documents"] * TARGET_DOCS
     lines = [
-        f"per document, measured here: {cpu_local * 1000:.1f} ms of CPU with the local engine, {cpu_ray * 1000:.1f} ms "
-        f"with Ray (jobs × checking time / documents)",
+        f"per document, measured here: {cpu_local * 1000:.1f} ms of CPU in the workers with the local engine, "
+        f"{cpu_ray * 1000:.1f} ms in Ray's workers and processes",
         f"  {NODES} × {CORES} = {cores} cores: {cores} / {cpu_ray * 1000:.1f} ms = {cluster_rate:,.0f} documents/s",
         f"  driver: {ray['driver_cpu_per_doc'] * 1000:.2f} ms of CPU per document received and stored "
         f"= at most {driver_rate:,.0f} documents/s",
@@ -185,14 +211,16 @@ def main(argv=None) -> int:
     writes = write_rate(docs, out / "write-rate")
     report = [f"{local['documents']} documents of {archive}, {args.jobs} jobs / a local Ray instance of {args.jobs} CPUs,"
               f" {os.cpu_count()} cores (load {os.getloadavg()[0]:.1f} at the end)",
-              "engine        start-up s  checking s  docs/s  driver CPU ms/doc  cross-checks+outputs s  wall s"]
+              "engine        start-up s  checking s  docs/s  CPU ms/doc: driver  workers  cross-checks+outputs s  wall s"]
     for r in runs:
         report.append(f"{r['engine']:<12} {r['startup']:>10.1f} {r['checking']:>11.1f} {r['docs_per_s']:>7.1f} "
-                      f"{r['driver_cpu_per_doc'] * 1000:>18.2f} {r['after']:>23.1f} {r['wall']:>7.1f}")
-    overhead = args.jobs * (ray["checking"] - local["checking"]) / local["documents"]
-    report.append(f"Ray's overhead per document: {overhead * 1000:.1f} ms of CPU ({args.jobs} × "
-                  f"({ray['checking']:.1f} − {local['checking']:.1f}) s / {local['documents']}), plus "
-                  f"{ray['startup']:.1f} s to start the local instance")
+                      f"{r['driver_cpu_per_doc'] * 1000:>19.2f} {r['worker_cpu_per_doc'] * 1000:>8.1f} "
+                      f"{r['after']:>23.1f} {r['wall']:>7.1f}")
+    total = lambda r: r["driver_cpu_per_doc"] + r["worker_cpu_per_doc"]  # noqa: E731
+    overhead = total(ray) - total(local)
+    report.append(f"Ray's overhead per document: {overhead * 1000:.1f} ms of CPU (driver + workers: "
+                  f"{total(ray) * 1000:.1f} − {total(local) * 1000:.1f} ms), plus {ray['startup']:.1f} s to start the "
+                  f"local instance; wall-clock rates follow the machine's load (other sessions share its cores)")
     report.append(f"sorted findings.jsonl identical (local, ray, ray with parts): {'yes' if same_lines else 'NO'}; "
                   f"store counts {'identical' if same_counts else 'DIFFER'}: {counts['ray']}"
                   + ("" if same_counts else f" (local {counts['local']}, parts {counts['ray-parts']})"))
