@@ -241,9 +241,9 @@ class RayPool:
         self.running[ref] = _Running(key, task, ref, attempts)
 
     def run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
-        """Run (key, task) pairs; yields one Outcome per task as each finishes: ok, error, timeout, lost (value:
-        the reason, after LOST_RETRIES retries) or nostart (nothing started or finished for timeout +
-        STARTUP_GRACE seconds: no worker could take the tasks up)."""
+        """Run (key, task) pairs; yields one Outcome per task as each finishes: ok, error, timeout, or lost with
+        the reason: its worker or node lost LOST_RETRIES + 1 times, or no task started or finished for timeout +
+        STARTUP_GRACE seconds (no worker could take the tasks up: every task left is lost)."""
         ray = self.ray
         pending = list(tasks)
         pending.reverse()
@@ -259,7 +259,8 @@ class RayPool:
             refs = list(self.running)
             ready, _ = ray.wait(refs, num_returns=1, timeout=wait)
             if ready:
-                rest = [r for r in refs if r not in set(ready)]
+                first = set(ready)
+                rest = [r for r in refs if r not in first]
                 if rest:
                     more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
                     ready += more
@@ -273,14 +274,18 @@ class RayPool:
             for entry in [e for e in self.running.values() if e.started is not None and now > e.started + self.timeout]:
                 self.running.pop(entry.ref)
                 ray.cancel(entry.ref, force=True)
+                moved = now
                 yield Outcome(entry.key, "timeout", self.timeout)
             if self.running and now - moved > self.timeout + STARTUP_GRACE:
+                stalled = self.timeout + STARTUP_GRACE
                 for entry in list(self.running.values()):
                     ray.cancel(entry.ref, force=True)
                     pending.append((entry.key, entry.task))
                 self.running = {}
                 while pending:
-                    yield Outcome(pending.pop()[0], "nostart", None)
+                    yield Outcome(pending.pop()[0], "lost", f"Ray 在 {stalled:g} 秒内没有开始或完成任何任务，未检查（集群是否有空闲 "
+                                                            f"CPU？） / not checked: Ray started or finished no task "
+                                                            f"for {stalled:g} s (has the cluster free CPUs?)")
 
     def _advance(self, entry: _Running) -> Optional[Outcome]:
         """Read the next thing a ready task gave: its start, or its outcome; a lost worker runs it again or, after
@@ -301,8 +306,8 @@ class RayPool:
             return Outcome(entry.key, "lost", f"Ray 工作进程或节点丢失，已试 {entry.attempts} 次（{type(exc).__name__}） / "
                                               f"Ray worker or node lost, {entry.attempts} attempts: "
                                               f"{type(exc).__name__}: {reason}")
-        if value == "start" and entry.started is None:
-            entry.started = time.monotonic()
+        if value == "start":
+            entry.started = entry.started or time.monotonic()
             return None
         self.running.pop(entry.ref)
         return Outcome(entry.key, value[0], value[1])

@@ -297,3 +297,23 @@ def test_an_unreachable_ray_address_is_a_coded_error(tmp_path, capsys):
     status = main(["batch", str(src), "-o", str(tmp_path / "out"), "--engine", "ray", "--address", "127.0.0.1:1"])
     err = capsys.readouterr().err
     assert status == 2 and "ray_unavailable: " in err and "127.0.0.1:1" in err and "Traceback" not in err
+
+
+def hold_cpus():
+    time.sleep(300)
+
+
+@needs_ray
+def test_tasks_that_no_worker_takes_up_are_reported_lost_with_the_reason(local_ray, monkeypatch):
+    from jxcheck import ray_engine
+    monkeypatch.setattr(ray_engine, "STARTUP_GRACE", 2.0)
+    hold = local_ray.remote(num_cpus=2)(hold_cpus).remote()
+    try:
+        doc = str(SEEDS / "zj2020_self.txt")
+        tasks = [(i, {"path": doc, "display": doc, "doc_id": str(i), "limits": None}) for i in range(3)]
+        with ray_engine.RayPool(check_task, 2, 1.0) as pool:
+            outcomes = list(pool.run(tasks))
+    finally:
+        local_ray.cancel(hold, force=True)
+    assert sorted(o.key for o in outcomes) == [0, 1, 2]
+    assert {o.kind for o in outcomes} == {"lost"} and all("free CPUs" in o.value for o in outcomes)
