@@ -14,6 +14,7 @@ import regex
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Document, DocumentError, Paragraph, ReadError, Table
 from extractor.normalize import compact
+from extractor.script import simplify_document
 
 UNIT_CAPTION = regex.compile(r"单位[:：]\s*(万元|元|亿元|千元)")
 CAPTION_START = regex.compile(r"单[\s\u3000“”‘’\"'「」]*位")
@@ -25,22 +26,22 @@ SHEET_EXT = {"xls", "xlsx", "xlsm", "et", "ods"}
 SLIDE_EXT = {"ppt", "pptx", "dps", "odp"}
 IMAGE_EXT = {"png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp"}
 ARCHIVE_EXT = {"zip", "rar", "7z", "gz", "tgz"}
+TEXT_SNIFF = 65536
+TEXT_MIN_HAN = 4
 SCHEMA_FORMAT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "txt": "txt", "doc_text": "txt", "html": "html",
-                 "image": "image", "sheet_ooxml": "docx", "slides_ooxml": "docx", "odf": "docx",
-                 "encrypted_office": "doc", "sheet_ole": "doc", "slides_ole": "doc", "archive": "txt"}
+                 "image": "image", "sheet_ooxml": "xlsx", "slides_ooxml": "docx", "odf": "docx",
+                 "encrypted_office": "doc", "sheet_ole": "xls", "slides_ole": "doc", "archive": "txt"}
 """Kinds the schema's format enum lacks are reported by container: OOXML/ODF zip as docx, OLE as doc."""
 NOT_A_FILE = ("不是普通文件（文件夹、设备或管道），请指定报告文件 / "
               "not a regular file (folder, device or pipe): give a report file")
 MESSAGES = {
-    "sheet": ("电子表格（.xls/.xlsx/.et）不在检查范围：请把评分表等内容导出为 DOCX 或 PDF 后再检查 / "
-              "spreadsheets are not supported: export the score table (评分表) to DOCX or PDF"),
     "slides": "演示文稿不在检查范围：请导出为 PDF 后再检查 / presentations are not supported: export to PDF",
-    "odf": "OpenDocument 文件请在 WPS/LibreOffice 中另存为 DOCX / OpenDocument file: save it as DOCX",
+    "odf": ("OpenDocument 文件请在 WPS/LibreOffice 中另存为 DOCX（文字）或 XLSX（表格） / "
+            "OpenDocument file: save it as DOCX (text) or XLSX (spreadsheet)"),
     "archive": ("压缩包不是报告文件：请解压后逐个检查（zip 可用 jxcheck batch 直接检查） / "
                 "archive, not a report: extract it first (jxcheck batch reads zip archives)"),
-    "html": ("网页格式（HTML/MHT，包括另存为 .doc 的网页）不在检查范围，请在 Word/WPS 中另存为 DOCX 或 PDF / "
-             "web page (HTML/MHT, also when named .doc): save it as DOCX or PDF from Word/WPS"),
-    "image": "图片文件，无文字层，请使用 OCR 或提供文字版 / image file without a text layer: run OCR or provide a text version",
+    "image": ('图片文件，无文字层，请安装文字识别扩展（pip install "jxcheck[ocr]"）后再检查，或提供文字版 / '
+              'image file without a text layer: install the OCR extra (pip install "jxcheck[ocr]") or provide a text version'),
     "encrypted_office": ("Office 文档已加密（设置了打开密码），请在 Word/WPS 中去除密码后另存为 DOCX / "
                          "encrypted Office document: remove the password in Word/WPS and save as DOCX"),
 }
@@ -118,12 +119,30 @@ def detect_format(path: str, data: bytes, limits: Limits = DEFAULT) -> str:
     if data.startswith(ARCHIVES):
         return "archive"
     kind = _kind_by_ext(ext)
-    if kind in ("txt", "doc"):
-        lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if lowered.startswith((b"<!doctype html", b"<html", b"mime-version:")) or (
-                lowered.startswith(b"<") and b"<html" in lowered):
+    if kind in ("txt", "doc", "html", "pdf", "docx", "sheet_ooxml", "sheet_ole", "slides_ooxml", "slides_ole"):
+        if _looks_html(head):
             return "html"
+        if kind == "html":
+            return "html" if b"<" in data[:TEXT_SNIFF] else "txt"
+    if kind in ("pdf", "docx", "sheet_ooxml", "sheet_ole", "slides_ooxml", "slides_ole") and _looks_text(data):
+        return "txt"
     return "doc_text" if kind == "doc" else kind
+
+
+def _looks_html(head: bytes) -> bool:
+    """A web page or a MIME web archive, by its first bytes."""
+    from extractor.readers.html import is_mime_page
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or is_mime_page(head):
+        return True
+    return lowered.startswith(b"<") and any(tag in lowered for tag in (b"<html", b"<body", b"<table", b"<meta"))
+
+
+def _looks_text(data: bytes) -> bool:
+    """Plain text in Chinese, whatever the file's name says: it decodes cleanly and holds Chinese characters."""
+    from extractor.readers.txt import _decode, _junk_share
+    text = _decode(data[:TEXT_SNIFF])
+    return _junk_share(text) < 0.01 and sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= TEXT_MIN_HAN
 
 
 def _stitch(blocks: list) -> list:
@@ -161,7 +180,9 @@ def _caption_unit(text: str):
 
 
 def _finish(doc: Document) -> Document:
-    """Stitch continued tables, number tables, and give each table the unit its caption states."""
+    """Simplify traditional script, stitch continued tables, number tables, and give each table the unit its
+    caption states."""
+    simplify_document(doc)
     doc.blocks = _stitch([b for b in doc.blocks if not (isinstance(b, Table) and not b.rows)])
     last_unit = None
     t_index = 0
@@ -255,7 +276,19 @@ def _read(kind: str, path: str, data: bytes, limits: Limits, deadline: Deadline)
                 raise
             raise ReadError("corrupt", "不是有效的 Word 文档，请用 Word/WPS 打开后另存为 DOCX / "
                                        "not a valid Word document: open it in Word/WPS and save as DOCX") from None
+    if kind == "html":
+        from extractor.readers.html import read_html
+        return read_html(path, data, limits, deadline)
+    if kind == "sheet_ooxml":
+        from extractor.readers.sheet import read_xlsx
+        return read_xlsx(path, data, limits, deadline)
+    if kind == "sheet_ole":
+        from extractor.readers.sheet import read_xls
+        return read_xls(path, data, limits, deadline)
     if kind == "image":
+        from extractor.readers import ocr
+        if ocr.available():
+            return ocr.read_image(path, data, limits, deadline)
         raise ReadError("no_text_layer", MESSAGES["image"])
     if kind == "encrypted_office":
         raise ReadError("encrypted", MESSAGES["encrypted_office"])

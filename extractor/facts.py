@@ -98,8 +98,8 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document, its pictures, whose figures could not be read, and its OCR pages (see
-    Document)."""
+    """All facts of one document, its pictures, whose figures could not be read, its OCR pages and the pages
+    this tool recognised (see Document)."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -111,11 +111,13 @@ class Facts:
     pictures: list[Picture] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
     statements: list = field(default_factory=list)
+    recognized_pages: list[int] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
         figure's record keeps its sentence's normalized text up to the figure as lead (None when longer than
-        LEAD_MAX), so checks that need the words before a figure do not parse the paragraph again."""
+        LEAD_MAX), so checks that need the words before a figure do not parse the paragraph again. ocr is True
+        for a figure this tool read by text recognition (a page of recognized_pages)."""
         out = []
         for pf in self.paragraphs:
             for f in pf.facts:
@@ -129,6 +131,9 @@ class Facts:
                 concept = concept_of(label, cell.figure.kind) or concept_of(header, cell.figure.kind)
                 out.append(_record(cell.figure, concept, stage_of(header), self.year, cell.location,
                                    cell.quote, f"{label} / {header}"))
+        recognized = set(self.recognized_pages)
+        for record in out:
+            record["ocr"] = record["page"] in recognized
         return out
 
 
@@ -214,9 +219,16 @@ def _stage_markers(text: str) -> list[tuple[int, str]]:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
+    """Sentence spans; a 。 inside parentheses that close later (…（购置费100.00万元，比上年增加0万元。）比上年…) ends
+    no sentence."""
+    spans, start, depth = [], 0, 0
+    last_close = max(text.rfind("）"), text.rfind(")"))
     for i, ch in enumerate(text):
-        if ch in SENTENCE_END:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+        elif ch in SENTENCE_END and not (depth and i < last_close):
             spans.append((start, i + 1))
             start = i + 1
     if start < len(text):
@@ -357,4 +369,4 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.statements import read_statements
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables))
+                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages))

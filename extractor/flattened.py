@@ -7,6 +7,7 @@ no sum is checked over rows that may be missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Optional
 
 import regex
@@ -36,9 +37,13 @@ class Line:
     quote: str
     cells: bool
 
-    @property
+    @cached_property
+    def raw(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @cached_property
     def compact(self) -> str:
-        return compact("".join(t.text for t in self.tokens))
+        return compact(self.raw)
 
 
 def _lines(doc: Document) -> list[Line]:
@@ -60,9 +65,8 @@ def _spec() -> dict:
     return patterns.load("project_tables")["flattened"]
 
 
-def _fund_columns(line: Line, spec: dict) -> Optional[list[str]]:
-    """The funds header's roles in their printed order, when the line holds all of them."""
-    text = line.compact
+def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
+    """The funds header's roles in their printed order, when the (compacted) text holds all of them."""
     found = []
     for role in FUND_ROLES:
         at = min((text.find(w) for w in spec["fund_header"][role] if w in text), default=-1)
@@ -138,6 +142,11 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
         tokens.pop()
     if len(tokens) < 3 or not _plain_number(tokens[-1].text) or not _plain_number(tokens[-2].text):
         return None
+    run = 0
+    while run < len(tokens) and _plain_number(tokens[-1 - run].text):
+        run += 1
+    if run > spec["max_number_run"]:
+        return None
     while tokens and compact(tokens[0].text) in spec["levels"]:
         if compact(tokens[0].text) in spec["level1"]:
             level1 = compact(tokens[0].text)
@@ -147,7 +156,8 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     weight, score = tokens[-2], tokens[-1]
     middle = tokens[:-2]
     name = compact(middle[0].text) if middle else ""
-    if not name or _is_value(middle[0].text):
+    if not name or _is_value(middle[0].text) or not regex.match(spec["name_start"], name) \
+            or sum(1 for t in tokens if regex.search(spec["indicator_mark"], t.text)) > 1:
         return None
     cells = {"weight": Value(weight.text, parse_cell(weight.text), weight.location, f"{name} | {weight.text}"),
              "score": Value(score.text, parse_cell(score.text), score.location, f"{name} | {score.text}")}
@@ -216,6 +226,47 @@ def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optiona
     return pt
 
 
+def _header_end(lines: list[Line], at: int, spec: dict) -> Optional[tuple[int, list[str]]]:
+    """Where a funds header that starts at line at ends, with its roles in order: on one line, or (one cell per line)
+    over up to header_lines lines."""
+    text = ""
+    for k in range(at, min(len(lines), at + spec["header_lines"])):
+        text += lines[k].compact
+        if "得分" not in text:
+            continue
+        columns = _fund_columns(text, spec)
+        if columns is not None:
+            return k, columns
+    return None
+
+
+def _one_cell_per_line(lines: list[Line], spec: dict) -> bool:
+    filled = [line for line in lines[:spec["stream_sample"]] if line.tokens]
+    return bool(filled) and sum(len(line.tokens) == 1 for line in filled) >= spec["stream_share"] * len(filled)
+
+
+def _row_start(text: str, spec: dict) -> bool:
+    t = compact(text)
+    return (t in spec["levels"] or regex.match(spec["indicator_name"], t) is not None or t in spec["total_rows"]
+            or t.startswith("一级") or any(t.endswith(w) for w in spec["fund_total"] + spec["fund_parts"])
+            or any(t.startswith(w) for w in spec["stop_rows"]))
+
+
+def _rows_of_cells(lines: list[Line], spec: dict) -> list[Line]:
+    """Rows of a table printed one cell per line: a row starts at a row label (a funds row, a level word, 指标N, a
+    total), unless it follows a level word (产出指标 | 数量指标 | 指标1… is one row)."""
+    rows: list[list[Token]] = []
+    previous_level = False
+    for line in lines:
+        for token in line.tokens:
+            start = _row_start(token.text, spec)
+            if not rows or (start and not previous_level):
+                rows.append([])
+            rows[-1].append(token)
+            previous_level = compact(token.text) in spec["levels"]
+    return [Line(tokens, " | ".join(t.text for t in tokens)[:80], True) for tokens in rows]
+
+
 def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTable]:
     """The 项目支出绩效自评表 of the document whose grid was lost, read back by the template; tables already read as
     one (their indexes in covered) are left alone."""
@@ -226,13 +277,23 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
         return []
     lines = _lines(doc)
     out = []
-    for at, line in enumerate(lines):
-        if any(t.location.table in covered for t in line.tokens if t.location.table is not None):
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        if not regex.search(spec["fund_header_start"], line.raw) \
+                or any(t.location.table in covered for t in line.tokens if t.location.table is not None) \
+                or not regex.search(spec["fund_header_start"], line.compact):
+            at += 1
             continue
-        columns = _fund_columns(line, spec) if regex.search(spec["fund_header_cue"], line.compact) else None
-        if columns is None:
+        found = _header_end(lines, at, spec)
+        if found is None:
+            at += 1
             continue
-        found = _read(lines, at, columns, spec)
-        if found is not None:
-            out.append(found)
+        end, columns = found
+        rest = lines[end + 1:]
+        rows = _rows_of_cells(rest, spec) if _one_cell_per_line(rest, spec) else rest
+        table = _read([lines[at]] + rows, 0, columns, spec)
+        if table is not None:
+            out.append(table)
+        at = end + 1
     return out

@@ -36,11 +36,13 @@ class Location:
 
 @dataclass
 class Paragraph:
-    """A paragraph (or a line of a text file) in reading order."""
+    """A paragraph (or a line of a text file) in reading order; printed is its text as printed when that was
+    traditional script or carried pinyin (text is then the simplified text read for figures)."""
 
     index: int
     text: str
     page: Optional[int] = None
+    printed: Optional[str] = None
 
     def location(self) -> Location:
         return Location(page=self.page, paragraph=self.index)
@@ -48,7 +50,8 @@ class Paragraph:
 
 @dataclass
 class Cell:
-    """One logical table cell. A position covered by a merged cell has covered=True and no text."""
+    """One logical table cell. A position covered by a merged cell has covered=True and no text; printed as for
+    a Paragraph."""
 
     text: str
     row: int
@@ -56,6 +59,7 @@ class Cell:
     page: Optional[int] = None
     covered: bool = False
     anchor_text: str = ""
+    printed: Optional[str] = None
 
 
 @dataclass
@@ -111,7 +115,9 @@ class Document:
     pictures are what it shows as pictures, whose figures are not read: PDF pages without (almost) any text
     layer, scanned or pasted, and sizeable DOCX pictures, charts and embedded objects. ocr_pages are the PDF
     pages that are scans under an invisible text layer made by text recognition (OCR): their figures are
-    read from that layer, recognition errors included."""
+    read from that layer, recognition errors included. recognized_pages are the scanned PDF pages without any
+    text layer whose text this tool recognised itself (OCR, the jxcheck[ocr] extra). traditional: the text was converted from traditional
+    script (blocks keep what was printed)."""
 
     path: str
     format: str
@@ -121,6 +127,8 @@ class Document:
     error: Optional[DocumentError] = None
     pictures: list[Picture] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
+    recognized_pages: list[int] = field(default_factory=list)
+    traditional: bool = False
 
     @property
     def paragraphs(self) -> list[Paragraph]:

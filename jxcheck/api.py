@@ -8,6 +8,7 @@ from extractor.facts import extract_facts
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.meta import metadata
 from extractor.model import Document, ReadError
+from extractor.script import printed_quotes
 from scoring import findings, run_checks
 
 
@@ -51,6 +52,11 @@ def check_document(doc: Document, with_facts: bool = False, deadline: Optional[D
         return result
     result["checks"] = [c.as_dict() for c in checks]
     result["findings"] = [c.as_dict() for c in findings(checks)]
+    printed = printed_quotes(doc)
+    if printed is not None:
+        for check in result["checks"] + result["findings"]:
+            for evidence in check["evidence"]:
+                evidence["quote"] = printed.quote(evidence["quote"])
     if with_facts:
         result["facts"] = facts.records()
     return result

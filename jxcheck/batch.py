@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from jxcheck.store import Store
     from scoring import crossdoc
 
-SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".et", ".ods")
+SUPPORTED = (".pdf", ".docx", ".txt", ".doc", ".wps", ".rtf", ".xls", ".xlsx", ".xlsm", ".et", ".ods", ".html", ".htm",
+             ".mht", ".mhtml")
 UNSUPPORTED_SHOWN = 20
 ZIP_FLAG_UTF8 = 0x800
 ZIP_FLAG_ENCRYPTED = 0x1
@@ -48,15 +49,16 @@ HTML_PART = 250
 # ---------------------------------------------------------------- the worker side
 
 def document_blocks(doc: Document) -> list[dict]:
-    """A document's paragraphs and tables as plain records for the store (text kept for HTML and crossdoc)."""
+    """A document's paragraphs and tables as plain records for the store (text kept for HTML and crossdoc), as
+    printed (traditional script, pinyin) as the quotes of its findings are."""
     out = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             out.append({"kind": "p", "paragraph": block.index, "page": block.page, "table_no": None,
-                        "text": block.text, "cells": None})
+                        "text": block.printed or block.text, "cells": None})
         else:
             out.append({"kind": "t", "paragraph": None, "page": block.page, "table_no": block.index,
-                        "text": block.caption, "cells": [[c.text for c in row] for row in block.rows]})
+                        "text": block.caption, "cells": [[c.printed or c.text for c in row] for row in block.rows]})
     return out
 
 

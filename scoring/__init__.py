@@ -32,7 +32,7 @@ def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]
                 merged[key].evidence += [e for e in check.evidence if (e.quote, e.location) not in seen]
             else:
                 merged[key] = check
-    return [ocr_pages.annotate(check, facts.ocr_pages) for check in merged.values()]
+    return [ocr_pages.annotate(check, facts.ocr_pages, facts.recognized_pages) for check in merged.values()]
 
 
 def _family_checks(family, facts: Facts) -> list[Check]:

@@ -58,7 +58,7 @@ def compare(computed: Interval, printed: Figure, exact_value: bool = False, scal
     if h == 0:
         if computed.lo <= v <= computed.hi:
             return "pass"
-    elif computed.lo < hi and computed.hi >= lo:
+    elif computed.lo < hi and (computed.hi > lo or computed.lo == computed.hi == lo):
         return "pass"
     step = Decimal(10) ** (-printed.decimals)
     rounded = (computed.mid / scale).quantize(step, rounding=ROUND_HALF_UP)

@@ -48,7 +48,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
     book.active.append(["指标", "权重", "得分"])
     book.active.append(["整体支出完成率", 5, 4])
     book.save(folder / "sheet.xlsx")
-    bad["sheet.xlsx"] = "unsupported_format"
+    bad["sheet.xlsx"] = None
     from test_hostile import _encrypted_copy, make_docx, many_pages_pdf, para
     shutil.move(_encrypted_copy(folder, "secret"), folder / "locked.pdf")
     bad["locked.pdf"] = "encrypted"

@@ -4,13 +4,14 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import shutil
 import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from extractor.readers.doc import writer_available
 
 from jxcheck.api import check_file
 from jxcheck.store import Store
@@ -31,7 +32,8 @@ def _load(name: str):
 
 generate = _load("generate")
 archive = _load("archive")
-HAS_SOFFICE = shutil.which("soffice") is not None
+HAS_SOFFICE = writer_available()
+"""PDFs are made from DOCX by LibreOffice Writer; where it or its Writer part is missing the archive has none."""
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ from jxcheck.api import check_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 EXPECTED = sorted(CORPUS.rglob("*.expected.yaml"))
+FORMATS = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm", ".mht", ".doc")
 CASES = [(exp, src) for exp in EXPECTED
          for src in sorted(exp.parent.glob(exp.name.replace(".expected.yaml", ".*")))
-         if src.suffix in (".txt", ".docx", ".pdf")]
+         if src.suffix in FORMATS]
 
 
 def _ids(case):
@@ -37,6 +38,8 @@ def _primary(cases):
     """One source per report for the pass/unverifiable lists: its TXT, else its DOCX, else its PDF."""
     by_report = {}
     for exp, src in cases:
+        if src.suffix not in PRIMARY:
+            continue
         if exp not in by_report or PRIMARY.index(src.suffix) < PRIMARY.index(by_report[exp][1].suffix):
             by_report[exp] = (exp, src)
     return sorted(by_report.values())
@@ -81,3 +84,18 @@ def test_findings_point_at_pages_in_pdf():
 def test_project_table_metadata():
     r = check_file(str(CORPUS / "project-tables" / "pt05_rural_water.pdf"))
     assert (r["unit"], r["year"], r["report_type"]) == ("青溪县农村供水管理站", 2022, "project_self_evaluation_table")
+
+
+def _performed(result):
+    return sorted((c["rule"], c["status"], c["severity"], c["reported"] or "", c["expected"] or "", tuple(sorted(c["numbers"])))
+                  for c in result["checks"])
+
+
+@pytest.mark.parametrize("table", sorted((CORPUS / "project-tables").glob("*.xlsx")), ids=lambda p: p.name)
+def test_a_project_table_in_a_workbook_gets_the_checks_of_its_docx(table):
+    docx = check_file(str(table.with_suffix(".docx")))
+    for copy in (table, table.with_suffix(".xls")):
+        result = check_file(str(copy))
+        assert result["format"] == copy.suffix[1:]
+        assert (result["unit"], result["year"], result["report_type"]) == (docx["unit"], docx["year"], docx["report_type"])
+        assert _performed(result) == _performed(docx) and result["checks"]

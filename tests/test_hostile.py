@@ -67,6 +67,9 @@ def test_random_bytes(tmp_path, name, code):
 def test_docx_that_is_not_a_zip(tmp_path):
     path = tmp_path / "plain.docx"
     path.write_text("这不是 Word 文档", encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.error is None and doc.format == "txt" and doc.text() == "这不是 Word 文档"
+    path.write_bytes(b"PK\x03\x04 not a zip after all")
     assert_error(path, "corrupt")
 
 
@@ -115,17 +118,6 @@ def test_named_pipe_is_refused_without_blocking(tmp_path):
     started = time.monotonic()
     result = assert_error(tmp_path / "pipe.txt", "unreadable")
     assert time.monotonic() - started < 2 and "管道" in result["error"]["message"]
-
-
-def test_spreadsheets_are_refused_with_a_hint(tmp_path):
-    import openpyxl
-    book = openpyxl.Workbook()
-    book.active["A1"] = "评分表"
-    book.save(tmp_path / "score.xlsx")
-    result = assert_error(tmp_path / "score.xlsx", "unsupported_format")
-    assert "评分表" in result["error"]["message"] and "DOCX" in result["error"]["message"]
-    shutil.copy(tmp_path / "score.xlsx", tmp_path / "renamed.docx")
-    assert_error(tmp_path / "renamed.docx", "unsupported_format")
 
 
 def test_image_file_has_no_text_layer(tmp_path):
@@ -381,8 +373,7 @@ def legacy_doc(tmp_path_factory):
     from extractor.readers.doc import soffice
     import subprocess
     exe = soffice()
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    skip_without_writer()
     tmp = tmp_path_factory.mktemp("legacy")
     subprocess.run([exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--convert-to", "doc",
                     "--outdir", str(tmp), str(SEEDS / "zj2020_self.docx")],
@@ -390,6 +381,15 @@ def legacy_doc(tmp_path_factory):
     path = tmp / "zj2020_self.doc"
     assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     return path
+
+
+def skip_without_writer():
+    """Skip a test that converts with LibreOffice Writer where it is absent, or only part of LibreOffice is installed."""
+    from extractor.readers.doc import soffice, writer_missing
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if writer_missing():
+        pytest.skip("LibreOffice is installed without its Writer part (libreoffice-writer-nogui)")
 
 
 def test_doc_is_read_through_libreoffice(legacy_doc, tmp_path):
@@ -428,24 +428,38 @@ def test_hanging_conversion_is_killed_at_the_deadline(tmp_path, monkeypatch):
         pytest.fail("the conversion's child process is still running")
 
 
-def test_doc_without_libreoffice_is_unsupported(legacy_doc, monkeypatch):
+def test_doc_without_libreoffice_is_a_missing_converter(legacy_doc, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
-    result = assert_error(legacy_doc, "unsupported_format")
+    result = assert_error(legacy_doc, "converter_missing")
     assert "LibreOffice" in result["error"]["message"] and "DOCX" in result["error"]["message"]
 
 
-def test_doc_without_libreoffice_is_unsupported_on_any_machine(tmp_path, monkeypatch):
+def test_doc_without_libreoffice_is_a_missing_converter_on_any_machine(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(600))
-    result = assert_error(path, "unsupported_format")
-    assert result["format"] == "doc"
+    result = assert_error(path, "converter_missing")
+    assert result["format"] == "doc" and "libreoffice-writer-nogui" in result["error"]["message"]
+
+
+def test_libreoffice_without_writer_is_a_missing_converter_not_a_corrupt_file(tmp_path, monkeypatch):
+    program = tmp_path / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    (program / "libmergedlo.so").write_bytes(b"")
+    fake = program / "soffice"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{program}{os.pathsep}{os.environ.get('PATH', '')}")
+    rtf = tmp_path / "report.rtf"
+    rtf.write_text(r"{\rtf1\ansi 项目资金100万元\par}", encoding="ascii", errors="ignore")
+    result = assert_error(rtf, "converter_missing")
+    assert "Writer" in result["error"]["message"] and result["format"] == "doc"
+    (program / "libswlo.so").write_bytes(b"")
+    assert_error(rtf, "corrupt")
 
 
 def test_rtf_include_fields_do_not_pull_in_local_files(tmp_path):
-    from extractor.readers.doc import soffice
-    if soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    skip_without_writer()
     path = tmp_path / "include.rtf"
     path.write_text(r'{\rtf1\ansi Before {\field{\*\fldinst INCLUDETEXT "/etc/passwd"}{\fldrslt cached}} After\par'
                     r'{\field{\*\fldinst INCLUDEPICTURE "http://127.0.0.1:9/x.png" \\d}{\fldrslt picture}}\par}',
@@ -462,7 +476,8 @@ def test_files_named_doc_that_hold_text_noise_or_html(tmp_path):
     (tmp_path / "noise.doc").write_bytes(random.Random(3).randbytes(20000))
     assert_error(tmp_path / "noise.doc", "corrupt")
     (tmp_path / "page.doc").write_text("<html><body><p>项目资金100万元</p></body></html>", encoding="utf-8")
-    assert assert_error(tmp_path / "page.doc", "unsupported_format")["format"] == "html"
+    doc = read_document(str(tmp_path / "page.doc"))
+    assert doc.error is None and doc.format == "html" and doc.text() == "项目资金100万元"
 
 
 # ---------------------------------------------------------------- TXT encodings, line ends, NUL, huge line
@@ -553,11 +568,12 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path):
     assert read_document(str(path)).text().startswith(read_document(str(SEEDS / "zj2020_self.txt")).text()[:2000])
 
 
-def test_html_is_refused_with_a_hint(tmp_path):
+def test_html_named_txt_is_read_as_html(tmp_path):
     path = tmp_path / "page.txt"
-    path.write_text("<!DOCTYPE html><html><body>项目资金100万元</body></html>", encoding="utf-8")
-    result = assert_error(path, "unsupported_format")
-    assert result["format"] == "html"
+    path.write_text("<!DOCTYPE html><html><body>项目资金100万元<script>var x = '收入9万元';</script></body></html>",
+                    encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.error is None and doc.format == "html" and doc.text() == "项目资金100万元"
 
 
 

@@ -98,3 +98,18 @@ def test_table_cells_parse_back_to_the_same_value(units, decimals, unit, negativ
     fig = parse_cell(f" {text} ")
     assert fig is not None, text
     assert fig.value == (-value if negative else value) and fig.decimals == decimals
+
+
+@given(st.integers(min_value=0, max_value=9999), st.integers(min_value=0, max_value=2))
+def test_neighbouring_printed_figures_never_agree(units, decimals):
+    """Two figures one last-digit unit apart stand for intervals that only touch ([79.5, 80.5) and [80.5, 81.5)):
+    one recomputed from the other is never taken to agree with it, while a value exactly on the boundary, which
+    rounds half up, is."""
+    from scoring.rounding import Interval, compare, interval
+    step = Decimal(10) ** -decimals
+    low = parse_cell(f"{Decimal(units) * step:.{decimals}f}%")
+    high = parse_cell(f"{(Decimal(units) + 1) * step:.{decimals}f}%")
+    assert compare(interval(low), high) != "pass"
+    assert compare(interval(high), low) != "pass"
+    boundary = (low.value + high.value) / 2
+    assert compare(Interval(boundary, boundary, boundary), high) == "pass"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 
 from extractor.document import read_document
 from jxcheck.api import check_file
@@ -52,7 +53,7 @@ def test_txt_table_split_by_blank_line_stays_one_table():
     ("random.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 4, "corrupt"),
     ("random.docx", b"PK\x03\x04" + bytes(range(200)), "corrupt"),
     ("notzip.docx", b"this is not a zip", "corrupt"),
-    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "unsupported_format"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "corrupt"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, name, data, code):
     path = tmp_path / name
@@ -288,3 +289,41 @@ def test_a_list_of_lines_alike_in_length_is_not_taken_for_wrapped_text(tmp_path)
     path = tmp_path / "items.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     assert _paragraphs(path) == [line for line in lines if line]
+
+
+def test_text_copied_from_a_pdf_with_spaces_around_figures_is_unwrapped(tmp_path):
+    """A PDF's text layer puts spaces around figures, so its cut lines differ in width by those spaces: the lines
+    are joined all the same, and the growth rates and shares are checked as in the unwrapped text."""
+    paragraphs = [
+        "（一）按支出结构分类划分，分为基本支出预算和项目支出预算。",
+        "1.基本支出预算 2476260.58 元，占一般公共预算支出的 84.06%，同比减少 4966.66 元，下降 0.2%。",
+        "工资福利支出预算 2016908.34 元，占基本支出预算 81.45%，同比增加 33279.22 元，增长 1.68%。",
+        "商品和服务支出预算 445372.24 元，占基本支出预算 17.99%，同比减少 36235.88 元，下降 7.52%。",
+        "对个人和家庭补助支出预算 13980 元，占基本支出预算 0.56%，同比减少 2010 元，下降 12.57%。",
+        "2.项目支出 469500 元，占一般公共预算支出的 15.94%，同比增加 70100 元，增长 17.55%。",
+        "商品和服务支出 438000 元，占项目支出预算 93.29%，同比增加 48600 元，增长 12.48%。",
+        "资本性支出 31500 元，占项目支出预算 6.71%，同比增加 21500 元，增长 215%。",
+    ]
+    lines = []
+    budgets = [46, 40, 50, 43, 48, 41]
+    for text in paragraphs:
+        chunk, width = "", 0
+        for ch in text.replace(" ", ""):
+            step = 2 if ord(ch) > 0x2000 else 1
+            if width + step > budgets[len(lines) % len(budgets)]:
+                lines.append(chunk)
+                chunk, width = "", 0
+            chunk, width = chunk + ch, width + step
+        lines.append(chunk)
+    lines = [regex.sub(r"(?<=[\p{Han}，])(?=\d)|(?<=[\d%])(?=\p{Han}|，)", " ", line) for line in lines]
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("\n".join(lines), encoding="utf-8")
+    whole = tmp_path / "whole.txt"
+    whole.write_text("\n".join(paragraphs), encoding="utf-8")
+    assert len(_paragraphs(wrapped)) == len(paragraphs)
+
+    def checks(path):
+        return sorted((c["rule"], c["reported"], c["status"]) for c in check_file(str(path))["checks"])
+
+    assert checks(wrapped) == checks(whole)
+    assert ("ratio.recompute", "1.68%", "pass") in checks(wrapped)

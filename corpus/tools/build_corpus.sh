@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build NAME.docx and NAME.pdf next to every corpus/seeds/NAME.txt, then the project tables and the PDFs with
-# picture pages.
+# Build NAME.docx and NAME.pdf next to every corpus/seeds/NAME.txt, then the project tables (DOCX, PDF, and XLSX/XLS
+# through LibreOffice Calc), the PDFs with picture pages
+# and the seeds as saved web pages and in traditional script.
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -19,4 +20,7 @@ for txt in "$seeds"/*.txt; do
     echo "built $name.docx $name.pdf"
 done
 "$PYTHON" "$tools/make_project_tables.py"
+"$PYTHON" "$tools/make_workbooks.py"
+"$PYTHON" "$tools/make_web_pages.py"
+"$PYTHON" "$tools/make_traditional.py"
 "$PYTHON" "$tools/make_scanned_pages.py"

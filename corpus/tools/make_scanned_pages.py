@@ -8,11 +8,14 @@ sp03_table_screenshot.docx: pt03_medical_equip.docx with a 2 cm logo before its 
 paragraph 附：自评表盖章页截图 followed by a 15 cm wide screenshot of the table (the PDF page rendered).
 sp04_ocr_scan.pdf: pt03's page as a searchable scan: its text made invisible (render mode 3), as OCR software
 lays its text layer, and the page rendered at 150 dpi placed over it as one JPEG.
-Run from anywhere: python corpus/tools/make_scanned_pages.py
+sp05_full_scan.pdf: the 2020 seed report (corpus/seeds/zj2020_self.pdf) scanned: each page rendered at 200 dpi in
+grey and placed as one JPEG on a page of its own, no text layer at all (read only by OCR, the jxcheck[ocr] extra).
+Run from anywhere: python corpus/tools/make_scanned_pages.py [NAME...] (all by default)
 """
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,6 +23,7 @@ from PIL import Image, ImageDraw
 
 CORPUS = Path(__file__).resolve().parent.parent
 DPI = 150
+FULL_SCAN_DPI = 200
 
 
 def pt03() -> pdfium.PdfDocument:
@@ -100,14 +104,27 @@ def build_ocr_scan(out: Path) -> None:
     target.save(str(out))
 
 
-def main() -> None:
+def build_full_scan(out: Path) -> None:
+    source = pdfium.PdfDocument(str(CORPUS / "seeds" / "zj2020_self.pdf"))
+    target = pdfium.PdfDocument.new()
+    for page in source:
+        width, height = page.get_size()
+        grey = page.render(scale=FULL_SCAN_DPI / 72, grayscale=True).to_pil()
+        place_jpeg(target, target.new_page(width, height), grey, pdfium.PdfMatrix().scale(width, height), 75)
+    target.save(str(out))
+
+
+def main(names: list[str]) -> None:
     folder = CORPUS / "scanned-pages"
     folder.mkdir(exist_ok=True)
     for name, build in (("sp01_signed_copy.pdf", build_signed_copy), ("sp02_stamped.pdf", build_stamped),
-                        ("sp03_table_screenshot.docx", build_table_screenshot), ("sp04_ocr_scan.pdf", build_ocr_scan)):
+                        ("sp03_table_screenshot.docx", build_table_screenshot), ("sp04_ocr_scan.pdf", build_ocr_scan),
+                        ("sp05_full_scan.pdf", build_full_scan)):
+        if names and name not in names:
+            continue
         build(folder / name)
         print(f"built {folder / name}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -14,8 +14,14 @@ from pathlib import Path
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Document, ReadError
 
-NO_SOFFICE = ("旧版 Word/WPS 文件（.doc/.wps/.rtf）需要 LibreOffice 才能读取：请安装 LibreOffice，或在 Word/WPS 中另存为 DOCX / "
-              "legacy .doc/.wps/.rtf needs LibreOffice: install it, or save the file as DOCX from Word/WPS")
+NO_SOFFICE = ("旧版 Word/WPS 文件（.doc/.wps/.rtf）需要 LibreOffice Writer 才能读取：请安装 LibreOffice（Debian/Ubuntu："
+              "apt-get install libreoffice-writer-nogui），或在 Word/WPS 中另存为 DOCX / legacy .doc/.wps/.rtf needs "
+              "LibreOffice Writer: install it (apt-get install libreoffice-writer-nogui), or save the file as DOCX")
+NO_WRITER = ("已安装的 LibreOffice 缺少 Writer 组件，无法转换 .doc/.wps/.rtf：请安装（Debian/Ubuntu：apt-get install "
+             "libreoffice-writer-nogui），或在 Word/WPS 中另存为 DOCX / LibreOffice is installed without its Writer "
+             "part: install it (apt-get install libreoffice-writer-nogui), or save the file as DOCX")
+CORE_LIBRARIES = ("libmergedlo.so", "libmergedlo.dylib", "mergedlo.dll")
+WRITER_LIBRARIES = ("libswlo.so", "libswlo.dylib", "swlo.dll")
 
 
 def soffice() -> str | None:
@@ -23,11 +29,30 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def writer_missing(exe: str | None = None) -> bool:
+    """True when the LibreOffice on PATH is a real install whose Writer part is absent (only its core, or only
+    Calc, installed): its program folder has the core library but not Writer's. Unknown layouts count as present."""
+    exe = exe or soffice()
+    if exe is None:
+        return False
+    program = Path(os.path.realpath(exe)).parent
+    folders = [program, program.parent / "Frameworks"]
+    has = lambda names: any((folder / name).exists() for folder in folders for name in names)  # noqa: E731
+    return has(CORE_LIBRARIES) and not has(WRITER_LIBRARIES)
+
+
+def writer_available() -> bool:
+    """LibreOffice with its Writer part is on PATH (what converting .doc/.wps/.rtf needs)."""
+    return soffice() is not None and not writer_missing()
+
+
 def convert_to_docx(data: bytes, suffix: str, deadline: Deadline) -> bytes:
-    """The DOCX LibreOffice makes of a legacy file, or ReadError (unsupported_format, timeout, corrupt)."""
+    """The DOCX LibreOffice makes of a legacy file, or ReadError (converter_missing, timeout, corrupt)."""
     exe = soffice()
     if exe is None:
-        raise ReadError("unsupported_format", NO_SOFFICE)
+        raise ReadError("converter_missing", NO_SOFFICE)
+    if writer_missing(exe):
+        raise ReadError("converter_missing", NO_WRITER)
     with tempfile.TemporaryDirectory(prefix="jxcheck-doc-") as tmp:
         src = Path(tmp, "input" + suffix)
         src.write_bytes(data)

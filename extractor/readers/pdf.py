@@ -1,10 +1,12 @@
-"""Read a PDF through pypdfium2: text lines clustered into paragraphs, ruled tables from the page's path objects."""
+"""Read a PDF through pypdfium2: text lines clustered into paragraphs, ruled tables from the page's path objects;
+a scanned page without text recognised by OCR where the jxcheck[ocr] extra is installed (readers/ocr.py)."""
 from __future__ import annotations
 
 import regex
 
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, Picture, ReadError, Table
+from extractor.readers import ocr
 from extractor.readers.pdf_grid import find_tables, object_bounds
 
 SENTENCE_END = tuple("。！？!?")
@@ -196,6 +198,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
         chars = garbled = 0
         pictures = []
         ocr_pages = []
+        recognized = []
         for i in range(n_pages):
             deadline.check()
             try:
@@ -206,7 +209,11 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 printed = sum(len("".join(t[4].split())) for t in lines)
                 if printed < PICTURE_PAGE_TEXT:
                     if _picture_share(page) >= PICTURE_PAGE_COVER:
-                        pictures.append(Picture(page=i + 1))
+                        if ocr.available():
+                            lines = _join_runs(ocr.page_runs(page))
+                            recognized.append(i + 1)
+                        else:
+                            pictures.append(Picture(page=i + 1))
                 elif _invisible_text(textpage) and _picture_share(page) >= SCAN_COVER:
                     ocr_pages.append(i + 1)
                 tables = [(found.bbox, found.rows) for found in find_tables(page, textpage, deadline)]
@@ -250,13 +257,13 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 block.text = block.text.replace(OPEN, "")
         if chars == 0:
             raise ReadError("no_text_layer",
-                            "扫描件，无文字层，请使用 OCR 或提供文字版 / "
-                            "scanned PDF without a text layer: run OCR or provide a text version")
+                            f"扫描件，无文字层，请安装文字识别扩展（{ocr.INSTALL}）后再检查，或提供文字版 / "
+                            f"scanned PDF without a text layer: install the OCR extra ({ocr.INSTALL}) or provide a text version")
         if garbled > GARBLED_SHARE * chars:
             raise ReadError("no_text_layer", "PDF 的文字层无法识别（字体缺少编码映射，提取出来是乱码），请使用 OCR 或提供文字版 / "
                                              "the PDF text layer cannot be decoded (fonts without a Unicode map): "
                                              "run OCR or provide a text version")
         return Document(path=path, format="pdf", blocks=blocks, pages=n_pages, pictures=pictures,
-                        ocr_pages=ocr_pages)
+                        ocr_pages=ocr_pages, recognized_pages=recognized)
     finally:
         pdf.close()

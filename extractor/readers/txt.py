@@ -126,7 +126,48 @@ def unwrap(lines: list[str]) -> list[str]:
         share = _cut_share(widths, full, spec, columns)
         if share is not None and (best is None or share > best[0]):
             best = (share, measure, full - spec["join_slack"] / columns)
-    return lines if best is None else _joined(lines, texts, prose, best[1], best[2], spec)
+    if best is None:
+        prose = [is_prose and not _row_like(text, spec) for text, is_prose in zip(texts, prose)]
+        loose = _loose_cut(texts, prose, spec) if sum(prose) >= spec["min_lines"] else None
+        return lines if loose is None else _joined(lines, texts, prose, _bare_width, loose, spec,
+                                                   spec["loose"]["ends"])
+    return _joined(lines, texts, prose, best[1], best[2], spec, spec["ends"])
+
+
+def _row_like(text: str, spec: dict) -> bool:
+    """A line that is a table row run together (年度资金总额 29 29 27.8 10 95.86% 9.59, or a header of short words):
+    one ending in two bare figures, or several words or bare figures apart with none of prose's punctuation."""
+    words = text.split()
+    bare = [bool(regex.fullmatch(r"[-+]?\d[\d,.]*%?", w)) for w in words]
+    if len(bare) >= 2 and bare[-1] and bare[-2]:
+        return True
+    return not any(ch in text for ch in spec["loose"]["prose_marks"]) and (
+        sum(bare) >= spec["loose"]["row_figures"] or len(words) >= spec["loose"]["row_words"])
+
+
+def _bare_width(text: str) -> int:
+    """Display width without spaces: text copied from a PDF gains spaces around figures that the page did not
+    print, so its full lines differ in width by those spaces."""
+    return _width(text.replace(" ", "").replace("\u3000", ""))
+
+
+def _loose_cut(texts: list[str], prose: list[bool], spec: dict) -> float | None:
+    """The width at which a file's lines were cut when spaces put around its figures hide it (see hard_wrap.loose):
+    most prose lines reach it within slack, and nearly every line that reaches it without ending a sentence runs on
+    into a prose line that is not a heading; else None."""
+    loose = spec["loose"]
+    heading = regex.compile(spec["heading"])
+    widths = sorted(_bare_width(t) for t, is_prose in zip(texts, prose) if is_prose)
+    full = widths[int(len(widths) * 0.8)]
+    if full < spec["min_width"] or sum(1 for w in widths if abs(w - full) <= loose["slack"]) < loose["share"] * len(widths):
+        return None
+    cut = full - loose["slack"]
+    candidates = [i for i, (t, is_prose) in enumerate(zip(texts, prose))
+                  if is_prose and _bare_width(t) >= cut and not t.endswith(tuple(loose["ends"]))]
+    if not candidates:
+        return None
+    runs_on = sum(1 for i in candidates if i + 1 < len(texts) and prose[i + 1] and not heading.match(texts[i + 1]))
+    return cut if runs_on >= loose["continued"] * len(candidates) else None
 
 
 def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float | None:
@@ -141,7 +182,7 @@ def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float 
 
 
 def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Callable[[str], int], cut: float,
-            spec: dict) -> list[str]:
+            spec: dict, ends: str) -> list[str]:
     """The lines with each prose line at least cut wide joined to the next (see hard_wrap)."""
     heading = regex.compile(spec["heading"])
     groups: list[list[str]] = []
@@ -154,7 +195,7 @@ def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Call
         else:
             groups.append([line])
             size = len(text)
-        joinable = is_prose and measure(text) >= cut and not text.endswith(tuple(spec["ends"]))
+        joinable = is_prose and measure(text) >= cut and not text.endswith(tuple(ends))
     return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 

@@ -12,7 +12,7 @@ Passes: 年度资金总额 480.00 = 400.00 + 80.00 + 0.00; 执行率 95.82% × 1
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Optional
 
 import regex
@@ -22,7 +22,7 @@ from extractor.facts import Facts
 from extractor.project_table import IndicatorRow, ProjectTable, Value
 from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
-from scoring.rounding import exact, interval, render
+from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import score_verdict, sum_check, whole_score
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
@@ -89,12 +89,25 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
         return Check(status="pass", severity="info", expected=score.figure.raw, difference="0",
                      message=f"{pt.where} 执行率得分：按{source}规则 {how}，执行率 {rate.figure.raw}，"
                              f"所列 {score.figure.raw} 分相符。", **common)
+    if whole_score(score.figure) and any(_whole_points(s, score.figure.value) for s in scores):
+        return Check(status="pass", severity="info", expected=score.figure.raw, difference="0",
+                     message=f"{pt.where} 执行率得分：按{source}规则 {how}，{weight.figure.raw} × {rate.figure.raw} = "
+                             f"{render(scores[0].mid, 4)}，所列整数分 {score.figure.raw} 分为其取整（四舍五入或舍去），"
+                             f"相符。", **common)
     expected = render(scores[0].mid, score.figure.decimals)
     diff = render(score.figure.value - scores[0].mid, score.figure.decimals)
     return Check(status="fail", severity="warning" if "warning" in verdicts else "error", expected=expected,
                  difference=diff, message=(f"{pt.where} 执行率得分：按{source}规则（{stated or '分值×执行率'}），"
                                            f"{weight.figure.raw} × {rate.figure.raw} = {render(scores[0].mid, 4)}，"
                                            f"应为 {expected} 分，所列 {score.figure.raw} 分。"), **common)
+
+
+def _whole_points(computed: Interval, printed: Decimal) -> bool:
+    """Whether a score printed in whole points is the computed one rounded half up or cut down to whole points
+    (tables print 9 or 8 for 8.62; which of the two a table uses is not stated)."""
+    one = Decimal(1)
+    return any(v.quantize(one, rounding=ROUND_HALF_UP) == printed or v.quantize(one, rounding=ROUND_FLOOR) == printed
+               for v in (computed.lo, computed.mid, computed.hi))
 
 
 def _scored_rows(pt: ProjectTable) -> list[tuple[str, Value, Value]]:

@@ -1,4 +1,5 @@
-"""sum.breakdown — a total in running text against its 其中/包括/分别为 parts, and concept identities.
+"""sum.breakdown — a total in running text against its 其中/包括/分别为 parts, and concept identities; sum.change — a
+change stated with the year before's figure.
 
 Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款收入2073.12万元，政府性基金预算财政拨款收入121.9万元
         (2073.12 + 121.9 = 2195.02 ≠ 2251.36: error)
@@ -9,10 +10,13 @@ Amounts that fall short of the total may be only some of its parts (其中：教
 5,000万元): unverifiable, unless they are every member of a breakdown that makes up its whole (基本支出 and 项目支出).
 Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
 比上年增收1284万元；非税收入16524万元，比上年减收2354万元), the total's change is held to the parts' changes, signed
-(+1284 − 2354 = −1070).
+(+1284 − 2354 = −1070), and where they state growth rates, the total's rate to the one the parts' amounts and rates
+give (each part's year before is part ÷ (1 + rate)).
 A total followed by 收入具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元 … 2.上级补助收入8.38万元)
 passes when its first items add up to it; when none of the paragraph's totals is met the list may be partial or cut
 off: unverifiable, never an error.
+A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) is held to its members
+where the text states them in other sentences or sections, each of the same stage and period and of one value.
 """
 from __future__ import annotations
 
@@ -202,6 +206,69 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     return _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
 
 
+def _rate_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
+    """The one growth rate (增长5.4%, 下降2.0%) stated after a figure, in its clause and before position until, with
+    no amount but its change between them; else None."""
+    words = patterns.load("formulas")["growth"]["rate_words"]
+    after = [f for f in pf.facts if fact.figure.end <= f.figure.start < until and f.clause == fact.clause
+             and f.sentence == fact.sentence]
+    rates = [f for f in after if f.figure.kind == "rate"]
+    if len(rates) != 1 or any(f.figure.kind == "amount" and not _is_change(f)
+                              for f in after if f.figure.start < rates[0].figure.start):
+        return None
+    rate = rates[0]
+    if rate.figure.approximate or not any(rate.label.endswith(w) for w in words):
+        return None
+    return rate
+
+
+def _rate_falls(rate: TextFact) -> bool:
+    """A rate's label speaks of a fall (下降, 负增长, 降幅)."""
+    return any(w in rate.label for w in patterns.load("formulas")["growth"]["decrease_words"])
+
+
+def _signed_rate(rate: TextFact) -> Interval:
+    iv = interval(rate.figure).scale(Decimal("0.01"))
+    return exact(Decimal(0)) - iv if _rate_falls(rate) else iv
+
+
+def _rates_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> Check | None:
+    """A total's growth rate against the one its parts' amounts and growth rates give (收入48.60亿元，增长5.4%，其中：
+    税收收入30.00亿元，下降2.0%；非税收入18.60亿元，增长20.0%): each part's year-before figure is part ÷ (1 + rate),
+    the total's is their sum, and its rate follows; None unless the total and every part state a rate."""
+    ends = [p.figure.start for p in parts[1:]] + [pf.sentence_spans[parts[-1].sentence][1]]
+    rates = [_rate_of(pf, p, end) for p, end in zip(parts, ends)]
+    whole = _rate_of(pf, total, parts[0].figure.start)
+    if whole is None or any(r is None for r in rates):
+        return None
+    one = exact(Decimal(1))
+    try:
+        prior = exact(Decimal(0))
+        for p, r in zip(parts, rates):
+            prior = prior + interval(p.figure) / (one + _signed_rate(r))
+        implied = (interval(total.figure) - prior) / prior
+    except ZeroDivisionError:
+        return None
+    decrease = _rate_falls(whole)
+    pct = (exact(Decimal(0)) - implied if decrease else implied).scale(Decimal(100))
+    verdict = compare(pct, whole.figure)
+    expected = render(pct.mid, whole.figure.decimals, rate=True)
+    terms = " + ".join(f"{shown(p.figure)} ÷ (1 {'−' if _rate_falls(r) else '+'} {r.figure.raw})"
+                       for p, r in zip(parts, rates))
+    what = f"{total.label or '合计'}{whole.label} {whole.figure.raw}"
+    arithmetic = f"上年数 = {terms}，{shown(total.figure)} 对其{'下降' if decrease else '增长'} {expected}"
+    if verdict == "pass":
+        message = f"{what} 与各项增幅相符：{arithmetic}（在打印精度内）。"
+    else:
+        message = f"{what} 与各项增幅推得的不符：{arithmetic}。"
+    diff = render(whole.figure.value - pct.mid, whole.figure.decimals)
+    return Check.judged(verdict, rule=RULE, message=message, concept="growth_rate", reported=whole.figure.raw,
+                        expected=expected, difference=diff, unit="%",
+                        numbers=[whole.figure.raw, total.figure.raw] + [x for p, r in zip(parts, rates)
+                                                                          for x in (p.figure.raw, r.figure.raw)],
+                        evidence=evidence([whole, total] + [x for p, r in zip(parts, rates) for x in (p, r)]))
+
+
 def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact | None]) -> Check | None:
     """The total's change (whole) against the parts' changes, signed; None unless all of them are stated."""
     if whole is None or any(c is None for c in changes):
@@ -221,7 +288,7 @@ def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact 
     negative = value > 0 if decrease else value < 0
     sign = "−" if negative or (decrease and value == 0) else "+"
     arithmetic = f"{terms} = {sign}{render(abs(value), whole.figure.decimals)}{whole.figure.unit or ''}"
-    what = f"{total.label or '合计'}{whole.label} {shown(whole.figure)}"
+    what = f"{whole.label if whole is total else (total.label or '合计') + whole.label} {shown(whole.figure)}"
     if verdict == "pass":
         message = f"{what} 与各项增减之和相符：{arithmetic}（在打印精度内）。"
     else:
@@ -349,6 +416,9 @@ def _text_checks(facts: Facts) -> list[Check]:
                 changes = _changes_check(pf, total, chosen)
                 if changes is not None:
                     checks.append(changes)
+                rates = _rates_check(pf, total, chosen)
+                if rates is not None:
+                    checks.append(rates)
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
             if partial and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
@@ -390,5 +460,132 @@ def _identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _by_words(facts: Facts) -> list[tuple[str, TextFact]]:
+    """Each level amount of the text with the words of its clause (parentheses kept)."""
+    return [(clause_words(pf, f), f) for pf in facts.paragraphs for f in pf.facts
+            if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f)]
+
+
+def _one_value(found: list[TextFact]) -> TextFact | None:
+    """The first of figures that all print one value, else None."""
+    values = {f.figure.value * f.figure.scale for f in found}
+    return found[0] if len(values) == 1 else None
+
+
+def _member(words_facts: list[tuple[str, TextFact]], member: dict, key: tuple) -> list[TextFact] | None:
+    """A member's figures for one stage and period: its one figure, or one figure for each of its parts when it is
+    stated only by them; None when it is not stated or stated with different values."""
+    def named(alternatives: list[str]) -> list[TextFact]:
+        return [f for w, f in words_facts if (f.stage, f.period) == key and any(a in w for a in alternatives)
+                and not any(x in w for x in member.get("not", []))]
+    found = named(member["words"])
+    if found:
+        one = _one_value(found)
+        return [one] if one is not None else None
+    parts = [_one_value(named(words)) for words in member.get("parts", [])]
+    return parts if parts and None not in parts and all(p is not None for p in parts) else None
+
+
+def _named_identity_checks(facts: Facts) -> list[Check]:
+    """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
+    different sentences or sections: each of the same stage and period, named by the words of its clause, each
+    printing one value (patterns/formulas.yaml named_identities)."""
+    words_facts = _by_words(facts)
+    checks = []
+    for ident in patterns.load("formulas")["named_identities"]:
+        totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
+                  and not any(x in w for x in ident.get("total_not", []))]
+        members_pool = [(w, f) for w, f in words_facts if not any(t in w for t in ident["total"])]
+        for key in dict.fromkeys((f.stage, f.period) for _, f in totals):
+            if key[0] is None:
+                continue
+            total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
+            members = [_member(members_pool, m, key) for m in ident["members"]]
+            if total is None or any(m is None for m in members):
+                continue
+            parts = [f for m in members for f in m]
+            if any(p is total for p in parts):
+                continue
+            checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
+    return checks
+
+
+def _change_lists(facts: Facts) -> list[Check]:
+    """A change whose 其中 list gives its parts' changes only (比上年减少313272.50元。其中：因公出国（境）费支出0.00元；
+    公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
+    stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such."""
+    openers = patterns.load("concepts")["breakdown_openers"]
+    own = patterns.load("formulas")["growth"]["change_before"]
+    checks = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        group_at, _ = paren_groups(text)
+        for word in openers:
+            start = 0
+            while (pos := text.find(word, start)) >= 0:
+                start = pos + len(word)
+                sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
+                if sent is None or group_at[pos]:
+                    continue
+                amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]]
+                before = [f for f in amounts if f.sentence == sent and f.figure.end <= pos]
+                if not before and sent > 0 and not text[pf.sentence_spans[sent][0]:pos].strip():
+                    before = [f for f in amounts if f.sentence == sent - 1]
+                if not before or not regex.search(own, before[-1].label) or before[-1].figure.approximate:
+                    continue
+                total = before[-1]
+                parts = [f for f in amounts if f.sentence == sent and f.figure.start > pos]
+                if len(parts) < 2 or any(f.figure.approximate for f in parts):
+                    continue
+                changes = [f for f in parts if regex.search(own, f.label)]
+                zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
+                if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
+                    continue
+                check = _change_sum(total, total, changes)
+                if check is not None:
+                    checks.append(check)
+    return checks
+
+
+def _stated_changes(facts: Facts) -> list[Check]:
+    """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
+    = the change, signed by its word; the three in one clause, the prior labelled as the year before's
+    (patterns/formulas.yaml growth.prior_label)."""
+    g = patterns.load("formulas")["growth"]
+    prior_label = regex.compile(g["prior_label"])
+    out = []
+    for pf in facts.paragraphs:
+        amounts = [f for f in pf.facts if f.figure.kind == "amount" and not f.figure.approximate]
+        for i, change in enumerate(amounts):
+            if i < 2 or not regex.match(g["own_change"], change.label):
+                continue
+            prior, current = amounts[i - 1], amounts[i - 2]
+            if not (prior.sentence == current.sentence == change.sentence and prior.clause == current.clause == change.clause):
+                continue
+            if not prior_label.search(prior.label) or _is_change(current) or is_change(prior.label):
+                continue
+            difference = interval(current.figure) - interval(prior.figure)
+            computed = exact(Decimal(0)) - difference if is_decrease(change.label) else difference
+            scale = change.figure.scale
+            verdict = compare(computed, change.figure, scale=scale)
+            value = computed.mid / scale
+            expected = render(value, change.figure.decimals)
+            diff = render(change.figure.value - value, change.figure.decimals)
+            arithmetic = (f"{shown(current.figure)} − {shown(prior.figure)} = "
+                          f"{render(difference.mid / scale, change.figure.decimals)}{change.figure.unit or ''}")
+            should = (f"{render(value, change.figure.decimals)}{change.figure.unit or ''}" if value >= 0 else
+                      f"{'增加' if is_decrease(change.label) else '减少'}{render(-value, change.figure.decimals)}"
+                      f"{change.figure.unit or ''}")
+            message = (f"{change.label} {shown(change.figure)} 与两年数之差相符：{arithmetic}。" if verdict == "pass"
+                       else f"{change.label} {shown(change.figure)} 与两年数之差不符：{arithmetic}，应为{should}。")
+            out.append(Check.judged(verdict, rule="sum.change", message=message, concept=None,
+                                    reported=change.figure.raw, expected=expected, difference=diff,
+                                    unit=change.figure.unit,
+                                    numbers=[change.figure.raw, current.figure.raw, prior.figure.raw],
+                                    evidence=evidence([change, current, prior])))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
-    return _text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts)
+    return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
+            + _change_lists(facts) + _stated_changes(facts))

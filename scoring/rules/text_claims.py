@@ -37,6 +37,7 @@ def _spec() -> dict:
             "opener_wholes": set(d["share"]["whole_is_opener"]),
             "name_tail": regex.compile(d["share"]["name_tail"]), "look_back": d["share"]["look_back"],
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
+            "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
@@ -103,6 +104,15 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
             for row in lst.rows:
                 if not row.is_coded and row.label == name and lst.columns and lst.columns[0] in row.cells:
                     return row.cells[lst.columns[0]]
+    spec = _spec()
+    bare = spec["stage_suffix"].sub("", name)
+    if bare != name and len(bare) >= spec["min_bare"]:
+        for k in range(index, max(-1, index - look_back), -1):
+            pf = facts.paragraphs[k]
+            end = part.figure.start if k == index else len(pf.norm.text)
+            for f in reversed(_amounts(pf, end)):
+                if f is not part and _named_so(pf, f, bare, spec["stage_suffix"]):
+                    return f
     return None
 
 
