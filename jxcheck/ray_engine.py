@@ -169,6 +169,8 @@ class RayPool:
     ray: Any = None
     owned: bool = False
     running: dict = field(default_factory=dict)
+    interrupted: bool = False
+    previous_handler: Any = None
 
     def __post_init__(self):
         self.ray = load_ray()
@@ -206,8 +208,30 @@ class RayPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _catch_interrupts(self) -> None:
+        """Ctrl-C sets a flag that run checks, instead of raising wherever the main thread is: inside Ray's own
+        code (an object reference being freed) the KeyboardInterrupt could be swallowed and the run go on."""
+        import signal
+        import threading
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return
+
+        def flag(signum, frame):
+            self.interrupted = True
+
+        self.previous_handler = signal.signal(signal.SIGINT, flag)
+
+    def _release_interrupts(self) -> None:
+        import signal
+        if self.previous_handler is not None:
+            signal.signal(signal.SIGINT, self.previous_handler)
+            self.previous_handler = None
+
     def close(self) -> None:
         """Cancel what is still running; shut down the Ray instance this pool started."""
+        self._release_interrupts()
         for entry in list(self.running.values()):
             try:
                 self.ray.cancel(entry.ref, force=True)
@@ -244,12 +268,25 @@ class RayPool:
         """Run (key, task) pairs; yields one Outcome per task as each finishes: ok, error, timeout, or lost with
         the reason: its worker or node lost LOST_RETRIES + 1 times, or no task started or finished for timeout +
         STARTUP_GRACE seconds (no worker could take the tasks up: every task left is lost)."""
+        self._catch_interrupts()
+        try:
+            yield from self._run(tasks)
+        finally:
+            self._release_interrupts()
+
+    def _check_interrupt(self) -> None:
+        if self.interrupted:
+            self.interrupted = False
+            raise KeyboardInterrupt
+
+    def _run(self, tasks: Iterable[tuple[Any, Any]]) -> Iterator[Outcome]:
         ray = self.ray
         pending = list(tasks)
         pending.reverse()
         window = self._cpus() * WINDOW_PER_CPU
         moved = time.monotonic()
         while pending or self.running:
+            self._check_interrupt()
             while pending and len(self.running) < window:
                 key, task = pending.pop()
                 self._submit(key, task, 1)
@@ -269,6 +306,7 @@ class RayPool:
                 outcome = self._advance(entry)
                 moved = time.monotonic()
                 if outcome is not None:
+                    self._check_interrupt()
                     yield outcome
             now = time.monotonic()
             for entry in [e for e in self.running.values() if e.started is not None and now > e.started + self.timeout]:
