@@ -475,6 +475,8 @@ def _outcome_result(item: Item, outcome: Outcome, timeout: float) -> tuple[dict,
     if outcome.kind == "nostart":
         return _failed_result(item, "internal", f"检查进程无法启动（退出码 {outcome.value}），未检查 / "
                                                 f"not checked: worker processes could not start (exit code {outcome.value})"), []
+    if outcome.kind == "lost":
+        return _failed_result(item, "internal", outcome.value), []
     if outcome.kind == "crash":
         return _failed_result(item, "internal", f"检查进程异常退出（退出码 {outcome.value}） / "
                                                 f"worker process died (exit code {outcome.value})"), []
@@ -721,24 +723,53 @@ def _no_input(collected: Collected, stream: TextIO) -> RunError:
                                 ".zip archives of them are read")
 
 
+@dataclass(frozen=True)
+class Engine:
+    """Where the documents are checked: "local" (WorkerPool) or "ray" (ray_engine.RayPool, on the Ray cluster at
+    address, or a local Ray instance of --jobs CPUs; ship_files sends the files through Ray's object store, and
+    parts is the folder where tasks write their rows as Parquet files for the store to read)."""
+
+    name: str = "local"
+    address: Optional[str] = None
+    ship_files: bool = False
+    parts: Optional[str] = None
+
+    def pool(self, worker: Callable[[dict], dict], jobs: int, timeout: float, stream: Optional[TextIO] = None):
+        """The pool that checks the documents; the Ray engine says on stream when it starts or joins Ray."""
+        if self.name == "ray":
+            from jxcheck.ray_engine import RayPool
+            if self.parts:
+                try:
+                    os.makedirs(self.parts, exist_ok=True)
+                except OSError as exc:
+                    raise describe(exc) from exc
+            return RayPool(worker, jobs, timeout, address=self.address, ship_files=self.ship_files, stream=stream,
+                           parts=self.parts)
+        return WorkerPool(worker, jobs, timeout, init=warm_up)
+
+
 def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Optional[str] = None,
               timeout: Optional[float] = None, limits: Limits = DEFAULT, aliases: Optional[str] = None,
               stream: Optional[TextIO] = None, worker: Callable[[dict], dict] = check_task,
-              config: Optional[Config] = None) -> BatchResult:
+              config: Optional[Config] = None, engine: Engine = Engine()) -> BatchResult:
     """Check every input document not already in the store, then cross-check and write the outputs (as the
     configuration shows them: jxcheck.config.apply; the store keeps every check).
 
     A run that cannot go on raises RunError (a refused output folder, inputs without any document, a full
-    disk), or StoreError for the store; documents already stored stay stored."""
+    disk, Ray missing or out of reach), or StoreError for the store; documents already stored stay stored."""
     from jxcheck.paths import check_outdir
     from jxcheck.config import apply as apply_config
     from jxcheck.store import Store, StoreError, copy_groups, merge_copies
     stream = stream or sys.stderr
     check_outdir(outdir)
     timeout = _checked_timeout(timeout, limits)
+    if engine.name == "ray":
+        from jxcheck.ray_engine import load_ray
+        load_ray()
     stream.write("正在收集输入文件… / collecting the inputs…\n")
     stream.flush()
-    start_worker_server()
+    if engine.name == "local":
+        start_worker_server()
     collected = collect(paths, limits, exclude=outdir)
     if not collected.items:
         raise _no_input(collected, stream)
@@ -784,7 +815,7 @@ def run_batch(paths: list[str], outdir: str, jobs: Optional[int] = None, db: Opt
         by_key = {item.doc_id: item for item in todo}
         started = time.monotonic()
         if todo:
-            with WorkerPool(worker, min(jobs, len(todo)), timeout, init=warm_up) as pool, store.single_threaded():
+            with engine.pool(worker, min(jobs, len(todo)), timeout, stream) as pool, store.single_threaded():
                 tasks = [(item.doc_id, item.task(tmpdir, limits)) for item in todo]
                 pending: list = []
                 flushed = float("-inf")

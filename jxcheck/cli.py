@@ -164,20 +164,29 @@ def run_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("usage: --jobs 须 ≥ 1，--timeout 须为大于 0 的有限秒数 / --jobs must be ≥ 1 and --timeout a "
                          "finite number of seconds > 0\n")
         return 2
+    if args.engine != "ray" and (args.address or args.ship_files or args.parts):
+        sys.stderr.write("usage: --address、--ship-files 与 --parts 只用于 --engine ray / --address, --ship-files and "
+                         "--parts go with --engine ray\n")
+        return 2
     from jxcheck.failures import RunError
     from jxcheck.paths import check_outdir
     try:
         check_outdir(args.output)
         config = load_config(args)
+        if args.engine == "ray":
+            from jxcheck.ray_engine import load_ray
+            load_ray()
     except RunError as exc:
         return fail(exc)
-    from jxcheck.pool import start_worker_server
-    start_worker_server()
-    from jxcheck.batch import run_batch as batch
+    if args.engine == "local":
+        from jxcheck.pool import start_worker_server
+        start_worker_server()
+    from jxcheck.batch import Engine, run_batch as batch
     from jxcheck.store import StoreError
     try:
         result = batch(args.paths, args.output, jobs=args.jobs, db=args.db, timeout=args.timeout,
-                       aliases=args.aliases or config.aliases, config=config)
+                       aliases=args.aliases or config.aliases, config=config,
+                       engine=Engine(args.engine, args.address, args.ship_files, args.parts))
     except (StoreError, OSError, ValueError, RunError) as exc:
         return fail(exc)
     except KeyboardInterrupt:
@@ -284,6 +293,15 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--aliases", default=None, metavar="FILE", help="extra unit aliases (YAML, like "
                        "patterns/unit_aliases.yaml)")
     add_config_options(batch)
+    batch.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="where documents are checked: local worker processes (default) or Ray tasks "
+                       '(pip install "jxcheck[ray]")')
+    batch.add_argument("--address", default=None, metavar="ADDR", help="Ray cluster to use (default: start a local "
+                       "Ray instance of --jobs CPUs)")
+    batch.add_argument("--ship-files", action="store_true", help="send each file to the Ray workers through the "
+                       "object store (for a cluster without a shared file system)")
+    batch.add_argument("--parts", default=None, metavar="DIR", help="Ray tasks write their rows as Parquet files "
+                       "in DIR (shared by the workers and this machine), which the store reads")
     report = sub.add_parser("report", help="report from a batch store without re-reading any file")
     report.add_argument("--db", required=True, metavar="FILE")
     report.add_argument("--unit", default=None, metavar="NAME")

@@ -38,6 +38,14 @@ class Rows:
     blocks: list[tuple]
 
 
+@dataclass
+class Parts:
+    """A document's facts, checks and blocks rows as Parquet files (table → path), written where it was checked
+    (batch --parts); the store reads them in the transaction that stores the document."""
+
+    files: dict[str, str]
+
+
 def document_rows(doc_id: str, result: dict, blocks: Iterable[dict]) -> Rows:
     """The rows of one checked document: its result's facts and checks, and its blocks (document_blocks)."""
     facts = [(doc_id, i, f.get("concept"), f.get("stage"), f.get("period"), f.get("value"), f.get("value"),

@@ -22,7 +22,7 @@ import numpy as np
 from jxcheck import __version__
 from jxcheck.ids import finding_ids
 from jxcheck.reviews import SCHEMA as REVIEW_SCHEMA
-from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Rows, check_row, document_rows
+from jxcheck.rows import BLOCK_COLUMNS, CHECK_COLUMNS, FACT_COLUMNS, Parts, Rows, check_row, document_rows
 from jxcheck.units import UNKNOWN, UnitNames
 
 SCHEMA = [
@@ -47,6 +47,8 @@ SCHEMA = [
 
 DOC_COLUMNS = ["doc_id", "path", "sha256", "format", "unit", "unit_key", "year", "report_type", "status",
                "error_code", "error_message", "checked_at", "pages", "tool_version"]
+FACT_SELECT = ("doc_id, seq, concept, stage, period, value, TRY_CAST(value_num AS DECIMAL(38, 10)), unit, decimals, "
+               "kind, raw, approximate, label, quote, page, paragraph, table_no, row_no, col_no, lead")
 RETRY_CODES = ("timeout", "internal")
 CHECKPOINT_THRESHOLD = "256MB"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -209,20 +211,25 @@ class Store:
 
     @_guarded
     def save_documents(self, items: list[tuple[str, dict, Any, str]]) -> set[str]:
-        """Replace the rows of some documents, each given its blocks or its Rows made by document_rows (facts,
-        checks, blocks, then their documents rows), in one transaction, so a document is stored whole or not
-        at all.
+        """Replace the rows of some documents, each given its blocks, its Rows made by document_rows, or its
+        Parts (Parquet files of those rows, read here and removed once stored), facts, checks, blocks, then their
+        documents rows, in one transaction, so a document is stored whole or not at all.
 
         Rows of an earlier version of the same path (another doc_id) are removed in the same transaction;
         returns the unit keys those earlier versions had."""
         if not items:
             return set()
         facts, checks, block_rows, doc_rows = [], [], [], []
+        parquet: dict[str, list[str]] = {"facts": [], "checks": [], "blocks": []}
         for doc_id, result, blocks, unit_key in items:
-            rows = blocks if isinstance(blocks, Rows) else document_rows(doc_id, result, blocks)
-            facts += rows.facts
-            checks += rows.checks
-            block_rows += rows.blocks
+            if isinstance(blocks, Parts):
+                for table, file in blocks.files.items():
+                    parquet[table].append(file)
+            else:
+                rows = blocks if isinstance(blocks, Rows) else document_rows(doc_id, result, blocks)
+                facts += rows.facts
+                checks += rows.checks
+                block_rows += rows.blocks
             error = result.get("error") or {}
             doc_rows.append((doc_id, result["path"], result.get("sha256") or "", result.get("format"), result.get("unit"),
                              unit_key, result.get("year"), result.get("report_type") or "unknown", result["status"],
@@ -248,14 +255,23 @@ class Store:
                     con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks})", present)
                 con.execute(f"DELETE FROM checks WHERE doc_id IN ({marks}) AND source = 'document'", present)
                 con.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", present)
-            self._insert("facts", facts, FACT_COLUMNS,
-                         "doc_id, seq, concept, stage, period, value, TRY_CAST(value_num AS DECIMAL(38, 10)), unit, "
-                         "decimals, kind, raw, approximate, label, quote, page, paragraph, table_no, row_no, col_no, "
-                         "lead")
-            self._insert("checks", checks, CHECK_COLUMNS)
-            self._insert("blocks", block_rows, BLOCK_COLUMNS)
+            self.insert_rows(Rows(facts, checks, block_rows))
+            for table, files in parquet.items():
+                if files:
+                    con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet(?)", [files])
             self._insert("documents", doc_rows, DOC_COLUMNS)
+        for file in (f for files in parquet.values() for f in files):
+            try:
+                os.remove(file)
+            except OSError:
+                pass
         return {key for _, key in stale if key}
+
+    def insert_rows(self, rows: Rows) -> None:
+        """Insert facts, checks and blocks rows as they are (in the caller's transaction, if any)."""
+        self._insert("facts", rows.facts, FACT_COLUMNS, FACT_SELECT)
+        self._insert("checks", rows.checks, CHECK_COLUMNS)
+        self._insert("blocks", rows.blocks, BLOCK_COLUMNS)
 
     @contextmanager
     def _transaction(self):

@@ -202,7 +202,7 @@ def _three_public(stmt: Statement) -> list[Check]:
                 columns[(item, stage)] = col
         for row in lst.rows:
             for rule in spec["sums"]:
-                for stage in {s for _, s in columns}:
+                for stage in dict.fromkeys(s for _, s in columns):
                     total_col = columns.get((rule["total"], stage))
                     part_cols = [columns.get((p, stage)) for p in rule["parts"]]
                     if total_col is None or any(c is None for c in part_cols) or total_col not in row.cells:
