@@ -127,6 +127,10 @@ def unwrap(lines: list[str]) -> list[str]:
         if share is not None and (best is None or share > best[0]):
             best = (share, measure, full - spec["join_slack"] / columns)
     if best is None:
+        loose_ends = tuple(spec["loose"]["ends"])
+        open_lines = sum(1 for text, is_prose in zip(texts, prose) if is_prose and not text.endswith(loose_ends))
+        if open_lines < spec["loose"]["open_share"] * sum(prose):
+            return lines
         prose = [is_prose and not _row_like(text, spec) for text, is_prose in zip(texts, prose)]
         loose = _loose_cut(texts, prose, spec) if sum(prose) >= spec["min_lines"] else None
         return lines if loose is None else _joined(lines, texts, prose, _bare_width, loose, spec,

@@ -520,6 +520,8 @@ def _change_lists(facts: Facts) -> list[Check]:
     checks = []
     for pf in facts.paragraphs:
         text = pf.norm.text
+        if not any(w in text for w in openers) or not any(regex.search(own, f.label) for f in pf.facts):
+            continue
         group_at, _ = paren_groups(text)
         for word in openers:
             start = 0
