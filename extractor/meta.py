@@ -25,7 +25,23 @@ def unit_name(doc: Document) -> Optional[str]:
         if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
-    return _titled_unit(head, data) or _table_unit(doc, data)
+    return _titled_unit(head, data) or _table_unit(doc, data) or _opening_unit(head[:data["opening_lines"]], data)
+
+
+def _opening_unit(head: list[str], data: dict) -> Optional[str]:
+    """A unit that opens a title line before its year or 关于 (寿县司法局2022年“三公”经费预算情况, 仪陇县财政局关于…),
+    cut after its last unit suffix."""
+    suffixes = tuple(data["unit_suffixes"])
+    for t in head:
+        m = regex.match(data["opening_unit"], t)
+        if not m:
+            continue
+        name = m.group("unit")
+        while name and not name.endswith(suffixes):
+            name = name[:-1]
+        if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
+            return name
+    return None
 
 
 def _titled_unit(head: list[str], data: dict) -> Optional[str]:

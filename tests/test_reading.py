@@ -339,3 +339,18 @@ def test_an_office_named_on_a_web_page_source_line_is_not_the_unit(tmp_path):
     path.write_text("2022年城乡居民基本养老保险补助资金绩效自评报告\n发布时间：2023-06-20 来源：青溪县人力资源和社会保障局\n"
                     "全区执行数1032849.44万元。", encoding="utf-8")
     assert unit_name(read_document(str(path))) == "青溪县人力资源和社会保障局"
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("寿县司法局2022年“三公”经费预算情况", "寿县司法局"),
+    ("寻甸回族彝族自治县教育体育局部门2020年度“三公”经费决算情况说明", "寻甸回族彝族自治县教育体育局"),
+    ("仪陇县财政局关于国省县乡道路养护项目绩效评价报告", "仪陇县财政局"),
+    ("《重庆市梁平区林业局2022年度部门整体绩效自评表.docx》由会员分享", "重庆市梁平区林业局"),
+    ("按照区财政局《关于做好2020年预算绩效管理工作的通知》的要求", None),
+    ("无为市危房改造转移支付2022年度绩效自评报告", None),
+])
+def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
+    from extractor.meta import unit_name
+    path = tmp_path / "report.txt"
+    path.write_text(f"{title}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) == unit
