@@ -19,6 +19,7 @@ from extractor.normalize import compact
 from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
+BLANKS = ("—", "-", "/", "－")
 
 
 @dataclass
@@ -77,11 +78,11 @@ def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
 
 
 def _is_value(text: str) -> bool:
-    return text in ("—", "-", "/", "－") or parse_cell(text) is not None
+    return text in BLANKS or parse_cell(text) is not None
 
 
 def _kind_fits(role: str, text: str) -> bool:
-    if text in ("—", "-", "/", "－"):
+    if text in BLANKS:
         return True
     fig = parse_cell(text)
     if fig is None:
@@ -109,7 +110,7 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
     for role, token in zip(columns, values):
         if not _kind_fits(role, token.text):
             return None
-        fig = parse_cell(token.text) if token.text not in ("—", "-", "/", "－") else None
+        fig = parse_cell(token.text) if token.text not in BLANKS else None
         if role == "rate" and fig is not None and fig.kind == "number":
             fig = replace(fig, value=fig.value * 100, decimals=max(fig.decimals - 2, 0), unit="%", kind="rate")
         cells[role] = Value(token.text, fig, token.location, f"{label} | {token.text}")

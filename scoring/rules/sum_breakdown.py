@@ -91,6 +91,18 @@ def _complete(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> boo
     return complete_list([clause_words(pf, p) for p in parts], total.label)
 
 
+def _cues(pf: ParagraphFacts, openers: list[str]):
+    """(position, sentence) of each list cue (其中, 包括…) in the paragraph, cue by cue in the order of openers."""
+    text = pf.norm.text
+    for word in openers:
+        start = 0
+        while (pos := text.find(word, start)) >= 0:
+            start = pos + len(word)
+            sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
+            if sent is not None:
+                yield pos, sent
+
+
 def _breakdowns(pf: ParagraphFacts, openers: list[str]):
     """(total, candidate parts grouped by clause) for each opener in the paragraph. Parts are the figures at the
     opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
@@ -98,44 +110,38 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
     text = pf.norm.text
     group_at, spans = paren_groups(text)
     last_total = None
-    for word in openers:
-        start = 0
-        while (pos := text.find(word, start)) >= 0:
-            start = pos + len(word)
-            sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
-            if sent is None:
-                continue
-            group = group_at[pos]
-            before = [f for f in pf.facts if f.sentence == sent and f.figure.end <= pos
-                      and f.figure.kind in ("amount", "count") and not _is_change(f) and not f.figure.approximate]
-            if group:
-                opened = spans[group][0]
-                before = [f for f in before if f.figure.end <= opened and group_at[f.figure.start] == group_at[opened]]
-                before = before[-1:] if before and not text[before[-1].figure.end:opened].strip() else []
-            else:
-                before = [f for f in before if not group_at[f.figure.start]]
-            if before:
-                total = before[-1]
-            elif sent > 0 and not group and regex.fullmatch(r"\s*\p{Han}{0,6}", text[pf.sentence_spans[sent][0]:pos]):
-                a, b = pf.sentence_spans[sent - 1]
-                prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
-                        and not _is_change(f) and not f.figure.approximate]
-                opened_prev = any(text.find(w, a) == a for w in openers)
-                listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
-                total = last_total if opened_prev and last_total else (
-                    _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
-            else:
-                total = None
-            if total is None:
-                continue
-            clauses: dict[int, list[TextFact]] = defaultdict(list)
-            inner = _inner_lists(pf, openers, pos, sent, group_at)
-            for f in pf.facts:
-                if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
-                        and _usable(f, total) and not any(q < f.figure.start and f.clause == c for q, c in inner):
-                    clauses[f.clause].append(f)
-            yield total, [clauses[k] for k in sorted(clauses)]
-            last_total = total
+    for pos, sent in _cues(pf, openers):
+        group = group_at[pos]
+        before = [f for f in pf.facts if f.sentence == sent and f.figure.end <= pos
+                  and f.figure.kind in ("amount", "count") and not _is_change(f) and not f.figure.approximate]
+        if group:
+            opened = spans[group][0]
+            before = [f for f in before if f.figure.end <= opened and group_at[f.figure.start] == group_at[opened]]
+            before = before[-1:] if before and not text[before[-1].figure.end:opened].strip() else []
+        else:
+            before = [f for f in before if not group_at[f.figure.start]]
+        if before:
+            total = before[-1]
+        elif sent > 0 and not group and regex.fullmatch(r"\s*\p{Han}{0,6}", text[pf.sentence_spans[sent][0]:pos]):
+            a, b = pf.sentence_spans[sent - 1]
+            prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
+                    and not _is_change(f) and not f.figure.approximate]
+            opened_prev = any(text.find(w, a) == a for w in openers)
+            listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
+            total = last_total if opened_prev and last_total else (
+                _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
+        else:
+            total = None
+        if total is None:
+            continue
+        clauses: dict[int, list[TextFact]] = defaultdict(list)
+        inner = _inner_lists(pf, openers, pos, sent, group_at)
+        for f in pf.facts:
+            if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
+                    and _usable(f, total) and not any(q < f.figure.start and f.clause == c for q, c in inner):
+                clauses[f.clause].append(f)
+        yield total, [clauses[k] for k in sorted(clauses)]
+        last_total = total
 
 
 def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
@@ -491,9 +497,13 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
     different sentences or sections: each of the same stage and period, named by the words of its clause, each
     printing one value (patterns/formulas.yaml named_identities)."""
+    idents = [i for i in patterns.load("formulas")["named_identities"]
+              if any(all(t in pf.norm.text for t in i["total"]) for pf in facts.paragraphs)]
+    if not idents:
+        return []
     words_facts = _by_words(facts)
     checks = []
-    for ident in patterns.load("formulas")["named_identities"]:
+    for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
                   and not any(x in w for x in ident.get("total_not", []))]
         members_pool = [(w, f) for w, f in words_facts if not any(t in w for t in ident["total"])]
@@ -523,30 +533,26 @@ def _change_lists(facts: Facts) -> list[Check]:
         if not any(w in text for w in openers) or not any(regex.search(own, f.label) for f in pf.facts):
             continue
         group_at, _ = paren_groups(text)
-        for word in openers:
-            start = 0
-            while (pos := text.find(word, start)) >= 0:
-                start = pos + len(word)
-                sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
-                if sent is None or group_at[pos]:
-                    continue
-                amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]]
-                before = [f for f in amounts if f.sentence == sent and f.figure.end <= pos]
-                if not before and sent > 0 and not text[pf.sentence_spans[sent][0]:pos].strip():
-                    before = [f for f in amounts if f.sentence == sent - 1]
-                if not before or not regex.search(own, before[-1].label) or before[-1].figure.approximate:
-                    continue
-                total = before[-1]
-                parts = [f for f in amounts if f.sentence == sent and f.figure.start > pos]
-                if len(parts) < 2 or any(f.figure.approximate for f in parts):
-                    continue
-                changes = [f for f in parts if regex.search(own, f.label)]
-                zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
-                if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
-                    continue
-                check = _change_sum(total, total, changes)
-                if check is not None:
-                    checks.append(check)
+        for pos, sent in _cues(pf, openers):
+            if group_at[pos]:
+                continue
+            amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]]
+            before = [f for f in amounts if f.sentence == sent and f.figure.end <= pos]
+            if not before and sent > 0 and not text[pf.sentence_spans[sent][0]:pos].strip():
+                before = [f for f in amounts if f.sentence == sent - 1]
+            if not before or not regex.search(own, before[-1].label) or before[-1].figure.approximate:
+                continue
+            total = before[-1]
+            parts = [f for f in amounts if f.sentence == sent and f.figure.start > pos]
+            if len(parts) < 2 or any(f.figure.approximate for f in parts):
+                continue
+            changes = [f for f in parts if regex.search(own, f.label)]
+            zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
+            if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
+                continue
+            check = _change_sum(total, total, changes)
+            if check is not None:
+                checks.append(check)
     return checks
 
 

@@ -91,14 +91,24 @@ def _opener_named(facts: Facts, index: int, part: TextFact) -> tuple[Optional[So
     return whole, name
 
 
-def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
-    """The figure the text names as the whole: the nearest earlier amount labelled so, else a table row."""
+def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
+                  drop: Optional[regex.Pattern] = None) -> Optional[TextFact]:
+    """The nearest amount before position end of paragraph index (then in the look_back paragraphs before) that the
+    words right before it name so (see _named_so)."""
     for k in range(index, max(-1, index - look_back), -1):
         pf = facts.paragraphs[k]
-        end = part.figure.start if k == index else len(pf.norm.text)
-        for f in reversed(_amounts(pf, end)):
-            if f is not part and _named_so(pf, f, name):
+        for f in reversed(_amounts(pf, end if k == index else len(pf.norm.text))):
+            if _named_so(pf, f, name, drop):
                 return f
+    return None
+
+
+def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
+    """The figure the text names as the whole: the nearest earlier amount labelled so, else a table row, else the
+    nearest earlier amount labelled so without the name's stage (项目支出预算 → 项目支出)."""
+    found = _named_before(facts, index, part.figure.start, name, look_back)
+    if found is not None:
+        return found
     for stmt in facts.statements:
         for lst in stmt.lists:
             for row in lst.rows:
@@ -107,12 +117,7 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
     spec = _spec()
     bare = spec["stage_suffix"].sub("", name)
     if bare != name and len(bare) >= spec["min_bare"]:
-        for k in range(index, max(-1, index - look_back), -1):
-            pf = facts.paragraphs[k]
-            end = part.figure.start if k == index else len(pf.norm.text)
-            for f in reversed(_amounts(pf, end)):
-                if f is not part and _named_so(pf, f, bare, spec["stage_suffix"]):
-                    return f
+        return _named_before(facts, index, part.figure.start, bare, look_back, spec["stage_suffix"])
     return None
 
 
@@ -184,14 +189,7 @@ def _topic_share(facts: Facts, index: int, part: TextFact, rate: TextFact) -> Op
     if m is None:
         return None
     name = spec["year"].sub("", spec["name_tail"].sub("", compact(m.group("name"))))
-    whole = None
-    for k in range(index, max(-1, index - spec["look_back"]), -1):
-        earlier = facts.paragraphs[k]
-        end = start if k == index else len(earlier.norm.text)
-        found = [f for f in _amounts(earlier, end) if _named_so(earlier, f, name, spec["year"])]
-        if found:
-            whole = found[-1]
-            break
+    whole = _named_before(facts, index, start, name, spec["look_back"], spec["year"])
     if whole is not None:
         if whole.figure.value == 0:
             return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{name} {shown(whole.figure)} 为零，无法复算。",
