@@ -12,6 +12,7 @@ are patterns/claims.yaml.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -43,6 +44,7 @@ def _spec() -> dict:
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
             "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"],
+            "or_equal": regex.compile(d["comparison"]["or_equal"]),
             "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
                          a["table"]) for a in d["amounts"]],
             "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
@@ -259,24 +261,74 @@ def _comparisons(facts: Facts, index: int) -> list[Check]:
     spec = _spec()
     words = spec["words"]
     pf = facts.paragraphs[index]
-    out = []
+    out, after = [], 0
     for m in spec["comparison"].finditer(pf.norm.text):
         word, tail = m.group("word"), m.group("tail") or ""
         claim = ("greater" if word in words["greater"] else "less" if word in words["less"]
                  else "equal" if word in words["equal"] or tail in words["equal"] else None)
         if claim is None:
             continue
+        said = m.group()
+        alternative = spec["or_equal"].match(pf.norm.text, m.end())
+        if alternative and claim in ("greater", "less"):
+            claim, said = claim + "_or_equal", said + alternative.group()
         budget, actual = _budget_and_actual(facts, index, m.start())
-        if budget is None or actual is None:
-            continue
-        out.append(_judge_comparison(claim, m.group(), actual, budget))
+        if budget is not None and actual is not None:
+            out.append(_judge_comparison(claim, said, actual, budget))
+        else:
+            rate = _completion_before(facts, index, after, m.start())
+            if rate is not None:
+                out.append(_judge_by_rate(claim, said, rate))
+        after = m.end()
     return out
+
+
+def _completion_before(facts: Facts, index: int, start: int, end: int) -> Optional[TextFact]:
+    """The completion rate a comparison in words speaks of when the paragraph names no budget and actual pair:
+    the paragraph's first 完成预算 rate when a 其中 list stands between it and the words (the template's
+    “…完成预算X%。其中：…。决算数小于预算数的原因…”), else the nearest one in the same or the previous sentence."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    rates = [f for f in pf.facts if f.figure.kind == "rate" and not f.figure.approximate
+             and start <= f.figure.start and f.figure.end <= end
+             and spec["completion"].search(pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start])]
+    if not rates:
+        return None
+    if any(w in pf.norm.text[rates[0].figure.end:end] for w in spec["list_words"]):
+        return rates[0]
+    nearest = rates[-1]
+    here = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= end < b), len(pf.sentence_spans) - 1)
+    return nearest if here - nearest.sentence <= 1 else None
+
+
+def _judge_by_rate(claim: str, said: str, rate: TextFact) -> Check:
+    """A comparison in words against the completion rate: 决算数小于预算数 holds when the rate is below 100%.
+    A contradiction is a warning, since the words are matched to the rate by their place."""
+    r, hundred = interval(rate.figure), Decimal(100)
+    verdict = {"less": "pass" if r.hi < hundred else "warning" if r.lo >= hundred else None,
+               "greater": "pass" if r.lo > hundred else "warning" if r.hi <= hundred else None,
+               "equal": "pass" if r.lo <= hundred <= r.hi else "warning",
+               "less_or_equal": "pass" if r.lo <= hundred else "warning",
+               "greater_or_equal": "pass" if r.hi >= hundred else "warning"}[claim]
+    if verdict is None:
+        found = unverifiable(RULE, rate, f"文中称“{said}”，完成预算 {rate.figure.raw} 在打印精度内无法判断，无法核实。")
+        found.identity = ("comparison", said)
+        return found
+    message = (f"文中称“{said}”，与完成预算 {rate.figure.raw} 相符。" if verdict == "pass"
+               else f"文中称“{said}”，但完成预算 {rate.figure.raw}，与所称不符。")
+    return Check.judged(verdict, rule=RULE, message=message, reported=rate.figure.raw, expected="100%",
+                        unit=rate.figure.unit, numbers=[rate.figure.raw], evidence=evidence([rate]),
+                        identity=("comparison", said))
 
 
 def _judge_comparison(claim: str, said: str, actual: TextFact, budget: TextFact) -> Check:
     a, b = interval(actual.figure), interval(budget.figure)
     if claim == "greater":
         verdict = "error" if a.hi <= b.lo else ("pass" if a.lo >= b.hi else "unverifiable")
+    elif claim == "less_or_equal":
+        verdict = "error" if a.lo >= b.hi and a.lo > b.lo else "pass"
+    elif claim == "greater_or_equal":
+        verdict = "error" if a.hi <= b.lo and a.hi < b.hi else "pass"
     elif claim == "less":
         verdict = "error" if a.lo >= b.hi else ("pass" if a.hi <= b.lo else "unverifiable")
     else:
