@@ -8,6 +8,7 @@ from typing import Optional
 RULES: dict[str, tuple[Optional[str], str]] = {
     "sum.breakdown": ("scoring.rules.sum_breakdown", "合计与分项"),
     "sum.change": ("scoring.rules.sum_breakdown", "增减额与两年数"),
+    "sum.count": ("scoring.rules.list_count", "列举项数"),
     "table.footing": ("scoring.rules.table_footing", "表格纵向合计"),
     "table.crossfooting": ("scoring.rules.table_footing", "表格横向合计"),
     "table.incomplete": ("scoring.rules.project", "自评表资金栏缺失"),
