@@ -58,6 +58,16 @@ def family(rule: str) -> str:
     return rule.split(".")[0]
 
 
+def _grade_checks_of(item: dict, checks: list[dict]) -> list[dict]:
+    """A grade item's reported value is the grade word (良), a grade check's the score it grades: the check is the
+    item's when its score stands in the item's quote."""
+    if item.get("kind") != "grade":
+        return []
+    quote = figure_key(item.get("quote"))
+    return [c for c in checks if c["rule"] == "score.grade" and c["status"] in ("pass", "fail")
+            and figure_key(c.get("reported")) and figure_key(c.get("reported")) in quote]
+
+
 def evaluate(name: str, source: Path, audit: dict) -> dict:
     result = check_file(str(source))
     checks = result.get("checks", [])
@@ -77,7 +87,7 @@ def evaluate(name: str, source: Path, audit: dict) -> dict:
     notes = []
     for item in items:
         key = figure_key(item.get("reported"))
-        found = performed.get(key, [])
+        found = performed.get(key, []) or _grade_checks_of(item, checks)
         if found:
             row["checked"] += 1
         if item["verdict"] in ("warning", "error"):

@@ -24,6 +24,7 @@ from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import score_verdict, sum_check, whole_score
+from scoring.rules.score import grade_verdict
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 ACTUAL = regex.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
@@ -250,17 +251,17 @@ def _grade(pt: ProjectTable) -> Optional[Check]:
     if pt.grade is None or total_s is None or not pt.grade.text:
         return None
     stated_bands = grade_bands(pt.notes)
-    bands = stated_bands or [(Decimal(str(b["min"])), b["grade"]) for b in patterns.load("formulas")["grades"]]
-    expected = next(g for lo, g in bands if total_s.figure.value >= lo)
-    synonyms = patterns.load("formulas")["grade_synonyms"]
-    stated = synonyms.get(pt.grade.text, pt.grade.text)
-    ok = stated == expected
+    verdict, expected, grades = grade_verdict(total_s.figure.value, pt.grade.text, stated_bands)
     source = "表下所列等级标准" if stated_bands else "通行等级标准（优≥90，良80–90，中60–80，差<60）"
-    return Check.judged("pass" if ok else "error", rule="score.grade",
-                        message=(f"{pt.where} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
-                          + ("与所列等级相符。" if ok else f"所列为“{pt.grade.text}”。")),
-                        concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
-                        numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.where, "grade"))
+    common = dict(rule="score.grade", concept="evaluation_score", reported=total_s.figure.raw, expected=None, unit="分",
+                  numbers=[total_s.figure.raw], evidence=_ev([total_s, pt.grade]), identity=(pt.where, "grade"))
+    if verdict == "unverifiable":
+        return Check(status="unverifiable", severity="info", message=(
+            f"{pt.where} 总分 {total_s.figure.raw} 分：表下未列等级标准，各地常用标准给出的等级不一（{grades}），"
+            f"所列“{pt.grade.text}”无法核实。"), **common)
+    return Check.judged(verdict, message=(f"{pt.where} 总分 {total_s.figure.raw} 分按{source}为“{expected}”，"
+                                          + ("与所列等级相符。" if verdict == "pass" else f"所列为“{pt.grade.text}”。")),
+                        **common)
 
 
 def _probable(checks: list[Check]) -> list[Check]:
