@@ -595,6 +595,41 @@ def _stated_changes(facts: Facts) -> list[Check]:
     return out
 
 
+def _additions(facts: Facts) -> list[Check]:
+    """A total reached by additions to its sentence's first amount (…收入816.1亿元，增长0.2%；加上债务收入268.7亿元、
+    中央补助收入999.5亿元…，收入总计2411.8亿元)."""
+    spec = patterns.load("concepts")["additions"]
+    cue, total_words = regex.compile(spec["cue"]), regex.compile(spec["total"])
+    out = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        if not cue.search(text):
+            continue
+        at, _ = paren_groups(text)
+        for sent, (start, end) in enumerate(pf.sentence_spans):
+            m = cue.search(text, start, end)
+            if m is None:
+                continue
+            facts_here = [f for f in pf.facts if f.sentence == sent and not f.figure.approximate]
+            before = [f for f in facts_here if f.figure.end <= m.start()]
+            amounts = [f for f in before if f.figure.kind == "amount" and not _is_change(f)]
+            if len(amounts) != 1 or any(f.figure.kind not in ("amount", "rate") for f in before):
+                continue
+            base = amounts[0]
+            total = next((f for f in facts_here if f.figure.start > m.end() and f.figure.kind == "amount"
+                          and not at[f.figure.start] and total_words.search(text[start:f.figure.start])
+                          and total_words.search(f.before)), None)
+            if total is None:
+                continue
+            parts = [f for f in facts_here if m.end() <= f.figure.start < total.figure.start
+                     and f.figure.kind == "amount" and not at[f.figure.start] and not _is_change(f)]
+            if not parts:
+                continue
+            out.append(sum_check(RULE, total, [base] + parts, total.concept,
+                                 total.label or "总计"))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _stated_changes(facts))
+            + _change_lists(facts) + _stated_changes(facts) + _additions(facts))
