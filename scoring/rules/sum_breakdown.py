@@ -338,6 +338,35 @@ def _listed_items(facts: Facts, start: int, markers: list[str]) -> list[tuple[Pa
     return items
 
 
+def _part_paragraphs(facts: Facts, start: int, spec: dict) -> list[tuple[ParagraphFacts, TextFact]]:
+    """The unnumbered part paragraphs after a paragraph that ends with 其中: each opens with its name and amount
+    (工资福利支出预算 2016908.34 元,占基本支出预算81.45%…); paragraphs with no figure between them are passed over (at
+    most skip_plain in a row); the list stops at a numbered paragraph or heading, or one that does not open so."""
+    items: list[tuple[ParagraphFacts, TextFact]] = []
+    plain, last_block = 0, None
+    for pf in facts.paragraphs[start:]:
+        if last_block is not None and pf.block != last_block + 1:
+            break
+        last_block = pf.block
+        text = pf.norm.text.lstrip()
+        if _item_number(text, spec["markers"]) is not None:
+            break
+        if not pf.facts:
+            plain += 1
+            if plain > spec["skip_plain"] or not items:
+                break
+            continue
+        plain = 0
+        first = pf.facts[0]
+        offset = len(pf.norm.text) - len(text)
+        if first.sentence != 0 or first.figure.kind != "amount" or first.figure.approximate or _is_change(first) \
+                or first.figure.start - offset > spec["label_max"] or not first.label \
+                or any(f.sentence == 0 and f.figure.kind == "amount" and not _is_change(f) for f in pf.facts[1:]):
+            break
+        items.append((pf, first))
+    return items
+
+
 def _next_level(pf: ParagraphFacts, fact: TextFact, end: int) -> int:
     """Where the next amount after fact that is not a change starts (a change after it is another figure's),
     else end."""
@@ -348,14 +377,18 @@ def _next_level(pf: ParagraphFacts, fact: TextFact, end: int) -> int:
 def _itemized_checks(facts: Facts) -> list[Check]:
     """A total followed by 具体情况如下 and numbered item paragraphs (1.一般公共预算财政拨款收入382.17万元…): the
     total against the first items that add up to it (pass), the total's stated change against theirs; when no
-    total of the paragraph is met, unverifiable (the list may not be whole, or may be cut off), never an error."""
+    total of the paragraph is met, unverifiable (the list may not be whole, or may be cut off), never an error.
+    A paragraph that ends with 其中: opens a whole list, numbered or one part per paragraph (人员经费…元 / 公用经费…元):
+    all its items against the total, an error only when they are every member of a complete breakdown."""
     spec = patterns.load("concepts")["item_lists"]
     checks = []
     for i, pf in enumerate(facts.paragraphs):
         text = pf.norm.text.rstrip()
-        at = max(text.rfind(w) for w in spec["openers"])
-        if at < 0 or text[at:].rstrip("。：:，,") not in spec["openers"]:
+        openers = spec["openers"] + spec["part_openers"]
+        at = max(text.rfind(w) for w in openers)
+        if at < 0 or text[at:].rstrip("。：:，,") not in openers:
             continue
+        whole_list = text[at:].rstrip("。：:，,") in spec["part_openers"]
         if any(f.figure.end <= at for f in pf.facts):
             source = pf
         elif i and facts.paragraphs[i - 1].block == pf.block - 1:
@@ -366,13 +399,17 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         totals = [f for f in source.facts if f.figure.kind == "amount" and not f.figure.approximate
                   and not _is_change(f) and f.sentence == last and (source is not pf or f.figure.end <= at)]
         items = _listed_items(facts, i + 1, spec["markers"])
+        if whole_list and not items:
+            items = _part_paragraphs(facts, i + 1, spec)
         if not totals or not items:
             continue
         met = False
         for total in totals:
-            parts = [f for _, f in items if f.figure.kind == total.figure.kind and f.figure.value * f.figure.scale
-                     < total.figure.value * total.figure.scale]
-            for k in range(2, len(parts) + 1):
+            parts = [f for _, f in items if f.figure.kind == total.figure.kind and (f.figure.value * f.figure.scale
+                     < total.figure.value * total.figure.scale or whole_list and f.figure.value * f.figure.scale
+                     == total.figure.value * total.figure.scale)]
+            sizes = [len(items)] if whole_list else range(2, len(parts) + 1)
+            for k in sizes:
                 if parts[:k] == [f for _, f in items[:k]] and _matches(total, parts[:k]):
                     met = True
                     checks.append(sum_check(RULE, total, parts[:k], total.concept, total.label or "合计"))
@@ -385,6 +422,11 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                     break
         if not met:
             total = totals[-1]
+            parts = [f for _, f in items]
+            if whole_list and len(parts) >= 2 and complete_list([clause_words(p, f) for p, f in items], total.label) \
+                    and all(_usable(f, total) for f in parts):
+                checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
+                continue
             listed = " + ".join(shown(f.figure) for _, f in items)
             checks.append(unverifiable(
                 RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）与之不等，"
