@@ -99,3 +99,15 @@ def test_a_project_table_in_a_workbook_gets_the_checks_of_its_docx(table):
         assert result["format"] == copy.suffix[1:]
         assert (result["unit"], result["year"], result["report_type"]) == (docx["unit"], docx["year"], docx["report_type"])
         assert _performed(result) == _performed(docx) and result["checks"]
+
+
+SLIPS_IN_MESSAGES = ("%%", "万元万元", "元元", "。。", "，，", "None", "亿元亿元")
+
+
+def test_messages_on_the_real_corpus_read_cleanly():
+    """A message prints each unit once and no empty value (a rate rendered with its % and then given another)."""
+    bad = []
+    for path in sorted((CORPUS / "real").glob("*.txt")):
+        for c in check_file(str(path))["checks"]:
+            bad += [(path.name, c["message"]) for slip in SLIPS_IN_MESSAGES if slip in c["message"]]
+    assert not bad, bad[:5]

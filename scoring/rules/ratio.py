@@ -347,7 +347,7 @@ def _execution(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if all(f.block == rate.block and f.sentence == rate.sentence for f in (a, b)):
         return nearest
     return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按文中最近的执行数与预算数复算为 "
-                        f"{shown(a.figure)} ÷ {shown(b.figure)} = {nearest.expected}%，与所列不符；两数不在同一句，"
+                        f"{shown(a.figure)} ÷ {shown(b.figure)} = {nearest.expected}，与所列不符；两数不在同一句，"
                         f"口径（年初预算、调整后预算或下达数）无法确认，请人工核对。", "execution_rate", [a, b])
 
 
