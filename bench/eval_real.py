@@ -88,8 +88,11 @@ def evaluate(name: str, source: Path, audit: dict) -> dict:
     for item in items:
         key = figure_key(item.get("reported"))
         found = performed.get(key, []) or _grade_checks_of(item, checks)
+        kind = item.get("kind", "other")
+        row[f"kind_items:{kind}"] += 1
         if found:
             row["checked"] += 1
+            row[f"kind_checked:{kind}"] += 1
         if item["verdict"] in ("warning", "error"):
             row["discrepancies"] += 1
             findings = [c for c in found if c["status"] == "fail" and c["severity"] in ("warning", "error")]
@@ -166,6 +169,13 @@ def main(argv=None) -> int:
     order = sorted(types)
     for i in range(0, len(order), 4):
         print(table("by report type" if i == 0 else "", types, order[i:i + 4]))
+    print()
+    kinds = sorted({k.split(":", 1)[1] for k in parts["all"] if k.startswith("kind_items:")},
+                   key=lambda k: -parts["all"][f"kind_items:{k}"])
+    print("coverage by audited kind (the relation an item states), tuning / blind")
+    for k in kinds:
+        print(f"  {k:<10} {ratio(parts['tuning'][f'kind_checked:{k}'], parts['tuning'][f'kind_items:{k}']):>18}"
+              f"   {ratio(parts['blind'][f'kind_checked:{k}'], parts['blind'][f'kind_items:{k}']):>18}")
     print()
     fams = sorted(set(rules_checked["all"]) | set(rules_false["all"]))
     print("by rule family (checks made | false findings), tuning / blind")
