@@ -43,9 +43,12 @@ def _is_change(fact: TextFact) -> bool:
     return is_change(fact.label) or any(w in fact.label for w in compared)
 
 
-def _usable(fact: TextFact, like: TextFact) -> bool:
+def _usable(fact: TextFact, like: TextFact, equal: bool = False) -> bool:
+    """Whether fact can be a part of the total like: of its kind, not a change, smaller (or, with equal, as large:
+    a part beside zeros)."""
     f, g = fact.figure, like.figure
-    if f.approximate or f.kind != g.kind or _is_change(fact) or f.value * f.scale >= g.value * g.scale:
+    if f.approximate or f.kind != g.kind or _is_change(fact) or f.value * f.scale > g.value * g.scale \
+            or f.value * f.scale == g.value * g.scale and not equal:
         return False
     if any(w in fact.label for w in ("每", "平均", "年均", "人均")):
         return False
@@ -57,6 +60,15 @@ def _usable(fact: TextFact, like: TextFact) -> bool:
 def _matches(total: TextFact, parts: list[TextFact]) -> bool:
     return compare(total_interval([p.figure for p in parts]), total.figure,
                    exact_value=total.figure.kind == "count", scale=total.figure.scale) == "pass"
+
+
+def _closest(total: TextFact, candidates: list[list[TextFact]]) -> list[TextFact] | None:
+    """Of the part lists that agree with the total within printed precision, the one whose sum is nearest it, the
+    longer on a tie: whole-number parts (0 + 28) agree with 29 within their rounding, but 0 + 28 + 1 is the list."""
+    if not candidates:
+        return None
+    target = total.figure.value * total.figure.scale
+    return min(candidates, key=lambda parts: (abs(total_interval([p.figure for p in parts]).mid - target), -len(parts)))
 
 
 def _listed(clauses: list[list[TextFact]]) -> list[TextFact]:
@@ -184,7 +196,7 @@ def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):
         group = group_at[f.figure.end]
         if spans[group][1] >= len(text):
             continue
-        parts = [g for g in pf.facts if group_at[g.figure.start] == group and _usable(g, f)]
+        parts = [g for g in pf.facts if group_at[g.figure.start] == group and _usable(g, f, equal=True)]
         if len(parts) >= 2:
             yield f, parts, text[f.figure.end + 1:].startswith(tuple(partial_cues))
 
@@ -439,15 +451,15 @@ def _text_checks(facts: Facts) -> list[Check]:
     checks = []
     for pf in facts.paragraphs:
         for total, clauses in _breakdowns(pf, openers):
-            chosen, acc = None, []
+            acc, matching = [], []
             for group in clauses:
                 acc = acc + group
                 if len(acc) >= 2 and _matches(total, acc):
-                    chosen = acc
-                    break
+                    matching.append(acc)
+            chosen = _closest(total, matching)
             if chosen is None:
                 flat = [f for group in clauses for f in group]
-                chosen = next((flat[:k] for k in range(2, len(flat) + 1) if _matches(total, flat[:k])), None)
+                chosen = _closest(total, [flat[:k] for k in range(2, len(flat) + 1) if _matches(total, flat[:k])])
             if chosen is None:
                 chosen = _listed(clauses)
                 if len(chosen) < 2:
