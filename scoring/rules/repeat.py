@@ -3,22 +3,33 @@
 Fails:  项目实际收入 2,093.54 万元 … 具体项目收支见下表 … 合计 | 129.22 | 2,093.53
         (the paragraph and its table's 合计 differ by 0.01: warning)
 Passes: 整体支出完成率为97% printed three times, always 97%.
-Two sources are compared: a paragraph that points to 下表 against that table's last 合计 row, and
-concepts marked repeat: true in patterns/concepts.yaml wherever they recur in the text.
+Fails:  1. 基本支出预算 881300.39 元，占一般公共预算支出的96.74% … 2023年本年一般公共预算基本支出 911000.39 元 in a
+        2023 document (one concept, stage, year and scope, two values: error)
+Passes: 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元 (one name, stated twice alike).
+Three sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
+repeat: true in patterns/concepts.yaml wherever they recur in the text; and any amount or count restated in the
+text under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged
+only when both state the same stage, year and scope, and is unverifiable when only the scope is stated alike.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
+
+import regex
 
 import patterns
-from extractor.facts import Facts, TableView, concept_of
+from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, shown
+from scoring.rules.common import evidence, same_check, shown, unverifiable
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
+CLAUSE_BREAK = "，,；;：:。"
 
 
 def _compare(first, other, what: str, concept) -> Check:
@@ -106,5 +117,106 @@ def _text_repeats(facts: Facts) -> list[Check]:
     return out
 
 
+@dataclass
+class _Said:
+    """A text figure as a restatement: its name, the stage its label states, its stage and its scope words."""
+
+    fact: TextFact
+    name: str
+    shown: str
+    stated_stage: Optional[str]
+    stage: Optional[str]
+    scope: frozenset
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict:
+    d = patterns.load("concepts")
+    r = d["restatement"]
+    return {"lead": regex.compile(r["lead"]), "stage_suffix": regex.compile(r["stage_suffix"]),
+            "not_a_name": regex.compile(r["not_a_name"]), "min_name": r["min_name"],
+            "scope_words": r["scope_words"], "share_whole": regex.compile(r["share_whole"]),
+            "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")}}
+
+
+def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
+    spec = _spec()
+    if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None \
+            or f.concept in spec["repeat"]:
+        return None
+    name = shown_name = spec["lead"].sub("", f.label)
+    suffix = spec["stage_suffix"].search(name)
+    stated = next((k for k, v in suffix.groupdict().items() if v), None) if suffix else stage_of(f.label)
+    if suffix:
+        name = name[:suffix.start()]
+    if len(name) < spec["min_name"] or spec["not_a_name"].search(name):
+        return None
+    text = pf.norm.text
+    start = max([pf.sentence_spans[f.sentence][0]] + [text.rfind(ch, 0, f.figure.start) + 1 for ch in CLAUSE_BREAK])
+    stop = min((i for i in (text.find(ch, f.figure.end) for ch in "。；;") if i >= 0), default=len(text))
+    share = spec["share_whole"].search(text, f.figure.end, stop)
+    words = text[start:f.figure.start] + (share.group("whole") if share else "")
+    scope = frozenset(w for w in spec["scope_words"] if w in words)
+    return _Said(f, name, shown_name, stated, stated or f.stage, scope)
+
+
+def _compatible(a: Optional[object], b: Optional[object]) -> bool:
+    return a is None or b is None or a == b
+
+
+def _restatements(facts: Facts) -> list[Check]:
+    said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
+    values = defaultdict(set)
+    for s in said:
+        values[_name_key(s)].add(s.fact.figure.value * s.fact.figure.scale)
+    by_name, by_concept = defaultdict(list), defaultdict(list)
+    out = []
+    for later in said:
+        f = later.fact
+        earlier = by_name[_name_key(later)] if len(values[_name_key(later)]) == 1 else []
+        concept = (f.concept, *_name_key(later)[1:3])
+        linked = earlier + [e for e in by_concept.get(concept, []) if e not in earlier]
+        linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence) and e.scope == later.scope
+                  and _compatible(e.stage, later.stage) and _compatible(e.fact.period, f.period)]
+        agreeing = [e for e in linked if _agree(e.fact, f)]
+        if agreeing:
+            e = agreeing[0]
+            out.append(same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”"))
+        elif f.concept:
+            out += _differing(later, [e for e in linked if e.fact.concept == f.concept],
+                              len(values[_name_key(later)]) == 2)
+        by_name[_name_key(later)].append(later)
+        if f.concept:
+            by_concept[concept].append(later)
+    return out
+
+
+def _name_key(s: _Said) -> tuple:
+    fig = s.fact.figure
+    return s.name, fig.kind, fig.unit if fig.kind == "count" else None, s.fact.period
+
+
+def _agree(a: TextFact, b: TextFact) -> bool:
+    x, y = interval(a.figure), interval(b.figure)
+    return x.lo < y.hi and y.lo < x.hi
+
+
+def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Check]:
+    """A concept stated before with another value: judged when both give it one name, stage, year and scope and
+    the name has no third value; unverifiable when only the scope is stated alike."""
+    f = later.fact
+    scoped = [e for e in earlier if later.scope]
+    certain = [e for e in scoped if two_values and e.name == later.name and e.stated_stage
+               and e.stated_stage == later.stated_stage and e.fact.period is not None and e.fact.period == f.period]
+    if certain:
+        e = certain[0]
+        return [same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”")]
+    if scoped:
+        e = scoped[0]
+        return [unverifiable(RULE, f, f"文中“{later.shown}” {shown(f.figure)} 与前文“{e.shown}” {shown(e.fact.figure)} "
+                                      f"不同，未能确认二者是同一阶段、同一年度的同一数字，未作比较。", f.concept, [e.fact])]
+    return []
+
+
 def check(facts: Facts) -> list[Check]:
-    return _table_links(facts) + _text_repeats(facts)
+    return _table_links(facts) + _text_repeats(facts) + _restatements(facts)
