@@ -1,15 +1,16 @@
-"""repeat.same_concept — one concept, stage and period printed with different values in one document.
+"""repeat.same_concept — one figure printed in two places of one document with different values.
 
 Fails:  项目实际收入 2,093.54 万元 … 具体项目收支见下表 … 合计 | 129.22 | 2,093.53
-        (the paragraph and its table's 合计 differ by 0.01: warning)
-Passes: 整体支出完成率为97% printed three times, always 97%.
-Fails:  1. 基本支出预算 881300.39 元，占一般公共预算支出的96.74% … 2023年本年一般公共预算基本支出 911000.39 元 in a
-        2023 document (one concept, stage, year and scope, two values: error)
-Passes: 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元 (one name, stated twice alike).
-Three sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
-repeat: true in patterns/concepts.yaml wherever they recur in the text; and any amount or count restated in the
-text under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged
-only when both state the same stage, year and scope, and is unverifiable when only the scope is stated alike.
+        (the paragraph and its table's 合计 differ by 0.01: warning);
+        2023年一般公共预算基本支出预算881300.39元 … 2023年一般公共预算基本支出预算911000.39元 (error).
+Passes: 整体支出完成率为97% printed three times, always 97%; 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元;
+        公务接待费支出决算16.3万元 against 公务接待费 | 14.8 | 16.3 under 项目 | 预算数 | 决算数, cells one a line.
+Four sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
+repeat: true in patterns/concepts.yaml wherever they recur in the text; an amount or count restated in the text
+under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged only
+when both give one name, stage, year and scope, unverifiable when only concept and scope agree, else not compared;
+and a text amount against the row of its name in a table read back from cells on their own lines
+(extractor/cell_tables.py), in the column of its stage: a miss there is at most a warning.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Optional
 import regex
 
 import patterns
+from extractor.cell_tables import CellRow, CellTable
 from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
@@ -117,7 +119,7 @@ def _text_repeats(facts: Facts) -> list[Check]:
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class _Said:
     """A text figure as a restatement: its name, the stage its label states, its stage and its scope words."""
 
@@ -136,13 +138,13 @@ def _spec() -> dict:
     return {"lead": regex.compile(r["lead"]), "stage_suffix": regex.compile(r["stage_suffix"]),
             "not_a_name": regex.compile(r["not_a_name"]), "min_name": r["min_name"],
             "scope_words": r["scope_words"], "share_whole": regex.compile(r["share_whole"]),
-            "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")}}
+            "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")},
+            "core_tail": regex.compile(r["core_tail"]), "title_tail": regex.compile(r["title_tail"])}
 
 
 def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
     spec = _spec()
-    if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None \
-            or f.concept in spec["repeat"]:
+    if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None:
         return None
     name = shown_name = spec["lead"].sub("", f.label)
     suffix = spec["stage_suffix"].search(name)
@@ -164,8 +166,8 @@ def _compatible(a: Optional[object], b: Optional[object]) -> bool:
     return a is None or b is None or a == b
 
 
-def _restatements(facts: Facts) -> list[Check]:
-    said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
+def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
+    said = [s for s in said if s.fact.concept not in _spec()["repeat"]]
     values = defaultdict(set)
     for s in said:
         values[_name_key(s)].add(s.fact.figure.value * s.fact.figure.scale)
@@ -175,9 +177,11 @@ def _restatements(facts: Facts) -> list[Check]:
         f = later.fact
         earlier = by_name[_name_key(later)] if len(values[_name_key(later)]) == 1 else []
         concept = (f.concept, *_name_key(later)[1:3])
-        linked = earlier + [e for e in by_concept.get(concept, []) if e not in earlier]
-        linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence) and e.scope == later.scope
-                  and _compatible(e.stage, later.stage) and _compatible(e.fact.period, f.period)]
+        named = {id(e) for e in earlier}
+        linked = earlier + [e for e in by_concept.get(concept, []) if id(e) not in named]
+        linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence)
+                  and e.scope == later.scope and _compatible(e.stage, later.stage)
+                  and _compatible(e.fact.period, f.period)]
         agreeing = [e for e in linked if _agree(e.fact, f)]
         if agreeing:
             e = agreeing[0]
@@ -196,7 +200,7 @@ def _name_key(s: _Said) -> tuple:
     return s.name, fig.kind, fig.unit if fig.kind == "count" else None, s.fact.period
 
 
-def _agree(a: TextFact, b: TextFact) -> bool:
+def _agree(a, b) -> bool:
     x, y = interval(a.figure), interval(b.figure)
     return x.lo < y.hi and y.lo < x.hi
 
@@ -218,5 +222,56 @@ def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Che
     return []
 
 
+def _core(name: str) -> str:
+    spec = _spec()
+    core = spec["lead"].sub("", name)
+    tail = spec["core_tail"].search(core)
+    return core[:tail.start()] if tail and tail.start() >= spec["min_name"] - 1 else core
+
+
+def _row_names(table: CellTable, row: CellRow) -> list[str]:
+    """What a text may call a row: its label, with its side's (收入总计) when the table has two sides; a total row is
+    also the table's subject (一般公共预算财政拨款“三公”经费支出 of its title …“三公”经费支出决算表)."""
+    two_sides = len({r.side for r in table.rows}) > 1
+    names = [_core(row.side + row.label if two_sides else row.label)]
+    if row_kind(row.label) == "total" and table.title:
+        subject = _spec()["title_tail"].sub("", table.title)
+        if len(_core(subject)) >= _spec()["min_name"]:
+            names.append(_core(subject))
+    return names
+
+
+def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
+    """Text amounts against the rows of tables read back from cells on their own lines (at most a warning)."""
+    out = []
+    for s in said:
+        f = s.fact
+        if f.figure.kind != "amount":
+            continue
+        core = _core(s.name)
+        for table in facts.cell_tables:
+            if not _compatible(table.year, f.period):
+                continue
+            for row in table.rows:
+                names = _row_names(table, row)
+                if core != names[0] and not any(core.endswith(n) for n in names[1:]):
+                    continue
+                staged = {h: c for h, c in row.cells.items() if stage_of(h) == s.stage}
+                columns = staged if s.stage and staged else row.cells
+                where = f"表“{table.title or '（无标题）'}”“{row.label}”行"
+                agreeing = [h for h, c in columns.items() if _agree(c, f)]
+                if agreeing:
+                    out.append(same_check(RULE, f, columns[agreeing[0]], f"文中“{s.shown}”", f"{where}“{agreeing[0]}”"))
+                elif s.stated_stage and len(staged) == 1 and table.year is not None and f.period == table.year:
+                    [(h, c)] = staged.items()
+                    found = same_check(RULE, f, c, f"文中“{s.shown}”", f"{where}“{h}”")
+                    if found.severity == "error":
+                        found.severity = "warning"
+                        found.message += "（该表网格在复制中丢失，由逐格文字还原，仅作提示）"
+                    out.append(found)
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
-    return _table_links(facts) + _text_repeats(facts) + _restatements(facts)
+    said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
+    return _table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
