@@ -168,15 +168,17 @@ def _compatible(a: Optional[object], b: Optional[object]) -> bool:
 
 def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
     said = [s for s in said if s.fact.concept not in _spec()["repeat"]]
+    keys = {id(s): _name_key(s) for s in said}
     values = defaultdict(set)
     for s in said:
-        values[_name_key(s)].add(s.fact.figure.value * s.fact.figure.scale)
+        values[keys[id(s)]].add(s.fact.figure.value * s.fact.figure.scale)
     by_name, by_concept = defaultdict(list), defaultdict(list)
     out = []
     for later in said:
         f = later.fact
-        earlier = by_name[_name_key(later)] if len(values[_name_key(later)]) == 1 else []
-        concept = (f.concept, *_name_key(later)[1:3])
+        key = keys[id(later)]
+        earlier = by_name[key] if len(values[key]) == 1 else []
+        concept = (f.concept, *key[1:3])
         named = {id(e) for e in earlier}
         linked = earlier + [e for e in by_concept.get(concept, []) if id(e) not in named]
         linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence)
@@ -187,9 +189,8 @@ def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
             e = agreeing[0]
             out.append(same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”"))
         elif f.concept:
-            out += _differing(later, [e for e in linked if e.fact.concept == f.concept],
-                              len(values[_name_key(later)]) == 2)
-        by_name[_name_key(later)].append(later)
+            out += _differing(later, [e for e in linked if e.fact.concept == f.concept], len(values[key]) == 2)
+        by_name[key].append(later)
         if f.concept:
             by_concept[concept].append(later)
     return out
