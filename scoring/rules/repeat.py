@@ -10,7 +10,8 @@ repeat: true in patterns/concepts.yaml wherever they recur in the text; an amoun
 under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged only
 when both give one name, stage, year and scope, unverifiable when only concept and scope agree, else not compared;
 and a text amount against the row of its name in a table read back from cells on their own lines
-(extractor/cell_tables.py), in the column of its stage: a miss there is at most a warning.
+(extractor/cell_tables.py), in the column of its stage, and such a table's 收入 总计 against its 支出 总计: a miss
+there is at most a warning.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
 CLAUSE_BREAK = "，,；;：:。"
+FLATTENED = "（该表网格在复制中丢失，由逐格文字还原，仅作提示）"
 
 
 def _compare(first, other, what: str, concept) -> Check:
@@ -139,7 +141,8 @@ def _spec() -> dict:
             "not_a_name": regex.compile(r["not_a_name"]), "min_name": r["min_name"],
             "scope_words": r["scope_words"], "share_whole": regex.compile(r["share_whole"]),
             "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")},
-            "core_tail": regex.compile(r["core_tail"]), "title_tail": regex.compile(r["title_tail"])}
+            "core_tail": regex.compile(r["core_tail"]), "title_tail": regex.compile(r["title_tail"]),
+            "balance_sides": r["balance_sides"], "balance_total": regex.compile(r["balance_total"])}
 
 
 def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
@@ -268,11 +271,31 @@ def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
                     found = same_check(RULE, f, c, f"文中“{s.shown}”", f"{where}“{h}”")
                     if found.severity == "error":
                         found.severity = "warning"
-                        found.message += "（该表网格在复制中丢失，由逐格文字还原，仅作提示）"
+                        found.message += FLATTENED
                     out.append(found)
+    return out
+
+
+def _balanced_totals(facts: Facts) -> list[Check]:
+    """收入总计 = 支出总计, column by column, in a table read back from cells whose sides are 收入 and 支出."""
+    spec = _spec()
+    out = []
+    for table in facts.cell_tables:
+        totals = {r.side: r for r in table.rows if spec["balance_total"].match(r.label)}
+        income, spending = (totals.get(side) for side in spec["balance_sides"])
+        if income is None or spending is None or len(income.cells) != len(spending.cells):
+            continue
+        for (h, a), (k, b) in zip(income.cells.items(), spending.cells.items()):
+            found = same_check(RULE, b, a, f"表“{table.title or '（无标题）'}”支出“{spending.label}”（{k}）",
+                               f"收入“{income.label}”（{h}）")
+            if found.severity == "error":
+                found.severity = "warning"
+                found.message += FLATTENED
+            out.append(found)
     return out
 
 
 def check(facts: Facts) -> list[Check]:
     said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
-    return _table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
+    return (_table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
+            + _balanced_totals(facts))
