@@ -98,8 +98,8 @@ class TableView:
 
 @dataclass
 class Facts:
-    """All facts of one document, its pictures, whose figures could not be read, its OCR pages and the pages
-    this tool recognised (see Document)."""
+    """All facts of one document, its pictures, whose figures could not be read, its OCR pages, the pages
+    this tool recognised (see Document) and its tables read back from cells on their own lines."""
 
     paragraphs: list[ParagraphFacts]
     tables: list[TableView]
@@ -112,6 +112,7 @@ class Facts:
     ocr_pages: list[int] = field(default_factory=list)
     statements: list = field(default_factory=list)
     recognized_pages: list[int] = field(default_factory=list)
+    cell_tables: list = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
@@ -367,6 +368,8 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     scoring = [table for table in doc.tables if is_scoring_table(table)]
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
+    from extractor.cell_tables import cell_tables
     from extractor.statements import read_statements
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages))
+                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
+                 cell_tables(doc))

@@ -354,3 +354,19 @@ def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     path = tmp_path / "report.txt"
     path.write_text(f"{title}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
     assert unit_name(read_document(str(path))) == unit
+
+
+def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
+    from extractor.cell_tables import cell_tables
+    real = CORPUS / "real"
+    [column] = cell_tables(read_document(str(real / "fa_ah_shuangqiao_sgjf_2020.txt")))
+    assert column.year == 2020 and column.header == ["项目", "预算数", "决算数"]
+    assert [(r.label, r.cells["决算数"].figure.raw) for r in column.rows][:3] == [
+        ("合计", "25.7"), ("因公出国(境)费", "0"), ("公务接待费", "16.3")]
+    [sides] = cell_tables(read_document(str(real / "fa_cq_fengdu_zfjs_2021_g4.txt")))
+    assert [(r.side, r.label, r.cells["决算数"].figure.raw) for r in sides.rows] == [
+        ("收入", "总计", "929393"), ("支出", "总计", "929393")]
+    [joined] = cell_tables(read_document(str(real / "bg_gd_sz_xzjf_sgjf_2019.txt")))
+    assert joined.header == ["项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    assert joined.rows[-1].label == "(三)公务接待费支出" and joined.rows[-1].cells["合计"].figure.unit == "万元"
+    assert not cell_tables(read_document(str(real / "us_hb_hbust_zzxj_2021_g3.txt")))

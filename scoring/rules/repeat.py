@@ -1,24 +1,39 @@
-"""repeat.same_concept — one concept, stage and period printed with different values in one document.
+"""repeat.same_concept — one figure printed in two places of one document with different values.
 
 Fails:  项目实际收入 2,093.54 万元 … 具体项目收支见下表 … 合计 | 129.22 | 2,093.53
-        (the paragraph and its table's 合计 differ by 0.01: warning)
-Passes: 整体支出完成率为97% printed three times, always 97%.
-Two sources are compared: a paragraph that points to 下表 against that table's last 合计 row, and
-concepts marked repeat: true in patterns/concepts.yaml wherever they recur in the text.
+        (the paragraph and its table's 合计 differ by 0.01: warning);
+        2023年一般公共预算基本支出预算881300.39元 … 2023年一般公共预算基本支出预算911000.39元 (error).
+Passes: 整体支出完成率为97% printed three times, always 97%; 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元;
+        公务接待费支出决算16.3万元 against 公务接待费 | 14.8 | 16.3 under 项目 | 预算数 | 决算数, cells one a line.
+Four sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
+repeat: true in patterns/concepts.yaml wherever they recur in the text; an amount or count restated in the text
+under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged only
+when both give one name, stage, year and scope, unverifiable when only concept and scope agree, else not compared;
+and a text amount against the row of its name in a table read back from cells on their own lines
+(extractor/cell_tables.py), in the column of its stage, and such a table's 收入 总计 against its 支出 总计: a miss
+there is at most a warning.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
+
+import regex
 
 import patterns
-from extractor.facts import Facts, TableView, concept_of
+from extractor.cell_tables import CellRow, CellTable
+from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, shown
+from scoring.rules.common import evidence, same_check, shown, unverifiable
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
+CLAUSE_BREAK = "，,；;：:。"
+FLATTENED = "（该表网格在复制中丢失，由逐格文字还原，仅作提示）"
 
 
 def _compare(first, other, what: str, concept) -> Check:
@@ -106,5 +121,181 @@ def _text_repeats(facts: Facts) -> list[Check]:
     return out
 
 
+@dataclass(eq=False)
+class _Said:
+    """A text figure as a restatement: its name, the stage its label states, its stage and its scope words."""
+
+    fact: TextFact
+    name: str
+    shown: str
+    stated_stage: Optional[str]
+    stage: Optional[str]
+    scope: frozenset
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict:
+    d = patterns.load("concepts")
+    r = d["restatement"]
+    return {"lead": regex.compile(r["lead"]), "stage_suffix": regex.compile(r["stage_suffix"]),
+            "not_a_name": regex.compile(r["not_a_name"]), "min_name": r["min_name"],
+            "scope_words": r["scope_words"], "share_whole": regex.compile(r["share_whole"]),
+            "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")},
+            "core_tail": regex.compile(r["core_tail"]), "title_tail": regex.compile(r["title_tail"]),
+            "balance_sides": r["balance_sides"], "balance_total": regex.compile(r["balance_total"])}
+
+
+def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
+    spec = _spec()
+    if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None:
+        return None
+    name = shown_name = spec["lead"].sub("", f.label)
+    suffix = spec["stage_suffix"].search(name)
+    stated = next((k for k, v in suffix.groupdict().items() if v), None) if suffix else stage_of(f.label)
+    if suffix:
+        name = name[:suffix.start()]
+    if len(name) < spec["min_name"] or spec["not_a_name"].search(name):
+        return None
+    text = pf.norm.text
+    start = max([pf.sentence_spans[f.sentence][0]] + [text.rfind(ch, 0, f.figure.start) + 1 for ch in CLAUSE_BREAK])
+    stop = min((i for i in (text.find(ch, f.figure.end) for ch in "。；;") if i >= 0), default=len(text))
+    share = spec["share_whole"].search(text, f.figure.end, stop)
+    words = text[start:f.figure.start] + (share.group("whole") if share else "")
+    scope = frozenset(w for w in spec["scope_words"] if w in words)
+    return _Said(f, name, shown_name, stated, stated or f.stage, scope)
+
+
+def _compatible(a: Optional[object], b: Optional[object]) -> bool:
+    return a is None or b is None or a == b
+
+
+def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
+    said = [s for s in said if s.fact.concept not in _spec()["repeat"]]
+    keys = {id(s): _name_key(s) for s in said}
+    values = defaultdict(set)
+    for s in said:
+        values[keys[id(s)]].add(s.fact.figure.value * s.fact.figure.scale)
+    by_name, by_concept = defaultdict(list), defaultdict(list)
+    out = []
+    for later in said:
+        f = later.fact
+        key = keys[id(later)]
+        earlier = by_name[key] if len(values[key]) == 1 else []
+        concept = (f.concept, *key[1:3])
+        named = {id(e) for e in earlier}
+        linked = earlier + [e for e in by_concept.get(concept, []) if id(e) not in named]
+        linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence)
+                  and e.scope == later.scope and _compatible(e.stage, later.stage)
+                  and _compatible(e.fact.period, f.period)]
+        agreeing = [e for e in linked if _agree(e.fact, f)]
+        if agreeing:
+            e = agreeing[0]
+            out.append(same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”"))
+        elif f.concept:
+            out += _differing(later, [e for e in linked if e.fact.concept == f.concept], len(values[key]) == 2)
+        by_name[key].append(later)
+        if f.concept:
+            by_concept[concept].append(later)
+    return out
+
+
+def _name_key(s: _Said) -> tuple:
+    fig = s.fact.figure
+    return s.name, fig.kind, fig.unit if fig.kind == "count" else None, s.fact.period
+
+
+def _agree(a, b) -> bool:
+    x, y = interval(a.figure), interval(b.figure)
+    return x.lo < y.hi and y.lo < x.hi
+
+
+def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Check]:
+    """A concept stated before with another value: judged when both give it one name, stage, year and scope and
+    the name has no third value; unverifiable when only the scope is stated alike."""
+    f = later.fact
+    scoped = [e for e in earlier if later.scope]
+    certain = [e for e in scoped if two_values and e.name == later.name and e.stated_stage
+               and e.stated_stage == later.stated_stage and e.fact.period is not None and e.fact.period == f.period]
+    if certain:
+        e = certain[0]
+        return [same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”")]
+    if scoped:
+        e = scoped[0]
+        return [unverifiable(RULE, f, f"文中“{later.shown}” {shown(f.figure)} 与前文“{e.shown}” {shown(e.fact.figure)} "
+                                      f"不同，未能确认二者是同一阶段、同一年度的同一数字，未作比较。", f.concept, [e.fact])]
+    return []
+
+
+def _core(name: str) -> str:
+    spec = _spec()
+    core = spec["lead"].sub("", name)
+    tail = spec["core_tail"].search(core)
+    return core[:tail.start()] if tail and tail.start() >= spec["min_name"] - 1 else core
+
+
+def _row_names(table: CellTable, row: CellRow) -> list[str]:
+    """What a text may call a row: its label, with its side's (收入总计) when the table has two sides; a total row is
+    also the table's subject (一般公共预算财政拨款“三公”经费支出 of its title …“三公”经费支出决算表)."""
+    two_sides = len({r.side for r in table.rows}) > 1
+    names = [_core(row.side + row.label if two_sides else row.label)]
+    if row_kind(row.label) == "total" and table.title:
+        subject = _spec()["title_tail"].sub("", table.title)
+        if len(_core(subject)) >= _spec()["min_name"]:
+            names.append(_core(subject))
+    return names
+
+
+def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
+    """Text amounts against the rows of tables read back from cells on their own lines (at most a warning)."""
+    out = []
+    for s in said:
+        f = s.fact
+        if f.figure.kind != "amount":
+            continue
+        core = _core(s.name)
+        for table in facts.cell_tables:
+            if not _compatible(table.year, f.period):
+                continue
+            for row in table.rows:
+                names = _row_names(table, row)
+                if core != names[0] and not any(core.endswith(n) for n in names[1:]):
+                    continue
+                staged = {h: c for h, c in row.cells.items() if stage_of(h) == s.stage}
+                columns = staged if s.stage and staged else row.cells
+                where = f"表“{table.title or '（无标题）'}”“{row.label}”行"
+                agreeing = [h for h, c in columns.items() if _agree(c, f)]
+                if agreeing:
+                    out.append(same_check(RULE, f, columns[agreeing[0]], f"文中“{s.shown}”", f"{where}“{agreeing[0]}”"))
+                elif s.stated_stage and len(staged) == 1 and table.year is not None and f.period == table.year:
+                    [(h, c)] = staged.items()
+                    found = same_check(RULE, f, c, f"文中“{s.shown}”", f"{where}“{h}”")
+                    if found.severity == "error":
+                        found.severity = "warning"
+                        found.message += FLATTENED
+                    out.append(found)
+    return out
+
+
+def _balanced_totals(facts: Facts) -> list[Check]:
+    """收入总计 = 支出总计, column by column, in a table read back from cells whose sides are 收入 and 支出."""
+    spec = _spec()
+    out = []
+    for table in facts.cell_tables:
+        totals = {r.side: r for r in table.rows if spec["balance_total"].match(r.label)}
+        income, spending = (totals.get(side) for side in spec["balance_sides"])
+        if income is None or spending is None or len(income.cells) != len(spending.cells):
+            continue
+        for (h, a), (k, b) in zip(income.cells.items(), spending.cells.items()):
+            found = same_check(RULE, b, a, f"表“{table.title or '（无标题）'}”支出“{spending.label}”（{k}）",
+                               f"收入“{income.label}”（{h}）")
+            if found.severity == "error":
+                found.severity = "warning"
+                found.message += FLATTENED
+            out.append(found)
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
-    return _table_links(facts) + _text_repeats(facts)
+    said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
+    return (_table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
+            + _balanced_totals(facts))
