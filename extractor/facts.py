@@ -19,6 +19,7 @@ from extractor.labels import boundaries
 from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
+from extractor.weight_tree import WeightTree, weight_tree
 from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -112,6 +113,7 @@ class Facts:
     ocr_pages: list[int] = field(default_factory=list)
     statements: list = field(default_factory=list)
     recognized_pages: list[int] = field(default_factory=list)
+    weight_trees: list[WeightTree] = field(default_factory=list)
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
@@ -368,5 +370,7 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.statements import read_statements
+    trees = [tree for table in doc.tables if (tree := weight_tree(table, doc.format == "txt")) is not None]
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
-                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages))
+                 list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
+                 trees)
