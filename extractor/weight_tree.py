@@ -54,6 +54,11 @@ class WeightTree:
     nodes: list[Node] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
     lost_grid: bool = False
+    name: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.name or f"表{self.table}"
 
 
 def _spec() -> dict:

@@ -13,14 +13,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
+import regex
+
+import patterns
+from extractor.cell_stream import StreamTable
 from extractor.facts import Facts
+from extractor.normalize import compact
 from extractor.weight_tree import Node, Total, WeightTree
 from scoring.model import Check, Evidence
 from scoring.rounding import render
 
 RULE = "score.weight_tree"
 LEVELS = {0: "", 1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-LOST = "（该表表格线已丢失，层级按行内位置还原，请对照原件核对。）"
+LOST = "（该表表格线已丢失，层级与数值按行内位置还原，请对照原件核对。）"
 
 
 def _value(node: Node) -> Optional[Decimal]:
@@ -55,7 +60,7 @@ def _name(node: Node) -> str:
 
 
 def _node_check(tree: WeightTree, node: Node) -> Check:
-    where = f"表{tree.table}"
+    where = tree.where
     children = node.children
     common = dict(rule=RULE, concept="weight", reported=node.weight.raw, unit="分",
                   identity=(tree.table, "node", node.location.row, node.location.col, node.name))
@@ -82,7 +87,7 @@ def _node_check(tree: WeightTree, node: Node) -> Check:
 
 
 def _total_check(tree: WeightTree, total: Total) -> Optional[Check]:
-    where = f"表{tree.table}"
+    where = tree.where
     common = dict(rule=RULE, concept="weight_total", reported=total.figure.raw, unit="分",
                   identity=(tree.table, "total", total.location.row))
     evidence = [Evidence(total.quote, total.location)] + [Evidence(p.quote, p.location) for p in total.parts]
@@ -104,8 +109,37 @@ def _total_check(tree: WeightTree, total: Total) -> Optional[Check]:
                           f"相差 {diff} 分。" + (LOST if tree.lost_grid else "")), **common)
 
 
+def _stream_scores(st: StreamTable) -> list[Check]:
+    """score.weight on a scoring table copied one cell per line: each 得分 ≤ its 分值 unless its 评分标准 grants bonus
+    points; at most a warning."""
+    bonus = patterns.load("weight_trees")["stream"]["bonus"]
+    where = f"{st.rows[0].rule.location.describe()}起的评分表（逐格分行，按版式还原）"
+    out, name = [], ""
+    for row in st.rows:
+        name = compact(row.labels[-1].text) if row.labels else name
+        if row.score is None:
+            continue
+        (w, wc), (s, sc) = row.weight, row.score
+        common = dict(rule="score.weight", concept=None, reported=s.raw, expected=w.raw, unit="分",
+                      numbers=[s.raw, w.raw], identity=("stream", sc.location),
+                      evidence=[Evidence(f"{name} | {s.raw}", sc.location), Evidence(f"{name} | 分值 {w.raw}", wc.location),
+                                Evidence(compact(row.rule.text)[:80], row.rule.location)])
+        if s.value <= w.value:
+            out.append(Check(status="pass", severity="info", difference="0",
+                             message=f"{where} {name}：得分 {s.raw} 分未超过分值 {w.raw} 分。", **common))
+        elif regex.search(bonus, compact(row.rule.text)):
+            out.append(Check(status="unverifiable", severity="info",
+                             message=f"{where} {name}：得分 {s.raw} 分高于分值 {w.raw} 分，其评分标准另有加分，无法据分值判断。",
+                             **common))
+        else:
+            diff = render(s.value - w.value, s.decimals)
+            out.append(Check(status="fail", severity="warning", difference=diff,
+                             message=f"{where} {name}：得分 {s.raw} 分超过其分值 {w.raw} 分，超出 {diff} 分。{LOST}", **common))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
-    out = []
+    out = _stream_scores(facts.stream_table) if facts.stream_table is not None else []
     for tree in facts.weight_trees:
         for node in tree.nodes:
             if node.weight is not None and (node.children or node.level == 0):

@@ -1,0 +1,173 @@
+"""A scoring table copied one cell per line: each cell on its own line, a lone '|' line closing it, a '|' after a '|'
+an empty cell (a '|' table whose rows hold one cell, or text lines between '|' lines). Its header names the level
+columns (一级指标 二级指标 三级指标), then 分值 and the score (评分/得分); each row is
+[序号] [the last levels' labels] 评分标准 分值 得分 …, cut at its 评分标准 cell. Rows are kept only while every cell is
+where the layout puts it (序号 in sequence, plain numbers after the 评分标准); the reading stops at the first row
+that is not (patterns/weight_trees.yaml, stream).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.figures import Figure, parse_cell
+from extractor.model import Cell, Document, Location, Paragraph, Table
+from extractor.normalize import compact
+
+
+@dataclass
+class StreamCell:
+    text: str
+    location: Location
+
+
+@dataclass
+class StreamRow:
+    """One indicator row: its labels (the last levels), 评分标准, 分值 and 得分."""
+
+    labels: list[StreamCell]
+    rule: StreamCell
+    weight: tuple[Figure, StreamCell]
+    score: Optional[tuple[Figure, StreamCell]]
+
+
+@dataclass
+class StreamTable:
+    levels: int
+    rows: list[StreamRow]
+    complete: bool
+
+
+class CellTable(Table):
+    """A table rebuilt from a cell stream; each cell keeps the location of the line it came from."""
+
+    def __init__(self, index: int, rows: list[list[Cell]], where: dict[int, Location]):
+        super().__init__(index=index, rows=rows)
+        self.where = where
+
+    def cell_location(self, cell: Cell) -> Location:
+        return self.where.get(id(cell)) or super().cell_location(cell)
+
+
+def _spec() -> dict:
+    return patterns.load("weight_trees")["stream"]
+
+
+def stream_cells(doc: Document) -> list[StreamCell]:
+    """The document's cells when it is copied one cell per line (empty when it is not)."""
+    tokens: list[Optional[StreamCell]] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            tokens.append(StreamCell(block.text.strip(), block.location()))
+            continue
+        for row in block.rows:
+            filled = [c for c in row if c.text.strip()]
+            if len(filled) > 1:
+                return []
+            if filled:
+                tokens.append(StreamCell(filled[0].text.strip(), block.cell_location(filled[0])))
+            tokens.append(None)
+    cells, previous = [], None
+    for token in tokens:
+        if token is not None:
+            cells.append(token)
+        elif previous is None:
+            cells.append(StreamCell("", Location()))
+        previous = token
+    separators = sum(1 for t in tokens if t is None)
+    return cells if separators >= _spec()["min_separators"] else []
+
+
+def _number(text: str) -> Optional[Figure]:
+    fig = parse_cell(text) if text.strip() else None
+    return fig if fig is not None and fig.kind in ("number", "score") else None
+
+
+def _header(cells: list[StreamCell], spec: dict) -> Optional[tuple[int, int]]:
+    """Where the level header starts and how many levels it names."""
+    level = regex.compile(patterns.load("weight_trees")["level_header"])
+    for i in range(len(cells)):
+        k = 0
+        while i + k < len(cells) and (m := level.match(compact(cells[i + k].text))) and "一二三四".index(
+                m.group("level")) == k:
+            k += 1
+        if k >= 2:
+            return i, k
+    return None
+
+
+def stream_table(doc: Document) -> Optional[StreamTable]:
+    """The scoring table of a document copied one cell per line, or None."""
+    cells = stream_cells(doc)
+    if not cells:
+        return None
+    spec = _spec()
+    found = _header(cells, spec)
+    if found is None:
+        return None
+    start, k = found
+    head = "".join(compact(c.text) for c in cells[start:start + spec["header_cells"]])
+    before = [compact(c.text) for c in cells[max(0, start - 2):start]]
+    if not all(regex.search(w, head) for w in spec["header_words"]) or not any(
+            regex.match(spec["serial"], t) for t in before):
+        return None
+    rule = regex.compile(spec["rule_cell"])
+    i = start + k
+    while i < len(cells) and compact(cells[i].text) != "1":
+        i += 1
+    rows: list[StreamRow] = []
+    serial = 0
+    complete = False
+    while i < len(cells):
+        t = compact(cells[i].text)
+        if not t:
+            i += 1
+            continue
+        if regex.match(spec["end_rows"], t):
+            complete = True
+            break
+        labels = []
+        if t.isdigit():
+            if int(t) != serial + 1:
+                break
+            serial += 1
+            i += 1
+        while i < len(cells) and compact(cells[i].text) and not rule.search(compact(cells[i].text)) \
+                and _number(cells[i].text) is None and len(labels) <= k:
+            labels.append(cells[i])
+            i += 1
+        if len(labels) > k or i >= len(cells) or not rule.search(compact(cells[i].text)):
+            break
+        rule_cell = cells[i]
+        if i + 1 >= len(cells) or _number(cells[i + 1].text) is None:
+            break
+        weight = (_number(cells[i + 1].text), cells[i + 1])
+        score_cell = cells[i + 2] if i + 2 < len(cells) else None
+        score = (_number(score_cell.text), score_cell) if score_cell is not None and _number(score_cell.text) else None
+        if score_cell is not None and compact(score_cell.text) and score is None:
+            break
+        if not labels and not rows:
+            break
+        rows.append(StreamRow(labels, rule_cell, weight, score))
+        i += 3
+    return StreamTable(k, rows, complete) if rows else None
+
+
+def as_table(st: StreamTable, index: int) -> CellTable:
+    """The rows as a text table for the weight-tree reader: a header of the levels, 分值 and 得分, then each row's
+    labels (right-aligned by the reader), its 分值 and 得分."""
+    where: dict[int, Location] = {}
+    names = ["一级指标", "二级指标", "三级指标", "四级指标"][:st.levels] + ["分值", "得分"]
+    rows = [[Cell(n, 0, c) for c, n in enumerate(names)]]
+    end = [[Cell("评价结论", len(st.rows) + 1, 0)]] if st.complete else []
+    for r, row in enumerate(st.rows, start=1):
+        out = []
+        for c, sc in enumerate(row.labels + [row.weight[1]] + ([row.score[1]] if row.score else [])):
+            cell = Cell(sc.text, r, c)
+            where[id(cell)] = sc.location
+            out.append(cell)
+        rows.append(out)
+    return CellTable(index, rows + end, where)
