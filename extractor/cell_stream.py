@@ -171,3 +171,44 @@ def as_table(st: StreamTable, index: int) -> CellTable:
             out.append(cell)
         rows.append(out)
     return CellTable(index, rows + end, where)
+
+
+def template_table(doc: Document, index: int) -> Optional[CellTable]:
+    """A 项目支出绩效自评表 copied one cell per line with its blank cells kept, cut into rows from its first weighted
+    header on (预算执行情况(10分), 绩效指标(90分)); None when the document holds none."""
+    from extractor.weight_tree import label_weight
+    cells = stream_cells(doc)
+    if not cells:
+        return None
+    spec = patterns.load("weight_trees")
+    weight_header = regex.compile(spec["weight_header"])
+    first = next((i for i, c in enumerate(cells) if label_weight(c.text, spec)[1] is not None
+                  and any(weight_header.match(compact(d.text)) for d in cells[i + 1:i + spec["stream"]["header_cells"]])),
+                 None)
+    if first is None:
+        return None
+    levels = set(patterns.load("project_tables")["flattened"]["levels"])
+    starts = [regex.compile(spec["stream"]["row_start"]), regex.compile(spec["total_rows"]),
+              regex.compile(spec["stop_rows"])]
+    rows: list[list[StreamCell]] = []
+    previous = ""
+    for cell in cells[first:]:
+        t = compact(cell.text)
+        if not rows or label_weight(cell.text, spec)[1] is not None or (t in levels and previous not in levels) \
+                or any(p.match(t) for p in starts):
+            rows.append([])
+        rows[-1].append(cell)
+        previous = t
+    where: dict[int, Location] = {}
+    out = []
+    for r, row in enumerate(rows):
+        cut = list(row)
+        while cut and not compact(cut[-1].text):
+            cut.pop()
+        made = []
+        for c, sc in enumerate(cut):
+            cell = Cell(sc.text, r, c)
+            where[id(cell)] = sc.location
+            made.append(cell)
+        out.append(made)
+    return CellTable(index, out, where)

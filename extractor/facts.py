@@ -20,7 +20,7 @@ from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
 from extractor.weight_tree import WeightTree, weight_tree
-from extractor.cell_stream import StreamTable, as_table, stream_table
+from extractor.cell_stream import StreamTable, as_table, stream_table, template_table
 from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -377,6 +377,12 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     if stream is not None and (tree := weight_tree(as_table(stream, len(doc.tables) + 1), True)) is not None:
         tree.lost_grid = True
         tree.name = f"{stream.rows[0].rule.location.describe()}起的评分表（逐格分行，按版式还原）"
+        trees.append(tree)
+    elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
+            and (tree := weight_tree(cells, True)) is not None:
+        tree.lost_grid = True
+        first = cells.cell_location(cells.rows[0][0])
+        tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
         trees.append(tree)
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),

@@ -109,6 +109,7 @@ class _Header:
     level_weights: dict[int, int]
     leaf_weight: Optional[int]
     root: Optional[Node]
+    width: int
 
 
 def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
@@ -137,7 +138,7 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
         name, weight = label_weight(row[first].text, spec)
         if weight is not None:
             root = Node(0, name, weight, table.cell_location(row[first]), compact(row[first].text)[:60])
-    return _Header(r, cols, level_weights, leaf, root)
+    return _Header(r, cols, level_weights, leaf, root, len(row))
 
 
 def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, int]]:
@@ -259,6 +260,9 @@ class _Reader:
     def row(self, row: list[Cell]) -> None:
         h = self.header
         k = len(h.levels)
+        if self.text and len(row) > h.width:
+            self.breaks()
+            return
         if self.text:
             placed = self._text_row(row, k)
         else:
