@@ -39,6 +39,11 @@ class StreamTable:
     levels: int
     rows: list[StreamRow]
     complete: bool
+    layout: str = "逐格分行"
+
+    @property
+    def where(self) -> str:
+        return f"{self.rows[0].weight[1].location.describe()}起的评分表（{self.layout}，按版式还原）"
 
 
 class CellTable(Table):
@@ -212,3 +217,80 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
             made.append(cell)
         out.append(made)
     return CellTable(index, out, where)
+
+
+def _fused_text(doc: Document, header: str) -> Optional[tuple[str, list[tuple[int, Location]], int]]:
+    """The compacted text of the paragraphs from the one that completes the header on, with where each paragraph's
+    text starts, and the offset after the header."""
+    text, starts = "", []
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        starts.append((len(text), block.location()))
+        text += compact(block.text)
+    m = regex.search(header, text)
+    if m is None:
+        return None
+    return text, starts, m.end()
+
+
+def _located(starts: list[tuple[int, Location]], at: int) -> Location:
+    return next((loc for start, loc in reversed(starts) if start <= at), Location())
+
+
+def _name(spec: dict) -> str:
+    return f"(?:(?!{spec['name_excludes']}){spec['name_char']}){{2,20}}"
+
+
+def _pairs(text: str, at: int, spec: dict) -> list[tuple[str, Figure, int, int]]:
+    """The name–weight pairs from at on: (name, weight, start, end), each weight no larger than the one before."""
+    pair = regex.compile(f"(?P<name>{_name(spec)}?){spec['weight']}")
+    out = []
+    while len(out) < 3:
+        m = pair.match(text, at)
+        if m is None:
+            break
+        fig = parse_cell(m.group("w"))
+        if fig is None or (out and fig.value > out[-1][1].value):
+            break
+        out.append((m.group("name"), fig, m.start(), m.end()))
+        at = m.end()
+    return out
+
+
+def fused_table(doc: Document) -> Optional[StreamTable]:
+    """The 湖南 整体支出 评价指标表 whose cells were run together, read back row by row while every row is
+    unambiguous (patterns/weight_trees.yaml, fused)."""
+    spec = patterns.load("weight_trees")["fused"]
+    found = _fused_text(doc, spec["header"])
+    if found is None:
+        return None
+    text, starts, at = found
+    score_re, ambiguous = regex.compile(spec["score"]), regex.compile(_name(spec) + r"\d")
+
+    def cell(s: str, start: int) -> StreamCell:
+        return StreamCell(s, _located(starts, start))
+
+    rows: list[StreamRow] = []
+    pairs = _pairs(text, at, spec)
+    while pairs:
+        end = pairs[-1][3]
+        if ambiguous.match(text, end):
+            break
+        labels = [cell(f"{n}({w.raw}分)", s) for n, w, s, _ in pairs[:-1]] + [cell(pairs[-1][0], pairs[-1][2])]
+        name, weight, start, _ = pairs[-1]
+        nxt = None
+        for m in score_re.finditer(text, end):
+            if ambiguous.match(text, m.end()):
+                following = _pairs(text, m.end(), spec)
+                nxt = (m, following) if following else None
+                break
+        rule = cell(text[end:(nxt[0].start() if nxt else len(text))][:80], end)
+        score = None
+        if nxt is not None:
+            m = nxt[0]
+            fig = parse_cell(m.group("s"))
+            score = (fig, cell(m.group("s"), m.start())) if fig is not None else None
+        rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
+        pairs = nxt[1] if nxt is not None else []
+    return StreamTable(3, rows, False, "单元格连写") if rows else None

@@ -20,7 +20,7 @@ from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
 from extractor.weight_tree import WeightTree, weight_tree
-from extractor.cell_stream import StreamTable, as_table, stream_table, template_table
+from extractor.cell_stream import StreamTable, as_table, fused_table, stream_table, template_table
 from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -373,10 +373,10 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.statements import read_statements
     trees = [tree for table in doc.tables if (tree := weight_tree(table, doc.format == "txt")) is not None]
-    stream = stream_table(doc) if doc.format == "txt" else None
+    stream = (stream_table(doc) or fused_table(doc)) if doc.format == "txt" else None
     if stream is not None and (tree := weight_tree(as_table(stream, len(doc.tables) + 1), True)) is not None:
         tree.lost_grid = True
-        tree.name = f"{stream.rows[0].rule.location.describe()}起的评分表（逐格分行，按版式还原）"
+        tree.name = stream.where
         trees.append(tree)
     elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
             and (tree := weight_tree(cells, True)) is not None:

@@ -113,7 +113,7 @@ def _stream_scores(st: StreamTable) -> list[Check]:
     """score.weight on a scoring table copied one cell per line: each 得分 ≤ its 分值 unless its 评分标准 grants bonus
     points; at most a warning."""
     bonus = patterns.load("weight_trees")["stream"]["bonus"]
-    where = f"{st.rows[0].rule.location.describe()}起的评分表（逐格分行，按版式还原）"
+    where = st.where
     out, name = [], ""
     for row in st.rows:
         name = compact(row.labels[-1].text) if row.labels else name
