@@ -6,7 +6,8 @@ block's 一级 indicators, and so is a funds header's first cell (预算执行�
 In a grid, covered and empty level cells continue the indicator above. In a text table whose merged cells were lost,
 a row that omits its leading cells holds the last levels (right-aligned), and the cells after its labels follow the
 deepest level's column; such a tree is marked lost_grid. A node is complete when a sibling, a higher level, a new
-header, a total row or a stop row follows it; the end of a text table leaves the open nodes incomplete.
+header, a total row or a stop row follows it; the end of a table leaves the open nodes incomplete (the rest may stand
+on the next page or past the excerpt).
 """
 from __future__ import annotations
 
@@ -290,7 +291,7 @@ class _Reader:
             cell = labels[i]
             name, weight = label_weight(cell.text, self.spec)
             col_weight = None
-            if not self.text and i in h.level_weights:
+            if i in h.level_weights:
                 col_weight = self._cell_weight(row, h.level_weights[i])
             elif i == deepest and h.leaf_weight is not None:
                 col_weight = self._leaf_value(row, after)
@@ -319,7 +320,7 @@ class _Reader:
         """A text row's level cells and the cells after them: in their columns when the row opens with a blank cell,
         else right-aligned (the row omits the leading cells spanned from above); None when it cannot be placed."""
         h = self.header
-        if row and not compact(row[0].text):
+        if row and (not compact(row[0].text) or h.level_weights or len(row) >= h.width):
             return [row[c] if c < len(row) else None for c in h.levels], row[h.levels[-1] + 1:]
         lead = 0
         while lead < len(row) and _label_like(row[lead].text, self.spec):
@@ -360,8 +361,6 @@ class _Reader:
             elif self.header is not None and first:
                 self.row(row)
             r += 1
-        if not self.text:
-            self.close(0)
         return self.tree
 
 
