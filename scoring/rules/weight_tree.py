@@ -7,6 +7,9 @@ Passes: 绩效指标(90分) over 成本控制数 权重 90, then 合计 100 = �
 An indicator whose child prints no weight, a group the table cuts off (no sibling, higher level or 合计 after it)
 or a row that cannot be put in its level is unverifiable. A child without a printed weight counts as the sum of
 its own children. Weights are exact.
+Also score.weight (得分 ≤ 分值) for the rows of a 评分表 copied one cell per line or with its cells run together
+(extractor/cell_stream.py), at most a warning; a 评分标准 that grants bonus points (加1分) leaves a score above its
+分值 unverifiable.
 """
 from __future__ import annotations
 
