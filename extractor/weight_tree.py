@@ -111,6 +111,7 @@ class _Header:
     leaf_weight: Optional[int]
     root: Optional[Node]
     width: int
+    ragged: bool
 
 
 def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
@@ -139,7 +140,9 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
         name, weight = label_weight(row[first].text, spec)
         if weight is not None:
             root = Node(0, name, weight, table.cell_location(row[first]), compact(row[first].text)[:60])
-    return _Header(r, cols, level_weights, leaf, root, len(row))
+    end = leaf if leaf is not None else len(row)
+    ragged = not any(regex.search(spec["text_header"], compact(row[c].text)) for c in range(cols[-1] + 1, end))
+    return _Header(r, cols, level_weights, leaf, root, len(row), ragged)
 
 
 def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, int]]:
@@ -322,6 +325,8 @@ class _Reader:
         h = self.header
         if row and (not compact(row[0].text) or h.level_weights or len(row) >= h.width):
             return [row[c] if c < len(row) else None for c in h.levels], row[h.levels[-1] + 1:]
+        if not h.ragged:
+            return None
         lead = 0
         while lead < len(row) and _label_like(row[lead].text, self.spec):
             lead += 1
