@@ -6,8 +6,8 @@ block's 一级 indicators, and so is a funds header's first cell (预算执行�
 In a grid, covered and empty level cells continue the indicator above. In a text table whose merged cells were lost,
 a row that omits its leading cells holds the last levels (right-aligned), and the cells after its labels follow the
 deepest level's column; such a tree is marked lost_grid. A node is complete when a sibling, a higher level, a new
-header, a total row or a stop row follows it; the end of a table leaves the open nodes incomplete (the rest may stand
-on the next page or past the excerpt).
+header, a total row or a stop row follows it (a header repeated on the next page continues the table); the end of a
+table leaves the open nodes incomplete (the rest may stand on the next page or past the excerpt).
 """
 from __future__ import annotations
 
@@ -255,6 +255,9 @@ class _Reader:
             r += 1
         return r
 
+    def _texts(self, r: int) -> list[str]:
+        return [compact(c.text) for c in self.table.rows[r] if not c.covered]
+
     def _starts_block(self, r: int) -> bool:
         row = self.table.rows[r]
         first = next((compact(c.text) for c in row if not c.covered and compact(c.text)), "")
@@ -344,6 +347,9 @@ class _Reader:
         while r < len(rows):
             row = rows[r]
             header = _levels_header(self.table, r, self.spec)
+            if header is not None and self.header is not None and self._texts(r) == self._texts(self.header.row):
+                r += 1
+                continue
             if header is not None:
                 self.close_all()
                 self.header = header
