@@ -35,7 +35,6 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     complete: bool = False
     broken: bool = False
-    leaf_weight_missing: bool = False
 
 
 @dataclass
@@ -121,7 +120,7 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
         m = regex.match(spec["level_header"], compact(cell.text)) if not cell.covered else None
         if m is not None:
             levels.setdefault("一二三四".index(m.group("level")), c)
-    if len(levels) < 2 or sorted(levels) != list(range(min(levels), min(levels) + len(levels))):
+    if len(levels) < 2 or sorted(levels) != list(range(len(levels))):
         return None
     cols = [levels[k] for k in sorted(levels)]
     if cols != sorted(cols):
@@ -151,7 +150,7 @@ def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, 
     filled = [(c, cell) for c, cell in enumerate(row) if not cell.covered and compact(cell.text)]
     if not filled:
         return None
-    c0, first = filled[0]
+    first = filled[0][1]
     name, weight = label_weight(first.text, spec)
     if weight is None:
         return None
@@ -172,7 +171,6 @@ class _Reader:
         self.tree = WeightTree(table.index)
         self.open: list[Node] = []
         self.header: Optional[_Header] = None
-        self.block_roots: list[Node] = []
         self.tops: list[Node] = []
 
     def close(self, level: int) -> None:
@@ -196,7 +194,7 @@ class _Reader:
         for node in self.open:
             node.broken = True
 
-    def total(self, row: list[Cell], r: int) -> None:
+    def total(self, row: list[Cell]) -> None:
         """A total row: its weight (in the weight column of a grid, or the cell after its label in text) against the
         blocks read since the table's start or the last total."""
         fig, cell = None, None
@@ -301,10 +299,7 @@ class _Reader:
                 col_weight = self._cell_weight(row, h.level_weights[i])
             elif i == deepest and h.leaf_weight is not None:
                 col_weight = self._leaf_value(row, after)
-            node = Node(i + 1, name, weight or col_weight, self.table.cell_location(cell), compact(cell.text)[:60])
-            if i == deepest and node.weight is None:
-                node.leaf_weight_missing = True
-            self.add(node)
+            self.add(Node(i + 1, name, weight or col_weight, self.table.cell_location(cell), compact(cell.text)[:60]))
 
     def _cell_weight(self, row: list[Cell], col: int) -> Optional[Figure]:
         if col >= len(row) or row[col].covered:
@@ -365,7 +360,7 @@ class _Reader:
                 continue
             first = next((compact(c.text) for c in row if not c.covered and compact(c.text)), "")
             if regex.match(self.spec["total_rows"], first):
-                self.total(row, r)
+                self.total(row)
             elif regex.match(self.spec["stop_rows"], first):
                 self.close_all()
                 self.tops = []
