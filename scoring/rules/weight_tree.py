@@ -1,8 +1,9 @@
 """score.weight_tree — a scoring table's weights by level: 一级 = Σ 二级, 二级 = Σ 三级, 合计 = Σ 一级.
 
-Fails:  一级指标 | 二级指标 | 三级指标 ; 部门决策(25分) | 目标任务(15分) | 相关性(5分) ; 明确性(5分) ; 合理性(5分) ;
-        预算编制(10分) | 测算依据(5分) ; 目标管理(5分) ; 综合管理(30分) | …   (目标任务 15 = 5 + 5 + 5 passes;
-        部门决策 25 ≠ 15 + 10 + … is an error on a grid, a warning where the grid was lost)
+Fails:  | 一级指标 | 二级指标 | 三级指标 | ; | 决策(20分) | 目标设定(8分) | 绩效目标合理性(4分) | ; | 绩效指标明确性(4分) | ;
+        | 预算配置(10分) | 预算编制科学性(5分) | ; | 资金分配合理性(5分) | ; | 过程(30分) | …
+        (决策 20 ≠ 目标设定 8 + 预算配置 10 = 18: an error on a grid, a warning here, where rows that omit their
+        leading cells were right-aligned to the last levels)
 Passes: 绩效指标(90分) over 成本控制数 权重 90, then 合计 100 = 预算执行情况(10分) + 绩效指标(90分)
 An indicator whose child prints no weight, a group the table cuts off (no sibling, higher level or 合计 after it)
 or a row that cannot be put in its level is unverifiable. A child without a printed weight counts as the sum of
