@@ -19,6 +19,8 @@ from extractor.labels import boundaries
 from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
+from extractor.weight_tree import WeightTree, weight_tree
+from extractor.cell_stream import StreamTable, as_table, fused_table, stream_table, template_table
 from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -113,6 +115,8 @@ class Facts:
     statements: list = field(default_factory=list)
     recognized_pages: list[int] = field(default_factory=list)
     cell_tables: list = field(default_factory=list)
+    weight_trees: list[WeightTree] = field(default_factory=list)
+    stream_table: Optional[StreamTable] = None
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text
@@ -370,6 +374,18 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.cell_tables import cell_tables
     from extractor.statements import read_statements
+    trees = [tree for table in doc.tables if (tree := weight_tree(table, doc.format == "txt")) is not None]
+    stream = (stream_table(doc) or fused_table(doc)) if doc.format == "txt" else None
+    if stream is not None and (tree := weight_tree(as_table(stream, len(doc.tables) + 1), True)) is not None:
+        tree.lost_grid = True
+        tree.name = stream.where
+        trees.append(tree)
+    elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
+            and (tree := weight_tree(cells, True)) is not None:
+        tree.lost_grid = True
+        first = cells.cell_location(cells.rows[0][0])
+        tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
+        trees.append(tree)
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
-                 cell_tables(doc))
+                 cell_tables(doc), trees, stream)

@@ -25,6 +25,7 @@ RULES: dict[str, tuple[Optional[str], str]] = {
     "score.weight": ("scoring.rules.score_rule", "得分与分值"),
     "score.self_vs_review": ("scoring.rules.score_rule", "自评得分引用"),
     "score.target": ("scoring.rules.project", "绩效指标得分"),
+    "score.weight_tree": ("scoring.rules.weight_tree", "分值层级"),
     "document.pictures": ("scoring.rules.pictures", "图片内容未核"),
     "document.ocr_pages": ("scoring.rules.ocr_pages", "扫描页识别"),
     "document.hygiene": ("scoring.rules.hygiene", "文稿规范"),

@@ -10,10 +10,10 @@ from scoring.model import SEVERITY_ORDER, Check
 from extractor.model import Location
 from scoring.model import Evidence
 from scoring.rules import (balance, hygiene, list_count, ocr_pages, out_of_range, pictures, project, ratio, repeat, score,
-                           score_rule, statement, sum_breakdown, table_footing, text_claims)
+                           score_rule, statement, sum_breakdown, table_footing, text_claims, weight_tree)
 
 RULE_FAMILIES = (sum_breakdown, table_footing, statement, text_claims, balance, ratio, repeat, score, score_rule, project,
-                 list_count, pictures, ocr_pages, hygiene, out_of_range)
+                 weight_tree, list_count, pictures, ocr_pages, hygiene, out_of_range)
 
 
 def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]:

@@ -1,0 +1,296 @@
+"""A scoring table copied one cell per line: each cell on its own line, a lone '|' line closing it, a '|' after a '|'
+an empty cell (a '|' table whose rows hold one cell, or text lines between '|' lines). Its header names the level
+columns (一级指标 二级指标 三级指标), then 分值 and the score (评分/得分); each row is
+[序号] [the last levels' labels] 评分标准 分值 得分 …, cut at its 评分标准 cell. Rows are kept only while every cell is
+where the layout puts it (序号 in sequence, plain numbers after the 评分标准); the reading stops at the first row
+that is not (patterns/weight_trees.yaml, stream).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+import patterns
+from extractor.figures import Figure, parse_cell
+from extractor.model import Cell, Document, Location, Paragraph, Table
+from extractor.normalize import compact
+
+
+@dataclass
+class StreamCell:
+    text: str
+    location: Location
+
+
+@dataclass
+class StreamRow:
+    """One indicator row: its labels (the last levels), 评分标准, 分值 and 得分."""
+
+    labels: list[StreamCell]
+    rule: StreamCell
+    weight: tuple[Figure, StreamCell]
+    score: Optional[tuple[Figure, StreamCell]]
+
+
+@dataclass
+class StreamTable:
+    levels: int
+    rows: list[StreamRow]
+    complete: bool
+    layout: str = "逐格分行"
+
+    @property
+    def where(self) -> str:
+        return f"{self.rows[0].weight[1].location.describe()}起的评分表（{self.layout}，按版式还原）"
+
+
+class CellTable(Table):
+    """A table rebuilt from a cell stream; each cell keeps the location of the line it came from."""
+
+    def __init__(self, index: int, rows: list[list[Cell]], where: dict[int, Location]):
+        super().__init__(index=index, rows=rows)
+        self.where = where
+
+    def cell_location(self, cell: Cell) -> Location:
+        return self.where.get(id(cell)) or super().cell_location(cell)
+
+
+def _spec() -> dict:
+    return patterns.load("weight_trees")["stream"]
+
+
+def stream_cells(doc: Document) -> list[StreamCell]:
+    """The document's cells when it is copied one cell per line (empty when it is not)."""
+    tokens: list[Optional[StreamCell]] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            tokens.append(StreamCell(block.text.strip(), block.location()))
+            continue
+        for row in block.rows:
+            filled = [c for c in row if c.text.strip()]
+            if len(filled) > 1:
+                return []
+            if filled:
+                tokens.append(StreamCell(filled[0].text.strip(), block.cell_location(filled[0])))
+            tokens.append(None)
+    cells, previous = [], None
+    for token in tokens:
+        if token is not None:
+            cells.append(token)
+        elif previous is None:
+            cells.append(StreamCell("", Location()))
+        previous = token
+    separators = sum(1 for t in tokens if t is None)
+    return cells if separators >= _spec()["min_separators"] else []
+
+
+def _number(text: str) -> Optional[Figure]:
+    fig = parse_cell(text) if text.strip() else None
+    return fig if fig is not None and fig.kind in ("number", "score") else None
+
+
+def _header(cells: list[StreamCell], spec: dict) -> Optional[tuple[int, int]]:
+    """Where the level header starts and how many levels it names."""
+    level = regex.compile(patterns.load("weight_trees")["level_header"])
+    for i in range(len(cells)):
+        k = 0
+        while i + k < len(cells) and (m := level.match(compact(cells[i + k].text))) and "一二三四".index(
+                m.group("level")) == k:
+            k += 1
+        if k >= 2:
+            return i, k
+    return None
+
+
+def stream_table(doc: Document) -> Optional[StreamTable]:
+    """The scoring table of a document copied one cell per line, or None."""
+    cells = stream_cells(doc)
+    if not cells:
+        return None
+    spec = _spec()
+    found = _header(cells, spec)
+    if found is None:
+        return None
+    start, k = found
+    head = "".join(compact(c.text) for c in cells[start:start + spec["header_cells"]])
+    before = [compact(c.text) for c in cells[max(0, start - 2):start]]
+    if not all(regex.search(w, head) for w in spec["header_words"]) or not any(
+            regex.match(spec["serial"], t) for t in before):
+        return None
+    rule = regex.compile(spec["rule_cell"])
+    i = start + k
+    while i < len(cells) and compact(cells[i].text) != "1":
+        i += 1
+    rows: list[StreamRow] = []
+    serial = 0
+    complete = False
+    while i < len(cells):
+        t = compact(cells[i].text)
+        if not t:
+            i += 1
+            continue
+        if regex.match(spec["end_rows"], t):
+            complete = True
+            break
+        labels = []
+        if t.isdigit():
+            if int(t) != serial + 1:
+                break
+            serial += 1
+            i += 1
+        while i < len(cells) and compact(cells[i].text) and not rule.search(compact(cells[i].text)) \
+                and _number(cells[i].text) is None and len(labels) <= k:
+            labels.append(cells[i])
+            i += 1
+        if len(labels) > k or i >= len(cells) or not rule.search(compact(cells[i].text)):
+            break
+        rule_cell = cells[i]
+        if i + 1 >= len(cells) or _number(cells[i + 1].text) is None:
+            break
+        weight = (_number(cells[i + 1].text), cells[i + 1])
+        score_cell = cells[i + 2] if i + 2 < len(cells) else None
+        score = (_number(score_cell.text), score_cell) if score_cell is not None and _number(score_cell.text) else None
+        if score_cell is not None and compact(score_cell.text) and score is None:
+            break
+        if not labels and not rows:
+            break
+        rows.append(StreamRow(labels, rule_cell, weight, score))
+        i += 3
+    return StreamTable(k, rows, complete) if rows else None
+
+
+def as_table(st: StreamTable, index: int) -> CellTable:
+    """The rows as a text table for the weight-tree reader: a header of the levels, 分值 and 得分, then each row's
+    labels (right-aligned by the reader), its 分值 and 得分."""
+    where: dict[int, Location] = {}
+    names = ["一级指标", "二级指标", "三级指标", "四级指标"][:st.levels] + ["分值", "得分"]
+    rows = [[Cell(n, 0, c) for c, n in enumerate(names)]]
+    end = [[Cell("评价结论", len(st.rows) + 1, 0)]] if st.complete else []
+    for r, row in enumerate(st.rows, start=1):
+        out = []
+        for c, sc in enumerate(row.labels + [row.weight[1]] + ([row.score[1]] if row.score else [])):
+            cell = Cell(sc.text, r, c)
+            where[id(cell)] = sc.location
+            out.append(cell)
+        rows.append(out)
+    return CellTable(index, rows + end, where)
+
+
+def template_table(doc: Document, index: int) -> Optional[CellTable]:
+    """A 项目支出绩效自评表 copied one cell per line with its blank cells kept, cut into rows from its first weighted
+    header on (预算执行情况(10分), 绩效指标(90分)); None when the document holds none."""
+    from extractor.weight_tree import label_weight
+    cells = stream_cells(doc)
+    if not cells:
+        return None
+    spec = patterns.load("weight_trees")
+    weight_header = regex.compile(spec["weight_header"])
+    first = next((i for i, c in enumerate(cells) if label_weight(c.text, spec)[1] is not None
+                  and any(weight_header.match(compact(d.text)) for d in cells[i + 1:i + spec["stream"]["header_cells"]])),
+                 None)
+    if first is None:
+        return None
+    levels = set(patterns.load("project_tables")["flattened"]["levels"])
+    starts = [regex.compile(spec["stream"]["row_start"]), regex.compile(spec["total_rows"]),
+              regex.compile(spec["stop_rows"])]
+    rows: list[list[StreamCell]] = []
+    previous = ""
+    for cell in cells[first:]:
+        t = compact(cell.text)
+        if not rows or label_weight(cell.text, spec)[1] is not None or (t in levels and previous not in levels) \
+                or any(p.match(t) for p in starts):
+            rows.append([])
+        rows[-1].append(cell)
+        previous = t
+    where: dict[int, Location] = {}
+    out = []
+    for r, row in enumerate(rows):
+        cut = list(row)
+        while cut and not compact(cut[-1].text):
+            cut.pop()
+        made = []
+        for c, sc in enumerate(cut):
+            cell = Cell(sc.text, r, c)
+            where[id(cell)] = sc.location
+            made.append(cell)
+        out.append(made)
+    return CellTable(index, out, where)
+
+
+def _fused_text(doc: Document, header: str) -> Optional[tuple[str, list[tuple[int, Location]], int]]:
+    """The compacted text of the paragraphs from the one that completes the header on, with where each paragraph's
+    text starts, and the offset after the header."""
+    text, starts = "", []
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        starts.append((len(text), block.location()))
+        text += compact(block.text)
+    m = regex.search(header, text)
+    if m is None:
+        return None
+    return text, starts, m.end()
+
+
+def _located(starts: list[tuple[int, Location]], at: int) -> Location:
+    return next((loc for start, loc in reversed(starts) if start <= at), Location())
+
+
+def _name(spec: dict) -> str:
+    return f"(?:(?!{spec['name_excludes']}){spec['name_char']}){{2,20}}"
+
+
+def _pairs(text: str, at: int, spec: dict) -> list[tuple[str, Figure, int, int]]:
+    """The name–weight pairs from at on: (name, weight, start, end), each weight no larger than the one before."""
+    pair = regex.compile(f"(?P<name>{_name(spec)}?){spec['weight']}")
+    out = []
+    while len(out) < 3:
+        m = pair.match(text, at)
+        if m is None:
+            break
+        fig = parse_cell(m.group("w"))
+        if fig is None or (out and fig.value > out[-1][1].value):
+            break
+        out.append((m.group("name"), fig, m.start(), m.end()))
+        at = m.end()
+    return out
+
+
+def fused_table(doc: Document) -> Optional[StreamTable]:
+    """The 湖南 整体支出 评价指标表 whose cells were run together, read back row by row while every row is
+    unambiguous (patterns/weight_trees.yaml, fused)."""
+    spec = patterns.load("weight_trees")["fused"]
+    found = _fused_text(doc, spec["header"])
+    if found is None:
+        return None
+    text, starts, at = found
+    score_re, ambiguous = regex.compile(spec["score"]), regex.compile(_name(spec) + r"\d")
+
+    def cell(s: str, start: int) -> StreamCell:
+        return StreamCell(s, _located(starts, start))
+
+    rows: list[StreamRow] = []
+    pairs = _pairs(text, at, spec)
+    while pairs:
+        end = pairs[-1][3]
+        if ambiguous.match(text, end):
+            break
+        labels = [cell(f"{n}({w.raw}分)", s) for n, w, s, _ in pairs[:-1]] + [cell(pairs[-1][0], pairs[-1][2])]
+        name, weight, start, _ = pairs[-1]
+        nxt = None
+        for m in score_re.finditer(text, end):
+            if ambiguous.match(text, m.end()):
+                following = _pairs(text, m.end(), spec)
+                nxt = (m, following) if following else None
+                break
+        rule = cell(text[end:(nxt[0].start() if nxt else len(text))][:80], end)
+        score = None
+        if nxt is not None:
+            m = nxt[0]
+            fig = parse_cell(m.group("s"))
+            score = (fig, cell(m.group("s"), m.start())) if fig is not None else None
+        rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
+        pairs = nxt[1] if nxt is not None else []
+    return StreamTable(3, rows, False, "单元格连写") if rows else None
