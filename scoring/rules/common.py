@@ -256,3 +256,12 @@ def paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
             spans[group] = (spans[group][0], i)
     at[len(text)] = 0
     return at, spans
+
+
+def lost_grid(check: Check, how: str) -> Check:
+    """A failed check on a table whose grid was lost in copying, read back how (数值按模板归位), is at most a warning,
+    and says so."""
+    if check.status == "fail" and check.severity == "error":
+        check.severity = "warning"
+        check.message += f"（该表表格线已丢失，{how}，请对照原件核对。）"
+    return check

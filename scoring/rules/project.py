@@ -23,7 +23,7 @@ from extractor.project_table import IndicatorRow, ProjectTable, Value
 from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
-from scoring.rules.common import score_verdict, sum_check, whole_score
+from scoring.rules.common import lost_grid, score_verdict, sum_check, whole_score
 from scoring.rules.score import grade_verdict
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
@@ -267,11 +267,7 @@ def _grade(pt: ProjectTable) -> Optional[Check]:
 def _probable(checks: list[Check]) -> list[Check]:
     """Findings on a table read back from text whose grid was lost are at most warnings: its cells were placed by
     the template, not read from a grid."""
-    for c in checks:
-        if c.status == "fail" and c.severity == "error":
-            c.severity = "warning"
-            c.message += "（该表表格线已丢失，数值按模板归位，请对照原件核对。）"
-    return checks
+    return [lost_grid(c, "数值按模板归位") for c in checks]
 
 
 def check(facts: Facts) -> list[Check]:

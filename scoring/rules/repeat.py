@@ -28,12 +28,12 @@ from extractor.cell_tables import CellRow, CellTable
 from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, same_check, shown, unverifiable
+from scoring.rules.common import evidence, lost_grid, same_check, shown, unverifiable
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
 CLAUSE_BREAK = "，,；;：:。"
-FLATTENED = "（该表网格在复制中丢失，由逐格文字还原，仅作提示）"
+CELLS = "数值由逐格文字还原"
 
 
 def _compare(first, other, what: str, concept) -> Check:
@@ -268,11 +268,7 @@ def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
                     out.append(same_check(RULE, f, columns[agreeing[0]], f"文中“{s.shown}”", f"{where}“{agreeing[0]}”"))
                 elif s.stated_stage and len(staged) == 1 and table.year is not None and f.period == table.year:
                     [(h, c)] = staged.items()
-                    found = same_check(RULE, f, c, f"文中“{s.shown}”", f"{where}“{h}”")
-                    if found.severity == "error":
-                        found.severity = "warning"
-                        found.message += FLATTENED
-                    out.append(found)
+                    out.append(lost_grid(same_check(RULE, f, c, f"文中“{s.shown}”", f"{where}“{h}”"), CELLS))
     return out
 
 
@@ -286,12 +282,8 @@ def _balanced_totals(facts: Facts) -> list[Check]:
         if income is None or spending is None or len(income.cells) != len(spending.cells):
             continue
         for (h, a), (k, b) in zip(income.cells.items(), spending.cells.items()):
-            found = same_check(RULE, b, a, f"表“{table.title or '（无标题）'}”支出“{spending.label}”（{k}）",
-                               f"收入“{income.label}”（{h}）")
-            if found.severity == "error":
-                found.severity = "warning"
-                found.message += FLATTENED
-            out.append(found)
+            out.append(lost_grid(same_check(RULE, b, a, f"表“{table.title or '（无标题）'}”支出“{spending.label}”（{k}）",
+                                            f"收入“{income.label}”（{h}）"), CELLS))
     return out
 
 
