@@ -117,7 +117,7 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
     row = table.rows[r]
     levels: dict[int, int] = {}
     for c, cell in enumerate(row):
-        m = regex.match(spec["level_header"], compact(cell.text)) if not cell.covered else None
+        m = regex.match(spec["level_header"], compact(cell.text)) if not cell.covered and "级" in cell.text else None
         if m is not None:
             levels.setdefault("一二三四".index(m.group("level")), c)
     if len(levels) < 2 or sorted(levels) != list(range(len(levels))):

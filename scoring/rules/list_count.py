@@ -24,7 +24,8 @@ RULE = "sum.count"
 @lru_cache(maxsize=1)
 def _spec() -> dict:
     d = patterns.load("claims")["list_count"]
-    return {"pattern": regex.compile(d["pattern"]), "joiners": regex.compile(d["joiners"]),
+    return {"pattern": regex.compile(d["items"] + d["count"], flags=regex.REVERSE), "count": regex.compile(d["count"]),
+            "window": d["window"], "joiners": regex.compile(d["joiners"]),
             "clean": regex.compile(d["clean_item"]), "numerals": d["numerals"],
             "clause_breaks": d["clause_breaks"]}
 
@@ -90,6 +91,20 @@ def _check(m, count: int, quote: str, location, text: str) -> Optional[Check]:
                         expected=str(listed), difference=str(count - listed), **fields)
 
 
+def _lists(text: str, spec: dict):
+    """Names followed by their count, left to right: each count's window is searched backwards from it for the
+    longest list of names that ends with it."""
+    done = 0
+    for c in spec["count"].finditer(text):
+        lo = max(done, c.start() - spec["window"])
+        if "、" not in text[lo:c.start()]:
+            continue
+        m = spec["pattern"].search(text, lo, c.end())
+        if m is not None and m.end() == c.end():
+            done = m.end()
+            yield m
+
+
 def check(facts: Facts) -> list[Check]:
     spec = _spec()
     out = []
@@ -97,7 +112,7 @@ def check(facts: Facts) -> list[Check]:
         text = pf.norm.text
         if "、" not in text:
             continue
-        for m in spec["pattern"].finditer(text):
+        for m in _lists(text, spec):
             count = count_value(m.group("count"))
             if count is None or count < 2:
                 continue

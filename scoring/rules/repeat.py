@@ -15,6 +15,7 @@ there is at most a warning.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -145,7 +146,17 @@ def _spec() -> dict:
             "balance_sides": r["balance_sides"], "balance_total": regex.compile(r["balance_total"])}
 
 
-def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
+CLAUSE_BREAKS = regex.compile("[" + regex.escape(CLAUSE_BREAK) + "]")
+SENTENCE_ENDS = regex.compile("[。；;]")
+
+
+def _breaks(text: str, chars: regex.Pattern) -> list[int]:
+    return [m.start() for m in chars.finditer(text)]
+
+
+def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_ends: list[int]) -> Optional[_Said]:
+    """What a figure is said to be (its name, stage and scope); clause_breaks and sentence_ends: the paragraph's
+    positions of CLAUSE_BREAK and of 。；; characters."""
     spec = _spec()
     if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None:
         return None
@@ -157,8 +168,10 @@ def _said(pf: ParagraphFacts, f: TextFact) -> Optional[_Said]:
     if len(name) < spec["min_name"] or spec["not_a_name"].search(name):
         return None
     text = pf.norm.text
-    start = max([pf.sentence_spans[f.sentence][0]] + [text.rfind(ch, 0, f.figure.start) + 1 for ch in CLAUSE_BREAK])
-    stop = min((i for i in (text.find(ch, f.figure.end) for ch in "。；;") if i >= 0), default=len(text))
+    k = bisect_left(clause_breaks, f.figure.start)
+    start = max(pf.sentence_spans[f.sentence][0], clause_breaks[k - 1] + 1 if k else 0)
+    k = bisect_left(sentence_ends, f.figure.end)
+    stop = sentence_ends[k] if k < len(sentence_ends) else len(text)
     share = spec["share_whole"].search(text, f.figure.end, stop)
     words = text[start:f.figure.start] + (share.group("whole") if share else "")
     scope = frozenset(w for w in spec["scope_words"] if w in words)
@@ -288,6 +301,11 @@ def _balanced_totals(facts: Facts) -> list[Check]:
 
 
 def check(facts: Facts) -> list[Check]:
-    said = [s for pf in facts.paragraphs for f in pf.facts if (s := _said(pf, f)) is not None]
+    said = []
+    for pf in facts.paragraphs:
+        if not pf.facts:
+            continue
+        clause_breaks, sentence_ends = _breaks(pf.norm.text, CLAUSE_BREAKS), _breaks(pf.norm.text, SENTENCE_ENDS)
+        said += [s for f in pf.facts if (s := _said(pf, f, clause_breaks, sentence_ends)) is not None]
     return (_table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
             + _balanced_totals(facts))
