@@ -9,7 +9,8 @@ Passes: 评分标准 "本指标得分=本指标满分分值×政府采购执行�
         (5 × 94.97% = 4.7485, printed 4.7 at one decimal)
 A rule that needs judgement or evidence outside the document (酌情扣分, 佐证材料), or a value the report
 does not state, is unverifiable. The value is the 扣分说明's figure when it holds just one, else the
-figure the text states for the indicator's concept.
+figure the text states for the indicator's concept. score.weight on a 评分表 copied one cell per line or with its
+cells run together is made by scoring/rules/weight_tree.py (at most a warning there).
 """
 from __future__ import annotations
 
