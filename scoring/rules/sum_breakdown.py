@@ -446,10 +446,28 @@ def _itemized_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _carried_on(facts: Facts, index: int, total: TextFact, parts: list[TextFact], spec: dict) -> list[TextFact] | None:
+    """A list that falls short at the end of its paragraph and goes on in the paragraphs after it, one part each
+    (…其中，因公出国（境）费0.4亿元；公务接待费2.3亿元。 | 公务用车购置及运行维护费6.8亿元，增长0.7%。): the parts with
+    those, when together they are every member of a complete breakdown; else None."""
+    pf = facts.paragraphs[index]
+    if parts[-1] is not [f for f in pf.facts if f.figure.kind == total.figure.kind and not _is_change(f)][-1]:
+        return None
+    words = [clause_words(pf, f) for f in parts]
+    for item_pf, f in _part_paragraphs(facts, index + 1, spec):
+        if not _usable(f, total):
+            return None
+        parts, words = parts + [f], words + [clause_words(item_pf, f)]
+        if complete_list(words, total.label):
+            return parts
+    return None
+
+
 def _text_checks(facts: Facts) -> list[Check]:
     openers = patterns.load("concepts")["breakdown_openers"]
+    item_spec = patterns.load("concepts")["item_lists"]
     checks = []
-    for pf in facts.paragraphs:
+    for index, pf in enumerate(facts.paragraphs):
         for total, clauses in _breakdowns(pf, openers):
             acc, matching = [], []
             for group in clauses:
@@ -470,8 +488,11 @@ def _text_checks(facts: Facts) -> list[Check]:
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
                     continue
                 if _falls_short(total, chosen) and not _complete(pf, total, chosen):
-                    checks.append(_short_list(total, chosen))
-                    continue
+                    carried = _carried_on(facts, index, total, chosen, item_spec)
+                    if carried is None:
+                        checks.append(_short_list(total, chosen))
+                        continue
+                    chosen = carried
             checks.append(sum_check(RULE, total, chosen, total.concept, total.label or "合计"))
             if total.figure.kind == "amount" and checks[-1].status == "pass":
                 changes = _changes_check(pf, total, chosen)
