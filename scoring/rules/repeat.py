@@ -214,7 +214,7 @@ def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
 
 def _name_key(s: _Said) -> tuple:
     fig = s.fact.figure
-    return s.name, fig.kind, fig.unit if fig.kind == "count" else None, s.fact.period
+    return s.name, fig.kind, fig.unit if fig.kind == "count" else None
 
 
 def _agree(a, b) -> bool:
