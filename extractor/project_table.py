@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import regex
+
 import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Document, Location, Paragraph, Table
@@ -67,14 +69,20 @@ def _text(cell: Cell) -> str:
     return compact(cell.text)
 
 
+ANNOTATION = regex.compile(r"(?:[（(][^（）()]*[)）])+$")
+HEADER_WEIGHT = regex.compile(r"[（(](\d+(?:\.\d+)?)分")
+
+
 def _columns(row: list[Cell], spec: dict) -> dict[str, int]:
-    """Column index per role: each header cell takes the role of the longest synonym it equals or ends
-    with; a role seen twice keeps its first column."""
+    """Column index per role: each header cell, with or without a trailing note in brackets (预算数(A), 执行率(B/A),
+    得分(20分*执行率)), takes the role of the longest synonym it equals or ends with; a role seen twice keeps its
+    first column."""
     out: dict[str, int] = {}
     for c, cell in enumerate(row):
         t = _text(cell)
-        best = max(((len(w), role) for role, words in spec.items() for w in words if t == w or t.endswith(w)),
-                   default=None)
+        forms = {t, ANNOTATION.sub("", t)}
+        best = max(((len(w), role) for role, words in spec.items() for w in words for f in forms
+                    if f and (f == w or f.endswith(w))), default=None)
         if t and best is not None and best[1] not in out:
             out[best[1]] = c
     return out
@@ -96,6 +104,16 @@ def _value(table: Table, row: list[Cell], c: int, label: str = "") -> Optional[V
     return Value(text, fig, table.cell_location(cell), f"{label} | {text}" if label else text)
 
 
+def _header_weight(table: Table, row: list[Cell]) -> Optional[Value]:
+    """The funds block's 分值 printed in its header instead of a column (预算执行情况(万元)(20分) | … | 得分(20分*执行率)):
+    the first weight in brackets of a header cell."""
+    for cell in row:
+        m = HEADER_WEIGHT.search(_text(cell)) if not cell.covered else None
+        if m is not None:
+            return Value(m.group(1), parse_cell(m.group(1)), table.cell_location(cell), _text(cell))
+    return None
+
+
 def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]:
     """The table as a 项目支出绩效自评表, or None when it is not one."""
     spec = patterns.load("project_tables")
@@ -114,6 +132,7 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
         return None
     out = ProjectTable(table.index, table.unit, notes=notes)
     first_fund_col = min(fund_cols.values())
+    header_weight = None if "weight" in fund_cols else _header_weight(table, table.rows[fund_header])
     for row in table.rows[fund_header + 1:ind_header]:
         label = _label(row, first_fund_col)
         kind = ("total" if any(label == w or label.endswith(w) for w in spec["funds"]["total_rows"]) else
@@ -121,6 +140,8 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
         if kind is None:
             continue
         cells = {role: v for role, c in fund_cols.items() if (v := _value(table, row, c, label)) is not None}
+        if kind == "total" and header_weight is not None:
+            cells["weight"] = header_weight
         out.funds.append(FundRow(label, kind, cells))
     level1 = ""
     first_ind_col = min(ind_cols.values())

@@ -80,6 +80,10 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
     source = "表下说明所列" if stated else "通行"
     value = interval(rate.figure) if rate is not None and rate.figure is not None and rate.figure.kind == "rate" else None
     scores, how = rule.scores(value, weight.figure.value)
+    from_amounts = _rate_of_amounts(total)
+    if scores is not None and from_amounts is not None:
+        more, _ = rule.scores(from_amounts, weight.figure.value)
+        scores = scores + (more or [])
     common = dict(rule="score.rule", concept="execution_score", reported=score.figure.raw, unit="分",
                   numbers=[score.figure.raw, weight.figure.raw] + ([rate.figure.raw] if value else []),
                   evidence=_ev([score, weight] + ([rate] if value else [])), identity=(pt.where, "execution"))
@@ -101,6 +105,17 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
                  difference=diff, message=(f"{pt.where} 执行率得分：按{source}规则（{stated or '分值×执行率'}），"
                                            f"{weight.figure.raw} × {rate.figure.raw} = {render(scores[0].mid, 4)}，"
                                            f"应为 {expected} 分，所列 {score.figure.raw} 分。"), **common)
+
+
+def _rate_of_amounts(total) -> Optional[Interval]:
+    """The execution rate, in percent, of the total row's 执行数 ÷ 预算数, finer than the printed rate (which is itself
+    rounded): a score computed from either agrees."""
+    budget, actual = total.cells.get("budget"), total.cells.get("actual")
+    if budget is None or actual is None or budget.figure is None or actual.figure is None \
+            or {budget.figure.kind, actual.figure.kind} - {"amount", "number"} or budget.figure.value <= 0:
+        return None
+    low = interval(budget.figure)
+    return (interval(actual.figure) / low).scale(Decimal(100)) if low.lo > 0 else None
 
 
 def _whole_points(computed: Interval, printed: Decimal) -> bool:
