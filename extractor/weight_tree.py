@@ -7,7 +7,8 @@ In a grid, covered and empty level cells continue the indicator above. In a text
 a row that omits its leading cells holds the last levels (right-aligned), and the cells after its labels follow the
 deepest level's column; such a tree is marked lost_grid. A node is complete when a sibling, a higher level, a new
 header, a total row or a stop row follows it (a header repeated on the next page continues the table); the end of a
-table leaves the open nodes incomplete (the rest may stand on the next page or past the excerpt).
+table leaves the open nodes incomplete (the rest may stand on the next page or past the excerpt). A 得分 column after
+the deepest level's 分值 gives each deepest indicator its score, and the total row its total score.
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     complete: bool = False
     broken: bool = False
+    score: Optional[tuple[Figure, Location, str]] = None
+    bonus: bool = False
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Total:
     quote: str
     parts: list[Node]
     complete: bool
+    score: Optional[tuple[Figure, Location, str]] = None
 
 
 @dataclass
@@ -111,6 +115,7 @@ class _Header:
     root: Optional[Node]
     width: int
     ragged: bool
+    leaf_score: Optional[int] = None
 
 
 def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
@@ -141,7 +146,11 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
             root = Node(0, name, weight, table.cell_location(row[first]), compact(row[first].text)[:60])
     end = leaf if leaf is not None else len(row)
     ragged = not any(regex.search(spec["text_header"], compact(row[c].text)) for c in range(cols[-1] + 1, end))
-    return _Header(r, cols, level_weights, leaf, root, len(row), ragged)
+    score = None
+    if leaf is not None:
+        score = next((c for c in range(leaf + 1, len(row)) if not row[c].covered
+                      and regex.match(spec["score_header"], compact(row[c].text))), None)
+    return _Header(r, cols, level_weights, leaf, root, len(row), ragged, score)
 
 
 def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, int]]:
@@ -210,6 +219,11 @@ class _Reader:
                 cell = row[at + 1] if at is not None and at + 1 < len(row) else None
         if cell is not None:
             fig = _weight_cell(cell.text, self.spec)
+        score = None
+        sc = header.leaf_score if header is not None else None
+        if sc is not None and sc < len(row) and not row[sc].covered and (not self.text or len(row) >= header.width):
+            found = _weight_cell(row[sc].text, self.spec)
+            score = (found, self.table.cell_location(row[sc]), compact(row[sc].text)) if found is not None else None
         self.close_all()
         tops, self.tops = self.tops, []
         if fig is None:
@@ -222,7 +236,7 @@ class _Reader:
         else:
             return
         quote = " | ".join(compact(c.text) for c in row if compact(c.text))[:60]
-        self.tree.totals.append(Total(fig, self.table.cell_location(cell), quote, parts, complete))
+        self.tree.totals.append(Total(fig, self.table.cell_location(cell), quote, parts, complete, score))
 
     def fund_block(self, start: int, root: Node, wcol: int, vcol: int) -> int:
         """The rows of a funds block: the 总额 row's weight is the root's part; returns the next row to read."""
@@ -299,7 +313,11 @@ class _Reader:
                 col_weight = self._cell_weight(row, h.level_weights[i])
             elif i == deepest and h.leaf_weight is not None:
                 col_weight = self._leaf_value(row, after)
-            self.add(Node(i + 1, name, weight or col_weight, self.table.cell_location(cell), compact(cell.text)[:60]))
+            node = Node(i + 1, name, weight or col_weight, self.table.cell_location(cell), compact(cell.text)[:60])
+            if i == deepest and h.leaf_score is not None:
+                node.score = self._leaf_score(row, after)
+                node.bonus = bool(regex.search(self.spec["stream"]["bonus"], " ".join(compact(c.text) for c in row)))
+            self.add(node)
 
     def _cell_weight(self, row: list[Cell], col: int) -> Optional[Figure]:
         if col >= len(row) or row[col].covered:
@@ -316,6 +334,17 @@ class _Reader:
         if after is None or at >= len(after):
             return None
         return _weight_cell(after[at].text, self.spec)
+
+    def _leaf_score(self, row: list[Cell], after: Optional[list[Cell]]) -> Optional[tuple[Figure, Location, str]]:
+        """The deepest indicator's 得分: its column in a grid, its place after the labels in text."""
+        h = self.header
+        if not self.text:
+            cell = row[h.leaf_score] if h.leaf_score < len(row) and not row[h.leaf_score].covered else None
+        else:
+            at = h.leaf_score - h.levels[-1] - 1
+            cell = after[at] if after is not None and at < len(after) else None
+        fig = _weight_cell(cell.text, self.spec) if cell is not None else None
+        return (fig, self.table.cell_location(cell), compact(cell.text)) if fig is not None else None
 
     def _text_row(self, row: list[Cell], k: int) -> Optional[tuple[list[Optional[Cell]], list[Cell]]]:
         """A text row's level cells and the cells after them: in their columns when the row opens with a blank cell,

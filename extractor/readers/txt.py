@@ -101,7 +101,19 @@ def split_cells(line: str) -> list[str] | None:
         return None
     if sep == "\t":
         return [c.strip() for c in line.split("\t")]
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return pipe_cells(line, bordered=True)
+
+
+def pipe_cells(line: str, bordered: bool) -> list[str]:
+    """A '|' line's cells. In a bordered table (its first line opens with '|') one leading '|' is the border; in
+    one that is not, a leading '|' closes an empty first cell (| | 绩效指标明确性 | 4 under 一级指标 | 二级指标 | …).
+    Trailing empty cells are dropped."""
+    text = line.strip()
+    if bordered and text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|"):
+        text = text[:-1]
+    cells = [c.strip() for c in text.split("|")]
     while cells and cells[-1] == "":
         cells.pop()
     return cells
@@ -207,13 +219,15 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
     """Group lines into paragraphs and tables; a table continues across blank lines."""
     blocks: list = []
     para_index = 0
-    table_rows: list[list[str]] = []
+    table_rows: list[str] = []
 
     def flush_table():
         nonlocal table_rows
         if table_rows:
+            bordered = table_rows[0].strip().startswith("|")
+            split = [split_cells(line) if "\t" in line else pipe_cells(line, bordered) for line in table_rows]
             rows = [[Cell(text=t, row=r, col=c) for c, t in enumerate(cells)]
-                    for r, cells in enumerate(table_rows)]
+                    for r, cells in enumerate(split)]
             blocks.append(Table(index=0, rows=rows))
             table_rows = []
 
@@ -224,7 +238,7 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
         line = lines[i].rstrip("\r\n")
         cells = split_cells(line)
         if cells is not None:
-            table_rows.append(cells)
+            table_rows.append(line)
         elif not line.strip():
             if table_rows:
                 j = i + 1

@@ -8,9 +8,11 @@ Passes: 绩效指标(90分) over 成本控制数 权重 90, then 合计 100 = �
 An indicator whose child prints no weight, a group the table cuts off (no sibling, higher level or 合计 after it)
 or a row that cannot be put in its level is unverifiable. A child without a printed weight counts as the sum of
 its own children. Weights are exact.
-Also score.weight (得分 ≤ 分值) for the rows of a 评分表 copied one cell per line or with its cells run together
-(extractor/cell_stream.py), at most a warning; a 评分标准 that grants bonus points (加1分) leaves a score above its
-分值 unverifiable.
+Also score.weight (得分 ≤ 分值) for each deepest indicator whose 得分 column follows its 分值, and score.total (the
+total row's 得分 = the sum of the deepest indicators' 得分, exact) on a table that is not a 项目支出绩效自评表 (project.py
+scores those) — and for the rows of a 评分表 copied one cell per
+line or with its cells run together (extractor/cell_stream.py), at most a warning there; a row that grants bonus points
+(加1分) leaves a score above its 分值 unverifiable.
 """
 from __future__ import annotations
 
@@ -142,8 +144,68 @@ def _stream_scores(st: StreamTable) -> list[Check]:
     return out
 
 
+def _leaves(node: Node) -> list[Node]:
+    return [node] if not node.children else [leaf for c in node.children for leaf in _leaves(c)]
+
+
+def _leaf_score_check(tree: WeightTree, node: Node) -> Check:
+    """score.weight: a deepest indicator's 得分 against its 分值, unless its row grants bonus points."""
+    s, at, quote = node.score
+    w = node.weight
+    common = dict(rule="score.weight", concept=None, reported=s.raw, expected=w.raw, unit="分", numbers=[s.raw, w.raw],
+                  identity=(tree.table, "score", at.row, at.col),
+                  evidence=[Evidence(f"{node.name} | {quote}", at), Evidence(node.quote, node.location)])
+    if s.value <= w.value:
+        return Check(status="pass", severity="info", difference="0",
+                     message=f"{tree.where} {node.name}：得分 {s.raw} 分未超过分值 {w.raw} 分。", **common)
+    if node.bonus:
+        return Check(status="unverifiable", severity="info",
+                     message=f"{tree.where} {node.name}：得分 {s.raw} 分高于分值 {w.raw} 分，该行另有加分，无法据分值判断。",
+                     **common)
+    diff = render(s.value - w.value, s.decimals)
+    return Check(status="fail", severity="warning" if tree.lost_grid else "error", difference=diff,
+                 message=f"{tree.where} {node.name}：得分 {s.raw} 分超过其分值 {w.raw} 分，超出 {diff} 分。"
+                         + (LOST if tree.lost_grid else ""), **common)
+
+
+def _score_total_check(tree: WeightTree, total: Total) -> Optional[Check]:
+    """score.total: the total row's 得分 against the sum of every deepest indicator's 得分 under it."""
+    s, at, quote = total.score
+    leaves = [leaf for p in total.parts for leaf in _leaves(p)]
+    common = dict(rule="score.total", concept="evaluation_score", reported=s.raw, unit="分",
+                  identity=(tree.table, "score_total", at.row))
+    if not total.complete or not leaves or any(leaf.score is None for leaf in leaves) \
+            or any(n.broken or not n.complete for p in total.parts for n in [p] + _descendants(p)):
+        return Check(status="unverifiable", severity="info", numbers=[s.raw], evidence=[Evidence(quote, at)],
+                     message=f"{tree.where} 总得分 {s.raw}：表中各项得分未能全部读出，无法核对其和。", **common)
+    acc = sum((leaf.score[0].value for leaf in leaves), Decimal(0))
+    expected = render(acc, s.decimals)
+    numbers = [s.raw] + [leaf.score[0].raw for leaf in leaves]
+    evidence = [Evidence(quote, at)] + [Evidence(f"{leaf.name} | {leaf.score[2]}", leaf.score[1]) for leaf in leaves]
+    arithmetic = " + ".join(leaf.score[0].raw for leaf in leaves)
+    if acc == s.value:
+        return Check(status="pass", severity="info", expected=expected, difference="0", numbers=numbers,
+                     evidence=evidence, message=f"{tree.where} 总得分 {s.raw} = {arithmetic}，相符。", **common)
+    diff = render(s.value - acc, s.decimals)
+    return Check(status="fail", severity="warning" if tree.lost_grid else "error", expected=expected, difference=diff,
+                 numbers=numbers, evidence=evidence,
+                 message=(f"{tree.where} 总得分 {s.raw} 与各项得分之和不符：{arithmetic} = {expected}，相差 {diff} 分。"
+                          + (LOST if tree.lost_grid else "")), **common)
+
+
+def _descendants(node: Node) -> list[Node]:
+    return [d for c in node.children for d in [c] + _descendants(c)]
+
+
 def check(facts: Facts) -> list[Check]:
     out = _stream_scores(facts.stream_table) if facts.stream_table is not None else []
+    scored_elsewhere = {pt.table for pt in facts.project_tables if pt.table is not None}
+    for tree in facts.weight_trees:
+        if tree.table not in scored_elsewhere and not tree.name:
+            out += [_leaf_score_check(tree, n) for n in tree.nodes
+                    if n.score is not None and n.weight is not None and not n.children]
+            out += [made for total in tree.totals if total.score is not None
+                    and (made := _score_total_check(tree, total)) is not None]
     for tree in facts.weight_trees:
         for node in tree.nodes:
             if node.weight is not None and (node.children or node.level == 0):
