@@ -5,7 +5,7 @@ Coordinates are PDF points measured from the top edge of the page.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
@@ -130,31 +130,34 @@ def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[
         xs_at_y.setdefault(y, []).append(x)
         ys_at_x.setdefault(x, []).append(y)
     point_set = set(points)
-    h_index, v_index = _EdgeIndex(horizontal), _EdgeIndex(vertical)
+    h_covered, v_covered = _EdgeIndex(horizontal).covered, _EdgeIndex(vertical).covered
     cells = []
     for k, (x, y) in enumerate(points):
         if deadline is not None and k % 4096 == 0:
             deadline.check()
-        below = (y2 for y2 in ys_at_x[x] if y2 > y and v_index.covered(x, y, y2))
-        right_cache: list[float] = []
-        right_iter = (x2 for x2 in xs_at_y[y] if x2 > x and h_index.covered(y, x, x2))
-
-        def right():
-            yield from right_cache
-            for x2 in right_iter:
-                right_cache.append(x2)
-                yield x2
-
+        row, column = xs_at_y[y], ys_at_x[x]
+        rights: list[float] = []
+        next_right, rights_done = bisect_right(row, x), False
         found = None
-        for y2 in below:
-            for x2 in right():
-                if ((x2, y2) in point_set and h_index.covered(y2, x, x2) and v_index.covered(x2, y, y2)):
+        for y2 in column[bisect_right(column, y):]:
+            if not v_covered(x, y, y2):
+                break
+            j = 0
+            while True:
+                if j == len(rights):
+                    if rights_done or next_right == len(row) or not h_covered(y, x, row[next_right]):
+                        rights_done = True
+                        break
+                    rights.append(row[next_right])
+                    next_right += 1
+                x2 = rights[j]
+                j += 1
+                if (x2, y2) in point_set and h_covered(y2, x, x2) and v_covered(x2, y, y2):
                     found = (x, y, x2, y2)
                     break
             if found:
+                cells.append(found)
                 break
-        if found:
-            cells.append(found)
     return cells
 
 
