@@ -354,16 +354,3 @@ def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     path = tmp_path / "report.txt"
     path.write_text(f"{title}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
     assert unit_name(read_document(str(path))) == unit
-
-
-def test_the_decoding_is_chosen_on_one_count_of_its_characters():
-    from extractor.model import ReadError
-    from extractor.readers import txt
-    seed = Path(__file__).resolve().parent.parent / "corpus" / "seeds" / "zj2018_review.txt"
-    text = seed.read_text(encoding="utf-8")
-    assert txt.decode(text.encode("gb18030")) == text
-    assert txt.decode(text.encode("big5", errors="ignore")) == text.encode("big5", errors="ignore").decode("big5")
-    tally = txt._Tally("预算\x00执行\ufffd\x01ab")
-    assert tally.junk == 2 / 8 and tally.score == 4 / 5
-    with pytest.raises(ReadError):
-        txt.decode(bytes(range(256)) * 20)
