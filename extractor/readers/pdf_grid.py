@@ -58,7 +58,7 @@ def object_bounds(raw_page, wanted: int, depth: int = 0):
         handle = raw_page
         count, get_object = c.form_count_objects(handle), c.form_get_object
     get_type, get_bounds, form = c.object_type, c.object_bounds, raw.FPDF_PAGEOBJ_FORM
-    box = c.Slots(c._FLOAT, 1)
+    box = c.Slots(c.FLOAT, 1)
     refs = box.refs[0]
     for i in range(count):
         obj = get_object(handle, i)

@@ -10,7 +10,8 @@ import threading
 
 import pypdfium2.raw as raw
 
-_VP, _INT, _DOUBLE, _FLOAT = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_float
+_VP, _INT = ctypes.c_void_p, ctypes.c_int
+DOUBLE, FLOAT = ctypes.c_double, ctypes.c_float
 
 
 def _declare(function, restype, *argtypes):
@@ -20,7 +21,7 @@ def _declare(function, restype, *argtypes):
 count_rects = _declare(raw.FPDFText_CountRects, _INT, _VP, _INT, _INT)
 get_rect = _declare(raw.FPDFText_GetRect, _INT, _VP, _INT, _VP, _VP, _VP, _VP)
 count_chars = _declare(raw.FPDFText_CountChars, _INT, _VP)
-bounded_text = _declare(raw.FPDFText_GetBoundedText, _INT, _VP, _DOUBLE, _DOUBLE, _DOUBLE, _DOUBLE, _VP, _INT)
+bounded_text = _declare(raw.FPDFText_GetBoundedText, _INT, _VP, DOUBLE, DOUBLE, DOUBLE, DOUBLE, _VP, _INT)
 count_objects = _declare(raw.FPDFPage_CountObjects, _INT, _VP)
 get_object = _declare(raw.FPDFPage_GetObject, _VP, _VP, _INT)
 form_count_objects = _declare(raw.FPDFFormObj_CountObjects, _INT, _VP)
@@ -38,7 +39,7 @@ class Slots:
     """An array of C numbers (double or float) written by pdfium through pointers to groups of four: slot k's
     four addresses, and the values read back in one slice."""
 
-    def __init__(self, kind=_DOUBLE, size: int = 256):
+    def __init__(self, kind=DOUBLE, size: int = 256):
         self.kind = kind
         self._allocate(size)
 

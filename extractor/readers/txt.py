@@ -48,10 +48,6 @@ class _Tally:
         self.score = common / wide if wide else 0.0
 
 
-def _score(text: str) -> float:
-    return _Tally(text).score
-
-
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -60,6 +56,7 @@ def _strict(data: bytes, encoding: str) -> str | None:
 
 
 def _junk_share(text: str) -> float:
+    """The junk share of a decoded sample (see _Tally)."""
     return _Tally(text).junk
 
 
