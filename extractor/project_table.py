@@ -67,32 +67,15 @@ def _text(cell: Cell) -> str:
     return compact(cell.text)
 
 
-_ROLES: dict[int, tuple[dict, dict[str, list[tuple[int, str]]]]] = {}
-
-
-def _roles_by_word(spec: dict) -> dict[str, list[tuple[int, str]]]:
-    """The (length, role) pairs of each synonym of a column spec, built once per spec."""
-    known = _ROLES.get(id(spec))
-    if known is None or known[0] is not spec:
-        table: dict[str, list[tuple[int, str]]] = {}
-        for role, words in spec.items():
-            for w in words:
-                table.setdefault(w, []).append((len(w), role))
-        known = _ROLES[id(spec)] = (spec, table)
-    return known[1]
-
-
 def _columns(row: list[Cell], spec: dict) -> dict[str, int]:
     """Column index per role: each header cell takes the role of the longest synonym it equals or ends
-    with (looked up by the cell's endings); a role seen twice keeps its first column."""
-    roles = _roles_by_word(spec)
+    with; a role seen twice keeps its first column."""
     out: dict[str, int] = {}
     for c, cell in enumerate(row):
         t = _text(cell)
-        if not t:
-            continue
-        best = max((pair for i in range(len(t)) for pair in roles.get(t[i:], ())), default=None)
-        if best is not None and best[1] not in out:
+        best = max(((len(w), role) for role, words in spec.items() for w in words if t == w or t.endswith(w)),
+                   default=None)
+        if t and best is not None and best[1] not in out:
             out[best[1]] = c
     return out
 
