@@ -92,13 +92,14 @@ def is_traditional(doc: Document) -> bool:
     """True when enough of the Chinese characters in the document's first SAMPLE characters have another simplified
     form (see patterns/script.yaml)."""
     spec = _spec()
-    counts: Counter = Counter()
+    texts = []
     seen = 0
     for item in _texts(doc):
-        counts.update(item.text)
+        texts.append(item.text)
         seen += len(item.text)
         if seen >= SAMPLE:
             break
+    counts = Counter("".join(texts))
     han = changed = 0
     for ch, n in counts.items():
         if HAN.match(ch):

@@ -35,17 +35,14 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
     """Text lines of a page as (top, left, right, bottom, text), top measured from the top edge.
 
     pdfium's text already breaks at line ends; each piece gets the union box of its text rects, read through
-    pdfium's C API with one set of output variables (pypdfium2's get_rect allocates four per rect)."""
-    import ctypes
-
+    pdfium's C API into one reused array (pdfium_calls)."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+
+    from extractor.readers import pdfium_calls as c
     _, height = page.get_size()
     text = textpage.get_text_range()
-    handle = textpage.raw
-    count_rects, get_rect = raw.FPDFText_CountRects, raw.FPDFText_GetRect
-    l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    refs = (ctypes.byref(l), ctypes.byref(t), ctypes.byref(r), ctypes.byref(b))
+    handle = c.address(textpage.raw)
+    count_rects, get_rect, slots = c.count_rects, c.get_rect, c.thread_slots()
     lines = []
     pos = 0
     for piece in text.split("\r\n"):
@@ -57,14 +54,13 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
             raise pdfium.PdfiumError("Failed to count rectangles.")
         if n == 0:
             continue
-        left = bottom = float("inf")
-        right = top = float("-inf")
+        slots.reserve(n)
+        refs = slots.refs
         for k in range(n):
-            if not get_rect(handle, k, *refs):
+            if not get_rect(handle, k, *refs[k]):
                 raise pdfium.PdfiumError("Failed to get rectangle.")
-            left, bottom = min(left, l.value), min(bottom, b.value)
-            right, top = max(right, r.value), max(top, t.value)
-        lines.append((height - top, left, right, height - bottom, piece))
+        box = slots.values(n)
+        lines.append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
     return _join_runs(lines)
 
 
@@ -72,16 +68,15 @@ def _join_runs(runs):
     """Cluster text runs whose vertical extents overlap into lines, left to right."""
     runs = sorted(runs, key=lambda t: (t[0] + t[3]) / 2)
     clusters: list[list] = []
+    top = bottom = 0.0
     for run in runs:
         mid = (run[0] + run[3]) / 2
-        if clusters:
-            last = clusters[-1]
-            top = min(r[0] for r in last)
-            bottom = max(r[3] for r in last)
-            if top - 1 <= mid <= bottom + 1:
-                last.append(run)
-                continue
+        if clusters and top - 1 <= mid <= bottom + 1:
+            clusters[-1].append(run)
+            top, bottom = min(top, run[0]), max(bottom, run[3])
+            continue
         clusters.append([run])
+        top, bottom = run[0], run[3]
     lines = []
     for cluster in clusters:
         cluster.sort(key=lambda t: t[1])

@@ -5,7 +5,7 @@ Coordinates are PDF points measured from the top edge of the page.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
@@ -48,18 +48,25 @@ def _edges(page, height: float) -> tuple[list[Edge], list[Edge]]:
 def object_bounds(raw_page, wanted: int, depth: int = 0):
     """Bounding boxes (left, bottom, right, top) of a page's objects of one pdfium type, FPDF_PAGEOBJ_PATH say,
     its form objects' included, through pdfium's C API."""
-    import ctypes
-
     import pypdfium2.raw as raw
-    count = raw.FPDFPage_CountObjects(raw_page) if depth == 0 else raw.FPDFFormObj_CountObjects(raw_page)
-    box = [ctypes.c_float() for _ in range(4)]
+
+    from extractor.readers import pdfium_calls as c
+    if depth == 0:
+        handle = c.address(raw_page)
+        count, get_object = c.count_objects(handle), c.get_object
+    else:
+        handle = raw_page
+        count, get_object = c.form_count_objects(handle), c.form_get_object
+    get_type, get_bounds, form = c.object_type, c.object_bounds, raw.FPDF_PAGEOBJ_FORM
+    box = c.Slots(c.FLOAT, 1)
+    refs = box.refs[0]
     for i in range(count):
-        obj = raw.FPDFPage_GetObject(raw_page, i) if depth == 0 else raw.FPDFFormObj_GetObject(raw_page, i)
-        kind = raw.FPDFPageObj_GetType(obj)
+        obj = get_object(handle, i)
+        kind = get_type(obj)
         if kind == wanted:
-            if raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box)):
-                yield tuple(b.value for b in box)
-        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 2:
+            if get_bounds(obj, *refs):
+                yield tuple(box.values(1))
+        elif kind == form and depth < 2:
             yield from object_bounds(obj, wanted, depth + 1)
 
 
@@ -93,8 +100,16 @@ class _EdgeIndex:
     def __init__(self, edges: list[Edge]):
         self.edges = sorted(edges, key=lambda e: e.at)
         self.keys = [e.at for e in self.edges]
+        self.known: dict[tuple[float, float, float], bool] = {}
 
     def covered(self, at: float, start: float, end: float) -> bool:
+        key = (at, start, end)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._covered(at, start, end)
+        return found
+
+    def _covered(self, at: float, start: float, end: float) -> bool:
         i = bisect_left(self.keys, at - TOLERANCE - 1e-9)
         while i < len(self.edges) and self.keys[i] <= at + TOLERANCE + 1e-9:
             e = self.edges[i]
@@ -115,31 +130,34 @@ def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[
         xs_at_y.setdefault(y, []).append(x)
         ys_at_x.setdefault(x, []).append(y)
     point_set = set(points)
-    h_index, v_index = _EdgeIndex(horizontal), _EdgeIndex(vertical)
+    h_covered, v_covered = _EdgeIndex(horizontal).covered, _EdgeIndex(vertical).covered
     cells = []
     for k, (x, y) in enumerate(points):
         if deadline is not None and k % 4096 == 0:
             deadline.check()
-        below = (y2 for y2 in ys_at_x[x] if y2 > y and v_index.covered(x, y, y2))
-        right_cache: list[float] = []
-        right_iter = (x2 for x2 in xs_at_y[y] if x2 > x and h_index.covered(y, x, x2))
-
-        def right():
-            yield from right_cache
-            for x2 in right_iter:
-                right_cache.append(x2)
-                yield x2
-
+        row, column = xs_at_y[y], ys_at_x[x]
+        rights: list[float] = []
+        next_right, rights_done = bisect_right(row, x), False
         found = None
-        for y2 in below:
-            for x2 in right():
-                if ((x2, y2) in point_set and h_index.covered(y2, x, x2) and v_index.covered(x2, y, y2)):
+        for y2 in column[bisect_right(column, y):]:
+            if not v_covered(x, y, y2):
+                break
+            j = 0
+            while True:
+                if j == len(rights):
+                    if rights_done or next_right == len(row) or not h_covered(y, x, row[next_right]):
+                        rights_done = True
+                        break
+                    rights.append(row[next_right])
+                    next_right += 1
+                x2 = rights[j]
+                j += 1
+                if (x2, y2) in point_set and h_covered(y2, x, x2) and v_covered(x2, y, y2):
                     found = (x, y, x2, y2)
                     break
             if found:
+                cells.append(found)
                 break
-        if found:
-            cells.append(found)
     return cells
 
 
@@ -164,6 +182,28 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
     return sorted(groups.values(), key=lambda g: min(c[1] for c in g))
 
 
+class _BoundedText:
+    """pdfium's text within a rectangle (FPDFText_GetBoundedText, as pypdfium2's get_text_bounded), asked once
+    into one buffer the page's text cannot outgrow instead of twice into a new one per cell."""
+
+    def __init__(self, textpage):
+        import ctypes
+
+        from extractor.readers import pdfium_calls as c
+        self.handle = c.address(textpage.raw)
+        self.size = 3 * max(c.count_chars(self.handle), 0) + 2
+        self.buffer = (ctypes.c_ushort * self.size)()
+        self.at = ctypes.addressof(self.buffer)
+        self.get = c.bounded_text
+        self.string_at = ctypes.string_at
+
+    def __call__(self, left: float, top: float, right: float, bottom: float) -> str:
+        n = self.get(self.handle, left, top, right, bottom, self.at, self.size)
+        if n <= 0:
+            return ""
+        return self.string_at(self.at, 2 * n).decode("utf-16-le", errors="ignore").rstrip("\x00")
+
+
 def find_tables(page, textpage, deadline=None) -> list[GridTable]:
     """The ruled tables of a page with each cell's text, top to bottom; deadline.check() is called as cells are read."""
     _, height = page.get_size()
@@ -171,9 +211,11 @@ def find_tables(page, textpage, deadline=None) -> list[GridTable]:
     if not horizontal or not vertical:
         return []
     tables = []
+    bounded = None
     for group in _group(_cells(horizontal, vertical, deadline)):
         if len(group) < 2:
             continue
+        bounded = bounded or _BoundedText(textpage)
         xs = sorted({c[0] for c in group} | {c[2] for c in group})
         ys = sorted({c[1] for c in group} | {c[3] for c in group})
         rows: list[list[str | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
@@ -182,7 +224,7 @@ def find_tables(page, textpage, deadline=None) -> list[GridTable]:
         for k, (x0, y0, x1, y1) in enumerate(group):
             if deadline is not None and k % 1024 == 0:
                 deadline.check()
-            text = textpage.get_text_bounded(x0 + 0.5, height - y1 + 0.5, x1 - 0.5, height - y0 - 0.5)
+            text = bounded(x0 + 0.5, height - y0 - 0.5, x1 - 0.5, height - y1 + 0.5)
             rows[y_at[y0]][x_at[x0]] = text.replace("\r", "").replace("\n", "").strip()
         rows = [row for row in rows if any(cell is not None for cell in row)]
         tables.append(GridTable((xs[0], ys[0], xs[-1], ys[-1]), rows))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections import Counter
 from typing import Callable
 
 import regex
@@ -22,15 +23,29 @@ COMMON = set(
 CANDIDATES = ("gb18030", "cp950", "utf-16-le", "utf-16-be")
 BREAKS = ("\x0b", "\x0c", "\u2028", "\u2029", "\x85")
 MAX_TABLE_CELLS = 1000
+JUNK = frozenset(("Cc", "Co", "Cn", "Cs"))
 SAMPLE = 200_000
 
 
-def _score(text: str) -> float:
-    """Share of frequent characters among the non-ASCII characters of a decoded sample."""
-    wide = [ch for ch in text[:SAMPLE] if ord(ch) > 0x7F]
-    if not wide:
-        return 0.0
-    return sum(1 for ch in wide if ch in COMMON) / len(wide)
+class _Tally:
+    """One count of a decoded sample's characters, from which both are read: junk, the share of characters that no
+    text file holds (replacement marks, control, private-use and unassigned; NULs left out), and score, the share
+    of frequent characters among the non-ASCII ones."""
+
+    def __init__(self, text: str):
+        counts = Counter(text[:SAMPLE])
+        counts.pop("\x00", None)
+        total = bad = wide = common = 0
+        for ch, n in counts.items():
+            total += n
+            if ch == "\ufffd" or (ch not in "\t\n\r\x0b\x0c" and unicodedata.category(ch) in JUNK):
+                bad += n
+            if ord(ch) > 0x7F:
+                wide += n
+                if ch in COMMON:
+                    common += n
+        self.junk = bad / total if total else 0.0
+        self.score = common / wide if wide else 0.0
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -41,19 +56,14 @@ def _strict(data: bytes, encoding: str) -> str | None:
 
 
 def _junk_share(text: str) -> float:
-    """Share of characters that no text file holds: replacement marks, control, private-use and unassigned."""
-    sample = text[:SAMPLE].replace("\x00", "")
-    if not sample:
-        return 0.0
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (
-        ch not in "\t\n\r\x0b\x0c" and unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")))
-    return bad / len(sample)
+    """The junk share of a decoded sample (see _Tally)."""
+    return _Tally(text).junk
 
 
 def decode(data: bytes) -> str:
     """Decoded text, or ReadError for bytes that are not text."""
-    text = _decode(data)
-    if _junk_share(text) > 0.02:
+    text, tally = _decoded(data)
+    if (tally or _Tally(text)).junk > 0.02:
         raise ReadError("unreadable", "不是文本文件或无法识别其编码，请另存为 UTF-8 文本、DOCX 或 PDF / "
                                       "not a text file or unknown encoding: save it as UTF-8 text, DOCX or PDF")
     return text
@@ -62,36 +72,46 @@ def decode(data: bytes) -> str:
 def _decode(data: bytes) -> str:
     """BOMs, UTF-16 by its NUL pattern, UTF-8 (a few bad bytes allowed), then the best-scoring strict
     decoding among GB18030, Big5 (cp950) and BOM-less UTF-16, then the least damaged lenient one."""
+    return _decoded(data)[0]
+
+
+def _decoded(data: bytes) -> tuple[str, _Tally | None]:
+    """_decode's text, with the tally of its characters where choosing it took one."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc, errors="replace")
+            return data.decode(enc, errors="replace"), None
     sample = data[:4000]
     if len(sample) >= 4:
         even_nul = sample[0::2].count(0)
         odd_nul = sample[1::2].count(0)
         half = len(sample) / 2
         if odd_nul > half * 0.3 and even_nul < half * 0.05:
-            return data.decode("utf-16-le", errors="replace")
+            return data.decode("utf-16-le", errors="replace"), None
         if even_nul > half * 0.3 and odd_nul < half * 0.05:
-            return data.decode("utf-16-be", errors="replace")
+            return data.decode("utf-16-be", errors="replace"), None
     text = _strict(data, "utf-8")
     if text is not None:
-        return text
+        return text, None
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(3, len(text) // 1000):
-        return text
+        return text, None
     decoded = []
     for enc in CANDIDATES:
         if enc.startswith("utf-16") and len(data) % 2:
             continue
         text = _strict(data, enc)
-        if text is not None and _junk_share(text) < 0.01:
-            decoded.append((_score(text) + (0.05 if enc == "gb18030" else 0.0), text))
+        if text is None:
+            continue
+        tally = _Tally(text)
+        if tally.junk < 0.01:
+            decoded.append((tally.score + (0.05 if enc == "gb18030" else 0.0), text, tally))
     if decoded:
-        return max(decoded, key=lambda t: t[0])[1]
+        _, text, tally = max(decoded, key=lambda t: t[0])
+        return text, tally
     lenient = [data.decode(enc, errors="replace") for enc in ("utf-8", "gb18030", "cp950")]
-    return min(lenient, key=lambda t: (_junk_share(t), -_score(t)))
+    lenient = [(text, _Tally(text)) for text in lenient]
+    return min(lenient, key=lambda t: (t[1].junk, -t[1].score))
 
 
 def split_cells(line: str) -> list[str] | None:
