@@ -117,7 +117,7 @@ def stream_table(doc: Document) -> Optional[StreamTable]:
     head = "".join(compact(c.text) for c in cells[start:start + spec["header_cells"]])
     before = [compact(c.text) for c in cells[max(0, start - 2):start]]
     if not all(regex.search(w, head) for w in spec["header_words"]) or not any(
-            regex.match(spec["serial"], t) for t in before):
+            patterns.compiled(spec["serial"]).match(t) for t in before):
         return None
     rule = regex.compile(spec["rule_cell"])
     i = start + k
@@ -131,7 +131,7 @@ def stream_table(doc: Document) -> Optional[StreamTable]:
         if not t:
             i += 1
             continue
-        if regex.match(spec["end_rows"], t):
+        if patterns.compiled(spec["end_rows"]).match(t):
             complete = True
             break
         labels = []

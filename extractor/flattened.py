@@ -272,7 +272,8 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
     """The 项目支出绩效自评表 of the document whose grid was lost, read back by the template; tables already read as
     one (their indexes in covered) are left alone."""
     spec = _spec()
-    texts = [b.text if isinstance(b, Paragraph) else "".join(c.text for row in b.rows for c in row) for b in doc.blocks]
+    texts = [b.text if isinstance(b, Paragraph) else "" if b.index in covered else "".join(c.text for row in b.rows for c in row)
+             for b in doc.blocks]
     first = next((i for i, t in enumerate(texts) if regex.search(spec["fund_header_start"], t)
                   and all(w in "".join(texts[i:i + spec["header_lines"]]) for w in spec["header_near"])), None)
     if first is None:

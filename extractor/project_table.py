@@ -78,14 +78,31 @@ def _columns(row: list[Cell], spec: dict) -> dict[str, int]:
     得分(20分*执行率)), takes the role of the longest synonym it equals or ends with; a role seen twice keeps its
     first column."""
     out: dict[str, int] = {}
+    words = _synonyms(id(spec), spec)
     for c, cell in enumerate(row):
         t = _text(cell)
-        forms = {t, ANNOTATION.sub("", t)}
-        best = max(((len(w), role) for role, words in spec.items() for w in words for f in forms
-                    if f and (f == w or f.endswith(w))), default=None)
-        if t and best is not None and best[1] not in out:
-            out[best[1]] = c
+        if not t:
+            continue
+        forms = (t, ANNOTATION.sub("", t)) if t[-1] in ")）" else (t,)
+        role = next((words[1][f[-n:]] for n in words[0] for f in forms if f[-n:] in words[1]), None)
+        if role is not None and role not in out:
+            out[role] = c
     return out
+
+
+_SYNONYMS: dict[int, tuple[list[int], dict[str, str]]] = {}
+
+
+def _synonyms(key: int, spec: dict) -> tuple[list[int], dict[str, str]]:
+    """A column spec's synonym lengths, longest first, and its role by synonym (a synonym of two roles keeps the
+    first), built once per spec: the loaded patterns live as long as the process."""
+    if key not in _SYNONYMS:
+        roles: dict[str, str] = {}
+        for role, ws in spec.items():
+            for w in ws:
+                roles.setdefault(w, role)
+        _SYNONYMS[key] = sorted({len(w) for w in roles}, reverse=True), roles
+    return _SYNONYMS[key]
 
 
 def _label(row: list[Cell], upto: int) -> str:

@@ -72,7 +72,7 @@ def _spec() -> dict:
 def label_weight(text: str, spec: dict) -> tuple[str, Optional[Figure]]:
     """The name and the weight a label prints (部门决策(25分) → 部门决策, 25)."""
     t = compact(text)
-    m = regex.match(spec["label_weight"], t)
+    m = patterns.compiled(spec["label_weight"]).match(t)
     if m is None:
         return t, None
     inner, unit = m.group("inner"), m.group("unit")
@@ -122,7 +122,7 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
     row = table.rows[r]
     levels: dict[int, int] = {}
     for c, cell in enumerate(row):
-        m = regex.match(spec["level_header"], compact(cell.text)) if not cell.covered and "级" in cell.text else None
+        m = patterns.compiled(spec["level_header"]).match(compact(cell.text)) if not cell.covered and "级" in cell.text else None
         if m is not None:
             levels.setdefault("一二三四".index(m.group("level")), c)
     if len(levels) < 2 or sorted(levels) != list(range(len(levels))):
@@ -132,7 +132,7 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
         return None
     level_weights, leaf = {}, None
     for c, cell in enumerate(row):
-        if cell.covered or not regex.match(spec["weight_header"], compact(cell.text)):
+        if cell.covered or not patterns.compiled(spec["weight_header"]).match(compact(cell.text)):
             continue
         if c - 1 in cols[:-1]:
             level_weights[cols.index(c - 1)] = c
@@ -145,11 +145,11 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
         if weight is not None:
             root = Node(0, name, weight, table.cell_location(row[first]), compact(row[first].text)[:60])
     end = leaf if leaf is not None else len(row)
-    ragged = not any(regex.search(spec["text_header"], compact(row[c].text)) for c in range(cols[-1] + 1, end))
+    ragged = not any(patterns.compiled(spec["text_header"]).search(compact(row[c].text)) for c in range(cols[-1] + 1, end))
     score = None
     if leaf is not None:
         score = next((c for c in range(leaf + 1, len(row)) if not row[c].covered
-                      and regex.match(spec["score_header"], compact(row[c].text))), None)
+                      and patterns.compiled(spec["score_header"]).match(compact(row[c].text))), None)
     return _Header(r, cols, level_weights, leaf, root, len(row), ragged, score)
 
 
@@ -163,8 +163,8 @@ def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, 
     name, weight = label_weight(first.text, spec)
     if weight is None:
         return None
-    w = next((c for c, cell in filled if regex.match(spec["weight_header"], compact(cell.text))), None)
-    v = next((c for c, cell in filled if regex.match(spec["fund_value_header"], compact(cell.text))), None)
+    w = next((c for c, cell in filled if patterns.compiled(spec["weight_header"]).match(compact(cell.text))), None)
+    v = next((c for c, cell in filled if patterns.compiled(spec["fund_value_header"]).match(compact(cell.text))), None)
     if w is None or v is None or v > w:
         return None
     return Node(0, name, weight, table.cell_location(first), compact(first.text)[:60]), w, v
@@ -258,7 +258,7 @@ class _Reader:
                     cell = row[wcol] if wcol < len(row) and not row[wcol].covered else None
                 fig = _weight_cell(cell.text, self.spec) if cell is not None else None
                 if fig is not None:
-                    if regex.match(self.spec["fund_total"], label) and not root.children:
+                    if patterns.compiled(self.spec["fund_total"]).match(label) and not root.children:
                         root.children.append(Node(1, label, fig, self.table.cell_location(cell), f"{label} | {cell.text.strip()}"))
                         if self.text:
                             self.tree.lost_grid = True
@@ -274,7 +274,7 @@ class _Reader:
         row = self.table.rows[r]
         first = next((compact(c.text) for c in row if not c.covered and compact(c.text)), "")
         return (_levels_header(self.table, r, self.spec) is not None or _fund_header(self.table, r, self.spec) is not None
-                or bool(regex.match(self.spec["total_rows"], first)) or bool(regex.match(self.spec["stop_rows"], first)))
+                or bool(patterns.compiled(self.spec["total_rows"]).match(first)) or bool(patterns.compiled(self.spec["stop_rows"]).match(first)))
 
     def row(self, row: list[Cell]) -> None:
         h = self.header
@@ -297,7 +297,7 @@ class _Reader:
             return
         start = new[0]
         if new != list(range(start, start + len(new))) or any(
-                regex.match(self.spec["placeholders"], compact(labels[i].text))
+                patterns.compiled(self.spec["placeholders"]).match(compact(labels[i].text))
                 or not _label_like(labels[i].text, self.spec) for i in new):
             self.breaks()
             return
@@ -316,7 +316,7 @@ class _Reader:
             node = Node(i + 1, name, weight or col_weight, self.table.cell_location(cell), compact(cell.text)[:60])
             if i == deepest and h.leaf_score is not None:
                 node.score = self._leaf_score(row, after)
-                node.bonus = bool(regex.search(self.spec["stream"]["bonus"], " ".join(compact(c.text) for c in row)))
+                node.bonus = bool(patterns.compiled(self.spec["stream"]["bonus"]).search(" ".join(compact(c.text) for c in row)))
             self.add(node)
 
     def _cell_weight(self, row: list[Cell], col: int) -> Optional[Figure]:
@@ -388,9 +388,9 @@ class _Reader:
                 self.close(0)
                 continue
             first = next((compact(c.text) for c in row if not c.covered and compact(c.text)), "")
-            if regex.match(self.spec["total_rows"], first):
+            if patterns.compiled(self.spec["total_rows"]).match(first):
                 self.total(row)
-            elif regex.match(self.spec["stop_rows"], first):
+            elif patterns.compiled(self.spec["stop_rows"]).match(first):
                 self.close_all()
                 self.tops = []
             elif self.header is not None and first:

@@ -19,3 +19,10 @@ def load(name: str):
 def path(name: str) -> str:
     """Filesystem path of a data file in patterns/."""
     return str(resources.files(__package__).joinpath(name))
+
+
+@lru_cache(maxsize=None)
+def compiled(pattern: str):
+    """A pattern string of the data files, compiled once (the regex module; its own cache costs more per call)."""
+    import regex
+    return regex.compile(pattern)
