@@ -152,8 +152,29 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
                     and _usable(f, total) and not any(q < f.figure.start and f.clause == c for q, c in inner):
                 clauses[f.clause].append(f)
-        yield total, [clauses[k] for k in sorted(clauses)]
+        grouped = _same_named([clauses[k] for k in sorted(clauses)], total)
+        if grouped is not None:
+            yield total, grouped
         last_total = total
+
+
+def _same_named(clauses: list[list[TextFact]], total: TextFact) -> list[list[TextFact]] | None:
+    """A list whose parts repeat their names is several lists side by side (其中预算173宗，送审金额23.79亿元，审定金额
+    21.81亿元；结算185宗，送审金额11.63亿元，审定金额10.85亿元): the total takes only the parts named as it is (审定金额
+    21.81 + 10.85), and none when fewer than two are; a list without a repeated name (parts with no name aside) is kept
+    as it is."""
+    names = [n for group in clauses for f in group if (n := _core_name(f.label))]
+    if len(names) == len(set(names)):
+        return clauses
+    own = _core_name(total.label)
+    kept = [[f for f in group if _core_name(f.label) == own] for group in clauses]
+    kept = [group for group in kept if group]
+    return kept if sum(len(g) for g in kept) >= 2 else None
+
+
+def _core_name(label: str) -> str:
+    """A label without list markers and the words before its last clause break (其中预算173宗，送审金额 → 送审金额)."""
+    return regex.sub(r"^.*[，,；;：:、]", "", label or "").strip()
 
 
 def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
