@@ -49,13 +49,16 @@ def _filled(facts: Facts) -> bool:
 
 
 def _placeholders(facts: Facts) -> list[Check]:
-    out = []
-    for pf in facts.paragraphs:
-        text = pf.paragraph.text
-        for m in _spec()["placeholder"].finditer(text):
-            out.append(_finding(f"文中留有占位符“{m.group()}”，模板未填写完整。", m.group(), None,
-                                _quote(text, m.start(), m.end()), pf.paragraph.location()))
-    return out
+    """One finding for the placeholders a document leaves in, with every place as evidence."""
+    found = [(m.group(), _quote(pf.paragraph.text, m.start(), m.end()), pf.paragraph.location())
+             for pf in facts.paragraphs for m in _spec()["placeholder"].finditer(pf.paragraph.text)]
+    if not found:
+        return []
+    first = found[0][0]
+    more = f"等 {len(found)} 处" if len(found) > 1 else ""
+    return [Check(rule=RULE, status="fail", severity="warning", message=f"文中留有占位符“{first}”{more}，模板未填写完整。",
+                  reported=first, numbers=[first], evidence=[Evidence(quote=q, location=loc) for _, q, loc in found],
+                  identity=("placeholder",))]
 
 
 def _years(facts: Facts) -> list[Check]:
