@@ -29,8 +29,8 @@ import regex
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from scoring.model import Check
-from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, paren_groups, shown, sum_check,
-                                  total_interval, unverifiable)
+from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
+                                  sum_check, total_interval, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -617,6 +617,47 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _named_identity_tables(facts: Facts) -> list[Check]:
+    """A fixed total (“三公”经费, or the 合计 row of a table whose title names it) against its members' rows, column by
+    column, in a table read back from cells on their own lines; each member a row named by its words, or by its parts'
+    rows (公务用车购置费 + 公务用车运行维护费). At most a warning: the cells were put back in rows by the reader."""
+    idents = patterns.load("formulas")["named_identities"]
+    out = []
+    for table in facts.cell_tables:
+        for ident in idents:
+            titled = all(t in table.title for t in ident["total"])
+            totals = [r for r in table.rows if all(t in r.label for t in ident["total"])
+                      or titled and regex.search(r"^(?:合计|总计)$", r.label)]
+            if len(totals) != 1:
+                continue
+            total = totals[0]
+            rows = [r for r in table.rows if r is not total]
+            for column, cell in total.cells.items():
+                members = [_member_cells(rows, m, column) for m in ident["members"]]
+                if any(m is None for m in members):
+                    continue
+                parts = [c for m in members for c in m]
+                found = sum_check(RULE, cell, parts, None, f"{ident['name']}（{table.title or '表'}“{column}”列）")
+                out.append(lost_grid(found, "数值由逐格文字还原"))
+    return out
+
+
+def _member_cells(rows, member: dict, column: str):
+    """A member's cell in one column: its own row's, or its parts' rows' when it has no row of its own; None when
+    it is not found once."""
+    def named(words: list[str]):
+        found = [r for r in rows if any(w in r.label for w in words) and not any(x in r.label for x in member.get("not", []))]
+        return found[0].cells.get(column) if len(found) == 1 else None
+    own = [r for r in rows if any(w in r.label for w in member["words"])]
+    if len(own) == 1:
+        cell = own[0].cells.get(column)
+        return [cell] if cell is not None else None
+    if own:
+        return None
+    parts = [named(words) for words in member.get("parts", [])]
+    return parts if parts and None not in parts else None
+
+
 def _change_lists(facts: Facts) -> list[Check]:
     """A change whose 其中 list gives its parts' changes only (比上年减少313272.50元。其中：因公出国（境）费支出0.00元；
     公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
@@ -728,4 +769,4 @@ def _additions(facts: Facts) -> list[Check]:
 
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _stated_changes(facts) + _additions(facts))
+            + _change_lists(facts) + _stated_changes(facts) + _additions(facts) + _named_identity_tables(facts))
