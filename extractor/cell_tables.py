@@ -61,7 +61,8 @@ def _spec() -> dict:
 
 def _runs(doc: Document) -> list[tuple[int, list[_Cell], Optional[str]]]:
     """Runs of short cells: (block index where the run starts, its cells, its unit). Paragraphs between two '|' lines
-    are one cell (一般公共 / 预算); without '|' lines each paragraph is one."""
+    are one cell (一般公共 / 预算); without '|' lines each paragraph is one; in a one-column '|' table a blank line is a
+    blank cell (a figure left empty), which keeps the cells after it in their columns."""
     spec = _spec()
     runs, cells, pending = [], [], []
     start, unit = None, None
@@ -85,11 +86,14 @@ def _runs(doc: Document) -> list[tuple[int, list[_Cell], Optional[str]]]:
                 continue
             unit = block.unit or unit
             start = i if start is None else start
-            for row in block.rows:
+            filled = any(row and compact(row[0].text) for row in block.rows)
+            for r, row in enumerate(block.rows):
                 flush()
                 text = compact(row[0].text) if row else ""
                 if text:
                     cells.append(_Cell(text, block.cell_location(row[0])))
+                elif filled:
+                    cells.append(_Cell("", Location(page=block.page, table=block.index, row=r + 1, col=1)))
             continue
         text = compact(block.text)
         if not text:
@@ -151,7 +155,7 @@ def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], 
     at = first - 1
     while at + width <= len(cells):
         group = range(at, at + width)
-        if [figs[k] is not None for k in group] != shape:
+        if [figs[k] is not None or (is_figure and not cells[k].text) for k, is_figure in zip(group, shape)] != shape:
             break
         side = ""
         for k, is_figure in zip(group, shape):
@@ -161,7 +165,8 @@ def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], 
                 rows.append(CellRow(cells[k].text, side))
                 continue
             c = cells[k]
-            rows[-1].cells[column] = TableCell(figs[k], 0, k - at, c.location, f"{rows[-1].label} | {c.text}")
+            if figs[k] is not None:
+                rows[-1].cells[column] = TableCell(figs[k], 0, k - at, c.location, f"{rows[-1].label} | {c.text}")
         at += width
     if len({r.side for r in rows}) * spec["min_rows"] > len(rows):
         return None
