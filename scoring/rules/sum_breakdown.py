@@ -35,6 +35,7 @@ from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
 CHINESE_NUMBERS = "一二三四五六七八九十"
+BEFORE_LAST_BREAK = regex.compile(r"^.*[，,；;：:、]")
 
 
 def _is_change(fact: TextFact) -> bool:
@@ -174,7 +175,7 @@ def _same_named(clauses: list[list[TextFact]], total: TextFact) -> list[list[Tex
 
 def _core_name(label: str) -> str:
     """A label without list markers and the words before its last clause break (其中预算173宗，送审金额 → 送审金额)."""
-    return regex.sub(r"^.*[，,；;：:、]", "", label or "").strip()
+    return BEFORE_LAST_BREAK.sub("", label or "").strip()
 
 
 def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
@@ -575,18 +576,23 @@ def _one_value(found: list[TextFact]) -> TextFact | None:
     return found[0] if len(values) == 1 else None
 
 
-def _member(words_facts: list[tuple[str, TextFact]], member: dict, key: tuple) -> list[TextFact] | None:
-    """A member's figures for one stage and period: its one figure, or one figure for each of its parts when it is
-    stated only by them; None when it is not stated or stated with different values."""
-    def named(alternatives: list[str]) -> list[TextFact]:
-        return [f for w, f in words_facts if (f.stage, f.period) == key and any(a in w for a in alternatives)
+def _member(named_items: list[tuple[str, object]], member: dict, choose) -> list | None:
+    """A member's values: choose(items named by its words), or, when nothing is named so, choose(…) for each of its
+    parts; None when it is not stated, or choose finds no single value."""
+    def named(alternatives: list[str]) -> list:
+        return [item for w, item in named_items if any(a in w for a in alternatives)
                 and not any(x in w for x in member.get("not", []))]
     found = named(member["words"])
     if found:
-        one = _one_value(found)
+        one = choose(found)
         return [one] if one is not None else None
-    parts = [_one_value(named(words)) for words in member.get("parts", [])]
-    return parts if parts and None not in parts and all(p is not None for p in parts) else None
+    parts = [choose(named(words)) for words in member.get("parts", [])]
+    return parts if parts and None not in parts else None
+
+
+def _only(items: list):
+    """The one item, else None."""
+    return items[0] if len(items) == 1 else None
 
 
 def _named_identity_checks(facts: Facts) -> list[Check]:
@@ -607,7 +613,8 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             if key[0] is None:
                 continue
             total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
-            members = [_member(members_pool, m, key) for m in ident["members"]]
+            pool = [(w, f) for w, f in members_pool if (f.stage, f.period) == key]
+            members = [_member(pool, m, _one_value) for m in ident["members"]]
             if total is None or any(m is None for m in members):
                 continue
             parts = [f for m in members for f in m]
@@ -633,29 +640,13 @@ def _named_identity_tables(facts: Facts) -> list[Check]:
             total = totals[0]
             rows = [r for r in table.rows if r is not total]
             for column, cell in total.cells.items():
-                members = [_member_cells(rows, m, column) for m in ident["members"]]
+                members = [_member([(r.label, r.cells.get(column)) for r in rows], m, _only) for m in ident["members"]]
                 if any(m is None for m in members):
                     continue
                 parts = [c for m in members for c in m]
                 found = sum_check(RULE, cell, parts, None, f"{ident['name']}（{table.title or '表'}“{column}”列）")
                 out.append(lost_grid(found, "数值由逐格文字还原"))
     return out
-
-
-def _member_cells(rows, member: dict, column: str):
-    """A member's cell in one column: its own row's, or its parts' rows' when it has no row of its own; None when
-    it is not found once."""
-    def named(words: list[str]):
-        found = [r for r in rows if any(w in r.label for w in words) and not any(x in r.label for x in member.get("not", []))]
-        return found[0].cells.get(column) if len(found) == 1 else None
-    own = [r for r in rows if any(w in r.label for w in member["words"])]
-    if len(own) == 1:
-        cell = own[0].cells.get(column)
-        return [cell] if cell is not None else None
-    if own:
-        return None
-    parts = [named(words) for words in member.get("parts", [])]
-    return parts if parts and None not in parts else None
 
 
 def _change_lists(facts: Facts) -> list[Check]:
@@ -736,7 +727,7 @@ def _additions(facts: Facts) -> list[Check]:
     """A total reached by additions to its sentence's first amount (…收入816.1亿元，增长0.2%；加上债务收入268.7亿元、
     中央补助收入999.5亿元…，收入总计2411.8亿元)."""
     spec = patterns.load("concepts")["additions"]
-    cue, total_words = regex.compile(spec["cue"]), regex.compile(spec["total"])
+    cue, total_words = patterns.compiled(spec["cue"]), patterns.compiled(spec["total"])
     out = []
     for pf in facts.paragraphs:
         text = pf.norm.text
