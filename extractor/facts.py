@@ -223,22 +223,34 @@ def _stage_markers(text: str) -> list[tuple[int, str]]:
     return [(m.start(), words[m.group()]) for m in pattern.finditer(text, overlapped=True)]
 
 
+_SENTENCE_MARKS = regex.compile(r"[（()）" + regex.escape(SENTENCE_END) + "]")
+_SEMICOLONS = regex.compile("[；;]")
+_CLAUSE_MARKS = regex.compile("[" + regex.escape(CLAUSE_END + "。") + "]")
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans; a 。 inside parentheses that close later (…（购置费100.00万元，比上年增加0万元。）比上年…) ends
     no sentence."""
     spans, start, depth = [], 0, 0
     last_close = max(text.rfind("）"), text.rfind(")"))
-    for i, ch in enumerate(text):
+    for m in _SENTENCE_MARKS.finditer(text):
+        ch, i = m.group(), m.start()
         if ch in "（(":
             depth += 1
         elif ch in "）)":
             depth = max(depth - 1, 0)
-        elif ch in SENTENCE_END and not (depth and i < last_close):
+        elif not (depth and i < last_close):
             spans.append((start, i + 1))
             start = i + 1
     if start < len(text):
         spans.append((start, len(text)))
     return spans or [(0, len(text))]
+
+
+def _last_before(positions: list[int], lo: int, hi: int) -> int:
+    """The last of the sorted positions in [lo, hi), or -1."""
+    k = bisect_left(positions, hi)
+    return positions[k - 1] if k and positions[k - 1] >= lo else -1
 
 
 def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) -> ParagraphFacts:
@@ -249,32 +261,32 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
     markers = _stage_markers(text)
     marker_pos = [pos for pos, _ in markers]
     starts = [a for a, _ in spans]
-    semicolons = [0]
-    for ch in text:
-        semicolons.append(semicolons[-1] + (ch in "；;"))
+    semicolons = [m.start() for m in _SEMICOLONS.finditer(text)]
+    clause_marks = [m.start() for m in _CLAUSE_MARKS.finditer(text)]
     years = [(m.start(), m.end(), int(m.group(1))) for m in YEAR.finditer(text)]
     year_ends = [e for _, e, _ in years]
+    location = para.location()
+    prior_label = _prior_period_label()
     facts: list[TextFact] = []
     prev_end = 0
     for fig in figures:
         sent = min(max(bisect_right(starts, fig.start) - 1, 0), len(spans) - 1)
         s_start = spans[sent][0]
         seg_start = max(prev_end, s_start)
-        raw_label = text[seg_start:fig.start]
-        cut = max((raw_label.rfind(ch) for ch in CLAUSE_END + "。"), default=-1)
-        label = compact(raw_label[cut + 1:] if cut >= 0 else raw_label)
+        cut = _last_before(clause_marks, seg_start, fig.start)
+        label = compact(text[cut + 1 if cut >= 0 else seg_start:fig.start])
         label = CONNECTORS.sub("", label)
-        clause = semicolons[fig.start] - semicolons[s_start]
-        c_start = max(s_start, max((text.rfind(ch, s_start, fig.start) + 1 for ch in "；;"), default=s_start))
+        clause = bisect_left(semicolons, fig.start) - bisect_left(semicolons, s_start)
+        c_start = max(s_start, _last_before(semicolons, s_start, fig.start) + 1)
         k = bisect_right(year_ends, fig.start)
         period = years[k - 1][2] if k and years[k - 1][0] >= c_start else doc_year
-        if period is not None and _prior_period_label().search(label):
+        if period is not None and prior_label.search(label):
             period -= 1
         k = bisect_left(marker_pos, fig.start)
         stage = markers[k - 1][1] if k else None
         facts.append(TextFact(
             figure=fig, label=label, concept=concept_of(label, fig.kind), stage=stage, period=period,
-            block=block_index, sentence=sent, clause=clause, location=para.location(),
+            block=block_index, sentence=sent, clause=clause, location=location,
             quote=norm.quote(fig.start, fig.end), before=text[max(0, fig.start - 12):fig.start],
             after=text[fig.end:fig.end + 12]))
         prev_end = fig.end

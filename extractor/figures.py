@@ -38,6 +38,8 @@ class Figure:
         figure is taken like an approximate one, so every check that would use it is unverifiable."""
         if not self.value.is_finite():
             return True
+        if max(self.value.adjusted() + 1 + _largest_scale_digits(), 1) + max(self.decimals, 0) <= MAX_DIGITS:
+            return False
         whole = (self.value * self.scale).adjusted() + 1
         return max(whole, 1) + max(self.decimals, 0) > MAX_DIGITS
 
@@ -48,6 +50,12 @@ class Figure:
             return Decimal(1)
         mult = patterns.load("figures")["multipliers"]
         return Decimal(mult.get(self.unit[:-1], 1)) if self.unit and len(self.unit) > 1 else Decimal(1)
+
+
+@lru_cache(maxsize=1)
+def _largest_scale_digits() -> int:
+    """Digits the largest unit multiplier adds (8 for 亿)."""
+    return max((Decimal(m).adjusted() for m in patterns.load("figures")["multipliers"].values()), default=0)
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +71,9 @@ def _compiled():
     cn = regex.compile(rf"(?<![第{p['chinese_numeral_chars']}])(?P<num>[{p['chinese_numeral_chars']}]+)"
                        rf"(?P<approx>{approx})?(?P<unit>{unit_alt})")
     before = regex.compile(rf"(?:{'|'.join(map(regex.escape, p['approx_before']))})[ ]?$")
-    return p, digits, cn, before
+    long_after = [w for w in p["approx_after"] if len(w) > 1]
+    after = regex.compile("|".join(map(regex.escape, long_after))) if long_after else None
+    return p, digits, cn, before, after
 
 
 def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[str]]:
@@ -82,6 +92,7 @@ def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[s
     return "count", unit
 
 
+@lru_cache(maxsize=1024)
 def _cn_value(span: str) -> Optional[Decimal]:
     import cn2an
     try:
@@ -92,7 +103,7 @@ def _cn_value(span: str) -> Optional[Decimal]:
 
 def parse_figures(text: str) -> list[Figure]:
     """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing."""
-    p, digits, cn, before = _compiled()
+    p, digits, cn, before, after = _compiled()
     found: list[Figure] = []
     for m in digits.finditer(text):
         num = m.group("num").replace(",", "")
@@ -120,7 +131,7 @@ def parse_figures(text: str) -> list[Figure]:
         if kind in ("number", "count") and DATE_OR_TIME_AFTER.match(text, m.end("num")):
             continue
         approximate = (bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
-                       or any(text.startswith(w, end) for w in p["approx_after"] if len(w) > 1))
+                       or (after is not None and after.match(text, end) is not None))
         raw = num + ("%" if kind == "rate" else "")
         found.append(Figure(value, decimals, unit, kind, raw, m.start(), end, approximate))
     for m in cn.finditer(text):
