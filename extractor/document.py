@@ -17,6 +17,7 @@ from extractor.normalize import compact
 from extractor.script import simplify_document
 
 UNIT_CAPTION = regex.compile(r"单位[:：]\s*(万元|元|亿元|千元)")
+BRACKETED_UNIT = regex.compile(r"[（(](万元|元|亿元)[)）]")
 CAPTION_START = regex.compile(r"单[\s\u3000“”‘’\"'「」]*位")
 OLE = b"\xd0\xcf\x11\xe0"
 IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
@@ -195,7 +196,7 @@ def _finish(doc: Document) -> Document:
         unit = last_unit
         for row in block.rows[:2]:
             for cell in row:
-                m = UNIT_CAPTION.search(compact(cell.text)) or regex.search(r"[（(](万元|元|亿元)[)）]", cell.text)
+                m = UNIT_CAPTION.search(compact(cell.text)) or BRACKETED_UNIT.search(cell.text)
                 if m:
                     unit = m.group(1)
         block.unit = unit

@@ -345,7 +345,7 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
             quote = " | ".join(label_cells[-2:] + [cell.text.strip()])[:80]
             view.numbers[(r, c)] = TableCell(fig, r, c, loc, quote)
             numeric_cols.add(c)
-    view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not regex.search(r"序号|编号", headers[c]))
+    view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not patterns.compiled(r"序号|编号").search(headers[c]))
     for r in range(len(rows)):
         parts = []
         for c, cell in enumerate(rows[r]):
@@ -363,7 +363,7 @@ def document_year(doc: Document) -> Optional[int]:
     titles = [regex.compile(p) for p in patterns.load("documents")["title_years"]]
     for para in doc.paragraphs[:15]:
         t = compact(para.text)
-        m = (regex.search(r"评价年度[:：]?((?:19|20)\d{2})", t) or regex.search(r"((?:19|20)\d{2})年度", t)
+        m = (patterns.compiled(r"评价年度[:：]?((?:19|20)\d{2})").search(t) or patterns.compiled(r"((?:19|20)\d{2})年度").search(t)
              or next((m for p in titles if (m := p.search(t))), None))
         if m:
             return int(m.group(1))

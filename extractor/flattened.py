@@ -10,8 +10,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Optional
 
-import regex
-
 import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
@@ -157,8 +155,8 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     weight, score = tokens[-2], tokens[-1]
     middle = tokens[:-2]
     name = compact(middle[0].text) if middle else ""
-    if not name or _is_value(middle[0].text) or not regex.match(spec["name_start"], name) \
-            or sum(1 for t in tokens if regex.search(spec["indicator_mark"], t.text)) > 1:
+    if not name or _is_value(middle[0].text) or not patterns.compiled(spec["name_start"]).match(name) \
+            or sum(1 for t in tokens if patterns.compiled(spec["indicator_mark"]).search(t.text)) > 1:
         return None
     cells = {"weight": Value(weight.text, parse_cell(weight.text), weight.location, f"{name} | {weight.text}"),
              "score": Value(score.text, parse_cell(score.text), score.location, f"{name} | {score.text}")}
@@ -248,7 +246,7 @@ def _one_cell_per_line(lines: list[Line], spec: dict) -> bool:
 
 def _row_start(text: str, spec: dict) -> bool:
     t = compact(text)
-    return (t in spec["levels"] or regex.match(spec["indicator_name"], t) is not None or t in spec["total_rows"]
+    return (t in spec["levels"] or patterns.compiled(spec["indicator_name"]).match(t) is not None or t in spec["total_rows"]
             or t.startswith("一级") or any(t.endswith(w) for w in spec["fund_total"] + spec["fund_parts"])
             or any(t.startswith(w) for w in spec["stop_rows"]))
 
@@ -274,7 +272,7 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
     spec = _spec()
     texts = [b.text if isinstance(b, Paragraph) else "" if b.index in covered else "".join(c.text for row in b.rows for c in row)
              for b in doc.blocks]
-    first = next((i for i, t in enumerate(texts) if regex.search(spec["fund_header_start"], t)
+    first = next((i for i, t in enumerate(texts) if patterns.compiled(spec["fund_header_start"]).search(t)
                   and all(w in "".join(texts[i:i + spec["header_lines"]]) for w in spec["header_near"])), None)
     if first is None:
         return []
@@ -283,9 +281,9 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
     at = 0
     while at < len(lines):
         line = lines[at]
-        if not regex.search(spec["fund_header_start"], line.raw) \
+        if not patterns.compiled(spec["fund_header_start"]).search(line.raw) \
                 or any(t.location.table in covered for t in line.tokens if t.location.table is not None) \
-                or not regex.search(spec["fund_header_start"], line.compact):
+                or not patterns.compiled(spec["fund_header_start"]).search(line.compact):
             at += 1
             continue
         found = _header_end(lines, at, spec)

@@ -1,6 +1,7 @@
 """Document metadata: the evaluated unit, the fiscal year and the report type."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -11,13 +12,18 @@ from extractor.model import Document
 from extractor.normalize import compact
 
 
+@lru_cache(maxsize=None)
+def _labelled(label: str):
+    return regex.compile(rf"{regex.escape(compact(label))}[:：]([^\s:：（(，,。]{{2,40}})")
+
+
 def unit_name(doc: Document) -> Optional[str]:
     """The evaluated unit as the document names it (a labelled field first, else a title line)."""
     data = patterns.load("documents")
     head = [compact(p.text) for p in doc.paragraphs[:25]]
     for label in data["unit_labels"]:
         for t in head:
-            m = regex.match(rf"{regex.escape(compact(label))}[:：]([^\s:：（(，,。]{{2,40}})", t)
+            m = _labelled(label).match(t)
             if m and m.group(1).endswith(tuple(data["unit_suffixes"])):
                 return m.group(1)
     for t in head[:5]:

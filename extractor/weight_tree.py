@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-import regex
-
 import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Location, Table
@@ -76,7 +74,7 @@ def label_weight(text: str, spec: dict) -> tuple[str, Optional[Figure]]:
     if m is None:
         return t, None
     inner, unit = m.group("inner"), m.group("unit")
-    if regex.search(r"\d", inner) or (inner and not unit):
+    if patterns.compiled(r"\d").search(inner) or (inner and not unit):
         return t, None
     value = Decimal(m.group("value"))
     if value > spec["max_weight"] or (not unit and value > spec["max_bare"]):
@@ -103,7 +101,7 @@ def _label_like(text: str, spec: dict) -> bool:
         return False
     if label_weight(t, spec)[1] is not None:
         return True
-    return bool(regex.search(r"\p{Han}", t)) and parse_cell(t) is None
+    return bool(patterns.compiled(r"\p{Han}").search(t)) and parse_cell(t) is None
 
 
 @dataclass

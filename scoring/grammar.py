@@ -293,9 +293,9 @@ def grade_bands(texts: list[str]) -> Optional[list[tuple[Decimal, str]]]:
     for text in texts:
         t = _clean(text)
         found = [(Decimal(m.group("lo")), synonyms.get(m.group("grade"), m.group("grade")))
-                 for m in regex.finditer(g["grade_band"], t)]
+                 for m in patterns.compiled(g["grade_band"]).finditer(t)]
         if len(found) >= 2:
-            floor = regex.search(g["grade_floor"], t)
+            floor = patterns.compiled(g["grade_floor"]).search(t)
             if floor:
                 found.append((Decimal(0), synonyms.get(floor.group("grade"), floor.group("grade"))))
             return sorted(found, reverse=True)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable, Optional, Union
 
+import regex
+
 import patterns
 
 from extractor.facts import Facts, TableCell, TextFact
@@ -239,22 +241,33 @@ def is_decrease(label: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=64)
+_PARENS = regex.compile(r"[（()）]")
+
+
+@lru_cache(maxsize=512)
 def paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
     """For each position of the text, the parenthesized group it is in (0: none; nested groups have their own
     ids), and each group's (open, close) positions. An unmatched ） is ignored; an unclosed （ runs to the end.
     Cached, since sum.breakdown and every growth rate of a paragraph ask for the same text: read only."""
-    at, spans, stack, count = [0] * (len(text) + 1), {}, [], 0
-    for i, ch in enumerate(text):
-        if ch in "（(":
+    n = len(text)
+    at, spans, stack, count, pos, current = [0] * (n + 1), {}, [], 0, 0, 0
+    for m in _PARENS.finditer(text):
+        i = m.start()
+        if current:
+            at[pos:i] = [current] * (i - pos)
+        if text[i] in "（(":
             count += 1
             stack.append(count)
-            spans[count] = (i, len(text))
-        at[i] = stack[-1] if stack else 0
-        if ch in "）)" and stack:
+            spans[count] = (i, n)
+            current = at[i] = count
+        elif stack:
+            at[i] = current
             group = stack.pop()
             spans[group] = (spans[group][0], i)
-    at[len(text)] = 0
+            current = stack[-1] if stack else 0
+        pos = i + 1
+    if current:
+        at[pos:n] = [current] * (n - pos)
     return at, spans
 
 

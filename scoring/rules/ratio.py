@@ -17,8 +17,6 @@ import ast
 from decimal import Decimal
 from typing import Optional
 
-import regex
-
 import patterns
 from extractor.facts import Facts, TableView, TextFact
 from extractor.formulas import StatedFormula
@@ -55,7 +53,7 @@ def _role_match(f: TextFact, spec: dict, rate: TextFact) -> bool:
         return False
     if spec.get("same_clause") and (f.sentence != rate.sentence or f.clause != rate.clause):
         return False
-    if spec.get("after") and not regex.match(spec["after"], f.after):
+    if spec.get("after") and not patterns.compiled(spec["after"]).match(f.after):
         return False
     return True
 
@@ -77,7 +75,7 @@ def _bind(roles: dict, window: list[TextFact], rate: TextFact) -> dict[str, Text
 def _formula_text(formula: str, bound: dict[str, TextFact]) -> str:
     text = formula
     for name, f in sorted(bound.items(), key=lambda kv: -len(kv[0])):
-        text = regex.sub(rf"\b{name}\b", shown(f.figure), text)
+        text = patterns.compiled(rf"\b{name}\b").sub(shown(f.figure), text)
     return text.replace("/", "÷").replace("*", "×").replace("( ", "(").replace(" )", ")")
 
 
@@ -113,7 +111,7 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
     bound = _bind(spec["roles"], window, rate)
     stated = _stated_variant(facts, spec)
     for variant in ([stated[0]] if stated else spec["variants"]):
-        names = list(dict.fromkeys(regex.findall(r"[A-Za-z_]+", variant["formula"])))
+        names = list(dict.fromkeys(patterns.compiled(r"[A-Za-z_]+").findall(variant["formula"])))
         optional = set(variant.get("optional", []))
         if not (set(names) - optional) <= set(bound):
             continue
@@ -128,8 +126,8 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
             return unverifiable(RULE, rate, f"{rate.label} 的分母为零，无法复算。", spec["concept"], present.values())
         formula = variant["formula"]
         for n in (n for n in names if n not in present):
-            formula = regex.sub(rf"\s*\+?\s*\b{n}\b\s*\+?\s*", "", formula).replace("()", "")
-            formula = regex.sub(r"\(\s*([^()+\-]+?)\s*\)", r"\1", formula)
+            formula = patterns.compiled(rf"\s*\+?\s*\b{n}\b\s*\+?\s*").sub("", formula).replace("()", "")
+            formula = patterns.compiled(r"\(\s*([^()+\-]+?)\s*\)").sub(r"\1", formula)
         if stated is None:
             return ratio_check(RULE, rate, computed, list(present.values()), spec["concept"],
                                _formula_text(formula, present))
@@ -139,7 +137,7 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
         check.evidence.append(Evidence(quote=stated[1].text[:80], location=stated[1].location))
         return check
     variants = [stated[0]] if stated else spec["variants"]
-    missing = sorted(set().union(*[set(regex.findall(r"[A-Za-z_]+", v["formula"])) for v in variants])
+    missing = sorted(set().union(*[set(patterns.compiled(r"[A-Za-z_]+").findall(v["formula"])) for v in variants])
                      - set(bound))
     return unverifiable(RULE, rate, f"{rate.label or '该比率'} {rate.figure.raw}：文中未列示复算所需的数据"
                         f"（缺 {', '.join(missing)}），无法复算。", spec["concept"])
@@ -212,14 +210,14 @@ def own_subject(label: str, g: dict) -> Optional[str]:
     cuts = [label.find(w) for w in g["subject_ends"] if w in label]
     if not cuts:
         return None
-    subject = regex.sub(g["subject_noise"], "", label[:min(cuts)])
+    subject = patterns.compiled(g["subject_noise"]).sub("", label[:min(cuts)])
     return subject if len(subject) >= g["min_subject"] else None
 
 
 def _names(label: str, subject: str, g: dict) -> bool:
     """A level's label names the subject of a change: the same words once periods and the unit's own name are
     dropped, or one ending in the other where the shorter is long enough to name one thing."""
-    name = regex.sub(g["subject_noise"], "", label)
+    name = patterns.compiled(g["subject_noise"]).sub("", label)
     short, long_ = sorted((name, subject), key=len)
     return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
 
@@ -243,7 +241,7 @@ def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Option
     text = pf.norm.text
     group_at, _ = paren_groups(text)
     outer = [f for f in levels if group_at[f.figure.start] == group_at[change.figure.start]]
-    subject = regex.match(g["change_subject"], change.label)
+    subject = patterns.compiled(g["change_subject"]).match(change.label)
     if subject:
         named = [f for f in outer if subject.group("subject") in f.label]
         if named:
@@ -265,10 +263,10 @@ def _compared_with(base: TextFact, change: TextFact, earlier: list[TextFact], g:
     directly: the year before's (上年收入900万元, 与上年1,150万元相比, or 2019年 after a 2020年 figure; the period is
     the extractor's; by its label alone in a document without a year) or a budget (比年初预算1,000万元,
     compared_label)."""
-    if regex.search(g["compared_label"], base.label):
+    if patterns.compiled(g["compared_label"]).search(base.label):
         return True
     if base.period is None:
-        return bool(regex.search(patterns.load("concepts")["prior_period_label"], base.label))
+        return bool(patterns.compiled(patterns.load("concepts")["prior_period_label"]).search(base.label))
     return (change.period is not None and change.period > base.period) \
         or any(f.period is not None and f.period > base.period for f in earlier)
 
@@ -289,7 +287,7 @@ def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if whole.figure.kind != "amount" or part.figure.kind != "amount" or text[whole.figure.end:rate.figure.start] != joiner:
         return None
     between = text[part.figure.end:whole.figure.start]
-    if not regex.match(spec["part_then"], between) or any(w in between for w in spec["not_between"]):
+    if not patterns.compiled(spec["part_then"]).match(between) or any(w in between for w in spec["not_between"]):
         return None
     sentence = text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]
     if any(w in part.label for w in spec["not_between"]) or any(w in sentence for w in spec["not_in_sentence"]):

@@ -56,11 +56,11 @@ def _total_checks(facts: Facts) -> list[Check]:
             continue
         total = totals[0]
         deductions = [f for f in pf.facts if f.figure.kind == "score" and f.figure.start > total.figure.start
-                      and regex.search(r"扣\s*$", f.before)]
+                      and patterns.compiled(r"扣\s*$").search(f.before)]
         if not deductions:
             continue
         full = Decimal(100)
-        m = regex.search(r"满分\s*(\d+)", pf.norm.text)
+        m = patterns.compiled(r"满分\s*(\d+)").search(pf.norm.text)
         if m:
             full = Decimal(m.group(1))
         acc = exact(full)

@@ -135,7 +135,7 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             before = [f for f in before if not group_at[f.figure.start]]
         if before:
             total = before[-1]
-        elif sent > 0 and not group and regex.fullmatch(r"\s*\p{Han}{0,6}", text[pf.sentence_spans[sent][0]:pos]):
+        elif sent > 0 and not group and patterns.compiled(r"\s*\p{Han}{0,6}").fullmatch(text[pf.sentence_spans[sent][0]:pos]):
             a, b = pf.sentence_spans[sent - 1]
             prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
                     and not _is_change(f) and not f.figure.approximate]
@@ -230,7 +230,7 @@ def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | Non
     if len(found) != 1 or found[0].figure.approximate:
         return None
     g = patterns.load("formulas")["growth"]
-    if any(w in found[0].label for w in g["change_not_from"]) or not regex.match(g["own_change"], found[0].label):
+    if any(w in found[0].label for w in g["change_not_from"]) or not patterns.compiled(g["own_change"]).match(found[0].label):
         return None
     return found[0]
 
@@ -344,7 +344,7 @@ def _item_number(text: str, markers: list[str]) -> tuple[int, int, int] | None:
     """(marker style, item number, marker end) of a paragraph that opens a numbered item (1. / (1) / 一、 / （一）),
     else None."""
     for style, marker in enumerate(markers):
-        m = regex.match(marker, text)
+        m = patterns.compiled(marker).match(text)
         if m:
             number = m.group(1)
             return style, int(number) if number.isdigit() else CHINESE_NUMBERS.find(number) + 1, m.end()
@@ -634,7 +634,7 @@ def _named_identity_tables(facts: Facts) -> list[Check]:
         for ident in idents:
             titled = all(t in table.title for t in ident["total"])
             totals = [r for r in table.rows if all(t in r.label for t in ident["total"])
-                      or titled and regex.search(r"^(?:合计|总计)$", r.label)]
+                      or titled and patterns.compiled(r"^(?:合计|总计)$").search(r.label)]
             if len(totals) != 1:
                 continue
             total = totals[0]
@@ -658,7 +658,7 @@ def _change_lists(facts: Facts) -> list[Check]:
     checks = []
     for pf in facts.paragraphs:
         text = pf.norm.text
-        if not any(w in text for w in openers) or not any(regex.search(own, f.label) for f in pf.facts):
+        if not any(w in text for w in openers) or not any(patterns.compiled(own).search(f.label) for f in pf.facts):
             continue
         group_at, _ = paren_groups(text)
         for pos, sent in _cues(pf, openers):
@@ -668,13 +668,13 @@ def _change_lists(facts: Facts) -> list[Check]:
             before = [f for f in amounts if f.sentence == sent and f.figure.end <= pos]
             if not before and sent > 0 and not text[pf.sentence_spans[sent][0]:pos].strip():
                 before = [f for f in amounts if f.sentence == sent - 1]
-            if not before or not regex.search(own, before[-1].label) or before[-1].figure.approximate:
+            if not before or not patterns.compiled(own).search(before[-1].label) or before[-1].figure.approximate:
                 continue
             total = before[-1]
             parts = [f for f in amounts if f.sentence == sent and f.figure.start > pos]
             if len(parts) < 2 or any(f.figure.approximate for f in parts):
                 continue
-            changes = [f for f in parts if regex.search(own, f.label)]
+            changes = [f for f in parts if patterns.compiled(own).search(f.label)]
             zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
             if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
                 continue
@@ -694,7 +694,7 @@ def _stated_changes(facts: Facts) -> list[Check]:
     for pf in facts.paragraphs:
         amounts = [f for f in pf.facts if f.figure.kind == "amount" and not f.figure.approximate]
         for i, change in enumerate(amounts):
-            if i < 2 or not regex.match(g["own_change"], change.label):
+            if i < 2 or not patterns.compiled(g["own_change"]).match(change.label):
                 continue
             prior, current = amounts[i - 1], amounts[i - 2]
             if not (prior.sentence == current.sentence == change.sentence and prior.clause == current.clause == change.clause):
