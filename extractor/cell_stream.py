@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import regex
-
 import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Document, Location, Paragraph, Table
@@ -93,7 +91,7 @@ def _number(text: str) -> Optional[Figure]:
 
 def _header(cells: list[StreamCell], spec: dict) -> Optional[tuple[int, int]]:
     """Where the level header starts and how many levels it names."""
-    level = regex.compile(patterns.load("weight_trees")["level_header"])
+    level = patterns.compiled(patterns.load("weight_trees")["level_header"])
     for i in range(len(cells)):
         k = 0
         while i + k < len(cells) and (m := level.match(compact(cells[i + k].text))) and "一二三四".index(
@@ -116,10 +114,10 @@ def stream_table(doc: Document) -> Optional[StreamTable]:
     start, k = found
     head = "".join(compact(c.text) for c in cells[start:start + spec["header_cells"]])
     before = [compact(c.text) for c in cells[max(0, start - 2):start]]
-    if not all(regex.search(w, head) for w in spec["header_words"]) or not any(
+    if not all(patterns.compiled(w).search(head) for w in spec["header_words"]) or not any(
             patterns.compiled(spec["serial"]).match(t) for t in before):
         return None
-    rule = regex.compile(spec["rule_cell"])
+    rule = patterns.compiled(spec["rule_cell"])
     i = start + k
     while i < len(cells) and compact(cells[i].text) != "1":
         i += 1
@@ -186,15 +184,15 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
     if not cells:
         return None
     spec = patterns.load("weight_trees")
-    weight_header = regex.compile(spec["weight_header"])
+    weight_header = patterns.compiled(spec["weight_header"])
     first = next((i for i, c in enumerate(cells) if label_weight(c.text, spec)[1] is not None
                   and any(weight_header.match(compact(d.text)) for d in cells[i + 1:i + spec["stream"]["header_cells"]])),
                  None)
     if first is None:
         return None
     levels = set(patterns.load("project_tables")["flattened"]["levels"])
-    starts = [regex.compile(spec["stream"]["row_start"]), regex.compile(spec["total_rows"]),
-              regex.compile(spec["stop_rows"])]
+    starts = [patterns.compiled(spec["stream"]["row_start"]), patterns.compiled(spec["total_rows"]),
+              patterns.compiled(spec["stop_rows"])]
     rows: list[list[StreamCell]] = []
     previous = ""
     for cell in cells[first:]:
@@ -228,7 +226,7 @@ def _fused_text(doc: Document, header: str) -> Optional[tuple[str, list[tuple[in
             continue
         starts.append((len(text), block.location()))
         text += compact(block.text)
-    m = regex.search(header, text)
+    m = patterns.compiled(header).search(text)
     if m is None:
         return None
     return text, starts, m.end()
@@ -244,7 +242,7 @@ def _name(spec: dict) -> str:
 
 def _pairs(text: str, at: int, spec: dict) -> list[tuple[str, Figure, int, int]]:
     """The name–weight pairs from at on: (name, weight, start, end), each weight no larger than the one before."""
-    pair = regex.compile(f"(?P<name>{_name(spec)}?){spec['weight']}")
+    pair = patterns.compiled(f"(?P<name>{_name(spec)}?){spec['weight']}")
     out = []
     while len(out) < 3:
         m = pair.match(text, at)
@@ -266,7 +264,7 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
     if found is None:
         return None
     text, starts, at = found
-    score_re, ambiguous = regex.compile(spec["score"]), regex.compile(_name(spec) + r"\d")
+    score_re, ambiguous = patterns.compiled(spec["score"]), patterns.compiled(_name(spec) + r"\d")
 
     def cell(s: str, start: int) -> StreamCell:
         return StreamCell(s, _located(starts, start))

@@ -27,8 +27,8 @@ def unit_name(doc: Document) -> Optional[str]:
             if m and m.group(1).endswith(tuple(data["unit_suffixes"])):
                 return m.group(1)
     for t in head[:5]:
-        name = regex.sub(data["title_line_prefix"], "", t)
-        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not regex.search(r"\d", name) \
+        name = patterns.compiled(data["title_line_prefix"]).sub("", t)
+        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not patterns.compiled(r"\d").search(name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _opening_unit(head[:data["opening_lines"]], data)
@@ -39,7 +39,7 @@ def _opening_unit(head: list[str], data: dict) -> Optional[str]:
     cut after its last unit suffix."""
     suffixes = tuple(data["unit_suffixes"])
     for t in head:
-        m = regex.match(data["opening_unit"], t)
+        m = patterns.compiled(data["opening_unit"]).match(t)
         if not m:
             continue
         name = m.group("unit")
@@ -55,7 +55,7 @@ def _titled_unit(head: list[str], data: dict) -> Optional[str]:
     suffixes = tuple(data["unit_suffixes"])
     for pattern in data["title_units"]:
         for t in head:
-            m = regex.search(pattern, t)
+            m = patterns.compiled(pattern).search(t)
             if not m:
                 continue
             name = m.group("unit")
@@ -84,7 +84,7 @@ def report_type(doc: Document) -> str:
     head = "".join(compact(p.text) for p in doc.paragraphs[:12])
     head += "".join(compact(c.text) for t in doc.tables[:1] for row in t.rows[:3] for c in row)
     for spec in data["report_types"]:
-        if any(regex.search(w, head) for w in spec["words"]):
+        if any(patterns.compiled(w).search(head) for w in spec["words"]):
             return spec["type"]
     return "unknown"
 

@@ -6,8 +6,6 @@ import unicodedata
 from collections import Counter
 from typing import Callable
 
-import regex
-
 import patterns
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
@@ -139,8 +137,17 @@ def pipe_cells(line: str, bordered: bool) -> list[str]:
     return cells
 
 
+_CHAR_WIDTH: dict[str, int] = {}
+
+
 def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Display width: 2 for each East Asian wide or full-width character, 1 for the others."""
+    if line.isascii():
+        return len(line)
+    widths = _CHAR_WIDTH
+    for ch in set(line).difference(widths):
+        widths[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return sum(map(widths.__getitem__, line))
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -174,7 +181,7 @@ def _row_like(text: str, spec: dict) -> bool:
     """A line that is a table row run together (年度资金总额 29 29 27.8 10 95.86% 9.59, or a header of short words):
     one ending in two bare figures, or several words or bare figures apart with none of prose's punctuation."""
     words = text.split()
-    bare = [bool(regex.fullmatch(r"[-+]?\d[\d,.]*%?", w)) for w in words]
+    bare = [bool(patterns.compiled(r"[-+]?\d[\d,.]*%?").fullmatch(w)) for w in words]
     if len(bare) >= 2 and bare[-1] and bare[-2]:
         return True
     return not any(ch in text for ch in spec["loose"]["prose_marks"]) and (
@@ -192,7 +199,7 @@ def _loose_cut(texts: list[str], prose: list[bool], spec: dict) -> float | None:
     most prose lines reach it within slack, and nearly every line that reaches it without ending a sentence runs on
     into a prose line that is not a heading; else None."""
     loose = spec["loose"]
-    heading = regex.compile(spec["heading"])
+    heading = patterns.compiled(spec["heading"])
     widths = sorted(_bare_width(t) for t, is_prose in zip(texts, prose) if is_prose)
     full = widths[int(len(widths) * 0.8)]
     if full < spec["min_width"] or sum(1 for w in widths if abs(w - full) <= loose["slack"]) < loose["share"] * len(widths):
@@ -220,7 +227,7 @@ def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float 
 def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Callable[[str], int], cut: float,
             spec: dict, ends: str) -> list[str]:
     """The lines with each prose line at least cut wide joined to the next (see hard_wrap)."""
-    heading = regex.compile(spec["heading"])
+    heading = patterns.compiled(spec["heading"])
     groups: list[list[str]] = []
     joinable = False
     size = 0

@@ -65,8 +65,7 @@ def _footings(view: TableView) -> list[Check]:
         if kind == "total" and r + 1 < len(view.table.rows) and kinds.get(r + 1) == "subitem" and not pending:
             below = []
             for k in range(r + 1, len(view.table.rows)):
-                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and regex.search(
-                        r"资金|拨款|结转|其他", view.row_labels[k])):
+                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and patterns.compiled(r"资金|拨款|结转|其他").search(view.row_labels[k])):
                     below.append(k)
                 else:
                     break
@@ -89,7 +88,7 @@ def _footings(view: TableView) -> list[Check]:
 
 
 def _crossfootings(view: TableView) -> list[Check]:
-    totals = [c for c in view.data_cols if regex.fullmatch(r"(合计|小计|总计|合计数|总额)", view.headers[c] or "")]
+    totals = [c for c in view.data_cols if patterns.compiled(r"(合计|小计|总计|合计数|总额)").fullmatch(view.headers[c] or "")]
     checks = []
     for tc in totals:
         parts_cols = [c for c in view.data_cols if c != tc and not SKIP_COLUMN.search(view.headers[c] or "")]
