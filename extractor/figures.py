@@ -12,6 +12,7 @@ import patterns
 
 MAX_DIGITS = 24
 MONTH_BEFORE = regex.compile(r"月\s*$")
+LONE_MAGNITUDES = frozenset("百千万亿佰仟")
 DATE_OR_TIME_AFTER = regex.compile(r"\s*(年|月|时|号|期\b)")
 
 
@@ -94,6 +95,10 @@ def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[s
 
 @lru_cache(maxsize=1024)
 def _cn_value(span: str) -> Optional[Decimal]:
+    """The value of a Chinese numeral; none for a lone magnitude character (the 万 of 万元), which cn2an, imported
+    only when a real numeral is met, would refuse as well."""
+    if span in LONE_MAGNITUDES:
+        return None
     import cn2an
     try:
         return Decimal(str(cn2an.cn2an(span, "smart")))
