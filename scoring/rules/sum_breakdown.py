@@ -58,6 +58,14 @@ def _usable(fact: TextFact, like: TextFact, equal: bool = False) -> bool:
     return f.kind == "count" and f.unit == g.unit
 
 
+def _flow(label: str) -> str | None:
+    """The money flow (income, expense) whose word comes last in the label's own clause, if any."""
+    core = _core_name(label)
+    found = [(core.rfind(w), flow) for flow, words in patterns.load("concepts")["flows"].items() for w in words
+             if w in core]
+    return max(found)[1] if found else None
+
+
 def _matches(total: TextFact, parts: list[TextFact]) -> bool:
     return compare(total_interval([p.figure for p in parts]), total.figure,
                    exact_value=total.figure.kind == "count", scale=total.figure.scale) == "pass"
@@ -155,6 +163,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
                 clauses[f.clause].append(f)
         grouped = _same_named([clauses[k] for k in sorted(clauses)], total)
         if grouped is not None:
+            grouped = _one_flow(grouped, total)
+        if grouped is not None:
             yield total, grouped
         last_total = total
 
@@ -169,6 +179,19 @@ def _same_named(clauses: list[list[TextFact]], total: TextFact) -> list[list[Tex
         return clauses
     own = _core_name(total.label)
     kept = [[f for f in group if _core_name(f.label) == own] for group in clauses]
+    kept = [group for group in kept if group]
+    return kept if sum(len(g) for g in kept) >= 2 else None
+
+
+def _one_flow(clauses: list[list[TextFact]], total: TextFact) -> list[list[TextFact]] | None:
+    """A list that names both money flows is two lists side by side (…收入175.1亿元；…支出78.3亿元。其中：市级…收入
+    130.5亿元；市级…支出49.9亿元): the total takes the parts of its own flow, and none when fewer than two are; a list
+    of one flow is kept as it is (收入1986.72万元。具体构成：基本支出…，项目支出…: a budget's income is spent)."""
+    flows = {flow for group in clauses for f in group if (flow := _flow(f.label)) is not None}
+    if len(flows) < 2:
+        return clauses
+    own = _flow(total.label)
+    kept = [[f for f in group if _flow(f.label) == own] for group in clauses] if own is not None else []
     kept = [group for group in kept if group]
     return kept if sum(len(g) for g in kept) >= 2 else None
 
