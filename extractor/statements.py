@@ -72,7 +72,7 @@ def _data() -> dict:
     d = patterns.load("statements")
     out = dict(d)
     for key in ("unit_line", "empty_note", "code", "code_part", "code_in_label", "header_words", "grand_total",
-                "year_total", "list_total", "balance_rows", "strip_from_label", "outside_columns"):
+                "year_total", "list_total", "balance_rows", "strip_from_label", "outside_columns", "line_number_header"):
         out[key] = regex.compile(d[key])
     out["kinds"] = [(k["kind"], regex.compile(k["title"])) for k in d["kinds"]]
     out["numbering"] = [(n["level"], regex.compile(n["pattern"])) for n in d["numbering"]]
@@ -209,6 +209,7 @@ def _layout(view: TableView, n: int, groups: Optional[list[list[int]]] = None) -
     headers = _headers(table, n)
     groups = _code_groups(table, n) if groups is None else groups
     in_groups = {c for g in groups for c in g}
+    line_numbers = _data()["line_number_header"]
     names = {g[-1] + 1 for g in groups}
     labels = [c for c in _label_columns(view, n, in_groups) if c not in names]
     anchors = sorted([(g[0], g, g[-1] + 1) for g in groups] + [(c, [], c) for c in labels])
@@ -220,7 +221,8 @@ def _layout(view: TableView, n: int, groups: Optional[list[list[int]]] = None) -
         if i == 0 and start > 0:
             start = 0
         label_col = label if label < end else None
-        amounts = [c for c in range(start, end) if c not in codes and c != label_col and c not in in_groups]
+        amounts = [c for c in range(start, end) if c not in codes and c != label_col and c not in in_groups
+                   and not line_numbers.search(headers[c])]
         lists.append((codes, label_col, amounts))
     return _Layout(table.width, n, lists, headers)
 
