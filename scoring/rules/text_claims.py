@@ -29,6 +29,9 @@ from scoring.rules.statement import locate, of_kind
 
 RULE = "text.claim_vs_numbers"
 PREVIOUS_PARAGRAPHS = 2
+CLOSED_GROUP = regex.compile(r"（[^（）]*）|\([^()]*\)")
+JOINED = ("和", "及", "与", "、")
+LIST_JOIN = regex.compile(r"\s*[、和及与]\s*")
 
 
 @lru_cache(maxsize=1)
@@ -56,12 +59,13 @@ def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
 
 
 def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
-    """The total whose list the part belongs to: the nearest amount before it with a list cue between them."""
+    """The total whose list the part belongs to: the nearest amount before it with a list cue between them, not
+    inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出598.75亿元)."""
     text = pf.norm.text
     for f in reversed(_amounts(pf, part.figure.start)):
         if f is part:
             continue
-        between = text[f.figure.end:part.figure.start]
+        between = CLOSED_GROUP.sub("", text[f.figure.end:part.figure.start])
         if any(w in between for w in openers):
             return f
     return None
@@ -124,13 +128,13 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
 
 
 def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.Pattern] = None) -> bool:
-    """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元); drop: words
-    left out of both sides (years)."""
+    """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元), alone: 税收返还和
+    转移支付4404.78亿元 names the two together, not 转移支付; drop: words left out of both sides (years)."""
     start = pf.sentence_spans[f.sentence][0]
     before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
     if drop is not None:
         before = drop.sub("", before)
-    return before.endswith(name)
+    return before.endswith(name) and not before[:-len(name)].endswith(JOINED)
 
 
 def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[Check]:
@@ -140,16 +144,23 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     pf = facts.paragraphs[index]
     text = pf.norm.text
     start = pf.sentence_spans[rate.sentence][0]
-    m = spec["share"].search(text[start:rate.figure.start])
+    rates = _run(pf, rate, "rate")
+    m = spec["share"].search(text[start:rates[0].figure.start])
     if not m:
         return None
     cue_at = start + m.start()
     parts = [f for f in _amounts(pf, cue_at) if f.sentence == rate.sentence]
     if not parts:
-        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。")
-    part = parts[-1]
-    if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
-        return None
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。") if rate is rates[0] else None
+    if len(rates) > 1:
+        amounts = _run(pf, parts[-1], "amount")
+        if len(amounts) != len(rates):
+            return None
+        part = amounts[rates.index(rate)]
+    else:
+        part = parts[-1]
+        if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
+            return None
     name = compact(m.group("whole")).removesuffix("的")
     if name in spec["opener_wholes"]:
         whole = _opener(pf, part, spec["openers"])
@@ -176,6 +187,20 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _run(pf: ParagraphFacts, fact: TextFact, kind: str) -> list[TextFact]:
+    """The figures of one kind listed together with fact, joined only by 、/和/及/与 (分别为0.72亿元、0.02亿元和0.59
+    亿元; 占…的54.54%、1.51%和44.69%), in order: two such runs pair off one by one."""
+    text = pf.norm.text
+    same = [f for f in pf.facts if f.sentence == fact.sentence and f.figure.kind == kind]
+    k = next(i for i, f in enumerate(same) if f is fact)
+    first, last = k, k
+    while first > 0 and LIST_JOIN.fullmatch(text, same[first - 1].figure.end, same[first].figure.start):
+        first -= 1
+    while last + 1 < len(same) and LIST_JOIN.fullmatch(text, same[last].figure.end, same[last + 1].figure.start):
+        last += 1
+    return same[first:last + 1]
 
 
 def _topic_share(facts: Facts, index: int, part: TextFact, rate: TextFact) -> Optional[Check]:
