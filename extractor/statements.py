@@ -83,6 +83,9 @@ def _title(blocks: list, at: int) -> tuple[Optional[str], bool]:
     """The title of the table at blocks[at] and whether the table continues the table before it (a table
     right after another table, with no paragraph between)."""
     d = _data()
+    inside = _title_row(blocks[at])
+    if inside is not None:
+        return inside, False
     if at > 0 and isinstance(blocks[at - 1], Table):
         return None, True
     for k in range(at - 1, max(-1, at - 1 - LOOK_BACK), -1):
@@ -95,6 +98,17 @@ def _title(blocks: list, at: int) -> tuple[Optional[str], bool]:
         if "表" in t and len(t) <= d["title_max"]:
             return t, False
     return None, False
+
+
+def _title_row(table: Table) -> Optional[str]:
+    """A title copied into the table's first row, alone in it (…“三公”经费情况统计表 | | |)."""
+    if not table.rows:
+        return None
+    texts = [compact(c.text) for c in table.rows[0] if c.text.strip()]
+    if len(texts) == 1 and "表" in texts[0] and len(texts[0]) <= _data()["title_max"] and not parse_cell(texts[0]) \
+            and len(table.rows) > 2:
+        return texts[0]
+    return None
 
 
 def kind_of(title: str) -> Optional[str]:
@@ -128,7 +142,7 @@ def _headers(table: Table, n: int) -> list[str]:
         parts: list[str] = []
         for r in range(n):
             t = _cell_text(table, r, c, anchored=True)
-            if t and t not in parts:
+            if t and t not in parts and not _data()["unit_line"].search(t):
                 parts.append(t)
         out.append("".join(parts))
     return _distinct(out)

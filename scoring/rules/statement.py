@@ -200,6 +200,9 @@ def _three_public(stmt: Statement) -> list[Check]:
             last_item = item
             if item is not None and (item, stage) not in columns:
                 columns[(item, stage)] = col
+        if not columns:
+            out += _three_public_rows(stmt, lst, spec)
+            continue
         for row in lst.rows:
             for rule in spec["sums"]:
                 for stage in dict.fromkeys(s for _, s in columns):
@@ -211,6 +214,31 @@ def _three_public(stmt: Statement) -> list[Check]:
                     if cells:
                         out.append(_tag(sum_check(ROW, row.cells[total_col], cells, None,
                                                   _place(stmt, row, total_col)), row, total_col))
+    return out
+
+
+def _three_public_rows(stmt: Statement, lst: StatementList, spec: dict) -> list[Check]:
+    """A 三公 table whose items are rows: in every amount column, 合计 = 出国 + 用车 + 接待 and 用车 = 购置 + 运行
+    (a blank cell is nothing spent); an item that two rows would take is not checked."""
+    labels = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
+    found: dict[str, list[StatementRow]] = {}
+    for row in lst.rows:
+        if len(row.label) > spec["row_label_max"]:
+            continue
+        item = next((i for i, p in labels if p.search(row.label)), None)
+        if item is not None:
+            found.setdefault(item, []).append(row)
+    rows = {item: rs[0] for item, rs in found.items() if len(rs) == 1}
+    out = []
+    for rule in spec["sums"]:
+        total = rows.get(rule["total"])
+        parts = [rows.get(p) for p in rule["parts"]]
+        if total is None or any(p is None for p in parts):
+            continue
+        for col in lst.columns:
+            cells = [p.cells[col] for p in parts if col in p.cells]
+            if col in total.cells and cells:
+                out.append(_tag(sum_check(ROW, total.cells[col], cells, None, _place(stmt, total, col)), total, col))
     return out
 
 
