@@ -105,18 +105,20 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
     expected_value = computed.mid / scale
     expected = render(expected_value, total.figure.decimals)
     diff = render(total.figure.value - expected_value, total.figure.decimals)
+    finest = max([total.figure.decimals] + [f.decimals for f in figs if f.scale == scale])
+    shown_sum, shown_diff = render(expected_value, finest), render(total.figure.value - expected_value, finest)
     unit = total.figure.unit
     arithmetic = " + ".join(shown(f) for f in figs)
     status = "pass" if verdict == "pass" else "fail"
     if len(figs) == 1:
         only = f"只填了一项 {shown(figs[0])}"
         message = (f"{what} {shown(total.figure)} 与其各项相符：{only}（在打印精度内）。" if status == "pass" else
-                   f"{what} {shown(total.figure)} 与其各项不符：{only}，差额 {diff}{unit or ''}。")
+                   f"{what} {shown(total.figure)} 与其各项不符：{only}，差额 {shown_diff}{unit or ''}。")
     elif status == "pass":
         message = f"{what} {shown(total.figure)} 与各项之和 {arithmetic} = {expected}{unit or ''} 相符（在打印精度内）。"
     else:
-        message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {expected}{unit or ''}，"
-                   f"差额 {diff}{unit or ''}。")
+        message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {shown_sum}{unit or ''}，"
+                   f"差额 {shown_diff}{unit or ''}。")
     return Check.judged(verdict, rule=rule,
                         message=message, concept=concept, reported=total.figure.raw, expected=expected,
                         difference=diff, unit=unit,
