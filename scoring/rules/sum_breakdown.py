@@ -159,14 +159,24 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
         inner = _inner_lists(pf, openers, pos, sent, group_at)
         for f in pf.facts:
             if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
-                    and _usable(f, total) and not any(q < f.figure.start and f.clause == c for q, c in inner):
+                    and _usable(f, total, equal=True) and not any(q < f.figure.start and f.clause == c for q, c in inner):
                 clauses[f.clause].append(f)
-        grouped = _same_named([clauses[k] for k in sorted(clauses)], total)
+        grouped = _same_named(_beside_zeros([clauses[k] for k in sorted(clauses)], total), total)
         if grouped is not None:
             grouped = _one_flow(grouped, total)
         if grouped is not None:
             yield total, grouped
         last_total = total
+
+
+def _beside_zeros(clauses: list[list[TextFact]], total: TextFact) -> list[list[TextFact]]:
+    """A part as large as the total is one only beside zeros (因公出国(境)费0万元，公务接待费0.36万元，公务用车…0万元
+    of 0.36万元); beside any other part it restates the total and is left out."""
+    whole = total.figure.value * total.figure.scale
+    equal = [f for g in clauses for f in g if f.figure.value * f.figure.scale == whole]
+    if equal and all(f.figure.value == 0 for g in clauses for f in g if f not in equal) and len(equal) == 1:
+        return clauses
+    return [kept for g in clauses if (kept := [f for f in g if f not in equal])]
 
 
 def _same_named(clauses: list[list[TextFact]], total: TextFact) -> list[list[TextFact]] | None:
