@@ -1,4 +1,5 @@
-"""sum.count — a count stated after the names it counts: 决策、过程、产出、效益4个一级指标.
+"""sum.count — a count stated after the names it counts (决策、过程、产出、效益4个一级指标), or before them up to the end
+of the clause (设9个内设机构，分别为：办公室、…、项目服务股。).
 
 Fails:  河东区、平邑县、高新区、经开区、兰山区4个区 (five names, four stated: warning)
 Passes: 评价设置决策、过程、产出、效益4个一级指标 (four names, 4)
@@ -25,6 +26,7 @@ RULE = "sum.count"
 def _spec() -> dict:
     d = patterns.load("claims")["list_count"]
     return {"pattern": regex.compile(d["items"] + d["count"], flags=regex.REVERSE), "count": regex.compile(d["count"]),
+            "count_first": regex.compile(d["count_first"]), "names_end": regex.compile(d["names_end"]),
             "window": d["window"], "joiners": regex.compile(d["joiners"]),
             "clean": regex.compile(d["clean_item"]), "numerals": d["numerals"],
             "clause_breaks": d["clause_breaks"]}
@@ -91,6 +93,39 @@ def _check(m, count: int, quote: str, location, text: str) -> Optional[Check]:
                         expected=str(listed), difference=str(count - listed), **fields)
 
 
+def _check_after(m, names: Optional[list[str]], quote: str, location) -> Optional[Check]:
+    """A count before the names it counts (设9个内设机构，分别为：办公室、…): as _check, the names read to the end of
+    the clause."""
+    spec = _spec()
+    count = count_value(m.group("count"))
+    if names is None or len(names) < 3 or count is None:
+        return None
+    listed = len(names)
+    joined = bool(spec["joiners"].search(names[-1]))
+    stated, noun = m.group("count"), m.group("classifier")
+    fields = dict(rule=RULE, reported=stated, numbers=[stated], evidence=[Evidence(quote=quote, location=location)],
+                  identity=(location, m.start()))
+    if listed == count or (joined and listed + 1 == count):
+        return Check.judged("pass", message=f"其后以顿号列举 {count} 项，与所称“{stated}{noun}”一致。",
+                            expected=str(count), **fields)
+    if any("等" in n for n in names):
+        return None
+    if joined or not all(spec["clean"].match(n) for n in names):
+        return Check(status="unverifiable", severity="info",
+                     message=f"所称“{stated}{noun}”，其后以顿号计为 {listed} 项，但其中的名称不能确定，无法核实项数。", **fields)
+    return Check.judged("warning", message=f"所称“{stated}{noun}”，但其后以顿号列举了 {listed} 项，项数不符。",
+                        expected=str(listed), difference=str(count - listed), **fields)
+
+
+def _counts_first(text: str, spec: dict):
+    """Counts followed by the names they count, with the names: up to the end of the clause."""
+    for m in spec["count_first"].finditer(text):
+        end = spec["names_end"].search(text, m.end())
+        items = text[m.end():end.start() if end else len(text)]
+        if "、" in items:
+            yield m, items
+
+
 def _lists(text: str, spec: dict):
     """Names followed by their count, left to right: each count's window is searched backwards from it for the
     longest list of names that ends with it."""
@@ -119,6 +154,12 @@ def check(facts: Facts) -> list[Check]:
             start, end = pf.norm.span_to_original(m.start(), m.end())
             quote = " ".join(pf.norm.original[start:end].split())[-80:]
             found = _check(m, count, quote, pf.paragraph.location(), text)
+            if found is not None:
+                out.append(found)
+        for m, items in _counts_first(text, spec):
+            start, end = pf.norm.span_to_original(m.start(), m.end() + len(items))
+            quote = " ".join(pf.norm.original[start:end].split())[:80]
+            found = _check_after(m, _names(items), quote, pf.paragraph.location())
             if found is not None:
                 out.append(found)
     return out
