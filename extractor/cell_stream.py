@@ -36,10 +36,14 @@ class StreamRow:
 
 @dataclass
 class StreamTable:
+    """The rows read back; complete when a total or stop row ended them, else closed is the shallowest level whose
+    groups are known to end where the reading stopped (0: none)."""
+
     levels: int
     rows: list[StreamRow]
     complete: bool
     layout: str = "逐格分行"
+    closed: int = 0
 
     @property
     def where(self) -> str:
@@ -266,16 +270,18 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
     if found is None:
         return None
     text, starts, at = found
-    score_re, ambiguous = regex.compile(spec["score"]), regex.compile(_name(spec) + r"\d")
+    score_re, ambiguous = regex.compile(spec["score"]), regex.compile(_name(spec) + spec["weight_start"])
 
     def cell(s: str, start: int) -> StreamCell:
         return StreamCell(s, _located(starts, start))
 
     rows: list[StreamRow] = []
+    closed = 0
     pairs = _pairs(text, at, spec)
     while pairs:
         end = pairs[-1][3]
         if ambiguous.match(text, end):
+            closed = 2 if rows and len(pairs) == 2 else 0
             break
         labels = [cell(f"{n}({w.raw}分)", s) for n, w, s, _ in pairs[:-1]] + [cell(pairs[-1][0], pairs[-1][2])]
         name, weight, start, _ = pairs[-1]
@@ -293,4 +299,4 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
             score = (fig, cell(m.group("s"), m.start())) if fig is not None else None
         rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
         pairs = nxt[1] if nxt is not None else []
-    return StreamTable(3, rows, False, "单元格连写") if rows else None
+    return StreamTable(3, rows, False, "单元格连写", closed) if rows else None

@@ -379,6 +379,8 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     if stream is not None and (tree := weight_tree(as_table(stream, len(doc.tables) + 1), True)) is not None:
         tree.lost_grid = True
         tree.name = stream.where
+        if stream.closed:
+            tree.close_from(stream.closed)
         trees.append(tree)
     elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
             and (tree := weight_tree(cells, True)) is not None:

@@ -64,6 +64,12 @@ class WeightTree:
     def where(self) -> str:
         return self.name or f"表{self.table}"
 
+    def close_from(self, level: int) -> None:
+        """Marks the groups at this level and deeper complete (a row known to open at this level or above follows)."""
+        for node in self.nodes:
+            if node.level >= level:
+                node.complete = True
+
 
 def _spec() -> dict:
     return patterns.load("weight_trees")
