@@ -16,6 +16,7 @@ import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import compact
+from extractor.project_table import FundRow, ProjectTable, Value, columns_of
 
 
 @dataclass
@@ -300,3 +301,46 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
         rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
         pairs = nxt[1] if nxt is not None else []
     return StreamTable(3, rows, False, "单元格连写", closed) if rows else None
+
+
+def template_funds(table: CellTable) -> Optional[ProjectTable]:
+    """The funds block of a 项目支出绩效自评表 rebuilt by template_table: its header opened by a weighted label
+    (预算执行情况(10分)) names the columns from its first value column (年初预算 …); each funds row (总额, 其中:财政资金 …)
+    omits the header's leading cell, so its values follow its label in the header's order. None when a row is wider
+    than the header or a cell does not hold what its column does (a rate under 执行率, a plain figure elsewhere)."""
+    from extractor.weight_tree import label_weight
+    spec = patterns.load("weight_trees")
+    columns = patterns.load("project_tables")["funds"]["columns"]
+    value_header = regex.compile(spec["fund_value_header"])
+    total, part = regex.compile(spec["fund_total"]), regex.compile(spec["stream"]["row_start"])
+    for r, row in enumerate(table.rows):
+        if not row or label_weight(row[0].text, spec)[1] is None:
+            continue
+        first = next((c for c, cell in enumerate(row) if value_header.match(compact(cell.text))), None)
+        if first is None:
+            continue
+        roles = columns_of(row[first:], columns)
+        if not {"budget", "actual"} <= set(roles):
+            return None
+        out = ProjectTable(table=None, unit=None, first=table.cell_location(row[0]))
+        for data in table.rows[r + 1:]:
+            label = compact(data[0].text) if data else ""
+            kind = "total" if total.match(label) else "part" if part.match(label) else None
+            if kind is None:
+                break
+            if len(data) - 1 > len(row) - first:
+                return None
+            cells = {}
+            for role, at in roles.items():
+                cell = data[at + 1] if at + 1 < len(data) else None
+                text = cell.text.strip() if cell is not None else ""
+                if cell is None or text in ("", "—", "-", "/", "－"):
+                    continue
+                fig = parse_cell(text)
+                if fig is None or (fig.kind == "rate") != (role == "rate"):
+                    return None
+                cells[role] = Value(text, fig, table.cell_location(cell), f"{label} | {text}")
+            out.funds.append(FundRow(label, kind, cells))
+        return out if out.fund_total is not None else None
+    return None
+
