@@ -3,7 +3,9 @@ an empty cell (a '|' table whose rows hold one cell, or text lines between '|' l
 columns (一级指标 二级指标 三级指标), then 分值 and the score (评分/得分); each row is
 [序号] [the last levels' labels] 评分标准 分值 得分 …, cut at its 评分标准 cell. Rows are kept only while every cell is
 where the layout puts it (序号 in sequence, plain numbers after the 评分标准); the reading stops at the first row
-that is not (patterns/weight_trees.yaml, stream).
+that is not (patterns/weight_trees.yaml, stream). Also the 湖南 评价指标表 whose cells run together (fused), a 评分表
+run together with each weight in its indicator's label (labelled), and the funds block of a 项目支出绩效自评表 copied
+one cell per line with its blanks kept (template_funds).
 """
 from __future__ import annotations
 
@@ -38,13 +40,15 @@ class StreamRow:
 @dataclass
 class StreamTable:
     """The rows read back; complete when a total or stop row ended them, else closed is the shallowest level whose
-    groups are known to end where the reading stopped (0: none)."""
+    groups are known to end where the reading stopped (0: none); partial when an indicator may be unseen (its label
+    printing no weight), so that only a group its rows add up to can be judged."""
 
     levels: int
     rows: list[StreamRow]
     complete: bool
     layout: str = "逐格分行"
     closed: int = 0
+    partial: bool = False
 
     @property
     def where(self) -> str:
@@ -301,6 +305,54 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
         rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
         pairs = nxt[1] if nxt is not None else []
     return StreamTable(3, rows, False, "单元格连写", closed) if rows else None
+
+
+def labelled_table(doc: Document) -> Optional[StreamTable]:
+    """A 评分表 whose cells run together with each weight in its indicator's label (目标设定情况(10分)依据的充分性(3分)
+    看…), read back by its labels: adjacent labels are one row's leading levels, right-aligned to the levels the first
+    row opens (patterns/weight_trees.yaml, labelled)."""
+    spec = patterns.load("weight_trees")["labelled"]
+    found = _fused_text(doc, spec["header"])
+    if found is None:
+        return None
+    text, starts, at = found
+    labels = list(regex.finditer(spec["label"], text, pos=at))
+    ends = {m.end() for m in labels}
+    stop = next((b.start() for b in regex.finditer(spec["bare"], text, pos=at) if b.end() not in ends), len(text))
+    first_name = ""
+    if labels:
+        first_name = regex.split(spec["captions"], labels[0].group("name"))[-1]
+        if len(first_name) < 2:
+            return None
+    groups: list[list[regex.Match]] = []
+    for m in labels:
+        if m.end() > stop:
+            break
+        if groups and groups[-1][-1].end() == m.start():
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    if not groups or not 2 <= len(groups[0]) <= spec["max_levels"]:
+        return None
+    levels = len(groups[0])
+
+    def cell(m: regex.Match, weighted: bool) -> StreamCell:
+        name = first_name if m is labels[0] else m.group("name")
+        if name.startswith("分") and m.start() > 0 and text[m.start() - 1].isdigit():
+            name = name[1:]
+        return StreamCell(f"{name}({m.group('w')}分)" if weighted else name, _located(starts, m.start()))
+
+    rows: list[StreamRow] = []
+    for group in groups:
+        weights = [int(m.group("w")) for m in group]
+        if len(group) > levels or any(b > a for a, b in zip(weights, weights[1:])):
+            break
+        last = group[-1]
+        rule = StreamCell("", _located(starts, last.end()))
+        rows.append(StreamRow([cell(m, True) for m in group[:-1]] + [cell(last, False)], rule,
+                              (parse_cell(last.group("w")), StreamCell(last.group("w"), _located(starts, last.start("w")))),
+                              None))
+    return StreamTable(levels, rows, False, "分值在指标名称中", partial=True) if rows else None
 
 
 def template_funds(table: CellTable) -> Optional[ProjectTable]:
