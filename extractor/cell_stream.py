@@ -348,10 +348,9 @@ def labelled_table(doc: Document) -> Optional[StreamTable]:
         if len(group) > levels or any(b > a for a, b in zip(weights, weights[1:])):
             break
         last = group[-1]
-        rule = StreamCell("", _located(starts, last.end()))
-        rows.append(StreamRow([cell(m, True) for m in group[:-1]] + [cell(last, False)], rule,
-                              (parse_cell(last.group("w")), StreamCell(last.group("w"), _located(starts, last.start("w")))),
-                              None))
+        weight = StreamCell(last.group("w"), _located(starts, last.start("w")))
+        rows.append(StreamRow([cell(m, True) for m in group[:-1]] + [cell(last, False)],
+                              StreamCell("", _located(starts, last.end())), (parse_cell(weight.text), weight), None))
     return StreamTable(levels, rows, False, "分值在指标名称中", partial=True) if rows else None
 
 
