@@ -3,17 +3,22 @@ an empty cell (a '|' table whose rows hold one cell, or text lines between '|' l
 columns (一级指标 二级指标 三级指标), then 分值 and the score (评分/得分); each row is
 [序号] [the last levels' labels] 评分标准 分值 得分 …, cut at its 评分标准 cell. Rows are kept only while every cell is
 where the layout puts it (序号 in sequence, plain numbers after the 评分标准); the reading stops at the first row
-that is not (patterns/weight_trees.yaml, stream).
+that is not (patterns/weight_trees.yaml, stream). Also the 湖南 评价指标表 whose cells run together (fused), a 评分表
+run together with each weight in its indicator's label (labelled), and the funds block of a 项目支出绩效自评表 copied
+one cell per line with its blanks kept (template_funds).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
 
+import regex
+
 import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import compact
+from extractor.project_table import FundRow, ProjectTable, Value, columns_of
 
 
 @dataclass
@@ -34,10 +39,16 @@ class StreamRow:
 
 @dataclass
 class StreamTable:
+    """The rows read back; complete when a total or stop row ended them, else closed is the shallowest level whose
+    groups are known to end where the reading stopped (0: none); partial when an indicator may be unseen (its label
+    printing no weight), so that only a group its rows add up to can be judged."""
+
     levels: int
     rows: list[StreamRow]
     complete: bool
     layout: str = "逐格分行"
+    closed: int = 0
+    partial: bool = False
 
     @property
     def where(self) -> str:
@@ -264,16 +275,18 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
     if found is None:
         return None
     text, starts, at = found
-    score_re, ambiguous = patterns.compiled(spec["score"]), patterns.compiled(_name(spec) + r"\d")
+    score_re, ambiguous = patterns.compiled(spec["score"]), patterns.compiled(_name(spec) + spec["weight_start"])
 
     def cell(s: str, start: int) -> StreamCell:
         return StreamCell(s, _located(starts, start))
 
     rows: list[StreamRow] = []
+    closed = 0
     pairs = _pairs(text, at, spec)
     while pairs:
         end = pairs[-1][3]
         if ambiguous.match(text, end):
+            closed = 2 if rows and len(pairs) == 2 else 0
             break
         labels = [cell(f"{n}({w.raw}分)", s) for n, w, s, _ in pairs[:-1]] + [cell(pairs[-1][0], pairs[-1][2])]
         name, weight, start, _ = pairs[-1]
@@ -291,4 +304,94 @@ def fused_table(doc: Document) -> Optional[StreamTable]:
             score = (fig, cell(m.group("s"), m.start())) if fig is not None else None
         rows.append(StreamRow(labels, rule, (weight, cell(weight.raw, start)), score))
         pairs = nxt[1] if nxt is not None else []
-    return StreamTable(3, rows, False, "单元格连写") if rows else None
+    return StreamTable(3, rows, False, "单元格连写", closed) if rows else None
+
+
+def labelled_table(doc: Document) -> Optional[StreamTable]:
+    """A 评分表 whose cells run together with each weight in its indicator's label (目标设定情况(10分)依据的充分性(3分)
+    看…), read back by its labels: adjacent labels are one row's leading levels, right-aligned to the levels the first
+    row opens (patterns/weight_trees.yaml, labelled)."""
+    spec = patterns.load("weight_trees")["labelled"]
+    found = _fused_text(doc, spec["header"])
+    if found is None:
+        return None
+    text, starts, at = found
+    labels = list(regex.finditer(spec["label"], text, pos=at))
+    ends = {m.end() for m in labels}
+    stop = next((b.start() for b in regex.finditer(spec["bare"], text, pos=at) if b.end() not in ends), len(text))
+    first_name = ""
+    if labels:
+        first_name = regex.split(spec["captions"], labels[0].group("name"))[-1]
+        if len(first_name) < 2:
+            return None
+    groups: list[list[regex.Match]] = []
+    for m in labels:
+        if m.end() > stop:
+            break
+        if groups and groups[-1][-1].end() == m.start():
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    if not groups or not 2 <= len(groups[0]) <= spec["max_levels"]:
+        return None
+    levels = len(groups[0])
+
+    def cell(m: regex.Match, weighted: bool) -> StreamCell:
+        name = first_name if m is labels[0] else m.group("name")
+        if name.startswith("分") and m.start() > 0 and text[m.start() - 1].isdigit():
+            name = name[1:]
+        return StreamCell(f"{name}({m.group('w')}分)" if weighted else name, _located(starts, m.start()))
+
+    rows: list[StreamRow] = []
+    for group in groups:
+        weights = [int(m.group("w")) for m in group]
+        if len(group) > levels or any(b > a for a, b in zip(weights, weights[1:])):
+            break
+        last = group[-1]
+        weight = StreamCell(last.group("w"), _located(starts, last.start("w")))
+        rows.append(StreamRow([cell(m, True) for m in group[:-1]] + [cell(last, False)],
+                              StreamCell("", _located(starts, last.end())), (parse_cell(weight.text), weight), None))
+    return StreamTable(levels, rows, False, "分值在指标名称中", partial=True) if rows else None
+
+
+def template_funds(table: CellTable) -> Optional[ProjectTable]:
+    """The funds block of a 项目支出绩效自评表 rebuilt by template_table: its header opened by a weighted label
+    (预算执行情况(10分)) names the columns from its first value column (年初预算 …); each funds row (总额, 其中:财政资金 …)
+    omits the header's leading cell, so its values follow its label in the header's order. None when a row is wider
+    than the header or a cell does not hold what its column does (a rate under 执行率, a plain figure elsewhere)."""
+    from extractor.weight_tree import label_weight
+    spec = patterns.load("weight_trees")
+    columns = patterns.load("project_tables")["funds"]["columns"]
+    value_header = regex.compile(spec["fund_value_header"])
+    total, part = regex.compile(spec["fund_total"]), regex.compile(spec["stream"]["row_start"])
+    for r, row in enumerate(table.rows):
+        if not row or label_weight(row[0].text, spec)[1] is None:
+            continue
+        first = next((c for c, cell in enumerate(row) if value_header.match(compact(cell.text))), None)
+        if first is None:
+            continue
+        roles = columns_of(row[first:], columns)
+        if not {"budget", "actual"} <= set(roles):
+            return None
+        out = ProjectTable(table=None, unit=None, first=table.cell_location(row[0]))
+        for data in table.rows[r + 1:]:
+            label = compact(data[0].text) if data else ""
+            kind = "total" if total.match(label) else "part" if part.match(label) else None
+            if kind is None:
+                break
+            if len(data) - 1 > len(row) - first:
+                return None
+            cells = {}
+            for role, at in roles.items():
+                cell = data[at + 1] if at + 1 < len(data) else None
+                text = cell.text.strip() if cell is not None else ""
+                if cell is None or text in ("", "—", "-", "/", "－"):
+                    continue
+                fig = parse_cell(text)
+                if fig is None or (fig.kind == "rate") != (role == "rate"):
+                    return None
+                cells[role] = Value(text, fig, table.cell_location(cell), f"{label} | {text}")
+            out.funds.append(FundRow(label, kind, cells))
+        return out if out.fund_total is not None else None
+    return None
+

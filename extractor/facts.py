@@ -20,7 +20,8 @@ from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
 from extractor.scoring_table import ScoringRow, is_scoring_table, scoring_rows, scoring_total
 from extractor.weight_tree import WeightTree, weight_tree
-from extractor.cell_stream import StreamTable, as_table, fused_table, stream_table, template_table
+from extractor.cell_stream import (StreamTable, as_table, fused_table, labelled_table, stream_table, template_funds,
+                                   template_table)
 from extractor.model import Cell, Document, Location, Paragraph, Picture, Table
 from extractor.normalize import NormalizedText, compact, normalize
 
@@ -387,10 +388,16 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     from extractor.cell_tables import cell_tables
     from extractor.statements import read_statements
     trees = [tree for table in doc.tables if (tree := weight_tree(table, doc.format == "txt")) is not None]
+    projects = project_tables(doc)
     stream = (stream_table(doc) or fused_table(doc)) if doc.format == "txt" else None
+    if stream is None and doc.format == "txt" and not trees and template_table(doc, len(doc.tables) + 1) is None:
+        stream = labelled_table(doc)
     if stream is not None and (tree := weight_tree(as_table(stream, len(doc.tables) + 1), True)) is not None:
         tree.lost_grid = True
         tree.name = stream.where
+        if stream.closed:
+            tree.close_from(stream.closed)
+        tree.partial = stream.partial
         trees.append(tree)
     elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
             and (tree := weight_tree(cells, True)) is not None:
@@ -398,6 +405,8 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
         first = cells.cell_location(cells.rows[0][0])
         tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
         trees.append(tree)
-    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, project_tables(doc), totals,
+        if not any(pt.table is None for pt in projects) and (funds := template_funds(cells)) is not None:
+            projects.append(funds)
+    return Facts(paragraphs, tables, year, stated_formulas(doc), rows, projects, totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
                  cell_tables(doc), trees, stream)

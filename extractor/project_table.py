@@ -73,7 +73,7 @@ ANNOTATION = regex.compile(r"(?:[（(][^（）()]*[)）])+$")
 HEADER_WEIGHT = regex.compile(r"[（(](\d+(?:\.\d+)?)分")
 
 
-def _columns(row: list[Cell], spec: dict) -> dict[str, int]:
+def columns_of(row: list[Cell], spec: dict) -> dict[str, int]:
     """Column index per role: each header cell, with or without a trailing note in brackets (预算数(A), 执行率(B/A),
     得分(20分*执行率)), takes the role of the longest synonym it equals or ends with; a role seen twice keeps its
     first column."""
@@ -137,11 +137,11 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     fund_cols = ind_cols = None
     fund_header = ind_header = None
     for r, row in enumerate(table.rows):
-        cols = _columns(row, spec["funds"]["columns"])
+        cols = columns_of(row, spec["funds"]["columns"])
         if fund_cols is None and {"budget", "actual"} <= set(cols):
             fund_cols, fund_header = cols, r
             continue
-        cols = _columns(row, spec["indicators"]["columns"])
+        cols = columns_of(row, spec["indicators"]["columns"])
         if fund_cols is not None and ind_cols is None and {"level1", "score"} <= set(cols) and (
                 "target" in cols or "actual" in cols):
             ind_cols, ind_header = cols, r

@@ -50,17 +50,25 @@ class Total:
 
 @dataclass
 class WeightTree:
-    """The weight nodes of one table; lost_grid when rows were placed by right-alignment (text without a grid)."""
+    """The weight nodes of one table; lost_grid when rows were placed by right-alignment (text without a grid);
+    partial when an indicator may be unseen (its label printing no weight), so only a group that adds up is judged."""
 
     table: int
     nodes: list[Node] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
     lost_grid: bool = False
     name: str = ""
+    partial: bool = False
 
     @property
     def where(self) -> str:
         return self.name or f"表{self.table}"
+
+    def close_from(self, level: int) -> None:
+        """Marks the groups at this level and deeper complete (a row known to open at this level or above follows)."""
+        for node in self.nodes:
+            if node.level >= level:
+                node.complete = True
 
 
 def _spec() -> dict:

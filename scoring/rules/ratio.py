@@ -6,8 +6,10 @@ Passes: 财政拨款决算收入2251.36万元，财政拨款决算支出2174.42�
         (2174.42 / 2251.36 = 96.58% → 97%)
 A rate whose inputs are missing, approximate (万余宗) or whose formula is unknown is unverifiable.
 Also: growth rates (比上年减收D，下降r% → r = D / (X + D)), a part of a whole (累计完成A万元，完成年初预算数B万元的r%
-→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数). A change that names what changed (…；公务接待费支出决算
-减少275.00元，下降0.88%) is counted on that item's own figure, in its clause or named so earlier in the text.
+→ r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数), also on each funds row of a 项目支出绩效自评表
+read back from text whose grid was lost (全年执行数 ÷ 全年预算数; a rate printed as a fraction, 0.958, read in
+percent; at most a warning). A change that names what changed (…；公务接待费支出决算减少275.00元，下降0.88%) is
+counted on that item's own figure, in its clause or named so earlier in the text.
 A text 预算执行率 (资金使用率) is executed ÷ budget from the nearest amounts; a reading that agrees passes, and none
 agreeing is a finding only when both amounts are in the rate's sentence (预算2596万元，实际总支出2395.62万元，执行率99%).
 """
@@ -23,8 +25,8 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import exact, interval
-from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, paren_groups, ratio_check, shown,
-                                  unverifiable)
+from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups, ratio_check,
+                                  shown, unverifiable)
 
 RULE = "ratio.recompute"
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
@@ -415,8 +417,31 @@ def _table_checks(view: TableView) -> list[Check]:
     return out
 
 
+def _project_fund_rates(facts: Facts) -> list[Check]:
+    """执行率 = 全年执行数 ÷ 全年预算数 on each funds row of a 项目支出绩效自评表 read back by its template (tables read
+    from a grid have their rate columns checked as tables)."""
+    out = []
+    for pt in facts.project_tables:
+        if pt.table is not None:
+            continue
+        for row in pt.funds:
+            rate, budget, actual = (row.cells.get(k) for k in ("rate", "budget", "actual"))
+            if any(v is None or v.figure is None for v in (rate, budget, actual)) or rate.figure.kind != "rate" \
+                    or {budget.figure.kind, actual.figure.kind} - {"amount", "number"}:
+                continue
+            if budget.figure.value == 0:
+                out.append(unverifiable(RULE, rate, f"{pt.where} {row.label}：全年预算数为 0，执行率无法计算。",
+                                        "execution_rate", [actual, budget]))
+                continue
+            computed = interval(actual.figure, base=False) / interval(budget.figure, base=False)
+            made = ratio_check(RULE, rate, computed, [actual, budget], "execution_rate",
+                               f"{pt.where} {row.label} 执行率 = {actual.figure.raw} ÷ {budget.figure.raw}")
+            out.append(lost_grid(made, "数值按模板归位"))
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
     out = _text_checks(facts)
     for view in facts.tables:
         out += _table_checks(view)
-    return out
+    return out + _project_fund_rates(facts)

@@ -12,7 +12,9 @@ Also score.weight (得分 ≤ 分值) for each deepest indicator whose 得分 co
 total row's 得分 = the sum of the deepest indicators' 得分, exact) on a table that is not a 项目支出绩效自评表 (project.py
 scores those) — and for the rows of a 评分表 copied one cell per
 line or with its cells run together (extractor/cell_stream.py), at most a warning there; a row that grants bonus points
-(加1分) leaves a score above its 分值 unverifiable.
+(加1分) leaves a score above its 分值 unverifiable. Where a 评分表's weights are read only from its labels
+(目标设定情况(10分)依据的充分性(3分)… run together), a child whose label prints no weight is unseen: a group passes
+when its labels add up and is unverifiable otherwise.
 """
 from __future__ import annotations
 
@@ -85,6 +87,10 @@ def _node_check(tree: WeightTree, node: Node) -> Check:
         return Check(status="pass", severity="info", expected=expected, difference="0", numbers=numbers,
                      evidence=evidence, message=f"{where} {_name(node)}分值 {node.weight.raw} = {arithmetic}，相符。",
                      **common)
+    if tree.partial:
+        return Check(status="unverifiable", severity="info", numbers=numbers, evidence=evidence,
+                     message=(f"{where} {_name(node)}分值 {node.weight.raw} 与读出的下级分值之和 {arithmetic} = {expected} "
+                              f"不等；名称中未写分值的下级指标无法读出，无法据此判断。"), **common)
     diff = render(node.weight.value - acc, node.weight.decimals)
     return Check(status="fail", severity="warning" if tree.lost_grid else "error", expected=expected, difference=diff,
                  numbers=numbers, evidence=evidence,
@@ -108,6 +114,10 @@ def _total_check(tree: WeightTree, total: Total) -> Optional[Check]:
     if acc == total.figure.value:
         return Check(status="pass", severity="info", expected=expected, difference="0", numbers=numbers,
                      evidence=evidence, message=f"{where} 合计分值 {total.figure.raw} = {arithmetic}，相符。", **common)
+    if tree.partial:
+        return Check(status="unverifiable", severity="info", numbers=numbers, evidence=evidence,
+                     message=(f"{where} 合计分值 {total.figure.raw} 与读出的各部分分值之和 {arithmetic} = {expected} 不等；"
+                              f"名称中未写分值的指标无法读出，无法据此判断。"), **common)
     diff = render(total.figure.value - acc, total.figure.decimals)
     return Check(status="fail", severity="warning" if tree.lost_grid else "error", expected=expected, difference=diff,
                  numbers=numbers, evidence=evidence,
