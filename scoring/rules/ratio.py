@@ -264,13 +264,17 @@ def _compared_with(base: TextFact, change: TextFact, earlier: list[TextFact], g:
     """Whether the figure before a change is the one it is compared with, so that the change is counted on it
     directly: the year before's (上年收入900万元, 与上年1,150万元相比, or 2019年 after a 2020年 figure; the period is
     the extractor's; by its label alone in a document without a year) or a budget (比年初预算1,000万元,
-    compared_label)."""
+    compared_label). A change said against the year before (同比增加) follows the current figure unless a later
+    year's figure came before it."""
     if patterns.compiled(g["compared_label"]).search(base.label):
         return True
+    if base.period is not None and any(f.period is not None and f.period > base.period for f in earlier):
+        return True
+    if any(w in change.label for w in g["against_prior"]):
+        return False
     if base.period is None:
         return bool(patterns.compiled(patterns.load("concepts")["prior_period_label"]).search(base.label))
-    return (change.period is not None and change.period > base.period) \
-        or any(f.period is not None and f.period > base.period for f in earlier)
+    return change.period is not None and change.period > base.period
 
 
 def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
