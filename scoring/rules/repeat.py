@@ -239,22 +239,22 @@ def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Che
     return []
 
 
-def _core(name: str) -> str:
+def name_core(name: str) -> str:
     spec = _spec()
     core = spec["lead"].sub("", name)
     tail = spec["core_tail"].search(core)
     return core[:tail.start()] if tail and tail.start() >= spec["min_name"] - 1 else core
 
 
-def _row_names(table: CellTable, row: CellRow) -> list[str]:
+def row_names(table: CellTable, row: CellRow) -> list[str]:
     """What a text may call a row: its label, with its side's (收入总计) when the table has two sides; a total row is
     also the table's subject (一般公共预算财政拨款“三公”经费支出 of its title …“三公”经费支出决算表)."""
     two_sides = len({r.side for r in table.rows}) > 1
-    names = [_core(row.side + row.label if two_sides else row.label)]
+    names = [name_core(row.side + row.label if two_sides else row.label)]
     if row_kind(row.label) == "total" and table.title:
         subject = _spec()["title_tail"].sub("", table.title)
-        if len(_core(subject)) >= _spec()["min_name"]:
-            names.append(_core(subject))
+        if len(name_core(subject)) >= _spec()["min_name"]:
+            names.append(name_core(subject))
     return names
 
 
@@ -265,12 +265,12 @@ def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
         f = s.fact
         if f.figure.kind != "amount":
             continue
-        core = _core(s.name)
+        core = name_core(s.name)
         for table in facts.cell_tables:
             if not _compatible(table.year, f.period):
                 continue
             for row in table.rows:
-                names = _row_names(table, row)
+                names = row_names(table, row)
                 if core != names[0] and not any(core.endswith(n) for n in names[1:]):
                     continue
                 staged = {h: c for h, c in row.cells.items() if stage_of(h) == s.stage}

@@ -2,12 +2,17 @@
 
 Fails:  住房保障支出（类）29.42万元，占9.55% in a list opened by 一般公共预算财政拨款支出307.82万元，主要用于以下方面：
         (29.42 ÷ 307.82 = 9.56%: a warning); 年初预算为452.40万元，支出决算为446.11万元。决算数大于预算数 (an error).
+        公务接待费支出5.21万元，与2021年度预算相比减少0.1万元 under 公务接待费 | 14.9 | 5.21, cells one a line (9.69: a
+        warning).
 Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万元，其中：; 年初预算为28.11万元，支出决算为28.11万元，
-        完成年初预算的100.00%。决算数同预算数持平.
+        完成年初预算的100.00%。决算数同预算数持平; 公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元 under
+        公务接待费 | 14.8 | 16.3.
 A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row
 of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
-amount so named before, else the sum of its parts when they are every member of a complete breakdown. Where the
-whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
+amount so named before, else the sum of its parts when they are every member of a complete breakdown. An amount
+compared in words with its budget (与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a
+table of 预算数 and 决算数 read back from cells on their own lines. Where the whole, the budget or the actual cannot be
+found, the claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
@@ -19,12 +24,13 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TextFact
+from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
-from scoring.rounding import interval
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, ratio_check, same_check, shown, total_interval,
-                                  unverifiable)
+from scoring.rounding import compare, exact, interval, render
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check, shown,
+                                  total_interval, unverifiable)
+from scoring.rules.repeat import CELLS, name_core, row_names
 from scoring.rules.statement import locate, of_kind
 
 RULE = "text.claim_vs_numbers"
@@ -48,7 +54,8 @@ def _spec() -> dict:
             "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
                          a["table"]) for a in d["amounts"]],
             "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
-            "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"]}
+            "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"],
+            "budget_change": regex.compile(d["budget_change"]["cue"])}
 
 
 def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
@@ -435,6 +442,86 @@ def _against_tables(facts: Facts, index: int) -> list[Check]:
     return out
 
 
+def _budget_row(facts: Facts, f: TextFact, core: str, year: Optional[int]) -> Optional[tuple]:
+    """The row a subject names in a table of 预算数 and 决算数 read back from cells on their own lines, of the year
+    stated (else of the amount's), with its budget and actual columns; None unless exactly one row answers."""
+    found = []
+    for table in facts.cell_tables:
+        of_year = table.year if table.year is not None else facts.year
+        if (year is not None and of_year != year) or (f.period is not None and of_year not in (None, f.period)):
+            continue
+        budget = [h for h in table.header if stage_of(h) == "budget"]
+        actual = [h for h in table.header if stage_of(h) == "final"]
+        if len(budget) != 1 or len(actual) != 1:
+            continue
+        for row in table.rows:
+            names = row_names(table, row)
+            if core == names[0] or any(core.endswith(n) for n in names[1:]):
+                found.append((table, row, budget[0], actual[0]))
+    return found[0] if len(found) == 1 else None
+
+
+def _budget_changes(facts: Facts, index: int) -> list[Check]:
+    """An amount compared in words with its budget (公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元; …相比无增减)
+    against the 预算数 of its row in a table read back from cells on their own lines: the change = 决算 − 预算, or the
+    two alike; at most a warning. A blank 预算数 is unverifiable; an amount that is not the row's 决算数 is left to
+    repeat.same_concept."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    amounts = _amounts(pf, len(text))
+    out = []
+    for f in amounts:
+        m = spec["budget_change"].match(text, f.figure.end)
+        if m is None or f.figure.unit is None:
+            continue
+        subject = _subject(pf, f)
+        core = name_core(subject)
+        if len(core) < 2 or stage_of(subject) == "budget":
+            continue
+        found = _budget_row(facts, f, core, int(m.group("year")) if m.group("year") else None)
+        if found is None:
+            continue
+        table, row, budget_col, actual_col = found
+        change = None
+        if not m.group("same"):
+            change = next((g for g in amounts if g.figure.start >= m.end()), None)
+            if change is None or text[m.end():change.figure.start].strip():
+                continue
+        said = text[f.figure.end:m.end()].strip(" ，,")
+        where = f"表“{table.title or '（无标题）'}”“{row.label}”行“{budget_col}”"
+        budget, actual = row.cells.get(budget_col), row.cells.get(actual_col)
+        if budget is None or budget.figure.unit is None:
+            out.append(unverifiable(RULE, change or f, f"文中称“{said}”，{where}空白，无法复算。", None, [f]))
+            continue
+        if actual is not None and not (interval(actual.figure).lo < interval(f.figure).hi
+                                       and interval(f.figure).lo < interval(actual.figure).hi):
+            continue
+        found_check = (_judge_comparison("equal", said, f, budget) if change is None
+                       else _judge_budget_change(said, f, budget, change, bool(m.group("down")), where))
+        found_check.identity = ("budget_change", row.label, said)
+        out.append(lost_grid(found_check, CELLS))
+    return out
+
+
+def _judge_budget_change(said: str, actual: TextFact, budget, change: TextFact, down: bool, where: str) -> Check:
+    difference = interval(actual.figure) - interval(budget.figure)
+    computed = exact(Decimal(0)) - difference if down else difference
+    scale, unit = change.figure.scale, change.figure.unit or ""
+    decimals = max(change.figure.decimals, actual.figure.decimals, budget.figure.decimals)
+    verdict = compare(computed, change.figure, scale=scale)
+    value = computed.mid / scale
+    arithmetic = (f"决算数 {shown(actual.figure)} − {where} {shown(budget.figure)} = "
+                  f"{render(difference.mid / scale, decimals)}{unit}")
+    should = f"{'减少' if down == (value >= 0) else '增加'}{render(abs(value), decimals)}{unit}"
+    message = (f"文中称“{said}{shown(change.figure)}”，与{arithmetic}相符。" if verdict == "pass"
+               else f"文中称“{said}{shown(change.figure)}”，但{arithmetic}，应为{should}。")
+    return Check.judged(verdict, rule=RULE, message=message, reported=change.figure.raw,
+                        expected=render(value, decimals), difference=render(change.figure.value - value, decimals),
+                        unit=change.figure.unit, numbers=[change.figure.raw, actual.figure.raw, budget.figure.raw],
+                        evidence=evidence([change, actual, budget]))
+
+
 def check(facts: Facts) -> list[Check]:
     out: list[Check] = []
     carried: dict[int, tuple] = {}
@@ -448,5 +535,7 @@ def check(facts: Facts) -> list[Check]:
             if found is not None:
                 out.append(found)
         out += _comparisons(facts, index)
+        if facts.cell_tables:
+            out += _budget_changes(facts, index)
     return out
 
