@@ -11,8 +11,9 @@ A share whose whole is named (占本年支出合计的99.86%) takes that figure 
 of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
 amount so named before, else the sum of its parts when they are every member of a complete breakdown. An amount
 compared in words with its budget (与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a
-table of 预算数 and 决算数 read back from cells on their own lines. Where the whole, the budget or the actual cannot be
-found, the claim is unverifiable. The cue words
+table of 预算数 and 决算数 read back from cells on their own lines; an item's 完成预算的…% after its own 决算 with no budget
+beside it, to the item's 预算数 in the “三公” table. Where the whole, the budget or the actual cannot be found, the
+claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ from scoring.rounding import compare, exact, interval, render
 from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check, shown,
                                   total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, name_core, row_names
-from scoring.rules.statement import locate, of_kind
+from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
 RULE = "text.claim_vs_numbers"
 PREVIOUS_PARAGRAPHS = 2
@@ -55,7 +56,8 @@ def _spec() -> dict:
                          a["table"]) for a in d["amounts"]],
             "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
             "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"],
-            "budget_change": regex.compile(d["budget_change"]["cue"])}
+            "budget_change": regex.compile(d["budget_change"]["cue"]),
+            "item_actual": regex.compile(d["completion"]["item_actual"])}
 
 
 def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
@@ -256,12 +258,67 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     budget, actual = _budget_and_actual(facts, index, rate.figure.start, rate.sentence)
     if budget is None or actual is None:
-        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
+        return _item_completion(facts, index, rate) or unverifiable(
+            RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
     if budget.figure.value == 0:
         return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
     computed = interval(actual.figure) / interval(budget.figure)
     return ratio_check(RULE, rate, computed, [actual, budget], None,
                        f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+
+
+def _item_completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    """完成预算的…% after an item's own 决算 (因公出国（境）费决算为0万元，完成预算的0%；公务接待费支出决算为0.30万元，
+    完成预算的3.75%) against that item's 预算数 in the “三公” table: a standard table's item column, or the row of its
+    name in a table read back from cells (at most a warning); None when the amount before the rate is not an item's
+    决算 or no table gives its budget."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start]
+    if not before or before[-1].figure.kind != "amount" or before[-1].figure.approximate:
+        return None
+    actual = before[-1]
+    subject = _subject(pf, actual)
+    m = spec["item_actual"].search(subject)
+    if m is None:
+        return None
+    name = subject[:m.start()]
+    found = _three_public_budget(facts, name) or _cell_budget(facts, actual, name)
+    if found is None:
+        return None
+    budget, where, grid = found
+    if budget.figure.unit is None:
+        return None
+    if budget.figure.value == 0:
+        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：{where} 为零，无法复算。", None, [actual, budget])
+    made = ratio_check(RULE, rate, interval(actual.figure) / interval(budget.figure), [actual, budget], None,
+                       f"{shown(actual.figure)} ÷ {shown(budget.figure)}（{name}决算数 ÷ {where}）")
+    return made if grid else lost_grid(made, CELLS)
+
+
+def _three_public_budget(facts: Facts, name: str) -> Optional[tuple]:
+    """An item's 预算数 in the standard “三公” table, when the table has one row of figures."""
+    item = three_public_item(name)
+    stmt = of_kind(facts.statements, "three_public")
+    if item is None or stmt is None:
+        return None
+    found = []
+    for lst in stmt.lists:
+        column = three_public_columns(lst).get((item, "budget"))
+        found += [(row.cells[column], f"表{row.table}（{stmt.title}）“{column}”", True) for row in lst.rows
+                  if column is not None and column in row.cells]
+    return found[0] if len(found) == 1 else None
+
+
+def _cell_budget(facts: Facts, actual: TextFact, name: str) -> Optional[tuple]:
+    """An item's 预算数 in the row of its name of a table read back from cells on their own lines."""
+    core = name_core(name)
+    found = _budget_row(facts, actual, core, None) if len(core) >= 2 else None
+    if found is None:
+        return None
+    table, row, budget_col, _ = found
+    cell = row.cells.get(budget_col)
+    return (cell, f"表“{table.title or '（无标题）'}”“{row.label}”行“{budget_col}”", False) if cell else None
 
 
 def _comparisons(facts: Facts, index: int) -> list[Check]:
