@@ -273,9 +273,15 @@ def row_names(table: CellTable, row: CellRow) -> list[str]:
     """What a text may call a row: its label, with its side's (收入总计) when the table has two sides; a total row is
     also the table's subject (一般公共预算财政拨款“三公”经费支出 of its title …“三公”经费支出决算表)."""
     two_sides = len({r.side for r in table.rows}) > 1
-    names = [name_core(row.side + row.label if two_sides else row.label)]
-    if row_kind(row.label) == "total" and table.title:
-        subject = _spec()["title_tail"].sub("", table.title)
+    return label_names(row.side + row.label if two_sides else row.label, row.label, table.title)
+
+
+def label_names(label: str, bare: str, title: str) -> list[str]:
+    """What a text may call a table row of that label (bare: without its side): the label's core, and for a total row
+    also the table's subject from its title."""
+    names = [name_core(label)]
+    if row_kind(bare) == "total" and title:
+        subject = _spec()["title_tail"].sub("", title)
         if len(name_core(subject)) >= _spec()["min_name"]:
             names.append(name_core(subject))
     return names

@@ -11,13 +11,14 @@ A share whose whole is named (占本年支出合计的99.86%) takes that figure 
 of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
 amount so named before, else the sum of its parts when they are every member of a complete breakdown. An amount
 compared in words with its budget (与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a
-table of 预算数 and 决算数 read back from cells on their own lines; an item's 完成预算的…% after its own 决算 with no budget
+“三公” table of 预算数 and 决算数 (at most a warning when its cells stand one a line); an item's 完成预算的…% after its own 决算 with no budget
 beside it, to the item's 预算数 in the “三公” table. Where the whole, the budget or the actual cannot be found, the
 claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
@@ -25,13 +26,13 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
+from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
 from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check, shown,
                                   total_interval, unverifiable)
-from scoring.rules.repeat import CELLS, name_core, row_names
+from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
 RULE = "text.claim_vs_numbers"
@@ -283,7 +284,7 @@ def _item_completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check
     if m is None:
         return None
     name = subject[:m.start()]
-    found = _three_public_budget(facts, name) or _cell_budget(facts, actual, name)
+    found = _three_public_budget(facts, name) or _row_budget(facts, actual, name)
     if found is None:
         return None
     budget, where, grid = found
@@ -310,15 +311,11 @@ def _three_public_budget(facts: Facts, name: str) -> Optional[tuple]:
     return found[0] if len(found) == 1 else None
 
 
-def _cell_budget(facts: Facts, actual: TextFact, name: str) -> Optional[tuple]:
-    """An item's 预算数 in the row of its name of a table read back from cells on their own lines."""
+def _row_budget(facts: Facts, actual: TextFact, name: str) -> Optional[tuple]:
+    """An item's 预算数 in the row of its name of a table of 预算数 and 决算数 (see _budget_row)."""
     core = name_core(name)
     found = _budget_row(facts, actual, core, None) if len(core) >= 2 else None
-    if found is None:
-        return None
-    table, row, budget_col, _ = found
-    cell = row.cells.get(budget_col)
-    return (cell, f"表“{table.title or '（无标题）'}”“{row.label}”行“{budget_col}”", False) if cell else None
+    return (found.budget, found.where, found.grid) if found is not None and found.budget is not None else None
 
 
 def _comparisons(facts: Facts, index: int) -> list[Check]:
@@ -499,30 +496,55 @@ def _against_tables(facts: Facts, index: int) -> list[Check]:
     return out
 
 
-def _budget_row(facts: Facts, f: TextFact, core: str, year: Optional[int]) -> Optional[tuple]:
-    """The row a subject names in a table of 预算数 and 决算数 read back from cells on their own lines, of the year
-    stated (else of the amount's), with its budget and actual columns; None unless exactly one row answers."""
+@dataclass
+class _BudgetRow:
+    """A row of a table of 预算数 and 决算数: where it is, its two cells, and whether its grid was read (not lost)."""
+
+    where: str
+    label: str
+    budget: Optional[object]
+    actual: Optional[object]
+    grid: bool
+
+
+def _budget_row(facts: Facts, f: TextFact, core: str, year: Optional[int]) -> Optional[_BudgetRow]:
+    """The row a subject names in a table of one 预算数 and one 决算数 column, of the year stated (else of the
+    amount's): a “三公” standard table with a row an item, or a table read back from cells on their own lines; None
+    unless exactly one row answers."""
     found = []
-    for table in facts.cell_tables:
-        of_year = table.year if table.year is not None else facts.year
+
+    def consider(title: str, of_year: Optional[int], header: list[str], rows, names_of, grid: bool) -> None:
+        of_year = of_year if of_year is not None else facts.year
         if (year is not None and of_year != year) or (f.period is not None and of_year not in (None, f.period)):
-            continue
-        budget = [h for h in table.header if stage_of(h) == "budget"]
-        actual = [h for h in table.header if stage_of(h) == "final"]
+            return
+        budget = [h for h in header if stage_of(h) == "budget"]
+        actual = [h for h in header if stage_of(h) == "final"]
         if len(budget) != 1 or len(actual) != 1:
-            continue
-        for row in table.rows:
-            names = row_names(table, row)
+            return
+        for row in rows:
+            names = names_of(row)
             if core == names[0] or any(core.endswith(n) for n in names[1:]):
-                found.append((table, row, budget[0], actual[0]))
+                found.append(_BudgetRow(f"表“{title or '（无标题）'}”“{row.label}”行“{budget[0]}”", row.label,
+                                        row.cells.get(budget[0]), row.cells.get(actual[0]), grid))
+
+    for table in facts.cell_tables:
+        consider(table.title, table.year, table.header, table.rows, lambda row, t=table: row_names(t, row), False)
+    for stmt in facts.statements:
+        if stmt.kind != "three_public":
+            continue
+        year_m = YEAR.search(stmt.title)
+        for lst in stmt.lists:
+            consider(stmt.title, int(year_m.group(1)) if year_m else None, lst.columns,
+                     [r for r in lst.rows if not r.is_coded],
+                     lambda row, title=stmt.title: label_names(row.label, row.label, title), True)
     return found[0] if len(found) == 1 else None
 
 
 def _budget_changes(facts: Facts, index: int) -> list[Check]:
     """An amount compared in words with its budget (公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元; …相比无增减)
-    against the 预算数 of its row in a table read back from cells on their own lines: the change = 决算 − 预算, or the
-    two alike; at most a warning. A blank 预算数 is unverifiable; an amount that is not the row's 决算数 is left to
-    repeat.same_concept."""
+    against the 预算数 of its row in the “三公” table (a standard table with a row an item, or one read back from cells
+    on their own lines: then at most a warning): the change = 决算 − 预算, or the two alike. A blank 预算数 is
+    unverifiable; an amount that is not the row's 决算数 is left to repeat.same_concept."""
     spec = _spec()
     pf = facts.paragraphs[index]
     text = pf.norm.text
@@ -539,15 +561,13 @@ def _budget_changes(facts: Facts, index: int) -> list[Check]:
         found = _budget_row(facts, f, core, int(m.group("year")) if m.group("year") else None)
         if found is None:
             continue
-        table, row, budget_col, actual_col = found
         change = None
         if not m.group("same"):
             change = next((g for g in amounts if g.figure.start >= m.end()), None)
             if change is None or text[m.end():change.figure.start].strip():
                 continue
         said = text[f.figure.end:m.end()].strip(" ，,")
-        where = f"表“{table.title or '（无标题）'}”“{row.label}”行“{budget_col}”"
-        budget, actual = row.cells.get(budget_col), row.cells.get(actual_col)
+        where, budget, actual = found.where, found.budget, found.actual
         if budget is None or budget.figure.unit is None:
             out.append(unverifiable(RULE, change or f, f"文中称“{said}”，{where}空白，无法复算。", None, [f]))
             continue
@@ -556,8 +576,8 @@ def _budget_changes(facts: Facts, index: int) -> list[Check]:
             continue
         found_check = (_judge_comparison("equal", said, f, budget) if change is None
                        else _judge_budget_change(said, f, budget, change, bool(m.group("down")), where))
-        found_check.identity = ("budget_change", row.label, said)
-        out.append(lost_grid(found_check, CELLS))
+        found_check.identity = ("budget_change", found.label, said)
+        out.append(found_check if found.grid else lost_grid(found_check, CELLS))
     return out
 
 
@@ -592,7 +612,7 @@ def check(facts: Facts) -> list[Check]:
             if found is not None:
                 out.append(found)
         out += _comparisons(facts, index)
-        if facts.cell_tables:
+        if facts.cell_tables or facts.statements:
             out += _budget_changes(facts, index)
     return out
 
