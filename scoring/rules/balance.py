@@ -6,7 +6,10 @@ Passes: 人员经费 | 408.06 | 0.25 | 545.51 | 514.68 | 31.08 (0.25 + 545.51 �
         …收入总计2411.8亿元。…支出总计2315.2亿元。收支相抵，年终结余结转96.6亿元.
 An empty 期初, 收入 or 支出 cell counts as 0 when the row has a 期末; a row without 期末 is not checked. In text, the
 balance stated after 收支相抵 is 收入总计 (which holds the 期初) − 支出总计, the nearest two before it, and a 赤字 the
-other way round (patterns/concepts.yaml net_balance); without them it is unverifiable.
+other way round (patterns/concepts.yaml net_balance); without them it is unverifiable. What is left of the money
+(实际下达预算2596万元，全年度实际总支出2595.6208万元…没有执行完的0.3792万元) is the sum available before it − the spending
+right before it (remainder): a reading that agrees passes; none agreeing is a finding only when a single available
+sum stands in the same sentence, else unverifiable.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from extractor.facts import Facts, TableView, TextFact, concept_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import evidence, exact_kind, shown, unverifiable
+from scoring.rules.common import clause_words, evidence, exact_kind, shown, unverifiable
 
 RULE = "balance.rollforward"
 ROLES = ("opening_balance", "actual_income", "actual_expenditure", "closing_balance")
@@ -165,8 +168,60 @@ def _net_check(income: TextFact, spending: TextFact, closing: TextFact, deficit:
                         evidence=evidence([closing, income, spending]))
 
 
+@lru_cache(maxsize=1)
+def _rest_spec() -> dict:
+    d = patterns.load("concepts")["remainder"]
+    return {**{k: regex.compile(d[k]) for k in ("before", "after", "not_remainder", "spent", "available")},
+            "look_back": d["look_back"], "candidates": d["candidates"]}
+
+
+def _remainders(facts: Facts) -> list[Check]:
+    """What is left (…实际执行43.65万元，仍有10.35万元尚未支付) against the sum available before it − the spending."""
+    spec = _rest_spec()
+    out = []
+    for index, pf in enumerate(facts.paragraphs):
+        amounts = [f for f in pf.facts if f.figure.kind == "amount"]
+        for i, rest in enumerate(amounts):
+            words = clause_words(pf, rest)
+            if (rest.figure.approximate or i == 0 or spec["not_remainder"].search(words)
+                    or not (spec["before"].search(words) or spec["after"].match(pf.norm.text, rest.figure.end))):
+                continue
+            spent = amounts[i - 1]
+            spent_words = clause_words(pf, spent)
+            if spent.figure.approximate or not spec["spent"].search(spent_words) or "预算" in spent_words:
+                continue
+            earlier = [(f, pf) for f in reversed(amounts[:i - 1])] + [
+                (f, facts.paragraphs[k]) for k in range(index - 1, max(-1, index - 1 - spec["look_back"]), -1)
+                for f in reversed([g for g in facts.paragraphs[k].facts if g.figure.kind == "amount"])]
+            bases = [f for f, p in earlier if not f.figure.approximate and spec["available"].search(clause_words(p, f))
+                     and not spec["spent"].search(clause_words(p, f))][:spec["candidates"]]
+            if bases:
+                out.append(_rest_check(bases, spent, rest))
+    return out
+
+
+def _rest_check(bases: list[TextFact], spent: TextFact, rest: TextFact) -> Check:
+    scale, unit, decimals = rest.figure.scale, rest.figure.unit or "", rest.figure.decimals
+    readings = [(b, interval(b.figure) - interval(spent.figure)) for b in bases]
+    verdicts = [(compare(computed, rest.figure, scale=scale), b, computed) for b, computed in readings]
+    verdict, base, computed = next((v for v in verdicts if v[0] == "pass"), verdicts[0])
+    same_sentence = base.block == spent.block == rest.block and base.sentence == spent.sentence == rest.sentence
+    value = computed.mid / scale
+    expected, diff = render(value, decimals), render(rest.figure.value - value, decimals)
+    arithmetic = f"{shown(base.figure)} − {shown(spent.figure)} = {expected}{unit}"
+    if verdict != "pass" and (len(bases) > 1 or not same_sentence):
+        return unverifiable(RULE, rest, f"余额 {shown(rest.figure)}：按{arithmetic}不符，但未能确定其前哪一数字是可用资金，"
+                                        f"无法判断。", "closing_balance", [base, spent])
+    message = (f"余额：可用资金 − 支出，{arithmetic}，与所列 {shown(rest.figure)} 相符（在打印精度内）。" if verdict == "pass"
+               else f"所列余额 {shown(rest.figure)} 与可用资金 − 支出不符：{arithmetic}，差额 {diff}{unit}。")
+    return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance", reported=rest.figure.raw,
+                        expected=expected, difference=diff, unit=rest.figure.unit,
+                        numbers=[rest.figure.raw, base.figure.raw, spent.figure.raw],
+                        evidence=evidence([rest, base, spent]))
+
+
 def check(facts: Facts) -> list[Check]:
-    out = _text_checks(facts) + _net_balances(facts)
+    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts)
     for view in facts.tables:
         out += _table_checks(view)
     return out
