@@ -171,7 +171,7 @@ def _net_check(income: TextFact, spending: TextFact, closing: TextFact, deficit:
 @lru_cache(maxsize=1)
 def _rest_spec() -> dict:
     d = patterns.load("concepts")["remainder"]
-    return {**{k: regex.compile(d[k]) for k in ("before", "after", "not_remainder", "spent", "available")},
+    return {**{k: regex.compile(d[k]) for k in ("before", "after", "not_remainder", "spent", "spent_not", "available")},
             "look_back": d["look_back"], "candidates": d["candidates"]}
 
 
@@ -188,7 +188,8 @@ def _remainders(facts: Facts) -> list[Check]:
                 continue
             spent = amounts[i - 1]
             spent_words = clause_words(pf, spent)
-            if spent.figure.approximate or not spec["spent"].search(spent_words) or "预算" in spent_words:
+            if (spent.figure.approximate or not spec["spent"].search(spent_words)
+                    or spec["spent_not"].search(spent_words)):
                 continue
             earlier = [(f, pf) for f in reversed(amounts[:i - 1])] + [
                 (f, facts.paragraphs[k]) for k in range(index - 1, max(-1, index - 1 - spec["look_back"]), -1)

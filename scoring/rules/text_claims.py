@@ -7,13 +7,12 @@ Fails:  住房保障支出（类）29.42万元，占9.55% in a list opened by �
 Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万元，其中：; 年初预算为28.11万元，支出决算为28.11万元，
         完成年初预算的100.00%。决算数同预算数持平; 公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元 under
         公务接待费 | 14.8 | 16.3.
-A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row
-of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
-amount so named before, else the sum of its parts when they are every member of a complete breakdown. An amount
-compared in words with its budget (与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a
-“三公” table of 预算数 and 决算数 (at most a warning when its cells stand one a line); an item's 完成预算的…% after its own 决算 with no budget
-beside it, to the item's 预算数 in the “三公” table. Where the whole, the budget or the actual cannot be found, the
-claim is unverifiable. The cue words
+A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row of that
+name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the amount so named before, else
+the sum of its parts when they are every member of a complete breakdown. An amount compared in words with its budget
+(与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a “三公” table of 预算数 and 决算数 (at most a warning
+when its cells stand one a line); an item's 完成预算的…% after its own 决算 with no budget beside it, to the item's 预算数 in
+the “三公” table. Where the whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
@@ -30,8 +29,8 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check, shown,
-                                  total_interval, unverifiable)
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check,
+                                  shown, total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
