@@ -1,19 +1,30 @@
 """balance.rollforward — 期初 + 收入 − 支出 = 期末, per table row and in running text.
 
-Fails:  公用经费 | 66.81 | 0.41 | 64.99 | 61.39 | 3.98   (0.41 + 64.99 − 61.39 = 4.01 ≠ 3.98: error)
-Passes: 人员经费 | 408.06 | 0.25 | 545.51 | 514.68 | 31.08 (0.25 + 545.51 − 514.68 = 31.08)
-An empty 期初, 收入 or 支出 cell counts as 0 when the row has a 期末; a row without 期末 is not checked.
+Fails:  公用经费 | 66.81 | 0.41 | 64.99 | 61.39 | 3.98   (0.41 + 64.99 − 61.39 = 4.01 ≠ 3.98: error);
+        总收入为58.90亿元。…总支出为58.43亿元。总收支相抵后，结转结余为0.57亿元 (58.90 − 58.43 = 0.47: error).
+Passes: 人员经费 | 408.06 | 0.25 | 545.51 | 514.68 | 31.08 (0.25 + 545.51 − 514.68 = 31.08);
+        …收入总计2411.8亿元。…支出总计2315.2亿元。收支相抵，年终结余结转96.6亿元.
+An empty 期初, 收入 or 支出 cell counts as 0 when the row has a 期末; a row without 期末 is not checked. In text, the
+balance stated after 收支相抵 is 收入总计 (which holds the 期初) − 支出总计, the nearest two before it, and a 赤字 the
+other way round (patterns/concepts.yaml net_balance); without them it is unverifiable. What is left of the money
+(实际下达预算2596万元，全年度实际总支出2595.6208万元…没有执行完的0.3792万元) is the sum available before it − the spending
+right before it (remainder): a reading that agrees passes; none agreeing is a finding only when a single available
+sum stands in the same sentence, else unverifiable.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
-from extractor.facts import Facts, TableView, concept_of
+import regex
+
+import patterns
+from extractor.facts import Facts, TableView, TextFact, concept_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import evidence, exact_kind, shown
+from scoring.rules.common import clause_words, evidence, exact_kind, shown, unverifiable
 
 RULE = "balance.rollforward"
 ROLES = ("opening_balance", "actual_income", "actual_expenditure", "closing_balance")
@@ -89,8 +100,129 @@ def _text_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+@lru_cache(maxsize=1)
+def _net_spec() -> dict:
+    d = patterns.load("concepts")["net_balance"]
+    return {**{k: regex.compile(d[k]) for k in ("cue", "income", "expenditure", "closing", "deficit")},
+            "look_back": d["look_back"]}
+
+
+def _amounts_before(facts: Facts, index: int, end: int, stop: tuple[int, int]) -> list[TextFact]:
+    """The amounts before position end of paragraph index, nearest first, back to position stop (paragraph, offset)
+    and at most look_back paragraphs."""
+    out = []
+    for k in range(index, max(stop[0], index - _net_spec()["look_back"]) - 1, -1):
+        pf = facts.paragraphs[k]
+        for f in reversed(pf.facts):
+            if (f.figure.kind == "amount" and (k != index or f.figure.end <= end)
+                    and (k != stop[0] or f.figure.start >= stop[1])):
+                out.append(f)
+    return out
+
+
+def _net_balances(facts: Facts) -> list[Check]:
+    """收支相抵: the balance after the cue against 收入总计 − 支出总计 before it."""
+    spec = _net_spec()
+    out, previous = [], (0, 0)
+    for index, pf in enumerate(facts.paragraphs):
+        text = pf.norm.text
+        for m in spec["cue"].finditer(text):
+            sentence = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= m.start() < b), None)
+            after = [f for f in pf.facts if f.figure.start >= m.end() and f.sentence == sentence]
+            closing = after[0] if after and after[0].figure.kind == "amount" else None
+            stop, previous = previous, (index, m.end())
+            if closing is None or closing.figure.approximate:
+                continue
+            deficit = bool(spec["deficit"].search(closing.label))
+            if not deficit and not spec["closing"].search(closing.label):
+                continue
+            before = _amounts_before(facts, index, m.start(), stop)
+            spending = next((f for f in before if spec["expenditure"].search(f.label)), None)
+            income = next((f for f in before if spec["income"].search(f.label)), None)
+            if (spending is None or income is None or before.index(income) < before.index(spending)
+                    or income.figure.approximate or spending.figure.approximate):
+                out.append(unverifiable(RULE, closing, f"收支相抵后 {shown(closing.figure)}：未在其前找到收入总计与支出总计，"
+                                                       f"无法复算。", "closing_balance"))
+                continue
+            out.append(_net_check(income, spending, closing, deficit))
+    return out
+
+
+def _net_check(income: TextFact, spending: TextFact, closing: TextFact, deficit: bool) -> Check:
+    computed = interval(income.figure) - interval(spending.figure)
+    if deficit:
+        computed = exact(Decimal(0)) - computed
+    scale, unit, decimals = closing.figure.scale, closing.figure.unit or "", closing.figure.decimals
+    verdict = compare(computed, closing.figure, scale=scale)
+    value = computed.mid / scale
+    expected, diff = render(value, decimals), render(closing.figure.value - value, decimals)
+    first, second = (spending, income) if deficit else (income, spending)
+    arithmetic = f"{shown(first.figure)} − {shown(second.figure)} = {expected}{unit}"
+    what = "赤字：支出总计 − 收入总计" if deficit else "结余：收入总计 − 支出总计"
+    message = (f"收支相抵，{what}，{arithmetic}，与所列 {shown(closing.figure)} 相符（在打印精度内）。"
+               if verdict == "pass" else
+               f"收支相抵后所列 {shown(closing.figure)} 与{what}不符：{arithmetic}，差额 {diff}{unit}。")
+    return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance", reported=closing.figure.raw,
+                        expected=expected, difference=diff, unit=closing.figure.unit,
+                        numbers=[closing.figure.raw, income.figure.raw, spending.figure.raw],
+                        evidence=evidence([closing, income, spending]))
+
+
+@lru_cache(maxsize=1)
+def _rest_spec() -> dict:
+    d = patterns.load("concepts")["remainder"]
+    return {**{k: regex.compile(d[k]) for k in ("before", "after", "not_remainder", "spent", "spent_not", "available")},
+            "look_back": d["look_back"], "candidates": d["candidates"]}
+
+
+def _remainders(facts: Facts) -> list[Check]:
+    """What is left (…实际执行43.65万元，仍有10.35万元尚未支付) against the sum available before it − the spending."""
+    spec = _rest_spec()
+    out = []
+    for index, pf in enumerate(facts.paragraphs):
+        amounts = [f for f in pf.facts if f.figure.kind == "amount"]
+        for i, rest in enumerate(amounts):
+            words = clause_words(pf, rest)
+            if (rest.figure.approximate or i == 0 or spec["not_remainder"].search(words)
+                    or not (spec["before"].search(words) or spec["after"].match(pf.norm.text, rest.figure.end))):
+                continue
+            spent = amounts[i - 1]
+            spent_words = clause_words(pf, spent)
+            if (spent.figure.approximate or not spec["spent"].search(spent_words)
+                    or spec["spent_not"].search(spent_words)):
+                continue
+            earlier = [(f, pf) for f in reversed(amounts[:i - 1])] + [
+                (f, facts.paragraphs[k]) for k in range(index - 1, max(-1, index - 1 - spec["look_back"]), -1)
+                for f in reversed([g for g in facts.paragraphs[k].facts if g.figure.kind == "amount"])]
+            bases = [f for f, p in earlier if not f.figure.approximate and spec["available"].search(clause_words(p, f))
+                     and not spec["spent"].search(clause_words(p, f))][:spec["candidates"]]
+            if bases:
+                out.append(_rest_check(bases, spent, rest))
+    return out
+
+
+def _rest_check(bases: list[TextFact], spent: TextFact, rest: TextFact) -> Check:
+    scale, unit, decimals = rest.figure.scale, rest.figure.unit or "", rest.figure.decimals
+    readings = [(b, interval(b.figure) - interval(spent.figure)) for b in bases]
+    verdicts = [(compare(computed, rest.figure, scale=scale), b, computed) for b, computed in readings]
+    verdict, base, computed = next((v for v in verdicts if v[0] == "pass"), verdicts[0])
+    same_sentence = base.block == spent.block == rest.block and base.sentence == spent.sentence == rest.sentence
+    value = computed.mid / scale
+    expected, diff = render(value, decimals), render(rest.figure.value - value, decimals)
+    arithmetic = f"{shown(base.figure)} − {shown(spent.figure)} = {expected}{unit}"
+    if verdict != "pass" and (len(bases) > 1 or not same_sentence):
+        return unverifiable(RULE, rest, f"余额 {shown(rest.figure)}：按{arithmetic}不符，但未能确定其前哪一数字是可用资金，"
+                                        f"无法判断。", "closing_balance", [base, spent])
+    message = (f"余额：可用资金 − 支出，{arithmetic}，与所列 {shown(rest.figure)} 相符（在打印精度内）。" if verdict == "pass"
+               else f"所列余额 {shown(rest.figure)} 与可用资金 − 支出不符：{arithmetic}，差额 {diff}{unit}。")
+    return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance", reported=rest.figure.raw,
+                        expected=expected, difference=diff, unit=rest.figure.unit,
+                        numbers=[rest.figure.raw, base.figure.raw, spent.figure.raw],
+                        evidence=evidence([rest, base, spent]))
+
+
 def check(facts: Facts) -> list[Check]:
-    out = _text_checks(facts)
+    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts)
     for view in facts.tables:
         out += _table_checks(view)
     return out

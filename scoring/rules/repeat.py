@@ -4,14 +4,16 @@ Fails:  项目实际收入 2,093.54 万元 … 具体项目收支见下表 … �
         (the paragraph and its table's 合计 differ by 0.01: warning);
         2023年一般公共预算基本支出预算881300.39元 … 2023年一般公共预算基本支出预算911000.39元 (error).
 Passes: 整体支出完成率为97% printed three times, always 97%; 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元;
-        公务接待费支出决算16.3万元 against 公务接待费 | 14.8 | 16.3 under 项目 | 预算数 | 决算数, cells one a line.
+        公务接待费支出决算16.3万元 against 公务接待费 | 14.8 | 16.3 under 项目 | 预算数 | 决算数, cells one a line;
+        “三公”经费支出预算为30.8万元，支出决算为25.7万元 against that table's 合计 | 30.8 | 25.7.
 Four sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
 repeat: true in patterns/concepts.yaml wherever they recur in the text; an amount or count restated in the text
 under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged only
 when both give one name, stage, year and scope, unverifiable when only concept and scope agree, else not compared;
 and a text amount against the row of its name in a table read back from cells on their own lines
 (extractor/cell_tables.py), in the column of its stage, and such a table's 收入 总计 against its 支出 总计: a miss
-there is at most a warning.
+there is at most a warning. An amount named by its stage alone right after one of its sentence named with the other
+stage (…预算49.9万元，决算7.69万元) takes that one's name.
 """
 from __future__ import annotations
 
@@ -178,6 +180,27 @@ def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_en
     return _Said(f, name, shown_name, stated, stated or f.stage, scope)
 
 
+def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optional[_Said]:
+    """An amount named by its stage alone right after an amount of its sentence named with the other stage
+    (“三公”经费预算49.9万元，决算7.69万元; …三公经费支出预算为30.8万元，支出决算为25.7万元): that amount's name, at its
+    own stage; None otherwise."""
+    spec = _spec()
+    if (last is None or last.stated_stage is None or f.figure.kind != "amount" or f.figure.approximate
+            or f.figure.unit is None or last.fact.sentence != f.sentence):
+        return None
+    if any(g.figure.start > last.fact.figure.end and g.figure.end <= f.figure.start for g in pf.facts):
+        return None
+    name = spec["lead"].sub("", f.label)
+    suffix = spec["stage_suffix"].search(name)
+    if suffix is None:
+        return None
+    stated = next(k for k, v in suffix.groupdict().items() if v)
+    own = name[:suffix.start()]
+    if stated == last.stated_stage or not last.name.endswith(own):
+        return None
+    return _Said(f, last.name, last.name + name[suffix.start():], stated, stated, last.scope)
+
+
 def _compatible(a: Optional[object], b: Optional[object]) -> bool:
     return a is None or b is None or a == b
 
@@ -239,22 +262,28 @@ def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Che
     return []
 
 
-def _core(name: str) -> str:
+def name_core(name: str) -> str:
     spec = _spec()
     core = spec["lead"].sub("", name)
     tail = spec["core_tail"].search(core)
     return core[:tail.start()] if tail and tail.start() >= spec["min_name"] - 1 else core
 
 
-def _row_names(table: CellTable, row: CellRow) -> list[str]:
+def row_names(table: CellTable, row: CellRow) -> list[str]:
     """What a text may call a row: its label, with its side's (收入总计) when the table has two sides; a total row is
     also the table's subject (一般公共预算财政拨款“三公”经费支出 of its title …“三公”经费支出决算表)."""
     two_sides = len({r.side for r in table.rows}) > 1
-    names = [_core(row.side + row.label if two_sides else row.label)]
-    if row_kind(row.label) == "total" and table.title:
-        subject = _spec()["title_tail"].sub("", table.title)
-        if len(_core(subject)) >= _spec()["min_name"]:
-            names.append(_core(subject))
+    return label_names(row.side + row.label if two_sides else row.label, row.label, table.title)
+
+
+def label_names(label: str, bare: str, title: str) -> list[str]:
+    """What a text may call a table row of that label (bare: without its side): the label's core, and for a total row
+    also the table's subject from its title."""
+    names = [name_core(label)]
+    if row_kind(bare) == "total" and title:
+        subject = _spec()["title_tail"].sub("", title)
+        if len(name_core(subject)) >= _spec()["min_name"]:
+            names.append(name_core(subject))
     return names
 
 
@@ -265,12 +294,12 @@ def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
         f = s.fact
         if f.figure.kind != "amount":
             continue
-        core = _core(s.name)
+        core = name_core(s.name)
         for table in facts.cell_tables:
             if not _compatible(table.year, f.period):
                 continue
             for row in table.rows:
-                names = _row_names(table, row)
+                names = row_names(table, row)
                 if core != names[0] and not any(core.endswith(n) for n in names[1:]):
                     continue
                 staged = {h: c for h, c in row.cells.items() if stage_of(h) == s.stage}
@@ -306,6 +335,11 @@ def check(facts: Facts) -> list[Check]:
         if not pf.facts:
             continue
         clause_breaks, sentence_ends = _breaks(pf.norm.text, CLAUSE_BREAKS), _breaks(pf.norm.text, SENTENCE_ENDS)
-        said += [s for f in pf.facts if (s := _said(pf, f, clause_breaks, sentence_ends)) is not None]
+        last = None
+        for f in pf.facts:
+            s = _said(pf, f, clause_breaks, sentence_ends) or _elliptical(pf, f, last)
+            if s is not None:
+                said.append(s)
+            last = s
     return (_table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
             + _balanced_totals(facts))

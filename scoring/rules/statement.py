@@ -184,22 +184,34 @@ def _same(rule: str, stmt: Statement, row: StatementRow, later: TableCell, colum
     return same_check(rule, later, earlier, _place(stmt, row, column), earlier_place)
 
 
+def three_public_item(name: str) -> Optional[str]:
+    """The “三公” item (abroad, car, reception…) a column header or a name stands for, by patterns/statements.yaml."""
+    return next((c["item"] for c in _data()["three_public"]["columns"] if regex.search(c["header"], name)), None)
+
+
+def three_public_columns(lst: StatementList) -> dict[tuple[str, Optional[str]], str]:
+    """The columns of a “三公” table's list by item and stage (budget, actual or None); a stage column with no item
+    words of its own is the item of the column before it (合计预算数 | 决算数)."""
+    spec = _data()["three_public"]
+    columns: dict[tuple[str, Optional[str]], str] = {}
+    last_item = None
+    for col in lst.columns:
+        stage = next((s for w, s in spec["stages"].items() if col.endswith(w)), None)
+        head = col[: -len(next(w for w in spec["stages"] if col.endswith(w)))] if stage else col
+        item = three_public_item(head)
+        if item is None and stage is not None and last_item is not None:
+            item = last_item
+        last_item = item
+        if item is not None and (item, stage) not in columns:
+            columns[(item, stage)] = col
+    return columns
+
+
 def _three_public(stmt: Statement) -> list[Check]:
     spec = _data()["three_public"]
-    items = [(c["item"], regex.compile(c["header"])) for c in spec["columns"]]
     out = []
     for lst in stmt.lists:
-        columns: dict[tuple[str, Optional[str]], str] = {}
-        last_item = None
-        for col in lst.columns:
-            stage = next((s for w, s in spec["stages"].items() if col.endswith(w)), None)
-            head = col[: -len(next(w for w in spec["stages"] if col.endswith(w)))] if stage else col
-            item = next((i for i, p in items if p.search(head)), None)
-            if item is None and stage is not None and last_item is not None:
-                item = last_item
-            last_item = item
-            if item is not None and (item, stage) not in columns:
-                columns[(item, stage)] = col
+        columns = three_public_columns(lst)
         if not columns:
             out += _three_public_rows(stmt, lst, spec)
             continue

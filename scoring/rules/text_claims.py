@@ -2,16 +2,22 @@
 
 Fails:  住房保障支出（类）29.42万元，占9.55% in a list opened by 一般公共预算财政拨款支出307.82万元，主要用于以下方面：
         (29.42 ÷ 307.82 = 9.56%: a warning); 年初预算为452.40万元，支出决算为446.11万元。决算数大于预算数 (an error).
+        公务接待费支出5.21万元，与2021年度预算相比减少0.1万元 under 公务接待费 | 14.9 | 5.21, cells one a line (9.69: a
+        warning).
 Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万元，其中：; 年初预算为28.11万元，支出决算为28.11万元，
-        完成年初预算的100.00%。决算数同预算数持平.
-A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row
-of that name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the
-amount so named before, else the sum of its parts when they are every member of a complete breakdown. Where the
-whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
+        完成年初预算的100.00%。决算数同预算数持平; 公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元 under
+        公务接待费 | 14.8 | 16.3.
+A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row of that
+name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the amount so named before, else
+the sum of its parts when they are every member of a complete breakdown. An amount compared in words with its budget
+(与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a “三公” table of 预算数 and 决算数 (at most a warning
+when its cells stand one a line); an item's 完成预算的…% after its own 决算 with no budget beside it, to the item's 预算数 in
+the “三公” table. Where the whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
 are patterns/claims.yaml.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
@@ -19,13 +25,14 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import Facts, ParagraphFacts, TextFact
+from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
-from scoring.rounding import interval
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, ratio_check, same_check, shown, total_interval,
-                                  unverifiable)
-from scoring.rules.statement import locate, of_kind
+from scoring.rounding import compare, exact, interval, render
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check,
+                                  shown, total_interval, unverifiable)
+from scoring.rules.repeat import CELLS, label_names, name_core, row_names
+from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
 RULE = "text.claim_vs_numbers"
 PREVIOUS_PARAGRAPHS = 2
@@ -51,7 +58,9 @@ def _spec() -> dict:
             "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
                          a["table"]) for a in d["amounts"]],
             "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
-            "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"]}
+            "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"],
+            "budget_change": regex.compile(d["budget_change"]["cue"]),
+            "item_actual": regex.compile(d["completion"]["item_actual"])}
 
 
 def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
@@ -274,12 +283,63 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     budget, actual = _budget_and_actual(facts, index, rate.figure.start, rate.sentence)
     if budget is None or actual is None:
-        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
+        return _item_completion(facts, index, rate) or unverifiable(
+            RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
     if budget.figure.value == 0:
         return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
     computed = interval(actual.figure) / interval(budget.figure)
     return ratio_check(RULE, rate, computed, [actual, budget], None,
                        f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+
+
+def _item_completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    """完成预算的…% after an item's own 决算 (因公出国（境）费决算为0万元，完成预算的0%；公务接待费支出决算为0.30万元，
+    完成预算的3.75%) against that item's 预算数 in the “三公” table: a standard table's item column, or the row of its
+    name in a table read back from cells (at most a warning); None when the amount before the rate is not an item's
+    决算 or no table gives its budget."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start]
+    if not before or before[-1].figure.kind != "amount" or before[-1].figure.approximate:
+        return None
+    actual = before[-1]
+    subject = _subject(pf, actual)
+    m = spec["item_actual"].search(subject)
+    if m is None:
+        return None
+    name = subject[:m.start()]
+    found = _three_public_budget(facts, name) or _row_budget(facts, actual, name)
+    if found is None:
+        return None
+    budget, where, grid = found
+    if budget.figure.unit is None:
+        return None
+    if budget.figure.value == 0:
+        return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：{where} 为零，无法复算。", None, [actual, budget])
+    made = ratio_check(RULE, rate, interval(actual.figure) / interval(budget.figure), [actual, budget], None,
+                       f"{shown(actual.figure)} ÷ {shown(budget.figure)}（{name}决算数 ÷ {where}）")
+    return made if grid else lost_grid(made, CELLS)
+
+
+def _three_public_budget(facts: Facts, name: str) -> Optional[tuple]:
+    """An item's 预算数 in the standard “三公” table, when the table has one row of figures."""
+    item = three_public_item(name)
+    stmt = of_kind(facts.statements, "three_public")
+    if item is None or stmt is None:
+        return None
+    found = []
+    for lst in stmt.lists:
+        column = three_public_columns(lst).get((item, "budget"))
+        found += [(row.cells[column], f"表{row.table}（{stmt.title}）“{column}”", True) for row in lst.rows
+                  if column is not None and column in row.cells]
+    return found[0] if len(found) == 1 else None
+
+
+def _row_budget(facts: Facts, actual: TextFact, name: str) -> Optional[tuple]:
+    """An item's 预算数 in the row of its name of a table of 预算数 and 决算数 (see _budget_row)."""
+    core = name_core(name)
+    found = _budget_row(facts, actual, core, None) if len(core) >= 2 else None
+    return (found.budget, found.where, found.grid) if found is not None and found.budget is not None else None
 
 
 def _comparisons(facts: Facts, index: int) -> list[Check]:
@@ -460,6 +520,109 @@ def _against_tables(facts: Facts, index: int) -> list[Check]:
     return out
 
 
+@dataclass
+class _BudgetRow:
+    """A row of a table of 预算数 and 决算数: where it is, its two cells, and whether its grid was read (not lost)."""
+
+    where: str
+    label: str
+    budget: Optional[object]
+    actual: Optional[object]
+    grid: bool
+
+
+def _budget_row(facts: Facts, f: TextFact, core: str, year: Optional[int]) -> Optional[_BudgetRow]:
+    """The row a subject names in a table of one 预算数 and one 决算数 column, of the year stated (else of the
+    amount's): a “三公” standard table with a row an item, or a table read back from cells on their own lines; None
+    unless exactly one row answers."""
+    found = []
+
+    def consider(title: str, of_year: Optional[int], header: list[str], rows, names_of, grid: bool) -> None:
+        of_year = of_year if of_year is not None else facts.year
+        if (year is not None and of_year != year) or (f.period is not None and of_year not in (None, f.period)):
+            return
+        budget = [h for h in header if stage_of(h) == "budget"]
+        actual = [h for h in header if stage_of(h) == "final"]
+        if len(budget) != 1 or len(actual) != 1:
+            return
+        for row in rows:
+            names = names_of(row)
+            if core == names[0] or any(core.endswith(n) for n in names[1:]):
+                found.append(_BudgetRow(f"表“{title or '（无标题）'}”“{row.label}”行“{budget[0]}”", row.label,
+                                        row.cells.get(budget[0]), row.cells.get(actual[0]), grid))
+
+    for table in facts.cell_tables:
+        consider(table.title, table.year, table.header, table.rows, lambda row, t=table: row_names(t, row), False)
+    for stmt in facts.statements:
+        if stmt.kind != "three_public":
+            continue
+        year_m = YEAR.search(stmt.title)
+        for lst in stmt.lists:
+            consider(stmt.title, int(year_m.group(1)) if year_m else None, lst.columns,
+                     [r for r in lst.rows if not r.is_coded],
+                     lambda row, title=stmt.title: label_names(row.label, row.label, title), True)
+    return found[0] if len(found) == 1 else None
+
+
+def _budget_changes(facts: Facts, index: int) -> list[Check]:
+    """An amount compared in words with its budget (公务接待费支出16.3万元，与2020年度预算相比，增加1.5万元; …相比无增减)
+    against the 预算数 of its row in the “三公” table (a standard table with a row an item, or one read back from cells
+    on their own lines: then at most a warning): the change = 决算 − 预算, or the two alike. A blank 预算数 is
+    unverifiable; an amount that is not the row's 决算数 is left to repeat.same_concept."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    amounts = _amounts(pf, len(text))
+    out = []
+    for f in amounts:
+        m = spec["budget_change"].match(text, f.figure.end)
+        if m is None or f.figure.unit is None:
+            continue
+        subject = _subject(pf, f)
+        core = name_core(subject)
+        if len(core) < 2 or stage_of(subject) == "budget":
+            continue
+        found = _budget_row(facts, f, core, int(m.group("year")) if m.group("year") else None)
+        if found is None:
+            continue
+        change = None
+        if not m.group("same"):
+            change = next((g for g in amounts if g.figure.start >= m.end()), None)
+            if change is None or text[m.end():change.figure.start].strip():
+                continue
+        said = text[f.figure.end:m.end()].strip(" ，,")
+        where, budget, actual = found.where, found.budget, found.actual
+        if budget is None or budget.figure.unit is None:
+            out.append(unverifiable(RULE, change or f, f"文中称“{said}”，{where}空白，无法复算。", None, [f]))
+            continue
+        if actual is not None and not (interval(actual.figure).lo < interval(f.figure).hi
+                                       and interval(f.figure).lo < interval(actual.figure).hi):
+            continue
+        found_check = (_judge_comparison("equal", said, f, budget) if change is None
+                       else _judge_budget_change(said, f, budget, change, bool(m.group("down")), where))
+        found_check.identity = ("budget_change", found.label, said)
+        out.append(found_check if found.grid else lost_grid(found_check, CELLS))
+    return out
+
+
+def _judge_budget_change(said: str, actual: TextFact, budget, change: TextFact, down: bool, where: str) -> Check:
+    difference = interval(actual.figure) - interval(budget.figure)
+    computed = exact(Decimal(0)) - difference if down else difference
+    scale, unit = change.figure.scale, change.figure.unit or ""
+    decimals = max(change.figure.decimals, actual.figure.decimals, budget.figure.decimals)
+    verdict = compare(computed, change.figure, scale=scale)
+    value = computed.mid / scale
+    arithmetic = (f"决算数 {shown(actual.figure)} − {where} {shown(budget.figure)} = "
+                  f"{render(difference.mid / scale, decimals)}{unit}")
+    should = f"{'减少' if down == (value >= 0) else '增加'}{render(abs(value), decimals)}{unit}"
+    message = (f"文中称“{said}{shown(change.figure)}”，与{arithmetic}相符。" if verdict == "pass"
+               else f"文中称“{said}{shown(change.figure)}”，但{arithmetic}，应为{should}。")
+    return Check.judged(verdict, rule=RULE, message=message, reported=change.figure.raw,
+                        expected=render(value, decimals), difference=render(change.figure.value - value, decimals),
+                        unit=change.figure.unit, numbers=[change.figure.raw, actual.figure.raw, budget.figure.raw],
+                        evidence=evidence([change, actual, budget]))
+
+
 def check(facts: Facts) -> list[Check]:
     out: list[Check] = []
     carried: dict[int, tuple] = {}
@@ -473,5 +636,7 @@ def check(facts: Facts) -> list[Check]:
             if found is not None:
                 out.append(found)
         out += _comparisons(facts, index)
+        if facts.cell_tables or facts.statements:
+            out += _budget_changes(facts, index)
     return out
 
