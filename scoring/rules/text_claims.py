@@ -29,8 +29,8 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, lost_grid, ratio_check, same_check,
-                                  shown, total_interval, unverifiable)
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, is_change, lost_grid, ratio_check,
+                                  same_check, shown, total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
@@ -68,11 +68,12 @@ def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
 
 
 def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
-    """The total whose list the part belongs to: the nearest amount before it with a list cue between them, not
-    inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出598.75亿元)."""
+    """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元), with a
+    list cue between them not inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出
+    598.75亿元)."""
     text = pf.norm.text
     for f in reversed(_amounts(pf, part.figure.start)):
-        if f is part:
+        if f is part or is_change(f.label):
             continue
         between = CLOSED_GROUP.sub("", text[f.figure.end:part.figure.start])
         if any(w in between for w in openers):
