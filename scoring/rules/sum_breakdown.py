@@ -161,12 +161,22 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
                     and _usable(f, total, equal=True) and not any(q < f.figure.start and f.clause == c for q, c in inner):
                 clauses[f.clause].append(f)
-        grouped = _same_named(_beside_zeros([clauses[k] for k in sorted(clauses)], total), total)
+        grouped = _same_named(_beside_zeros(_before_additions([clauses[k] for k in sorted(clauses)]), total), total)
         if grouped is not None:
             grouped = _one_flow(grouped, total)
         if grouped is not None:
             yield total, grouped
         last_total = total
+
+
+def _before_additions(clauses: list[list[TextFact]]) -> list[list[TextFact]]:
+    """The clauses of a list up to one that adds to its total (其中地方收入271630万元；加上级补助收入120846万元…,
+    收入合计514601万元): what is added is no part."""
+    start = patterns.compiled(patterns.load("concepts")["additions"]["part_start"])
+    for k, group in enumerate(clauses):
+        if any(start.match(_core_name(f.label)) for f in group):
+            return clauses[:k]
+    return clauses
 
 
 def _beside_zeros(clauses: list[list[TextFact]], total: TextFact) -> list[list[TextFact]]:
