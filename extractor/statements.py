@@ -253,12 +253,14 @@ def _strip_label(text: str) -> tuple[str, Optional[int]]:
 
 
 def _read_rows(view: TableView, layout: _Layout, offset: int, start_row: int) -> list[list[StatementRow]]:
-    """The rows of each list of a table part; offset shifts its columns right onto the first part's."""
+    """The rows of each list of a table part (none for a list of words only, without codes or amounts); offset
+    shifts its columns right onto the first part's."""
     d = _data()
     table = view.table
     out: list[list[StatementRow]] = [[] for _ in layout.lists]
+    read = [(i, lst) for i, lst in enumerate(layout.lists) if lst[0] or lst[2]]
     for r in range(start_row, len(table.rows)):
-        for i, (codes, label_col, amounts) in enumerate(layout.lists):
+        for i, (codes, label_col, amounts) in read:
             def text(c: int) -> str:
                 k = c - offset
                 return _cell_text(table, r, k) if k >= 0 else ""
