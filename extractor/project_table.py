@@ -187,6 +187,12 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     return out
 
 
+def _read_any(pt: ProjectTable) -> bool:
+    """Whether the grid gave a figure: a table whose header was found but whose rows placed none (values on a line of
+    their own, merged cells dropped) is left to the reading by the template."""
+    return bool(pt.indicators or pt.total) or any(v.figure is not None for f in pt.funds for v in f.cells.values())
+
+
 def project_tables(doc: Document) -> list[ProjectTable]:
     """Every 项目支出绩效自评表 of the document, each with the paragraphs that follow it as its notes."""
     out = []
@@ -200,7 +206,7 @@ def project_tables(doc: Document) -> list[ProjectTable]:
                 break
             notes.append(compact(after.text))
         found = read_project_table(block, notes)
-        if found is not None:
+        if found is not None and _read_any(found):
             out.append(found)
     from extractor.flattened import flattened_project_tables
     return out + flattened_project_tables(doc, {pt.table for pt in out})
