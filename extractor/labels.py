@@ -4,13 +4,13 @@ The dictionary is patterns/jieba_userdict.txt plus every concept synonym, so add
 code change. jieba loads only when the first label is segmented.
 
 jieba keeps its prefix dictionary (about 500,000 words) in a marshal cache that takes about 0.5 s to load.
-The dictionary with the domain words added is kept instead in a cache of our own (plain text and integers,
-about 0.15 s to load) in the user's cache directory, keyed by the jieba version and the contents of the
-domain dictionary; a missing, stale or damaged cache is rebuilt from jieba.
+The dictionary with the domain words added is kept instead in a cache of our own (plain text, grouped by first
+character and read a group at a time as labels need it) in the user's cache directory, keyed by the jieba version
+and the contents of the domain dictionary; a missing, stale or damaged cache is rebuilt from jieba. jieba is
+imported without pkg_resources (0.12 s of start-up), which it only uses to open its own files.
 """
 from __future__ import annotations
 
-import array
 import hashlib
 import logging
 import os
@@ -24,7 +24,7 @@ from typing import Optional
 import patterns
 
 USER_DICT = Path(patterns.__file__).with_name("jieba_userdict.txt")
-CACHE_MAGIC = b"jxcheck-jieba-dictionary 1\n"
+CACHE_MAGIC = b"jxcheck-jieba-dictionary 2\n"
 SYNONYM_FREQ = 100000
 
 
@@ -48,8 +48,49 @@ def _cache_path(jieba_version: str) -> Path:
     return cache_dir() / f"jieba-{digest.hexdigest()[:20]}.dict"
 
 
-def _read_cache(path: Path) -> Optional[tuple[dict[str, int], int]]:
-    """(FREQ, total) from a cache file, or None when it is missing or does not check out."""
+class Dictionary:
+    """jieba's prefix dictionary (word → frequency, 0 for a prefix that is no word) read from the cache one first
+    character at a time: segmenting the labels of a short document touches a few hundred of its 6,000 buckets, so
+    start-up does not pay for building all 500,000 entries."""
+
+    def __init__(self, body: bytes, index: dict[str, tuple[int, int]]):
+        self._body = body
+        self._index = index
+        self._buckets: dict[str, dict[str, int]] = {}
+
+    def _bucket(self, first: str) -> dict[str, int]:
+        bucket = self._buckets.get(first)
+        if bucket is None:
+            bucket = {}
+            span = self._index.get(first)
+            if span is not None:
+                for line in self._body[span[0]:span[0] + span[1]].decode("utf-8").split("\n"):
+                    word, _, freq = line.rpartition("\t")
+                    bucket[word] = int(freq)
+            self._buckets[first] = bucket
+        return bucket
+
+    def __contains__(self, word) -> bool:
+        return bool(word) and word in self._bucket(word[0])
+
+    def __getitem__(self, word: str) -> int:
+        if not word:
+            raise KeyError(word)
+        return self._bucket(word[0])[word]
+
+    def get(self, word: str, default=None):
+        return self._bucket(word[0]).get(word, default) if word else default
+
+    def items(self):
+        for first in self._index:
+            yield from self._bucket(first).items()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+
+def _read_cache(path: Path) -> Optional[tuple[Dictionary, int]]:
+    """(dictionary, total) from a cache file, or None when it is missing or does not check out."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -58,28 +99,43 @@ def _read_cache(path: Path) -> Optional[tuple[dict[str, int], int]]:
         return None
     head_end = data.find(b"\n", len(CACHE_MAGIC))
     try:
-        total, count, words_len, checksum = data[len(CACHE_MAGIC):head_end].decode("ascii").split()
-        total, count, words_len = int(total), int(count), int(words_len)
+        total, index_len, checksum = data[len(CACHE_MAGIC):head_end].decode("ascii").split()
+        total, index_len = int(total), int(index_len)
     except ValueError:
         return None
-    body = memoryview(data)[head_end + 1:]
-    if len(body) != words_len + 8 * count or hashlib.sha256(body).hexdigest() != checksum:
+    rest = data[head_end + 1:]
+    if len(rest) < index_len or hashlib.sha256(rest).hexdigest() != checksum:
         return None
-    freqs = array.array("q")
-    freqs.frombytes(body[words_len:])
-    words = str(body[:words_len], "utf-8").split("\n")
-    if len(words) != count or len(freqs) != count:
+    index: dict[str, tuple[int, int]] = {}
+    try:
+        for line in rest[:index_len].decode("utf-8").split("\n"):
+            first, offset, length = line.split("\t")
+            index[first] = (int(offset), int(length))
+    except ValueError:
         return None
-    return dict(zip(words, freqs)), total
+    body = rest[index_len:]
+    if index and max(o + n for o, n in index.values()) > len(body):
+        return None
+    return Dictionary(body, index), total
 
 
 def _write_cache(path: Path, freq: dict[str, int], total: int) -> None:
-    """Write the cache atomically; a cache that cannot be written is only a slower start next time."""
-    if any("\n" in word for word in freq):
+    """Write the cache atomically, words grouped by their first character; a cache that cannot be written is only a
+    slower start next time."""
+    if any("\n" in word or "\t" in word or not word for word in freq):
         return
-    words = "\n".join(freq).encode("utf-8")
-    body = words + array.array("q", freq.values()).tobytes()
-    head = f"{total} {len(freq)} {len(words)} {hashlib.sha256(body).hexdigest()}\n".encode("ascii")
+    groups: dict[str, list[str]] = {}
+    for word, f in freq.items():
+        groups.setdefault(word[0], []).append(f"{word}\t{f}")
+    parts, index, offset = [], [], 0
+    for first, lines in groups.items():
+        chunk = "\n".join(lines).encode("utf-8")
+        index.append(f"{first}\t{offset}\t{len(chunk)}")
+        parts.append(chunk)
+        offset += len(chunk)
+    index_bytes = "\n".join(index).encode("utf-8")
+    rest = index_bytes + b"".join(parts)
+    head = f"{total} {len(index_bytes)} {hashlib.sha256(rest).hexdigest()}\n".encode("ascii")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-")
@@ -87,7 +143,7 @@ def _write_cache(path: Path, freq: dict[str, int], total: int) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(CACHE_MAGIC + head + body)
+            fh.write(CACHE_MAGIC + head + rest)
         os.replace(tmp, path)
     except OSError:
         try:
@@ -100,7 +156,14 @@ def _write_cache(path: Path, freq: dict[str, int], total: int) -> None:
 def _tokenizer():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import jieba
+        blocked = "pkg_resources" not in sys.modules
+        if blocked:
+            sys.modules["pkg_resources"] = None
+        try:
+            import jieba
+        finally:
+            if blocked:
+                del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     path = _cache_path(jieba.__version__)
