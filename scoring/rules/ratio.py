@@ -24,7 +24,7 @@ from extractor.facts import Facts, TableView, TextFact
 from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
-from scoring.rounding import exact, interval
+from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups, ratio_check,
                                   shown, unverifiable)
 
@@ -202,8 +202,23 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     try:
         computed = d / prior
     except ZeroDivisionError:
-        return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
+        return _near_zero_base(rate, base, change, d, prior, text)
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interval, prior: Interval,
+                    text: str) -> Check:
+    """A growth rate whose prior figure may be zero at printed precision (公务接待费1万元，比上年增加0.5万元，增长100%):
+    any rate is then within precision, so the figures as printed decide a pass and nothing decides a finding."""
+    if prior.mid <= 0:
+        return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
+    check = ratio_check(RULE, rate, exact(d.mid / prior.mid), [base, change], "growth_rate", text)
+    if check.status == "pass":
+        check.message = check.message.replace("（在打印精度内）", "（按所列数值；上期数在打印精度内可能接近零）")
+        return check
+    return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按所列数值 {text} = "
+                                    f"{render(d.mid / prior.mid * 100, 2, rate=True)}，但上期数在打印精度内可能为零，无法确认。",
+                        "growth_rate", [base, change])
 
 
 def own_subject(label: str, g: dict) -> Optional[str]:
