@@ -151,6 +151,9 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
             total = last_total if opened_prev and last_total else (
                 _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
+            subject = _flow(text[pf.sentence_spans[sent][0]:pos])
+            if total is not None and subject is not None and _flow(total.label) not in (None, subject):
+                total = None
         else:
             total = None
         if total is None:
