@@ -105,7 +105,7 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
     if kind is None or not values or not all(_is_value(t.text) for t in values) or len(values) > len(columns):
         return None
     cells = {}
-    for role, token in zip(columns, values):
+    for role, token in zip(columns[_shift(values, columns):], values):
         if not _kind_fits(role, token.text):
             return None
         fig = parse_cell(token.text) if token.text not in BLANKS else None
@@ -113,6 +113,38 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
             fig = replace(fig, value=fig.value * 100, decimals=max(fig.decimals - 2, 0), unit="%", kind="rate")
         cells[role] = Value(token.text, fig, token.location, f"{label} | {token.text}")
     return FundRow(label, kind, cells)
+
+
+def _shift(values: list[Token], columns: list[str]) -> int:
+    """How many leading columns a funds row with fewer values than columns left blank and dropped (年度资金总额 | 32.4 |
+    31.69 | 10 | 97.80% | 9 under 年初预算数 … 得分): its one value printed with % sits under 执行率; 0 when that does not
+    place it."""
+    if len(values) >= len(columns) or "rate" not in columns:
+        return 0
+    rates = [i for i, t in enumerate(values) if t.text.endswith(("%", "％"))]
+    if len(rates) != 1:
+        return 0
+    shift = columns.index("rate") - rates[0]
+    return shift if 0 < shift <= len(columns) - len(values) else 0
+
+
+def _fund_rows(lines: list[Line], columns: list[str], spec: dict) -> list[FundRow]:
+    """The funds rows among the lines before the indicator header; a row label alone on its line takes the values
+    on the next line (年度资金总额 | then | 32.4 | 31.69 | 10 | 97.80% | 9 |)."""
+    rows = []
+    skip = False
+    for k, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        row = _fund_row(line, columns, spec)
+        if row is None and k + 1 < len(lines) and lines[k + 1].tokens \
+                and all(_is_value(t.text) for t in lines[k + 1].tokens):
+            row = _fund_row(Line(line.tokens + lines[k + 1].tokens, line.quote, line.cells), columns, spec)
+            skip = row is not None
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def _plain_number(text: str) -> bool:
@@ -183,10 +215,7 @@ def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optiona
     i = at + 1
     header = _indicator_header(lines, i, spec)
     stop = header if header is not None else min(len(lines), i + spec["header_search"])
-    for line in lines[i:stop]:
-        row = _fund_row(line, columns, spec)
-        if row is not None:
-            pt.funds.append(row)
+    pt.funds.extend(_fund_rows(lines[i:stop], columns, spec))
     if header is None:
         return pt if pt.fund_total is not None else None
     level1 = ""
