@@ -29,8 +29,8 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, is_change, lost_grid, ratio_check,
-                                  same_check, shown, total_interval, unverifiable)
+from scoring.rules.common import (Source, clause_words, complete_list, evidence, is_change, lost_grid, paren_groups,
+                                  ratio_check, same_check, shown, total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
@@ -50,6 +50,8 @@ def _spec() -> dict:
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
             "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
+            "comparison_base": regex.compile(d["share"]["comparison_base"]),
+            "joint": regex.compile(d["share"]["joint"]), "counts": d["share"]["counts"],
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
@@ -68,12 +70,13 @@ def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
 
 
 def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
-    """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元), with a
-    list cue between them not inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出
+    """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元) nor what
+    another is compared with (比2023年的40,616,051.67万元), with a list cue between them not inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出
     598.75亿元)."""
     text = pf.norm.text
+    base = _spec()["comparison_base"]
     for f in reversed(_amounts(pf, part.figure.start)):
-        if f is part or is_change(f.label):
+        if f is part or is_change(f.label) or base.search(f.label):
             continue
         between = CLOSED_GROUP.sub("", text[f.figure.end:part.figure.start])
         if any(w in between for w in openers):
@@ -110,13 +113,21 @@ def _opener_named(facts: Facts, index: int, part: TextFact) -> tuple[Optional[So
 def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
                   drop: Optional[regex.Pattern] = None) -> Optional[TextFact]:
     """The nearest amount before position end of paragraph index (then in the look_back paragraphs before) that the
-    words right before it name so (see _named_so)."""
+    words right before it name so (see _named_so), and that is not itself the part of a share of that name: in
+    …减少1572.07万元，主要是节能环保支出减少1237.52万元，占减少的78.72%，农林水支出减少390.36万元，占减少的24.83%, the
+    second share is of 1572.07, not of its sibling 1237.52."""
     for k in range(index, max(-1, index - look_back), -1):
         pf = facts.paragraphs[k]
         for f in reversed(_amounts(pf, end if k == index else len(pf.norm.text))):
-            if _named_so(pf, f, name, drop):
+            if _named_so(pf, f, name, drop) and not _share_of(pf, f, name):
                 return f
     return None
+
+
+def _share_of(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
+    """Whether a share of the named whole follows the amount right away (…390.36万元，占减少的24.83%)."""
+    after = compact(pf.norm.text[f.figure.end:f.figure.end + len(name) + 8])
+    return bool(regex.match(r"^\p{Han}{0,2}[，,]?占" + regex.escape(name), after))
 
 
 def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
@@ -159,7 +170,9 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     if not m:
         return None
     cue_at = start + m.start()
-    parts = [f for f in _amounts(pf, cue_at) if f.sentence == rate.sentence]
+    group_at, _ = paren_groups(text)
+    parts = [f for f in _amounts(pf, cue_at) if f.sentence == rate.sentence
+             and group_at[f.figure.start] == group_at[cue_at]]
     if not parts:
         return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。") if rate is rates[0] else None
     if len(rates) > 1:
@@ -171,6 +184,11 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         part = parts[-1]
         if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
             return None
+    joint = spec["joint"].search(compact(text[part.figure.end:cue_at])) if len(rates) == 1 else None
+    members = _joint_members(pf, parts, joint, spec) if joint else [part]
+    if not members:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：所占为前列几项之和，未能确定是哪几项，无法复算。", None,
+                            [part])
     name = compact(m.group("whole")).removesuffix("的")
     if name in spec["opener_wholes"]:
         whole = _opener(pf, part, spec["openers"])
@@ -194,9 +212,29 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     if whole.figure.value == 0:
         return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{what} {shown(whole.figure)} 为零，无法复算。", None,
                             [part, whole])
+    if len(members) > 1:
+        computed = total_interval([f.figure for f in members]) / interval(whole.figure)
+        return ratio_check(RULE, rate, computed, members + [whole], None,
+                           f"({' + '.join(shown(f.figure) for f in members)}) ÷ {shown(whole.figure)}（{what}）")
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _joint_members(pf: ParagraphFacts, parts: list[TextFact], joint: regex.Match, spec: dict) -> list[TextFact]:
+    """The amounts a share of several together is of: those since the sentence's previous rate or list cue, when they
+    are as many as the words say (两项合计占), or at least two when no count is said; [] otherwise."""
+    last = parts[-1]
+    text = pf.norm.text
+    start = pf.sentence_spans[last.sentence][0]
+    cue = max((text.rfind(w, start, last.figure.start) for w in spec["openers"]), default=-1)
+    after = max([f.figure.end for f in pf.facts if f.sentence == last.sentence and f.figure.kind == "rate"
+                 and f.figure.end <= last.figure.start] + [cue])
+    members = [f for f in parts if f.figure.start > after]
+    count = spec["counts"].get(joint.group("count")) if joint.group("count") else None
+    if (count is not None and len(members) != count) or len(members) < 2:
+        return []
+    return members
 
 
 def _run(pf: ParagraphFacts, fact: TextFact, kind: str) -> list[TextFact]:
