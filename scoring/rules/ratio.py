@@ -163,9 +163,32 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     return only
 
 
+def _first_amount(pf, sentence: int) -> Optional[TextFact]:
+    return next((f for f in pf.facts if f.sentence == sentence and f.figure.kind == "amount"), None)
+
+
+def _joint_totals(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
+    """The current figure of a change of both totals (收支较上年决算数减少1,572.07万元、下降23.1%): the 收入总计 of the
+    sentence before, when it and the 支出总计 there are its only amounts and of one value."""
+    start = pf.sentence_spans[rate.sentence][0]
+    if rate.sentence == 0 or not patterns.compiled(g["joint_subject"]).match(pf.norm.text[start:]):
+        return None
+    amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
+    if len(amounts) != 2 or any(f.figure.approximate for f in amounts):
+        return None
+    income, expenditure = amounts
+    if not (patterns.compiled(g["joint_totals"][0]).search(income.label)
+            and patterns.compiled(g["joint_totals"][1]).search(expenditure.label)):
+        return None
+    if income.figure.value * income.figure.scale != expenditure.figure.value * expenditure.figure.scale:
+        return None
+    return income
+
+
 def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     g = patterns.load("formulas")["growth"]
-    if not any(rate.label.endswith(w) or rate.label == w for w in g["rate_words"]):
+    if not any(rate.label.endswith(w) or rate.label == w for w in g["rate_words"]) \
+            or rate.label.startswith(tuple(g["share_starts"])):
         return None
     pf = facts.paragraphs[index]
     same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
@@ -183,6 +206,8 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         levels = [f for f in levels if f.clause == change.clause]
     if levels:
         base = _current_of(pf, levels, change, g)
+    elif change is _first_amount(pf, rate.sentence) and (joint := _joint_totals(pf, rate, g)) is not None:
+        base = joint
     elif subject is not None:
         base = _named_elsewhere(facts, change, subject, g)
     else:
