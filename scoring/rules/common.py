@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ast
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Iterable, Optional, Union
 
@@ -178,9 +178,15 @@ def evaluate(formula: str, values: dict[str, Interval]) -> Interval:
     return walk(ast.parse(formula, mode="eval"))
 
 
+COARSE_SHARE = Decimal("0.01")
+
+
 def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source], concept: Optional[str],
                 formula_text: str) -> Check:
-    """A printed rate against a recomputed ratio (computed as a fraction, compared in percent)."""
+    """A printed rate against a recomputed ratio (computed as a fraction, compared in percent). A rate that agrees
+    only because its inputs are printed coarsely (0.53 ÷ 1 = 53% against a printed 47%: 1 stands for 0.5–1.5), off
+    the figures as printed by more than a unit of its last digit and more than COARSE_SHARE of itself, is
+    unverifiable, not a pass."""
     pct = computed.scale(Decimal(100))
     verdict = compare(pct, rate.figure)
     expected = render(pct.mid, rate.figure.decimals, rate=True)
@@ -188,6 +194,14 @@ def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source
     diff = render(diff_value, rate.figure.decimals) + "个百分点"
     precise = render(pct.mid, max(2, rate.figure.decimals), rate=True)
     status = "pass" if verdict == "pass" else "fail"
+    step = Decimal(10) ** (-rate.figure.decimals)
+    if status == "pass" and abs(pct.mid.quantize(step, rounding=ROUND_HALF_UP) - rate.figure.value) > max(
+            step, abs(pct.mid) * COARSE_SHARE):
+        return Check(rule=rule, status="unverifiable", severity="info",
+                     message=(f"{formula_text} 按所列数值 = {precise}，与所列 {rate.figure.raw} 相差 {diff}；"
+                              f"只因所列金额的打印精度过粗（各数按其末位±半个单位）才未超出，无法据此判断。"),
+                     concept=concept, reported=rate.figure.raw, expected=expected, unit="%",
+                     numbers=[rate.figure.raw] + [i.figure.raw for i in inputs], evidence=evidence([rate] + inputs))
     if status == "pass":
         message = f"{formula_text} = {precise}，与所列 {rate.figure.raw} 相符（在打印精度内）。"
     else:
