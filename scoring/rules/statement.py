@@ -231,7 +231,9 @@ def _three_public(stmt: Statement) -> list[Check]:
 
 def _three_public_rows(stmt: Statement, lst: StatementList, spec: dict) -> list[Check]:
     """A 三公 table whose items are rows: in every amount column, 合计 = 出国 + 用车 + 接待 and 用车 = 购置 + 运行
-    (a blank cell is nothing spent); an item that two rows would take is not checked."""
+    (a blank cell is nothing spent); an item that two rows would take is not checked. A subtotal that its own parts
+    contradict is the one finding: the 合计 is held to those parts in its place (合计 34.35 = 出国 0 + 接待 1.70 +
+    购置 0 + 运行 32.65 under a 用车 of 0)."""
     labels = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
     found: dict[str, list[StatementRow]] = {}
     for row in lst.rows:
@@ -242,15 +244,29 @@ def _three_public_rows(stmt: Statement, lst: StatementList, spec: dict) -> list[
             found.setdefault(item, []).append(row)
     rows = {item: rs[0] for item, rs in found.items() if len(rs) == 1}
     out = []
-    for rule in spec["sums"]:
-        total = rows.get(rule["total"])
-        parts = [rows.get(p) for p in rule["parts"]]
-        if total is None or any(p is None for p in parts):
-            continue
-        for col in lst.columns:
+    for col in lst.columns:
+        made: dict[str, Check] = {}
+        wrong: dict[str, list] = {}
+        for rule in reversed(spec["sums"]):
+            total = rows.get(rule["total"])
+            parts = [rows.get(p) for p in rule["parts"]]
+            if total is None or any(p is None for p in parts) or col not in total.cells:
+                continue
             cells = [p.cells[col] for p in parts if col in p.cells]
-            if col in total.cells and cells:
-                out.append(_tag(sum_check(ROW, total.cells[col], cells, None, _place(stmt, total, col)), total, col))
+            if not cells:
+                continue
+            check = sum_check(ROW, total.cells[col], cells, None, _place(stmt, total, col))
+            if check.is_finding:
+                detail = [c for item in rule["parts"] for c in wrong.get(item, [rows[item].cells.get(col)]) if c]
+                again = sum_check(ROW, total.cells[col], detail, None, _place(stmt, total, col))
+                if not again.is_finding:
+                    named = "、".join(rows[item].label for item in rule["parts"] if item in wrong)
+                    again.message = again.message.replace("（在打印精度内）", f"（在打印精度内；{named}按其明细计）")
+                    check = again
+                else:
+                    wrong[rule["total"]] = cells
+            made[rule["total"]] = _tag(check, total, col)
+        out += [made[r["total"]] for r in spec["sums"] if r["total"] in made]
     return out
 
 
