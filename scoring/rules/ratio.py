@@ -29,6 +29,7 @@ from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, 
                                   shown, unverifiable)
 
 RULE = "ratio.recompute"
+FACTOR = ("×", "x", "X", "*", "＊")
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
 
 
@@ -400,8 +401,9 @@ def _text_checks(facts: Facts) -> list[Check]:
     rate_words = patterns.load("formulas")["rate_words"]
     out = []
     for index, pf in enumerate(facts.paragraphs):
+        text = pf.norm.text
         for f in pf.facts:
-            if f.figure.kind != "rate" or f.figure.approximate:
+            if f.figure.kind != "rate" or f.figure.approximate or text[max(0, f.figure.start - 1):f.figure.start] in FACTOR:
                 continue
             spec = next((s for s in specs if any(compact(w) in f.label for w in s["match"])
                          and not any(compact(w) in f.label for w in s.get("match_none", []))), None)
