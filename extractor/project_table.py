@@ -137,14 +137,15 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     fund_cols = ind_cols = None
     fund_header = ind_header = None
     for r, row in enumerate(table.rows):
-        cols = columns_of(row, spec["funds"]["columns"])
-        if fund_cols is None and {"budget", "actual"} <= set(cols):
-            fund_cols, fund_header = cols, r
+        if fund_cols is None:
+            cols = columns_of(row, spec["funds"]["columns"])
+            if {"budget", "actual"} <= set(cols):
+                fund_cols, fund_header = cols, r
             continue
         cols = columns_of(row, spec["indicators"]["columns"])
-        if fund_cols is not None and ind_cols is None and {"level1", "score"} <= set(cols) and (
-                "target" in cols or "actual" in cols):
+        if {"level1", "score"} <= set(cols) and ("target" in cols or "actual" in cols):
             ind_cols, ind_header = cols, r
+            break
     if fund_cols is None or ind_cols is None:
         return None
     out = ProjectTable(table.index, table.unit, notes=notes)
