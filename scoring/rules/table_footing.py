@@ -52,6 +52,15 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> 
     return checks
 
 
+def _unsure(check: Check, label: str) -> Check:
+    """A 总额 footing that fails over its 其中 rows when the row after them, with figures, is not known as a source
+    (彩票公益金用于医疗救助): that row may be one of them, so nothing is found."""
+    return Check(rule=check.rule, status="unverifiable", severity="info",
+                 message=(check.message.rstrip("。") + f"；其后“{label}”一行未能确认是否也是其来源，无法据此判断。"),
+                 concept=check.concept, reported=check.reported, expected=check.expected, difference=check.difference,
+                 unit=check.unit, numbers=check.numbers, evidence=check.evidence, identity=check.identity)
+
+
 def _footings(view: TableView) -> list[Check]:
     checks: list[Check] = []
     rows = range(view.header_rows, len(view.table.rows))
@@ -63,13 +72,18 @@ def _footings(view: TableView) -> list[Check]:
         kind = kinds[r]
         has_numbers = any((r, c) in view.numbers for c in view.data_cols)
         if kind == "total" and r + 1 < len(view.table.rows) and kinds.get(r + 1) == "subitem" and not pending:
-            below = []
+            below, unknown = [], None
+            sources = patterns.compiled(patterns.load("concepts")["fund_source_rows"])
             for k in range(r + 1, len(view.table.rows)):
-                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and patterns.compiled(r"资金|拨款|结转|其他").search(view.row_labels[k])):
+                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and sources.search(view.row_labels[k])):
                     below.append(k)
+                elif kinds.get(k) == "detail" and any((k, c) in view.numbers for c in view.data_cols):
+                    unknown = k
+                    break
                 else:
                     break
-            checks += _foot(view, r, below, view.row_labels[r])
+            found = _foot(view, r, below, view.row_labels[r])
+            checks += [_unsure(c, view.row_labels[unknown]) if unknown is not None and c.is_finding else c for c in found]
             pending = []
             continue
         if kind == "subtotal":
