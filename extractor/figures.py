@@ -106,8 +106,12 @@ def _cn_value(span: str) -> Optional[Decimal]:
         return None
 
 
+PER_MILLE = "‰"
+
+
 def parse_figures(text: str) -> list[Figure]:
-    """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing."""
+    """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing. A rate in ‰ is
+    held in percent (0.0738‰ is 0.00738%, one decimal more), printed as it stands."""
     p, digits, cn, before, after = _compiled()
     found: list[Figure] = []
     for m in digits.finditer(text):
@@ -138,6 +142,8 @@ def parse_figures(text: str) -> list[Figure]:
         approximate = (bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
                        or (after is not None and after.match(text, end) is not None))
         raw = num + ("%" if kind == "rate" else "")
+        if kind == "rate" and unit == PER_MILLE:
+            value, decimals, unit, raw = value / 10, decimals + 1, "%", num + PER_MILLE
         found.append(Figure(value, decimals, unit, kind, raw, m.start(), end, approximate))
     for m in cn.finditer(text):
         span = m.group("num")
