@@ -17,6 +17,11 @@ def _labelled(label: str):
     return regex.compile(rf"{regex.escape(compact(label))}[:：]([^\s:：（(，,。]{{2,40}})")
 
 
+def _is_unit(name: str, data: dict) -> bool:
+    """Whether a name ends like a unit (局, 中心, …) and not like a site banner or an evaluating firm."""
+    return name.endswith(tuple(data["unit_suffixes"])) and not name.endswith(tuple(data["unit_not_end"]))
+
+
 def unit_name(doc: Document) -> Optional[str]:
     """The evaluated unit as the document names it (a labelled field first, else a title line)."""
     data = patterns.load("documents")
@@ -24,11 +29,11 @@ def unit_name(doc: Document) -> Optional[str]:
     for label in data["unit_labels"]:
         for t in head:
             m = _labelled(label).match(t)
-            if m and m.group(1).endswith(tuple(data["unit_suffixes"])):
+            if m and _is_unit(m.group(1), data):
                 return m.group(1)
     for t in head[:5]:
         name = patterns.compiled(data["title_line_prefix"]).sub("", t)
-        if 4 <= len(name) <= 40 and name.endswith(tuple(data["unit_suffixes"])) and not patterns.compiled(r"\d").search(name) \
+        if 4 <= len(name) <= 40 and _is_unit(name, data) and not patterns.compiled(r"\d").search(name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _opening_unit(head[:data["opening_lines"]], data)
@@ -37,13 +42,12 @@ def unit_name(doc: Document) -> Optional[str]:
 def _opening_unit(head: list[str], data: dict) -> Optional[str]:
     """A unit that opens a title line before its year or 关于 (寿县司法局2022年“三公”经费预算情况, 仪陇县财政局关于…),
     cut after its last unit suffix."""
-    suffixes = tuple(data["unit_suffixes"])
     for t in head:
         m = patterns.compiled(data["opening_unit"]).match(t)
         if not m:
             continue
         name = m.group("unit")
-        while name and not name.endswith(suffixes):
+        while name and not _is_unit(name, data):
             name = name[:-1]
         if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
             return name
@@ -52,14 +56,13 @@ def _opening_unit(head: list[str], data: dict) -> Optional[str]:
 
 def _titled_unit(head: list[str], data: dict) -> Optional[str]:
     """A unit named in a 决算/预算 title or field (title_units), cut after its last unit suffix."""
-    suffixes = tuple(data["unit_suffixes"])
     for pattern in data["title_units"]:
         for t in head:
             m = patterns.compiled(pattern).search(t)
             if not m:
                 continue
             name = m.group("unit")
-            while name and not name.endswith(suffixes):
+            while name and not _is_unit(name, data):
                 name = name[:-1]
             if len(name) >= 4:
                 return name
@@ -74,7 +77,7 @@ def _table_unit(doc: Document, data: dict) -> Optional[str]:
             texts = [compact(c.text) for c in row if not c.covered]
             for i, t in enumerate(texts[:-1]):
                 value = texts[i + 1]
-                if t in labels and value.endswith(tuple(data["unit_suffixes"])) and 2 <= len(value) <= 40:
+                if t in labels and _is_unit(value, data) and 2 <= len(value) <= 40:
                     return value
     return None
 

@@ -356,6 +356,19 @@ def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     assert unit_name(read_document(str(path))) == unit
 
 
+@pytest.mark.parametrize("head, unit", [
+    ("某某市某某区人民政府门户网站\n当前位置:首页-政府信息公开-部门决算\n某某市某某区医保局2021年医疗救助补助资金绩效再评价报告",
+     "某某市某某区医保局"),
+    ("某某县2023年农村危房改造项目\n绩效评价报告\n某某会计师事务所某某分所", None),
+])
+def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, unit):
+    """A saved page's banner (…人民政府门户网站) and the evaluating firm's branch (…分所) end like units but are none."""
+    from extractor.meta import unit_name
+    path = tmp_path / "page.txt"
+    path.write_text(f"{head}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) == unit
+
+
 def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     from extractor.cell_tables import cell_tables
     real = CORPUS / "real"
