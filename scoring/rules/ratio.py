@@ -25,8 +25,8 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
-from scoring.rules.common import (evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups, ratio_check,
-                                  shown, unverifiable)
+from scoring.rules.common import (Source, evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups,
+                                  ratio_check, shown, unverifiable)
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -453,14 +453,17 @@ def _table_checks(view: TableView) -> list[Check]:
         den = view.cell(r, rc + den_off)
         if num is None or den is None or num.figure.kind == "rate" or den.figure.kind == "rate":
             continue
-        if den.figure.value == 0:
-            out.append(unverifiable(RULE, rate, f"表{view.table.index}第{r + 1}行：预算数为 0，执行率无法计算。",
-                                    "execution_rate", [num, den]))
-            continue
-        computed = interval(num.figure, base=False) / interval(den.figure, base=False)
-        out.append(ratio_check(RULE, rate, computed, [num, den], "execution_rate",
-                               f"表{view.table.index}第{r + 1}行 {num.figure.raw} ÷ {den.figure.raw}"))
+        out.append(_execution_rate(rate, num, den, f"表{view.table.index}第{r + 1}行：预算数为 0，执行率无法计算。",
+                                   f"表{view.table.index}第{r + 1}行 {num.figure.raw} ÷ {den.figure.raw}"))
     return out
+
+
+def _execution_rate(rate: Source, actual: Source, budget: Source, at_zero: str, formula_text: str) -> Check:
+    """A printed 执行率 against 执行数 ÷ 预算数 in a table, in the table's own unit; unverifiable over a 预算数 of 0."""
+    if budget.figure.value == 0:
+        return unverifiable(RULE, rate, at_zero, "execution_rate", [actual, budget])
+    computed = interval(actual.figure, base=False) / interval(budget.figure, base=False)
+    return ratio_check(RULE, rate, computed, [actual, budget], "execution_rate", formula_text)
 
 
 def _project_fund_rates(facts: Facts) -> list[Check]:
@@ -475,14 +478,10 @@ def _project_fund_rates(facts: Facts) -> list[Check]:
             if any(v is None or v.figure is None for v in (rate, budget, actual)) or rate.figure.kind != "rate" \
                     or {budget.figure.kind, actual.figure.kind} - {"amount", "number"}:
                 continue
-            if budget.figure.value == 0:
-                out.append(unverifiable(RULE, rate, f"{pt.where} {row.label}：全年预算数为 0，执行率无法计算。",
-                                        "execution_rate", [actual, budget]))
-                continue
-            computed = interval(actual.figure, base=False) / interval(budget.figure, base=False)
-            made = ratio_check(RULE, rate, computed, [actual, budget], "execution_rate",
-                               f"{pt.where} {row.label} 执行率 = {actual.figure.raw} ÷ {budget.figure.raw}")
-            out.append(lost_grid(made, "数值按模板归位"))
+            out.append(lost_grid(_execution_rate(rate, actual, budget,
+                                                 f"{pt.where} {row.label}：全年预算数为 0，执行率无法计算。",
+                                                 f"{pt.where} {row.label} 执行率 = {actual.figure.raw} ÷ {budget.figure.raw}"),
+                                 "数值按模板归位"))
     return out
 
 
