@@ -102,6 +102,10 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
     kind = ("total" if any(label.endswith(w) for w in spec["fund_total"]) else
             "part" if any(label.endswith(w) for w in spec["fund_parts"]) else None)
     values = tokens[1:]
+    if line.cells and values and not all(_is_value(t.text) for t in values):
+        lead = _leading_values(values)
+        if len(lead) == len(columns):
+            values = lead
     if kind is None or not values or not all(_is_value(t.text) for t in values) or len(values) > len(columns):
         return None
     cells = {}
@@ -113,6 +117,17 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
             fig = replace(fig, value=fig.value * 100, decimals=max(fig.decimals - 2, 0), unit="%", kind="rate")
         cells[role] = Value(token.text, fig, token.location, f"{label} | {token.text}")
     return FundRow(label, kind, cells)
+
+
+def _leading_values(tokens: list[Token]) -> list[Token]:
+    """The run of values a row of cells opens with: in a table copied one cell a line, the cells after a full funds
+    row (年度资金总额 4753.66万元 … 10 100% 10, then 按收入性质分:) belong to the lines below it."""
+    lead = []
+    for t in tokens:
+        if not _is_value(t.text):
+            break
+        lead.append(t)
+    return lead
 
 
 def _shift(values: list[Token], columns: list[str]) -> int:
