@@ -336,9 +336,48 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
             continue
         end, columns = found
         rest = lines[end + 1:]
-        rows = _rows_of_cells(rest, spec) if _one_cell_per_line(rest, spec) else rest
+        rows = [piece for row in _rows_of_cells(rest, spec) for piece in _split_runs(row, spec)] \
+            if _one_cell_per_line(rest, spec) else rest
         table = _read([lines[at]] + rows, 0, columns, spec)
         if table is not None:
             out.append(table)
         at = end + 1
+    return out
+
+
+def _split_runs(row: Line, spec: dict) -> list[Line]:
+    """A row of cells copied one a line that runs over several indicators (产出指标 (50) 数量 指标 造林面积 1.2万亩 1.2万亩
+    10 10 病虫害防治面积 3.45万亩 3.45万亩 7 7 …), cut after each 分值 and 得分: a level word split over two lines is
+    joined, a level's own weight (50) and filler cells (……) are left out, and a piece with one cell too many before
+    its name took the reason cell of the row before, which is dropped. A row with one indicator, and a funds row, are
+    left as they are."""
+    levels = spec["levels"]
+    head = compact(row.tokens[0].text) if row.tokens else ""
+    if any(head.endswith(w) for w in spec["fund_total"] + spec["fund_parts"]) or head in spec["fund_prefixes"]:
+        return [row]
+    tokens: list[Token] = []
+    for t in row.tokens:
+        text = compact(t.text)
+        if tokens and compact(tokens[-1].text) + text in levels and compact(tokens[-1].text) not in levels:
+            tokens[-1] = Token(tokens[-1].text + t.text, tokens[-1].location)
+        elif text in spec["fillers"] or (tokens and compact(tokens[-1].text) in levels
+                                          and patterns.compiled(spec["level_weight"]).fullmatch(text)):
+            continue
+        else:
+            tokens.append(t)
+    pieces: list[list[Token]] = [[]]
+    for i, t in enumerate(tokens):
+        pieces[-1].append(t)
+        if len(pieces[-1]) >= 2 and _plain_number(t.text) and _plain_number(pieces[-1][-2].text) \
+                and (i + 1 == len(tokens) or not _plain_number(tokens[i + 1].text)):
+            pieces.append([])
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return [row]
+    out = []
+    for piece in pieces:
+        names = [k for k, t in enumerate(piece[:-2]) if compact(t.text) not in levels]
+        if len(names) == 4:
+            piece = piece[:names[0]] + piece[names[0] + 1:]
+        out.append(Line(piece, " | ".join(t.text for t in piece)[:80], True))
     return out
