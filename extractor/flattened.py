@@ -7,6 +7,7 @@ no sum is checked over rows that may be missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import cached_property
 from typing import Optional
 
@@ -109,14 +110,34 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
     if kind is None or not values or not all(_is_value(t.text) for t in values) or len(values) > len(columns):
         return None
     cells = {}
-    for role, token in zip(columns[_shift(values, columns):], values):
+    shift = _shift(values, columns)
+    for role, token in zip(columns[shift:], values):
         if not _kind_fits(role, token.text):
             return None
         fig = parse_cell(token.text) if token.text not in BLANKS else None
         if role == "rate" and fig is not None and fig.kind == "number":
             fig = replace(fig, value=fig.value * 100, decimals=max(fig.decimals - 2, 0), unit="%", kind="rate")
         cells[role] = Value(token.text, fig, token.location, f"{label} | {token.text}")
+    if shift and not _rate_agrees(cells):
+        return None
     return FundRow(label, kind, cells)
+
+
+def _rate_agrees(cells: dict[str, Value]) -> bool:
+    """Whether a row placed by its % value holds a 执行率 that its 执行数 ÷ 预算数 gives: which leading cell was left
+    blank (年初预算数 or 全年预算数) is otherwise unknown, so a placement the figures contradict is not read."""
+    rate, budget, actual = (cells.get(k) for k in ("rate", "budget", "actual"))
+    if any(v is None or v.figure is None for v in (rate, budget, actual)):
+        return False
+
+    def bounds(fig) -> tuple[Decimal, Decimal]:
+        half = Decimal(5) * Decimal(10) ** (-(fig.decimals + 1))
+        return fig.value - half, fig.value + half
+
+    (a_lo, a_hi), (b_lo, b_hi), (r_lo, r_hi) = bounds(actual.figure), bounds(budget.figure), bounds(rate.figure)
+    if b_lo <= 0:
+        return False
+    return a_lo / b_hi * 100 < r_hi and a_hi / b_lo * 100 > r_lo
 
 
 def _leading_values(tokens: list[Token]) -> list[Token]:
