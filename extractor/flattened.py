@@ -19,6 +19,7 @@ from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
 BLANKS = ("—", "-", "/", "－")
+UNIT_WORDS = ("万元", "元", "亿元", "%", "％", "分")
 
 
 @dataclass
@@ -51,7 +52,12 @@ def _lines(doc: Document) -> list[Line]:
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             loc = block.location()
-            words = block.text.split()
+            words: list[str] = []
+            for w in block.text.split():
+                if words and w in UNIT_WORDS and parse_cell(words[-1]) is not None:
+                    words[-1] += w
+                else:
+                    words.append(w)
             out.append(Line([Token(w, loc) for w in words], block.text.strip()[:80], False))
         elif isinstance(block, Table):
             for row in block.rows:
