@@ -67,7 +67,9 @@ def _names(items: str) -> Optional[list[str]]:
     return None if depth else out + [current]
 
 
-def _check(m, count: int, quote: str, location, text: str) -> Optional[Check]:
+def _check(m, count: int, quote: str, location, text: str, cut: bool = False) -> Optional[Check]:
+    """A count after its names; cut: the paragraph goes on from one that ends mid-sentence (a line cut at a fixed
+    width), so a list that opens the paragraph may have lost the start of its first name."""
     spec = _spec()
     names = _names(m.group("items"))
     if names is None or len(names) < 3:
@@ -84,7 +86,7 @@ def _check(m, count: int, quote: str, location, text: str) -> Optional[Check]:
                             expected=str(count), **fields)
     if examples and listed < count:
         return None
-    opens_clause = m.start() == 0 or text[m.start() - 1] in spec["clause_breaks"]
+    opens_clause = (m.start() == 0 and not cut) or (m.start() > 0 and text[m.start() - 1] in spec["clause_breaks"])
     if not opens_clause or joined or not all(spec["clean"].match(n) for n in names[1:]):
         return Check(status="unverifiable", severity="info",
                      message=f"所称“{stated}{noun}”，其前以顿号计为 {listed} 项，但列举的起点或其中的名称不能确定，无法核实项数。",
@@ -143,17 +145,18 @@ def _lists(text: str, spec: dict):
 def check(facts: Facts) -> list[Check]:
     spec = _spec()
     out = []
-    for pf in facts.paragraphs:
+    for k, pf in enumerate(facts.paragraphs):
         text = pf.norm.text
         if "、" not in text:
             continue
+        cut = k > 0 and not facts.paragraphs[k - 1].closed
         for m in _lists(text, spec):
             count = count_value(m.group("count"))
             if count is None or count < 2:
                 continue
             start, end = pf.norm.span_to_original(m.start(), m.end())
             quote = " ".join(pf.norm.original[start:end].split())[-80:]
-            found = _check(m, count, quote, pf.paragraph.location(), text)
+            found = _check(m, count, quote, pf.paragraph.location(), text, cut)
             if found is not None:
                 out.append(found)
         for m, items in _counts_first(text, spec):
