@@ -383,3 +383,23 @@ def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     assert joined.header == ["项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]
     assert joined.rows[-1].label == "(三)公务接待费支出" and joined.rows[-1].cells["合计"].figure.unit == "万元"
     assert not cell_tables(read_document(str(real / "us_hb_hbust_zzxj_2021_g3.txt")))
+
+
+def test_short_items_cut_at_a_fixed_width_are_joined(tmp_path):
+    """Numbered items a little longer than the cut width leave about half the lines short: the file is still read as
+    cut, so each item's growth rate is checked (eight items, cut every 38 characters)."""
+    from jxcheck.api import check_file
+    items = [("政府办公厅（室）及相关机构事务", 9185, 2686, "41.33"), ("发展与改革事务", 1182, 138, "13.22"),
+             ("统计信息事务", 50, -87, "63.50"), ("财政事务", 1384, -135, "8.89"), ("税收事务", 840, 23, "2.82"),
+             ("审计事务", 253, 108, "74.48"), ("商贸事务", 1197, 411, "52.29"), ("档案事务", 114, -224, "66.27")]
+    lines = ["二〇二二年支出决算说明"]
+    for i, (name, cur, change, rate) in enumerate(items, 1):
+        word, how = ("增加", "增长") if change > 0 else ("减少", "下降")
+        lines.append(f"{i}、201{i:02d}-{name}{cur}万元，较上年决算数{word}{abs(change)}万元，{how}{rate}%。")
+    cut = []
+    for line in lines:
+        cut += [line[k:k + 38] for k in range(0, len(line), 38)]
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(cut), encoding="utf-8")
+    checks = [c for c in check_file(str(path))["checks"] if c["rule"] == "ratio.recompute"]
+    assert sorted(c["reported"] for c in checks if c["status"] == "pass") == sorted(f"{r}%" for *_, r in items)
