@@ -403,3 +403,30 @@ def test_short_items_cut_at_a_fixed_width_are_joined(tmp_path):
     path.write_text("\n".join(cut), encoding="utf-8")
     checks = [c for c in check_file(str(path))["checks"] if c["rule"] == "ratio.recompute"]
     assert sorted(c["reported"] for c in checks if c["status"] == "pass") == sorted(f"{r}%" for *_, r in items)
+
+
+def test_a_numbered_item_that_opens_with_its_code_is_a_heading_never_joined_on():
+    """1、20103-政府办公厅… starts an item even though a digit follows 、 (only 1.5 is no heading)."""
+    from extractor.readers.txt import unwrap
+    text = ("2022年度本区一般公共预算支出数为242259万元，比2021年度决算数增加63678万元，增长35.66%。以下按款级科目逐项列示：\n"
+            "（一）201-一般公共服务支出23653万元，较2021年决算数增加2954万元，增长14.27%，其中：\n"
+            "1、20103-政府办公厅（室）及相关机构事务9185万元，较2021年决算数增加2686万元，增长41.33%。\n"
+            "2、20104-发展与改革事务1182万元，较2021年决算数增加138万元，增长13.22%。\n"
+            "3、20105-统计信息事务50万元，较2021年决算数减少87万元，下降63.5%。")
+    lines = [part[k:k + 27] for part in text.split("\n") for k in range(0, len(part), 27)]
+    joined = unwrap(lines)
+    assert any(line.startswith("1、20103-") for line in joined)
+    assert any(line.endswith("其中：") for line in joined)
+
+
+def test_a_figure_cut_by_a_line_break_is_joined_back_in_a_file_not_cut_at_one_width():
+    """…财政拨款支出总计1 / 870.91万元 and …核减率8. / 32%: the figure is whole again; short lines that end in a digit
+    (附件2) stay as they are."""
+    from extractor.readers.txt import unwrap
+    lines = ["附件2", "2020年财政拨款收入总计1614.63万元，与2019年相比增加540.23万元，增长50.28%；财政拨款支出总计1",
+             "870.91万元，与2019年相比增加633.43万元，增长51.19%。",
+             "全年共审定358宗，送审金额35.43亿元，审定金额32.66亿元，其中预算173宗，核减1.98亿元，核减率8.",
+             "32%，结算185宗。"]
+    assert unwrap(lines) == ["附件2",
+                             "2020年财政拨款收入总计1614.63万元，与2019年相比增加540.23万元，增长50.28%；财政拨款支出总计1870.91万元，与2019年相比增加633.43万元，增长51.19%。",
+                             "全年共审定358宗，送审金额35.43亿元，审定金额32.66亿元，其中预算173宗，核减1.98亿元，核减率8.32%，结算185宗。"]

@@ -154,6 +154,10 @@ def unwrap(lines: list[str]) -> list[str]:
     """The lines with the prose lines of a hard-wrapped file joined back into paragraphs (see hard_wrap in
     patterns/documents.yaml); table lines, blank lines and the lines of a file that is not wrapped are kept."""
     spec = patterns.load("documents")["hard_wrap"]
+    return _figures_rejoined(_unwrapped(lines, spec), spec)
+
+
+def _unwrapped(lines: list[str], spec: dict) -> list[str]:
     texts = [line.strip() for line in lines]
     prose = [bool(text) and split_cells(line) is None for line, text in zip(lines, texts)]
     if sum(prose) < spec["min_lines"]:
@@ -175,6 +179,27 @@ def unwrap(lines: list[str]) -> list[str]:
         return lines if loose is None else _joined(lines, texts, prose, _bare_width, loose, spec,
                                                    spec["loose"]["ends"])
     return _joined(lines, texts, prose, best[1], best[2], spec, spec["ends"])
+
+
+def _figures_rejoined(lines: list[str], spec: dict) -> list[str]:
+    """A figure cut in two by a line break (…财政拨款支出总计1 / 870.91万元，…; …核减率8. / 32%，…) joined back, whether
+    or not the file reads as cut at one width: a prose line at least min_width wide ending in a digit (or a digit and
+    its decimal point), and a prose line opening with a digit or a decimal point that is no numbered heading."""
+    heading = patterns.compiled(spec["heading"])
+    out: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if out and text[:1] in DIGIT_STARTS and not heading.match(text) and split_cells(line) is None:
+            prev = out[-1].strip()
+            cut_figure = prev[-1:].isdigit() or (prev[-1:] in ".．" and prev[-2:-1].isdigit() and text[:1].isdigit())
+            if cut_figure and split_cells(out[-1]) is None and _width(prev) >= spec["min_width"]:
+                out[-1] = prev + text
+                continue
+        out.append(line)
+    return out
+
+
+DIGIT_STARTS = tuple("0123456789.．")
 
 
 def _row_like(text: str, spec: dict) -> bool:
