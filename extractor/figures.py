@@ -67,7 +67,7 @@ def _compiled():
     units = (p["point_units"] + p["rate_units"] + p["amount_units"] + p["score_units"] + p["count_units"])
     unit_alt = "|".join(map(regex.escape, sorted(units, key=len, reverse=True)))
     number = r"(?<![\d.．])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d]|\.\d|,\d{3})"
-    tail = rf"(?:[ ]?(?P<mult>{mult}))?(?P<approx>{approx})?[ ]?(?P<unit>{unit_alt})?"
+    tail = rf"(?:[ ]{{0,3}}(?P<mult>{mult}))?(?P<approx>{approx})?[ ]{{0,3}}(?P<unit>{unit_alt})?"
     digits = regex.compile(number + tail)
     cn = regex.compile(rf"(?<![第{p['chinese_numeral_chars']}])(?P<num>[{p['chinese_numeral_chars']}]+)"
                        rf"(?P<approx>{approx})?(?P<unit>{unit_alt})")
