@@ -430,3 +430,16 @@ def test_a_figure_cut_by_a_line_break_is_joined_back_in_a_file_not_cut_at_one_wi
     assert unwrap(lines) == ["附件2",
                              "2020年财政拨款收入总计1614.63万元，与2019年相比增加540.23万元，增长50.28%；财政拨款支出总计1870.91万元，与2019年相比增加633.43万元，增长51.19%。",
                              "全年共审定358宗，送审金额35.43亿元，审定金额32.66亿元，其中预算173宗，核减1.98亿元，核减率8.32%，结算185宗。"]
+
+
+def test_a_heading_as_wide_as_the_cut_stays_whole():
+    """一、…支出决算总体情况 ends as headings end: in a file cut at its width it is not run into the next line."""
+    from extractor.readers.txt import unwrap
+    heading = "一、一般公共预算财政拨款三公经费支出决算总体情况"
+    body = ("本局2020年度一般公共预算财政拨款三公经费支出预算为22.96万元，支出决算为15.81万元，完成预算的68.86%。"
+            "其中：因公出国（境）费支出决算为0万元；公务用车购置及运行费支出决算为0.4万元；公务接待费支出决算为15.41万元。"
+            "决算数小于预算数，原因是各学校压减了公务接待开支，本年接待费多由非税资金列支。")
+    width = len(heading)
+    lines = [heading] + [body[k:k + width] for k in range(0, len(body), width)]
+    joined = unwrap(lines)
+    assert joined[0] == heading and joined[1].startswith("本局2020年度")

@@ -251,7 +251,8 @@ def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float 
 
 def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Callable[[str], int], cut: float,
             spec: dict, ends: str) -> list[str]:
-    """The lines with each prose line at least cut wide joined to the next (see hard_wrap)."""
+    """The lines with each prose line at least cut wide joined to the next (see hard_wrap), but for a heading that ends
+    as headings end (一、…总体情况): it is whole, however wide."""
     heading = patterns.compiled(spec["heading"])
     groups: list[list[str]] = []
     joinable = False
@@ -263,7 +264,8 @@ def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Call
         else:
             groups.append([line])
             size = len(text)
-        joinable = is_prose and measure(text) >= cut and not text.endswith(tuple(ends))
+        joinable = is_prose and measure(text) >= cut and not text.endswith(tuple(ends)) and not (
+            heading.match(text) and text.endswith(tuple(spec["heading_ends"])))
     return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 
