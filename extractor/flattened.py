@@ -206,6 +206,15 @@ def _indicator_header(lines: list[Line], start: int, spec: dict) -> Optional[int
     return None
 
 
+def _pair_last(lines: list[Line], start: int, header: int, spec: dict) -> bool:
+    """Whether the indicator header ends its figures with 分值 then 得分, as the national template does: the rows are
+    read by their last two figures, which a header with columns between the two (分值 指标性质 指标值 度量单位 实际完成值
+    得分) does not allow."""
+    first = max((k for k in range(start, header + 1) if "一级" in lines[k].compact), default=header)
+    text = "".join(lines[k].compact for k in range(first, header + 1))
+    return any(w in text for w in spec["weight_then_score"])
+
+
 def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorRow, str]]:
     """An indicator row (质量指标 指标1:验收通过率 100% 95% 6 5): levels, name, target and actual, then 分值 and 得分
     as its last two values; None when its last two tokens are not both plain numbers."""
@@ -258,7 +267,7 @@ def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optiona
     header = _indicator_header(lines, i, spec)
     stop = header if header is not None else min(len(lines), i + spec["header_search"])
     pt.funds.extend(_fund_rows(lines[i:stop], columns, spec))
-    if header is None:
+    if header is None or not _pair_last(lines, i, header, spec):
         return pt if pt.fund_total is not None else None
     level1 = ""
     complete = True

@@ -52,6 +52,7 @@ class ProjectTable:
     grade: Optional[Value] = None
     notes: list[str] = field(default_factory=list)
     first: Optional[Location] = None
+    aligned: bool = False
 
     @property
     def where(self) -> str:
@@ -132,7 +133,10 @@ def _header_weight(table: Table, row: list[Cell]) -> Optional[Value]:
 
 
 def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]:
-    """The table as a 项目支出绩效自评表, or None when it is not one."""
+    """The table as a 项目支出绩效自评表, or None when it is not one. In a table whose rows lost cells (a text table
+    whose merged cells vanished) a row shorter than its header is placed by its anchor cells (see _shift); a table
+    where such a row with figures could not be placed keeps no total, so no sum is checked over rows that are
+    missing."""
     spec = patterns.load("project_tables")
     fund_cols = ind_cols = None
     fund_header = ind_header = None
@@ -151,41 +155,89 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     out = ProjectTable(table.index, table.unit, notes=notes)
     first_fund_col = min(fund_cols.values())
     header_weight = None if "weight" in fund_cols else _header_weight(table, table.rows[fund_header])
+    fund_width = len(table.rows[fund_header])
     for row in table.rows[fund_header + 1:ind_header]:
-        label = _label(row, first_fund_col)
+        shift = _shift(row, fund_cols, fund_width, ("rate",), _is_rate)
+        label = _label(row, first_fund_col - shift)
         kind = ("total" if any(label == w or label.endswith(w) for w in spec["funds"]["total_rows"]) else
                 "part" if any(w in label for w in spec["funds"]["part_rows"]) else None)
         if kind is None:
             continue
-        cells = {role: v for role, c in fund_cols.items() if (v := _value(table, row, c, label)) is not None}
+        out.aligned |= shift > 0
+        cells = {role: v for role, c in fund_cols.items() if (v := _value(table, row, c - shift, label)) is not None}
         if kind == "total" and header_weight is not None:
             cells["weight"] = header_weight
         out.funds.append(FundRow(label, kind, cells))
     level1 = ""
+    missed = False
     first_ind_col = min(ind_cols.values())
+    ind_width = len(table.rows[ind_header])
     for row in table.rows[ind_header + 1:]:
-        label = _label(row, first_ind_col + 1)
+        shift = _shift(row, ind_cols, ind_width, ("weight", "score"), _is_points)
+        label = _label(row, first_ind_col + 1 - shift)
         if any(label.startswith(w) for w in spec["grade_rows"]):
             out.grade = next((Value(c.text.strip(), None, table.cell_location(c)) for c in row[1:]
                               if not c.covered and _text(c) and _text(c) != label), None)
             continue
         if any(label == w for w in spec["indicators"]["total_rows"]):
+            if len(row) < ind_width and not shift:
+                missed = True
+                continue
             for role in ("weight", "score"):
                 c = ind_cols.get(role)
-                v = _value(table, row, c, label) if c is not None else None
+                v = _value(table, row, c - shift, label) if c is not None else None
                 if v is not None and v.figure is not None:
                     out.total[role] = v
             continue
-        if "level1" in ind_cols:
-            cell = row[ind_cols["level1"]] if ind_cols["level1"] < len(row) else None
+        if "level1" in ind_cols and 0 <= ind_cols["level1"] - shift:
+            cell = row[ind_cols["level1"] - shift] if ind_cols["level1"] - shift < len(row) else None
             if cell is not None and _text(cell):
                 level1 = _text(cell)
         name_col = ind_cols.get("level3", ind_cols.get("level2"))
+        name_col = None if name_col is None or name_col - shift < 0 else name_col - shift
         name = _text(row[name_col]) if name_col is not None and name_col < len(row) else ""
-        cells = {role: v for role, c in ind_cols.items() if (v := _value(table, row, c, name)) is not None}
+        cells = {role: v for role, c in ind_cols.items()
+                 if c - shift >= 0 and (v := _value(table, row, c - shift, name)) is not None}
         if name and cells.get("score") is not None and cells["score"].figure is not None:
+            out.aligned |= shift > 0
             out.indicators.append(IndicatorRow(name, level1, cells))
+        elif len(row) < ind_width and any(_is_points(_text(c)) for c in row):
+            missed = True
+    if missed:
+        out.total = {}
     return out
+
+
+def _is_rate(text: str) -> bool:
+    fig = parse_cell(text) if text else None
+    return fig is not None and fig.kind == "rate"
+
+
+def _is_points(text: str) -> bool:
+    fig = parse_cell(text) if text else None
+    return fig is not None and fig.kind in ("number", "score")
+
+
+def _shift(row: list[Cell], cols: dict[str, int], width: int, anchor: tuple[str, ...], fits) -> int:
+    """How far a row that lost cells at its left (a text table whose merged cells vanished) stands from its header:
+    its anchor cells (the funds row's one % value; an indicator row's last 分值 and 得分, with nothing but words after
+    them) are matched to their header columns. 0 for a row as wide as its header, or one the anchor does not place."""
+    if len(row) >= width or not all(a in cols for a in anchor):
+        return 0
+    texts = [_text(c) for c in row]
+    if len(anchor) == 1:
+        found = [i for i, t in enumerate(texts) if fits(t)]
+        if len(found) != 1:
+            return 0
+        shift = cols[anchor[0]] - found[0]
+    else:
+        last = max((i for i, t in enumerate(texts) if fits(t)), default=-1)
+        if last < len(anchor) - 1 or not all(fits(texts[last - k]) for k in range(len(anchor))):
+            return 0
+        if [cols[a] for a in anchor] != list(range(cols[anchor[-1]] - len(anchor) + 1, cols[anchor[-1]] + 1)):
+            return 0
+        shift = cols[anchor[-1]] - last
+    return shift if 0 < shift <= width - len(row) else 0
 
 
 def _read_any(pt: ProjectTable) -> bool:
@@ -195,9 +247,13 @@ def _read_any(pt: ProjectTable) -> bool:
 
 
 def project_tables(doc: Document) -> list[ProjectTable]:
-    """Every 项目支出绩效自评表 of the document, each with the paragraphs that follow it as its notes."""
+    """Every 项目支出绩效自评表 of the document, each with the paragraphs that follow it as its notes. A table whose rows
+    differ in length (a text table whose merged or blank cells vanished) is read both by its grid and by the template
+    (extractor/flattened.py), and the reading that places more figures is kept."""
+    from extractor.flattened import flattened_project_tables
     out = []
     blocks = doc.blocks
+    grids: dict[int, Table] = {}
     for i, block in enumerate(blocks):
         if not isinstance(block, Table):
             continue
@@ -209,5 +265,19 @@ def project_tables(doc: Document) -> list[ProjectTable]:
         found = read_project_table(block, notes)
         if found is not None and _read_any(found):
             out.append(found)
-    from extractor.flattened import flattened_project_tables
-    return out + flattened_project_tables(doc, {pt.table for pt in out})
+            grids[block.index] = block
+    flats = flattened_project_tables(doc, set())
+    starts = {ft.first.table: ft for ft in flats if ft.first is not None and ft.first.table in grids}
+    kept = [starts[pt.table] if pt.table in starts and _ragged(grids[pt.table]) and _placed(starts[pt.table]) >
+            _placed(pt) else pt for pt in out]
+    return kept + [ft for ft in flats if ft.first is None or ft.first.table not in grids]
+
+
+def _ragged(table: Table) -> bool:
+    return len({len(row) for row in table.rows if len(row) > 1}) > 1
+
+
+def _placed(pt: ProjectTable) -> int:
+    """How many figures a reading put in their cells: the indicator rows' and the funds rows'."""
+    return sum(1 for ind in pt.indicators for v in ind.cells.values() if v.figure is not None) + sum(
+        1 for f in pt.funds for v in f.cells.values() if v.figure is not None)

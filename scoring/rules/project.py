@@ -292,5 +292,5 @@ def check(facts: Facts) -> list[Check]:
         found += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
         found += _weights(pt)
         found += _targets(pt)
-        out += _probable(found) if pt.table is None else found
+        out += _probable(found) if pt.table is None or pt.aligned else found
     return out
