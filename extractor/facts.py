@@ -405,7 +405,8 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
         first = cells.cell_location(cells.rows[0][0])
         tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
         trees.append(tree)
-        if not any(pt.table is None for pt in projects) and (funds := template_funds(cells)) is not None:
+        if not any(pt.table is None and pt.fund_total is not None for pt in projects) \
+                and (funds := template_funds(cells)) is not None:
             projects.append(funds)
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, projects, totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),

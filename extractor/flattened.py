@@ -201,7 +201,7 @@ def _indicator_header(lines: list[Line], start: int, spec: dict) -> Optional[int
             joined = ""
             for k in range(i, min(len(lines), i + 3)):
                 joined += lines[k].compact
-                if "分值" in joined and "得分" in joined:
+                if any(w in joined for w in spec["fund_header"]["weight"]) and "得分" in joined:
                     return k
     return None
 
@@ -217,11 +217,13 @@ def _pair_last(lines: list[Line], start: int, header: int, spec: dict) -> bool:
 
 def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorRow, str]]:
     """An indicator row (质量指标 指标1:验收通过率 100% 95% 6 5): levels, name, target and actual, then 分值 and 得分
-    as its last two values; None when its last two tokens are not both plain numbers."""
+    as its last two values, words after them (the 偏差原因 cell) left out; None when no two plain numbers end its
+    figures."""
     tokens = list(line.tokens)
-    if line.cells and len(tokens) >= 3 and not _is_value(tokens[-1].text) and _plain_number(tokens[-2].text) \
-            and _plain_number(tokens[-3].text):
-        tokens.pop()
+    pair = max((k for k in range(1, len(tokens)) if _plain_number(tokens[k].text) and _plain_number(tokens[k - 1].text)),
+               default=-1)
+    if pair >= 2 and pair + 1 < len(tokens) and not any(_is_value(t.text) for t in tokens[pair + 1:]):
+        tokens = tokens[:pair + 1]
     if len(tokens) < 3 or not _plain_number(tokens[-1].text) or not _plain_number(tokens[-2].text):
         return None
     run = 0
@@ -238,7 +240,7 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     weight, score = tokens[-2], tokens[-1]
     middle = tokens[:-2]
     name = compact(middle[0].text) if middle else ""
-    if not name or _is_value(middle[0].text) or not patterns.compiled(spec["name_start"]).match(name) \
+    if not name or name in spec["total_rows"] or _is_value(middle[0].text) or not patterns.compiled(spec["name_start"]).match(name) \
             or sum(1 for t in tokens if patterns.compiled(spec["indicator_mark"]).search(t.text)) > 1:
         return None
     cells = {"weight": Value(weight.text, parse_cell(weight.text), weight.location, f"{name} | {weight.text}"),
