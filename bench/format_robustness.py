@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from copies import compare, report  # noqa: E402
 from eval_real import part_of  # noqa: E402
-from jxcheck.api import check_file  # noqa: E402
 
 FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
@@ -65,15 +64,6 @@ REWRITINGS = {
 }
 
 
-def _result(path: Path) -> tuple[set, set]:
-    """(checks made, findings) of one file, each as (rule, reported figure)."""
-    checks = check_file(str(path)).get("checks", [])
-    made = {(c["rule"], (c.get("reported") or "").strip()) for c in checks if c["status"] in ("pass", "fail")}
-    found = {(c["rule"], (c.get("reported") or "").strip(), c["severity"]) for c in checks
-             if c["status"] == "fail" and c["severity"] in ("error", "warning")}
-    return made, found
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", nargs="?", default=str(HERE.parent / "corpus" / "real"))
@@ -81,28 +71,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     names = args.only or list(REWRITINGS)
     sources = [p for p in sorted(Path(args.corpus).glob("*.txt")) if part_of(p.stem) == "tuning"]
-    kept = {n: 0 for n in names}
-    new: list[str] = []
-    total = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for source in sources:
-            text = source.read_text(encoding="utf-8", errors="replace")
-            made, found = _result(source)
-            total += len(made)
-            for name in names:
-                target = Path(tmp) / f"{source.stem}.{name}.txt"
-                target.write_text(REWRITINGS[name](text), encoding="utf-8")
-                made_after, found_after = _result(target)
-                kept[name] += len(made & made_after)
-                new += [f"  {name}: {source.stem}: {rule} {figure} ({severity})"
-                        for rule, figure, severity in sorted(found_after - found)]
-    print(f"{len(sources)} tuning documents, {total} checks made on the texts as they are")
-    print(f"{'rewriting':<12}{'checks kept':>16}")
-    for name in names:
-        print(f"{name:<12}{kept[name]:>8} ({100 * kept[name] / total:.1f}%)" if total else f"{name:<12}{0:>8}")
-    print(f"new findings: {len(new)}")
-    print("\n".join(new))
-    return 1 if new else 0
+    copies = {name: (lambda source, rewrite=REWRITINGS[name]:
+                     rewrite(source.read_text(encoding="utf-8", errors="replace"))) for name in names}
+    total, kept, new = compare(sources, copies)
+    return report(f"{len(sources)} tuning documents, {total} checks made on the texts as they are", "rewriting",
+                  total, kept, new)
 
 
 if __name__ == "__main__":

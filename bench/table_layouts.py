@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+sys.path.insert(0, str(HERE))
+
+from copies import compare, report  # noqa: E402
 from extractor.document import read_document  # noqa: E402
 from extractor.model import Paragraph, Table  # noqa: E402
-from jxcheck.api import check_file  # noqa: E402
 
 LAYOUTS = ("pipe_dropped", "pipe_filled", "spaces", "cell_lines", "cell_lines_blank", "fused")
 
@@ -52,40 +53,14 @@ def _lines(path: Path, layout: str) -> list[str]:
     return out
 
 
-def _result(path: Path) -> tuple[set, set]:
-    """(checks made, findings) of one file, each as (rule, reported figure)."""
-    checks = check_file(str(path)).get("checks", [])
-    made = {(c["rule"], (c.get("reported") or "").strip()) for c in checks if c["status"] in ("pass", "fail")}
-    found = {(c["rule"], (c.get("reported") or "").strip()) for c in checks
-             if c["status"] == "fail" and c["severity"] in ("error", "warning")}
-    return made, found
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", default=str(HERE.parent / "corpus" / "project-tables"))
     args = ap.parse_args(argv)
     sources = sorted(Path(args.folder).glob("*.docx"))
-    kept = {name: 0 for name in LAYOUTS}
-    total = 0
-    new: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for source in sources:
-            made, found = _result(source)
-            total += len(made)
-            for layout in LAYOUTS:
-                target = Path(tmp) / f"{source.stem}.{layout}.txt"
-                target.write_text("\n".join(_lines(source, layout)), encoding="utf-8")
-                made_after, found_after = _result(target)
-                kept[layout] += len(made & made_after)
-                new += [f"  {layout}: {source.stem}: {rule} {figure}" for rule, figure in sorted(found_after - found)]
-    print(f"{len(sources)} project tables, {total} checks made on the ruled tables")
-    print(f"{'layout':<18}{'checks kept':>16}")
-    for layout in LAYOUTS:
-        print(f"{layout:<18}{kept[layout]:>8} ({100 * kept[layout] / total:.1f}%)" if total else f"{layout:<18}{0:>8}")
-    print(f"new findings: {len(new)}")
-    print("\n".join(new))
-    return 1 if new else 0
+    copies = {layout: (lambda source, layout=layout: "\n".join(_lines(source, layout))) for layout in LAYOUTS}
+    total, kept, new = compare(sources, copies)
+    return report(f"{len(sources)} project tables, {total} checks made on the ruled tables", "layout", total, kept, new)
 
 
 if __name__ == "__main__":
