@@ -274,15 +274,18 @@ def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optiona
     level1 = ""
     complete = True
     pending = None
-    for line in lines[header + 1:]:
+    end = len(lines)
+    for k, line in enumerate(lines[header + 1:], header + 1):
         if not line.tokens:
             continue
         total = _total(line, spec)
         if total is not None:
             if complete and pending is None:
                 pt.total = total
+            end = k + 1
             break
         if any(line.compact.startswith(w) for w in spec["stop_rows"]):
+            end = k
             break
         if pending is not None and len(line.tokens) == 2:
             line = Line(pending.tokens + line.tokens, pending.quote, pending.cells)
@@ -304,7 +307,24 @@ def _read(lines: list[Line], at: int, columns: list[str], spec: dict) -> Optiona
         pt.total = {}
     if len(pt.indicators) < spec["min_indicators"] and pt.fund_total is None:
         return None
+    _after(pt, lines[end:end + spec["notes_lines"]], spec)
     return pt
+
+
+def _after(pt: ProjectTable, lines: list[Line], spec: dict) -> None:
+    """The grade row under the table (自评等级 优) and the lines that follow it, kept as the table's notes (they state
+    the scoring rules: 未达到的按实际完成值与指标值之比计分, the grade bands)."""
+    grades = patterns.load("project_tables")["grade_rows"]
+    for line in lines:
+        if not line.tokens:
+            continue
+        head = compact(line.tokens[0].text)
+        word = next((w for w in grades if head.startswith(w)), None)
+        if word is not None and pt.grade is None:
+            rest = head[len(word):].lstrip("：:") or (compact(line.tokens[1].text) if len(line.tokens) > 1 else "")
+            if rest:
+                pt.grade = Value(rest, None, line.tokens[0].location, line.quote)
+        pt.notes.append(line.compact)
 
 
 def _header_end(lines: list[Line], at: int, spec: dict) -> Optional[tuple[int, list[str]]]:
