@@ -158,7 +158,7 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     fund_width = len(table.rows[fund_header])
     for row in table.rows[fund_header + 1:ind_header]:
         shift = _shift(row, fund_cols, fund_width, ("rate",), _is_rate)
-        label = _label(row, first_fund_col - shift)
+        label = _label(row, max(1, first_fund_col - shift))
         kind = ("total" if any(label == w or label.endswith(w) for w in spec["funds"]["total_rows"]) else
                 "part" if any(w in label for w in spec["funds"]["part_rows"]) else None)
         if kind is None:
@@ -174,7 +174,7 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     ind_width = len(table.rows[ind_header])
     for row in table.rows[ind_header + 1:]:
         shift = _shift(row, ind_cols, ind_width, ("weight", "score"), _is_points)
-        label = _label(row, first_ind_col + 1 - shift)
+        label = _label(row, max(1, first_ind_col + 1 - shift))
         if any(label.startswith(w) for w in spec["grade_rows"]):
             out.grade = next((Value(c.text.strip(), None, table.cell_location(c)) for c in row[1:]
                               if not c.covered and _text(c) and _text(c) != label), None)
