@@ -252,9 +252,13 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
 
 
 def _total(line: Line, spec: dict) -> Optional[dict[str, Value]]:
+    """The total row (总分 100 99.78): its label, then 分值 and 得分; words after them (a note run on into the row) are
+    left out."""
     tokens = line.tokens
     if not tokens or compact(tokens[0].text) not in spec["total_rows"]:
         return None
+    if len(tokens) > 3 and not any(_is_value(t.text) for t in tokens[3:]):
+        tokens = tokens[:3]
     numbers = [t for t in tokens[1:] if _plain_number(t.text)]
     if len(numbers) != 2 or len(tokens) != 3:
         return None
@@ -406,9 +410,9 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
 def _split_runs(row: Line, spec: dict) -> list[Line]:
     """A row of cells copied one a line that runs over several indicators (产出指标 (50) 数量 指标 造林面积 1.2万亩 1.2万亩
     10 10 病虫害防治面积 3.45万亩 3.45万亩 7 7 …), cut after each 分值 and 得分: a level word split over two lines is
-    joined, a level's own weight (50) and filler cells (……) are left out, and a piece with one cell too many before
-    its name took the reason cell of the row before, which is dropped. A row with one indicator, and a funds row, are
-    left as they are."""
+    joined, a level's own weight (50) and filler cells (……) are left out, a piece of words only is the reason cell of
+    the row before and stays with it, and a piece with one cell too many before its name took the reason cell of the
+    row before, which is dropped. A row with one indicator, and a funds row, are left as they are."""
     levels = spec["levels"]
     head = compact(row.tokens[0].text) if row.tokens else ""
     if any(head.endswith(w) for w in spec["fund_total"] + spec["fund_parts"]) or head in spec["fund_prefixes"]:
@@ -429,12 +433,20 @@ def _split_runs(row: Line, spec: dict) -> list[Line]:
         if len(pieces[-1]) >= 2 and _plain_number(t.text) and _plain_number(pieces[-1][-2].text) \
                 and (i + 1 == len(tokens) or not _plain_number(tokens[i + 1].text)):
             pieces.append([])
-    pieces = [p for p in pieces if p]
+    merged: list[list[Token]] = []
+    for piece in (p for p in pieces if p):
+        if merged and not any(_is_value(t.text) for t in piece):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    pieces = merged
     if len(pieces) < 2:
         return [row]
     out = []
     for piece in pieces:
-        names = [k for k, t in enumerate(piece[:-2]) if compact(t.text) not in levels]
+        pair = max((k for k in range(1, len(piece)) if _plain_number(piece[k].text)
+                    and _plain_number(piece[k - 1].text)), default=len(piece) - 1)
+        names = [k for k, t in enumerate(piece[:pair - 1]) if compact(t.text) not in levels]
         if len(names) == 4:
             piece = piece[:names[0]] + piece[names[0] + 1:]
         out.append(Line(piece, " | ".join(t.text for t in piece)[:80], True))
