@@ -220,8 +220,8 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     as its last two values, words after them (the 偏差原因 cell) left out; None when no two plain numbers end its
     figures."""
     tokens = list(line.tokens)
-    pair = max((k for k in range(1, len(tokens)) if _plain_number(tokens[k].text) and _plain_number(tokens[k - 1].text)),
-               default=-1)
+    pair = max((k for k in range(1, len(tokens))
+                if _plain_number(tokens[k].text) and _plain_number(tokens[k - 1].text)), default=-1)
     if pair >= 2 and pair + 1 < len(tokens) and not any(_is_value(t.text) for t in tokens[pair + 1:]):
         tokens = tokens[:pair + 1]
     if len(tokens) < 3 or not _plain_number(tokens[-1].text) or not _plain_number(tokens[-2].text):
@@ -240,7 +240,8 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     weight, score = tokens[-2], tokens[-1]
     middle = tokens[:-2]
     name = compact(middle[0].text) if middle else ""
-    if not name or name in spec["total_rows"] or _is_value(middle[0].text) or not patterns.compiled(spec["name_start"]).match(name) \
+    if not name or name in spec["total_rows"] or _is_value(middle[0].text) \
+            or not patterns.compiled(spec["name_start"]).match(name) \
             or sum(1 for t in tokens if patterns.compiled(spec["indicator_mark"]).search(t.text)) > 1:
         return None
     cells = {"weight": Value(weight.text, parse_cell(weight.text), weight.location, f"{name} | {weight.text}"),

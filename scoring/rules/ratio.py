@@ -403,7 +403,8 @@ def _text_checks(facts: Facts) -> list[Check]:
     for index, pf in enumerate(facts.paragraphs):
         text = pf.norm.text
         for f in pf.facts:
-            if f.figure.kind != "rate" or f.figure.approximate or text[max(0, f.figure.start - 1):f.figure.start] in FACTOR:
+            if f.figure.kind != "rate" or f.figure.approximate \
+                    or text[max(0, f.figure.start - 1):f.figure.start] in FACTOR:
                 continue
             spec = next((s for s in specs if any(compact(w) in f.label for w in s["match"])
                          and not any(compact(w) in f.label for w in s.get("match_none", []))), None)
@@ -488,9 +489,9 @@ def _project_fund_rates(facts: Facts) -> list[Check]:
             if any(v is None or v.figure is None for v in (rate, budget, actual)) or rate.figure.kind != "rate" \
                     or {budget.figure.kind, actual.figure.kind} - {"amount", "number"}:
                 continue
-            out.append(lost_grid(_execution_rate(rate, actual, budget,
-                                                 f"{pt.where} {row.label}：全年预算数为 0，执行率无法计算。",
-                                                 f"{pt.where} {row.label} 执行率 = {actual.figure.raw} ÷ {budget.figure.raw}"),
+            where = f"{pt.where} {row.label}"
+            out.append(lost_grid(_execution_rate(rate, actual, budget, f"{where}：全年预算数为 0，执行率无法计算。",
+                                                 f"{where} 执行率 = {actual.figure.raw} ÷ {budget.figure.raw}"),
                                  "数值按模板归位"))
     return out
 

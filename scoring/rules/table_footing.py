@@ -75,7 +75,8 @@ def _footings(view: TableView) -> list[Check]:
             below, unknown = [], None
             sources = patterns.compiled(patterns.load("concepts")["fund_source_rows"])
             for k in range(r + 1, len(view.table.rows)):
-                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail" and sources.search(view.row_labels[k])):
+                if kinds.get(k) == "subitem" or (below and kinds.get(k) == "detail"
+                                                 and sources.search(view.row_labels[k])):
                     below.append(k)
                 elif kinds.get(k) == "detail" and any((k, c) in view.numbers for c in view.data_cols):
                     unknown = k
@@ -83,7 +84,8 @@ def _footings(view: TableView) -> list[Check]:
                 else:
                     break
             found = _foot(view, r, below, view.row_labels[r])
-            checks += [_unsure(c, view.row_labels[unknown]) if unknown is not None and c.is_finding else c for c in found]
+            checks += [_unsure(c, view.row_labels[unknown]) if unknown is not None and c.is_finding else c
+                       for c in found]
             pending = []
             continue
         if kind == "subtotal":

@@ -70,9 +70,9 @@ def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
 
 
 def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
-    """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元) nor what
-    another is compared with (比2023年的40,616,051.67万元), with a list cue between them not inside brackets closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出
-    598.75亿元)."""
+    """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元) nor
+    what another is compared with (比2023年的40,616,051.67万元), with a list cue between them not inside brackets
+    closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出598.75亿元)."""
     text = pf.norm.text
     base = _spec()["comparison_base"]
     for f in reversed(_amounts(pf, part.figure.start)):
