@@ -15,7 +15,7 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value
+from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value, plain_number
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
 BLANKS = ("—", "-", "/", "－")
@@ -189,11 +189,6 @@ def _fund_rows(lines: list[Line], columns: list[str], spec: dict) -> list[FundRo
     return rows
 
 
-def _plain_number(text: str) -> bool:
-    fig = parse_cell(text)
-    return fig is not None and fig.kind in ("number", "score")
-
-
 def _indicator_header(lines: list[Line], start: int, spec: dict) -> Optional[int]:
     """The last line of the indicator header (一级指标 … 分值 得分, on up to three lines) from start on."""
     for i in range(start, min(len(lines), start + spec["header_search"])):
@@ -221,13 +216,13 @@ def _indicator(line: Line, level1: str, spec: dict) -> Optional[tuple[IndicatorR
     figures."""
     tokens = list(line.tokens)
     pair = max((k for k in range(1, len(tokens))
-                if _plain_number(tokens[k].text) and _plain_number(tokens[k - 1].text)), default=-1)
+                if plain_number(tokens[k].text) and plain_number(tokens[k - 1].text)), default=-1)
     if pair >= 2 and pair + 1 < len(tokens) and not any(_is_value(t.text) for t in tokens[pair + 1:]):
         tokens = tokens[:pair + 1]
-    if len(tokens) < 3 or not _plain_number(tokens[-1].text) or not _plain_number(tokens[-2].text):
+    if len(tokens) < 3 or not plain_number(tokens[-1].text) or not plain_number(tokens[-2].text):
         return None
     run = 0
-    while run < len(tokens) and _plain_number(tokens[-1 - run].text):
+    while run < len(tokens) and plain_number(tokens[-1 - run].text):
         run += 1
     if run > spec["max_number_run"]:
         return None
@@ -260,7 +255,7 @@ def _total(line: Line, spec: dict) -> Optional[dict[str, Value]]:
         return None
     if len(tokens) > 3 and not any(_is_value(t.text) for t in tokens[3:]):
         tokens = tokens[:3]
-    numbers = [t for t in tokens[1:] if _plain_number(t.text)]
+    numbers = [t for t in tokens[1:] if plain_number(t.text)]
     if len(numbers) != 2 or len(tokens) != 3:
         return None
     label = compact(tokens[0].text)
@@ -431,8 +426,8 @@ def _split_runs(row: Line, spec: dict) -> list[Line]:
     pieces: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         pieces[-1].append(t)
-        if len(pieces[-1]) >= 2 and _plain_number(t.text) and _plain_number(pieces[-1][-2].text) \
-                and (i + 1 == len(tokens) or not _plain_number(tokens[i + 1].text)):
+        if len(pieces[-1]) >= 2 and plain_number(t.text) and plain_number(pieces[-1][-2].text) \
+                and (i + 1 == len(tokens) or not plain_number(tokens[i + 1].text)):
             pieces.append([])
     merged: list[list[Token]] = []
     for piece in (p for p in pieces if p):
@@ -445,8 +440,8 @@ def _split_runs(row: Line, spec: dict) -> list[Line]:
         return [row]
     out = []
     for piece in pieces:
-        pair = max((k for k in range(1, len(piece)) if _plain_number(piece[k].text)
-                    and _plain_number(piece[k - 1].text)), default=len(piece) - 1)
+        pair = max((k for k in range(1, len(piece)) if plain_number(piece[k].text)
+                    and plain_number(piece[k - 1].text)), default=len(piece) - 1)
         names = [k for k, t in enumerate(piece[:pair - 1]) if compact(t.text) not in levels]
         if len(names) == 4:
             piece = piece[:names[0]] + piece[names[0] + 1:]

@@ -85,9 +85,6 @@ class Dictionary:
         for first in self._index:
             yield from self._bucket(first).items()
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self.items())
-
 
 def _read_cache(path: Path) -> Optional[tuple[Dictionary, int]]:
     """(dictionary, total) from a cache file, or None when it is missing or does not check out."""

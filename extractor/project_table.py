@@ -113,10 +113,15 @@ def _label(row: list[Cell], upto: int) -> str:
     return ""
 
 
+def _cell(row: list[Cell], c: Optional[int]) -> Optional[Cell]:
+    """The row's cell at column c, or None outside the row (a row placed by its anchor cells may not reach a column)."""
+    return row[c] if c is not None and 0 <= c < len(row) else None
+
+
 def _value(table: Table, row: list[Cell], c: int, label: str = "") -> Optional[Value]:
-    if c >= len(row):
+    cell = _cell(row, c)
+    if cell is None:
         return None
-    cell = row[c]
     text = cell.text.strip()
     fig = parse_cell(text) if text and text not in ("—", "-", "/") else None
     return Value(text, fig, table.cell_location(cell), f"{label} | {text}" if label else text)
@@ -173,7 +178,7 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     first_ind_col = min(ind_cols.values())
     ind_width = len(table.rows[ind_header])
     for row in table.rows[ind_header + 1:]:
-        shift = _shift(row, ind_cols, ind_width, ("weight", "score"), _is_points)
+        shift = _shift(row, ind_cols, ind_width, ("weight", "score"), plain_number)
         label = _label(row, max(1, first_ind_col + 1 - shift))
         if any(label.startswith(w) for w in spec["grade_rows"]):
             out.grade = next((Value(c.text.strip(), None, table.cell_location(c)) for c in row[1:]
@@ -189,19 +194,18 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
                 if v is not None and v.figure is not None:
                     out.total[role] = v
             continue
-        if "level1" in ind_cols and 0 <= ind_cols["level1"] - shift:
-            cell = row[ind_cols["level1"] - shift] if ind_cols["level1"] - shift < len(row) else None
+        if "level1" in ind_cols:
+            cell = _cell(row, ind_cols["level1"] - shift)
             if cell is not None and _text(cell):
                 level1 = _text(cell)
         name_col = ind_cols.get("level3", ind_cols.get("level2"))
-        name_col = None if name_col is None or name_col - shift < 0 else name_col - shift
-        name = _text(row[name_col]) if name_col is not None and name_col < len(row) else ""
-        cells = {role: v for role, c in ind_cols.items()
-                 if c - shift >= 0 and (v := _value(table, row, c - shift, name)) is not None}
+        cell = _cell(row, None if name_col is None else name_col - shift)
+        name = _text(cell) if cell is not None else ""
+        cells = {role: v for role, c in ind_cols.items() if (v := _value(table, row, c - shift, name)) is not None}
         if name and cells.get("score") is not None and cells["score"].figure is not None:
             out.aligned |= shift > 0
             out.indicators.append(IndicatorRow(name, level1, cells))
-        elif len(row) < ind_width and any(_is_points(_text(c)) for c in row):
+        elif len(row) < ind_width and any(plain_number(_text(c)) for c in row):
             missed = True
     if missed:
         out.total = {}
@@ -213,7 +217,8 @@ def _is_rate(text: str) -> bool:
     return fig is not None and fig.kind == "rate"
 
 
-def _is_points(text: str) -> bool:
+def plain_number(text: str) -> bool:
+    """Whether a cell is one bare figure or score (a 分值 or 得分), not an amount, rate or count."""
     fig = parse_cell(text) if text else None
     return fig is not None and fig.kind in ("number", "score")
 

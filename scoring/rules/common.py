@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Iterable, Optional, Union
@@ -285,6 +286,12 @@ def paren_groups(text: str) -> tuple[list[int], dict[int, tuple[int, int]]]:
     if current:
         at[pos:n] = [current] * (n - pos)
     return at, spans
+
+
+def unsure(check: Check, why: str) -> Check:
+    """A finding that a reading may have made (which cell or row the figures belong to is not certain) as an
+    unverifiable check, saying why."""
+    return replace(check, status="unverifiable", severity="info", message=check.message.rstrip("。") + f"；{why}")
 
 
 def lost_grid(check: Check, how: str) -> Check:

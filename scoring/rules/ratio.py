@@ -26,10 +26,13 @@ from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (Source, evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups,
-                                  ratio_check, shown, unverifiable)
+                                  ratio_check, shown, unsure, unverifiable)
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
+# a 执行率 on a row whose rate does not stand under the header's 执行率 (a cell vanished, as in text tables whose blank
+# or merged cells were dropped): which cell is missing is unknown, so nothing is found
+SHIFTED = "该行单元格与表头未对齐（有单元格缺失），无法确认各数所在栏目。"
 OPERATORS = {"(": "(", ")": ")", "+": "+", "-": "-", "−": "-", "/": "/", "÷": "/"}
 
 
@@ -456,17 +459,8 @@ def _table_checks(view: TableView) -> list[Check]:
             continue
         made = _execution_rate(rate, num, den, f"表{view.table.index}第{r + 1}行：预算数为 0，执行率无法计算。",
                                f"表{view.table.index}第{r + 1}行 {num.figure.raw} ÷ {den.figure.raw}")
-        out.append(_shifted(made) if rc != rate_col and made.is_finding else made)
+        out.append(unsure(made, SHIFTED) if rc != rate_col and made.is_finding else made)
     return out
-
-
-def _shifted(check: Check) -> Check:
-    """A 执行率 finding on a row whose rate does not stand under the header's 执行率 (a cell of the row was dropped,
-    as in text tables whose blank or merged cells vanished): which cell is missing is unknown, so nothing is found."""
-    return Check(rule=check.rule, status="unverifiable", severity="info",
-                 message=check.message.rstrip("。") + "；该行单元格与表头未对齐（有单元格缺失），无法确认各数所在栏目。",
-                 concept=check.concept, reported=check.reported, expected=check.expected, unit=check.unit,
-                 numbers=check.numbers, evidence=check.evidence)
 
 
 def _execution_rate(rate: Source, actual: Source, budget: Source, at_zero: str, formula_text: str) -> Check:

@@ -13,7 +13,7 @@ import patterns
 from extractor.facts import Facts, TableView
 from extractor.statements import statement_tables
 from scoring.model import Check
-from scoring.rules.common import sum_check
+from scoring.rules.common import sum_check, unsure
 
 RULE = "table.footing"
 CROSS = "table.crossfooting"
@@ -52,15 +52,6 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> 
     return checks
 
 
-def _unsure(check: Check, label: str) -> Check:
-    """A 总额 footing that fails over its 其中 rows when the row after them, with figures, is not known as a source
-    (彩票公益金用于医疗救助): that row may be one of them, so nothing is found."""
-    return Check(rule=check.rule, status="unverifiable", severity="info",
-                 message=(check.message.rstrip("。") + f"；其后“{label}”一行未能确认是否也是其来源，无法据此判断。"),
-                 concept=check.concept, reported=check.reported, expected=check.expected, difference=check.difference,
-                 unit=check.unit, numbers=check.numbers, evidence=check.evidence, identity=check.identity)
-
-
 def _footings(view: TableView) -> list[Check]:
     checks: list[Check] = []
     rows = range(view.header_rows, len(view.table.rows))
@@ -84,8 +75,8 @@ def _footings(view: TableView) -> list[Check]:
                 else:
                     break
             found = _foot(view, r, below, view.row_labels[r])
-            checks += [_unsure(c, view.row_labels[unknown]) if unknown is not None and c.is_finding else c
-                       for c in found]
+            why = f"其后“{view.row_labels[unknown]}”一行未能确认是否也是其来源，无法据此判断。" if unknown is not None else ""
+            checks += [unsure(c, why) if why and c.is_finding else c for c in found]
             pending = []
             continue
         if kind == "subtotal":

@@ -288,8 +288,8 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
                        sentence: Optional[int] = None) -> tuple[Optional[TextFact], Optional[TextFact]]:
     """The nearest budget and actual amounts before a position, never a change (比预算增加0万元 is no budget): in its
     sentence when given and holding amounts, else in its paragraph, else (a paragraph cut at a page end) in the one or
-    two before. A pair with 其中 between
-    them and the claim is not the claim's (a 其中 item's 决算 against the whole's 预算)."""
+    two before. A pair with 其中 between them and the claim is not the claim's (a 其中 item's 决算 against the whole's
+    预算)."""
     spec = _spec()
     pf = facts.paragraphs[index]
     found = _amounts(pf, end)
