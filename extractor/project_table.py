@@ -53,13 +53,15 @@ class ProjectTable:
     notes: list[str] = field(default_factory=list)
     first: Optional[Location] = None
     aligned: bool = False
+    fused: bool = False
 
     @property
     def where(self) -> str:
         """How findings name the table: 表3, or where a table whose grid was lost begins."""
         if self.table is not None:
             return f"表{self.table}"
-        return f"{self.first.describe() if self.first else ''}起的自评表（表格线已丢失，按模板还原）"
+        how = "数字连写，按执行率拆分" if self.fused else "表格线已丢失，按模板还原"
+        return f"{self.first.describe() if self.first else ''}起的自评表（{how}）"
 
     @property
     def fund_total(self) -> Optional[FundRow]:
@@ -256,6 +258,7 @@ def project_tables(doc: Document) -> list[ProjectTable]:
     differ in length (a text table whose merged or blank cells vanished) is read both by its grid and by the template
     (extractor/flattened.py), and the reading that places more figures is kept."""
     from extractor.flattened import flattened_project_tables
+    from extractor.fused import fused_fund_tables
     out = []
     blocks = doc.blocks
     grids: dict[int, Table] = {}
@@ -275,7 +278,21 @@ def project_tables(doc: Document) -> list[ProjectTable]:
     starts = {ft.first.table: ft for ft in flats if ft.first is not None and ft.first.table in grids}
     kept = [starts[pt.table] if pt.table in starts and _ragged(grids[pt.table]) and _placed(starts[pt.table]) >
             _placed(pt) else pt for pt in out]
-    return kept + [ft for ft in flats if ft.first is None or ft.first.table not in grids]
+    kept += [ft for ft in flats if ft.first is None or ft.first.table not in grids]
+    return kept + [ft for ft in fused_fund_tables(doc) if not _read_before(ft, kept)]
+
+
+def _read_before(fused: ProjectTable, tables: list[ProjectTable]) -> bool:
+    """Whether a table of fused funds rows repeats the funds total of a table read otherwise (a summary of the table
+    printed above it)."""
+    def amounts(pt: ProjectTable) -> Optional[tuple]:
+        total = pt.fund_total
+        if total is None:
+            return None
+        figures = [total.cells.get(k) for k in ("budget", "actual")]
+        return tuple(v.figure.value if v is not None and v.figure is not None else None for v in figures)
+    mine = amounts(fused)
+    return mine is not None and any(amounts(pt) == mine for pt in tables)
 
 
 def _ragged(table: Table) -> bool:

@@ -23,12 +23,13 @@ from extractor.project_table import IndicatorRow, ProjectTable, Value
 from scoring.grammar import grade_bands, parse
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
-from scoring.rules.common import lost_grid, score_verdict, sum_check, whole_score
+from scoring.rules.common import lost_grid, score_verdict, sum_check, unsure, whole_score
 from scoring.rules.score import grade_verdict
 
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 ACTUAL = regex.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 OPS = {"＞": ">", "＜": "<"}
+FUSED = "该表各栏数字连写，拆分只由执行率确定，无法确认此处各数所在栏目。"
 AMOUNT_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
 
 
@@ -292,5 +293,8 @@ def check(facts: Facts) -> list[Check]:
         found += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
         found += _weights(pt)
         found += _targets(pt)
-        out += _probable(found) if pt.table is None or pt.aligned else found
+        if pt.fused:
+            out += [unsure(c, FUSED) if c.is_finding else c for c in found]
+        else:
+            out += _probable(found) if pt.table is None or pt.aligned else found
     return out
