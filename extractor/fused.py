@@ -54,12 +54,15 @@ def _bounds(value: Decimal, text: str) -> tuple[Decimal, Decimal]:
     return value - half, value + half
 
 
-def _agrees(budget: str, actual: str, rate: str) -> bool:
+def _agrees(budget: str, actual: str, rate: str, spread: Decimal) -> bool:
+    """Whether 执行数 ÷ 预算数 gives the rate, the two being fine enough to give it within spread points (1 and 0 give
+    any rate from 0% to 100% and are no reading of 103.21%)."""
     (b_lo, b_hi), (a_lo, a_hi) = _bounds(Decimal(budget), budget), _bounds(Decimal(actual), actual)
     r_lo, r_hi = _bounds(Decimal(rate), rate)
     if b_lo <= 0:
         return False
-    return a_lo / b_hi * 100 < r_hi and a_hi / b_lo * 100 > r_lo
+    low, high = a_lo / b_hi * 100, a_hi / b_lo * 100
+    return high - low <= spread and low < r_hi and high > r_lo
 
 
 def _cuts(digits: str, shapes: list[str], spec: dict) -> Iterator[list[str]]:
@@ -88,7 +91,7 @@ def split_run(run: str, before: list[str], spec: dict) -> Optional[dict[str, str
             continue
         for pieces in _cuts(digits[:i], shapes, spec):
             cells = dict(zip(before, pieces))
-            if _agrees(cells["budget"], cells["actual"], rate):
+            if _agrees(cells["budget"], cells["actual"], rate, Decimal(str(spec["max_spread"]))):
                 found.append({**cells, "rate": rate + "%"})
                 if len(found) > 1:
                     return None
