@@ -4,7 +4,8 @@ copy brings (a new finding on a table whose figures did not change is a false al
 
 Layouts: '|' rows whose merged cells vanished, blanks kept (pipe_dropped); '|' rows of the filled cells only
 (pipe_filled); the filled cells of a row separated by spaces (spaces); one cell a line (cell_lines), with a blank
-line between cells (cell_lines_blank); a row's cells run together with no separator (fused).
+line between cells (cell_lines_blank); a row's cells run together with no separator (fused); a whole table's cells
+run together on one line, as document-sharing sites serve it (fused_table).
 
 Usage: python bench/table_layouts.py [FOLDER]
 Exit status 1 when a layout brings a new finding.
@@ -24,7 +25,7 @@ from copies import compare, report  # noqa: E402
 from extractor.document import read_document  # noqa: E402
 from extractor.model import Paragraph, Table  # noqa: E402
 
-LAYOUTS = ("pipe_dropped", "pipe_filled", "spaces", "cell_lines", "cell_lines_blank", "fused")
+LAYOUTS = ("pipe_dropped", "pipe_filled", "spaces", "cell_lines", "cell_lines_blank", "fused", "fused_table")
 
 
 def _lines(path: Path, layout: str) -> list[str]:
@@ -34,6 +35,9 @@ def _lines(path: Path, layout: str) -> list[str]:
             out.append(block.text)
             continue
         if not isinstance(block, Table):
+            continue
+        if layout == "fused_table":
+            out.append("".join(c.text.strip() for row in block.rows for c in row if not c.covered))
             continue
         for row in block.rows:
             kept = [c.text.strip() for c in row if not c.covered]

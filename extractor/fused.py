@@ -1,11 +1,20 @@
-"""Funds rows of a 项目支出绩效自评表 whose cells ran together when the page was copied: 年度资金总额390390100% is
-全年预算数 390, 全年执行数 390, 执行率 100%. The columns come from the funds header printed before the row, and the run
-of digits is cut where 执行数 ÷ 预算数 gives the printed 执行率; a row is read only when exactly one cut does
-(patterns/project_tables.yaml, fused). Its 执行率 agrees by construction, so what such a row adds are the checks
-between rows and columns: the total against its sources, the 执行率 score against its 分值.
+"""项目支出绩效自评表 whose cells ran together when the page was copied (patterns/project_tables.yaml, fused).
+
+Funds rows: 年度资金总额390390100% is 全年预算数 390, 全年执行数 390, 执行率 100%. The columns come from the funds
+header printed before the row, and the run of digits is cut where 执行数 ÷ 预算数 gives the printed 执行率; a row is
+read only when exactly one cut does. A source row without a rate (其中：本年财政拨款400.00440.00423.07———) is cut only
+where its amounts print the same decimals, which places every cut.
+Indicator rows, after a header that ends with 分值 and 得分: each row ends with its 分值 and 得分 run together
+(…≥50公里52公里1515), a run of digits that no unit follows, cut into the one pair of a 分值 and a 得分 no larger than it;
+the 总分 row likewise. A row whose pair cannot be cut, or cut one way only, leaves the table without its total.
+Every figure of such a table was placed by its shape, so what it adds are the checks between rows and columns (the
+total against its sources, the 执行率 score against its 分值, 总分 against the scores, 分值 against the total); its
+rates and each 得分 ≤ 分值 agree by construction and are no checks.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator, Optional
 
@@ -13,52 +22,66 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import normalize
-from extractor.project_table import HEADER_WEIGHT, FundRow, ProjectTable, Value
+from extractor.project_table import HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value
 
 
 def _spec() -> dict:
     return patterns.load("project_tables")["fused"]
 
 
-def _texts(doc: Document) -> Iterator[tuple[str, Location]]:
-    """Each paragraph's and each table cell's text, normalized, with where it is."""
+@dataclass
+class _Stream:
+    """The texts of a document run together without spaces, with where each text starts."""
+
+    text: str
+    starts: list[tuple[int, Location]]
+
+    def location(self, at: int) -> Location:
+        k = bisect_right(self.starts, at, key=lambda s: s[0]) - 1
+        return self.starts[k][1] if k >= 0 else Location()
+
+
+def _stream(doc: Document) -> _Stream:
+    """Each paragraph's text and each table cell's holding a figure, normalized and without spaces, in order."""
+    text, starts = "", []
     for block in doc.blocks:
+        pieces = []
         if isinstance(block, Paragraph):
-            yield normalize(block.text).text, block.location()
+            pieces.append((block.text, block.location()))
         elif isinstance(block, Table):
-            for row in block.rows:
-                for cell in row:
-                    if not cell.covered and "%" in cell.text:
-                        yield normalize(cell.text).text, block.cell_location(cell)
+            pieces += [(cell.text, block.cell_location(cell)) for row in block.rows for cell in row
+                       if not cell.covered and any(ch.isdigit() for ch in cell.text)]
+        for piece, location in pieces:
+            starts.append((len(text), location))
+            text += normalize(piece).text.replace(" ", "").replace("\u3000", "") + "\n"
+    return _Stream(text, starts)
 
 
-def header_roles(window: str, spec: dict) -> list[str]:
-    """The funds columns a header names, in the order it prints them; each word found is blanked out so a shorter
-    word (预算数) is not found again inside a longer one (全年预算数)."""
-    text = window.replace(" ", "")
-    found = []
+def header_roles(window: str, spec: dict) -> list[tuple[int, int, str]]:
+    """The funds columns a header names, with where each word starts and ends, in the order it prints them; each
+    word found is blanked out so a shorter word (预算数) is not found again inside a longer one (全年预算数)."""
+    found: list[tuple[int, int, str]] = []
     words = sorted(((w, role) for role, ws in spec["header"].items() for w in ws), key=lambda p: -len(p[0]))
     for word, role in words:
-        at = text.find(word)
+        at = window.find(word)
         if at < 0:
             continue
-        text = text[:at] + "\x00" * len(word) + text[at + len(word):]
-        if role not in (r for _, r in found):
-            found.append((at, role))
-    return [role for _, role in sorted(found)]
+        window = window[:at] + "\x00" * len(word) + window[at + len(word):]
+        if role not in (r for _, _, r in found):
+            found.append((at, at + len(word), role))
+    return sorted(found)
 
 
-def _bounds(value: Decimal, text: str) -> tuple[Decimal, Decimal]:
+def _bounds(text: str) -> tuple[Decimal, Decimal]:
     decimals = len(text.split(".")[1]) if "." in text else 0
     half = Decimal(5) * Decimal(10) ** (-(decimals + 1))
-    return value - half, value + half
+    return Decimal(text) - half, Decimal(text) + half
 
 
 def _agrees(budget: str, actual: str, rate: str, spread: Decimal) -> bool:
     """Whether 执行数 ÷ 预算数 gives the rate, the two being fine enough to give it within spread points (1 and 0 give
     any rate from 0% to 100% and are no reading of 103.21%)."""
-    (b_lo, b_hi), (a_lo, a_hi) = _bounds(Decimal(budget), budget), _bounds(Decimal(actual), actual)
-    r_lo, r_hi = _bounds(Decimal(rate), rate)
+    (b_lo, b_hi), (a_lo, a_hi), (r_lo, r_hi) = _bounds(budget), _bounds(actual), _bounds(rate)
     if b_lo <= 0:
         return False
     low, high = a_lo / b_hi * 100, a_hi / b_lo * 100
@@ -66,7 +89,7 @@ def _agrees(budget: str, actual: str, rate: str, spread: Decimal) -> bool:
 
 
 def _cuts(digits: str, shapes: list[str], spec: dict) -> Iterator[list[str]]:
-    """Every way to cut digits into len(shapes) pieces, each of its shape (amount, weight)."""
+    """Every way to cut digits into len(shapes) pieces, each of its shape (amount, weight, score)."""
     if len(shapes) == 1:
         if patterns.compiled(spec[shapes[0]]).fullmatch(digits):
             yield [digits]
@@ -78,11 +101,22 @@ def _cuts(digits: str, shapes: list[str], spec: dict) -> Iterator[list[str]]:
                 yield [head] + rest
 
 
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _same_decimals(cells: dict[str, str], roles: list[str]) -> bool:
+    return len({_decimals(cells[r]) for r in roles if r in cells}) == 1
+
+
 def split_run(run: str, before: list[str], spec: dict) -> Optional[dict[str, str]]:
     """The one reading of a fused run (390390100%) as the columns before 执行率 and 执行率 itself, or None when no cut
-    or more than one gives 执行数 ÷ 预算数 = 执行率."""
+    or more than one gives 执行数 ÷ 预算数 = 执行率. With a 年初预算数 column, which agrees with nothing, the amounts
+    must print the same decimals, at least one, so that their points place the cuts."""
     digits = run.rstrip("%")
     shapes = ["weight" if role == "weight" else "amount" for role in before]
+    amounts = [r for r in before if r != "weight"]
+    spread = Decimal(str(spec["max_spread"]))
     found = []
     for i in range(1, len(digits)):
         rate = digits[i:]
@@ -91,15 +125,30 @@ def split_run(run: str, before: list[str], spec: dict) -> Optional[dict[str, str
             continue
         for pieces in _cuts(digits[:i], shapes, spec):
             cells = dict(zip(before, pieces))
-            if _agrees(cells["budget"], cells["actual"], rate, Decimal(str(spec["max_spread"]))):
+            if "initial" in cells and (not _same_decimals(cells, amounts) or "." not in cells["initial"]):
+                continue
+            if _agrees(cells["budget"], cells["actual"], rate, spread):
                 found.append({**cells, "rate": rate + "%"})
                 if len(found) > 1:
                     return None
     return found[0] if found else None
 
 
+def split_amounts(run: str, roles: list[str], spec: dict) -> Optional[dict[str, str]]:
+    """A source row's amounts run together (400.00440.00423.07), cut where each prints the same decimals; None unless
+    exactly one cut does."""
+    found = [dict(zip(roles, pieces)) for pieces in _cuts(run, ["amount"] * len(roles), spec)
+             if len({_decimals(p) for p in pieces}) == 1 and ("." in run or set(run) == {"0"})]
+    return found[0] if len(found) == 1 else None
+
+
+def split_pair(run: str, spec: dict) -> Optional[tuple[str, str]]:
+    """A 分值 and its 得分 run together (1515, 109.75): the one cut into a 分值 and a 得分 no larger than it."""
+    found = [(w, s) for w, s in _cuts(run, ["weight", "score"], spec) if Decimal(s) <= Decimal(w)]
+    return found[0] if len(found) == 1 else None
+
+
 def _kind(label: str, spec: dict) -> Optional[str]:
-    label = label.replace(" ", "")
     if label.endswith(tuple(spec["total_rows"])):
         return "total"
     if label.endswith(tuple(spec["part_rows"])):
@@ -107,40 +156,137 @@ def _kind(label: str, spec: dict) -> Optional[str]:
     return None
 
 
-def fused_fund_tables(doc: Document) -> list[ProjectTable]:
-    """A table of funds rows for each text that holds fused funds rows under a header naming 预算数, 执行数 and 执行率."""
-    spec = _spec()
-    row_pattern = patterns.compiled(spec["row"])
-    out = []
-    before = ""
-    for text, location in _texts(doc):
-        table: Optional[ProjectTable] = None
-        for m in row_pattern.finditer(text):
-            kind = _kind(m.group("label"), spec)
-            if kind is None:
+def _value(text: str, stream: _Stream, at: int, label: str) -> Value:
+    return Value(text, parse_cell(text), stream.location(at), f"{label} | {text}")
+
+
+def _fund_tables(stream: _Stream, spec: dict) -> dict[int, ProjectTable]:
+    """Tables of fused funds rows, by where their header starts."""
+    tables: dict[int, ProjectTable] = {}
+    text = stream.text
+    for pattern, with_rate in ((spec["row"], True), (spec["source_row"], False)):
+        for m in patterns.compiled(pattern).finditer(text):
+            start = max(0, m.start() - spec["header_window"])
+            found = header_roles(text[start:m.start("run")], spec)
+            label_start = max([m.start()] + [start + end for _, end, _ in found])
+            label = text[label_start:m.start("run")].strip(":：")
+            kind = _kind(label, spec)
+            if kind is None or (not with_rate and kind != "part"):
                 continue
-            window = (before + text[:m.start()])[-spec["header_window"]:]
-            roles = header_roles(window, spec)
-            if "initial" in roles or not {"budget", "actual", "rate"} <= set(roles):
+            roles = [r for _, _, r in found]
+            if not {"budget", "actual", "rate"} <= set(roles):
                 continue
             at = roles.index("rate")
-            if roles[:at] not in (["budget", "actual"], ["budget", "actual", "weight"]):
+            before = roles[:at]
+            if [r for r in before if r != "initial"] not in (["budget", "actual"], ["budget", "actual", "weight"]) \
+                    or before[:1] not in (["initial"], ["budget"]):
                 continue
-            cells = split_run(m.group("run"), roles[:at], spec)
+            amounts = [r for r in before if r != "weight"]
+            cells = split_run(m.group("run"), before, spec) if with_rate else split_amounts(m.group("run"), amounts, spec)
             if cells is None:
                 continue
-            after = roles[at + 1:]
-            if m.group("tail") and len(after) == 1:
-                cells[after[0]] = m.group("tail")
-            label = m.group("label").replace(" ", "").lstrip(":：")
-            values = {role: Value(t, parse_cell(t), location, f"{label} | {t}") for role, t in cells.items()}
-            weight = HEADER_WEIGHT.search(window.replace(" ", ""))
-            if "weight" not in values and weight is not None:
-                values["weight"] = Value(weight.group(1), parse_cell(weight.group(1)), location, weight.group())
-            if table is None:
+            after, tail = roles[at + 1:], m.group("tail") if with_rate else None
+            if tail and after == ["weight", "score"]:
+                pair = split_pair(tail, spec)
+                cells.update(zip(after, pair) if pair is not None else ())
+            elif tail and len(after) == 1:
+                cells[after[0]] = tail
+            values = {role: _value(t, stream, m.start("run"), label) for role, t in cells.items()}
+            window = text[start:label_start]
+            weight = HEADER_WEIGHT.search(window)
+            if kind == "total" and "weight" not in values and weight is not None:
+                values["weight"] = Value(weight.group(1), parse_cell(weight.group(1)), stream.location(start),
+                                         weight.group())
+            key = start + found[0][0]
+            if key not in tables:
                 unit = next((u for w, u in spec["units"].items() if w in window), None)
-                table = ProjectTable(table=None, unit=unit, first=location, fused=True)
-                out.append(table)
-            table.funds.append(FundRow(label, kind, values))
-        before = (before + text)[-spec["header_window"]:]
-    return out
+                tables[key] = ProjectTable(table=None, unit=unit, first=stream.location(key), fused=True)
+            tables[key].funds.append(FundRow(label, kind, values))
+    for pt in tables.values():
+        pt.funds.sort(key=lambda f: f.kind != "total")
+    return tables
+
+
+def _name(row: str, spec: dict) -> str:
+    """An indicator's name from its row's text: after its level words, up to its first figure."""
+    rows = spec["indicators"]
+    text = row.strip("\n").split("\n")[-1]
+    at = max((text.rfind(w) + len(w) for w in rows["level_words"] + spec["levels"] if w in text), default=0)
+    name = patterns.compiled(r"^[^\d≥≤<>=＞＜≧≦]*").match(text[at:]).group()
+    return name or text[-40:]
+
+
+def _passed_over(row: str, total: bool, spec: dict) -> bool:
+    """Whether the text since the last pair holds a row whose pair was not seen (its 得分 run into a reason that opens
+    with a unit character, 109.50个别站点…): a figure before the 总分 row's label, or, after a figure, a level word or a
+    second comparison sign; a level's own weight (产出指标30) is no figure of a row."""
+    rows = spec["indicators"]
+    levels = "|".join(rows["level_words"])
+    row = patterns.compiled(f"({levels})\\d+(?![\\d.%])").sub(r"\1", row)
+    first = patterns.compiled(r"\d").search(row)
+    if first is None:
+        return False
+    if total:
+        return True
+    rest = row[first.start():]
+    return any(w in rest for w in rows["level_words"] + spec["levels"]) or \
+        sum(rest.count(c) for c in rows["signs"]) + sum(row[:first.start()].count(c) for c in rows["signs"]) > 1
+
+
+def _indicators(stream: _Stream, start: int, pt: ProjectTable, spec: dict) -> None:
+    """The indicator rows and the 总分 row after an indicator header ending at start, into pt."""
+    text = stream.text
+    rows = spec["indicators"]
+    level1 = ""
+    complete = True
+    at = start
+    for m in patterns.compiled(rows["pair"]).finditer(text, start):
+        row = text[at:m.start()]
+        if any(w in row for w in rows["stop"]):
+            break
+        if row.endswith(tuple(rows["level_words"] + rows["not_after"])) or m.group().startswith("0") \
+                or text[m.end():m.end() + 1] in rows["units"]:
+            continue
+        pair = split_pair(m.group(), spec)
+        total = next((w for w in rows["total"] if row.endswith(w)), None)
+        if _passed_over(row, total is not None, spec):
+            complete = False
+        if total is not None:
+            if pair is not None and complete:
+                pt.total = {"weight": _value(pair[0], stream, m.start(), total),
+                            "score": _value(pair[1], stream, m.start(), total)}
+            break
+        found = [w for w in rows["level1"] if w in row]
+        if found:
+            level1 = max(found, key=row.rfind)
+        if pair is None:
+            complete = False
+        else:
+            name = _name(row, spec)
+            pt.indicators.append(IndicatorRow(name, level1, {"weight": _value(pair[0], stream, m.start(), name),
+                                                             "score": _value(pair[1], stream, m.start(), name)}))
+        at = m.end()
+    if not complete:
+        pt.total = {}
+
+
+def fused_project_tables(doc: Document) -> list[ProjectTable]:
+    """The 项目支出绩效自评表 of the document whose cells ran together: funds rows under a header naming 预算数, 执行数
+    and 执行率, indicator rows under a header ending with 分值 and 得分."""
+    spec = _spec()
+    stream = _stream(doc)
+    tables = _fund_tables(stream, spec)
+    header = patterns.compiled(spec["indicators"]["header"])
+    for m in header.finditer(stream.text):
+        owner = max((k for k in tables if k < m.start()), default=None)
+        if owner is None:
+            tables[m.start()] = ProjectTable(table=None, unit=None, first=stream.location(m.start()), fused=True)
+            owner = m.start()
+        if tables[owner].indicators:
+            continue
+        _indicators(stream, m.end(), tables[owner], spec)
+        funds = tables[owner].fund_total
+        if funds is None or "score" not in funds.cells:
+            tables[owner].total = {}
+    return [pt for _, pt in sorted(tables.items())
+            if pt.fund_total is not None or len(pt.indicators) >= spec["indicators"]["min_rows"]]

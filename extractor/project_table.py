@@ -60,7 +60,7 @@ class ProjectTable:
         """How findings name the table: 表3, or where a table whose grid was lost begins."""
         if self.table is not None:
             return f"表{self.table}"
-        how = "数字连写，按执行率拆分" if self.fused else "表格线已丢失，按模板还原"
+        how = "数字连写，按模板拆分" if self.fused else "表格线已丢失，按模板还原"
         return f"{self.first.describe() if self.first else ''}起的自评表（{how}）"
 
     @property
@@ -258,7 +258,7 @@ def project_tables(doc: Document) -> list[ProjectTable]:
     differ in length (a text table whose merged or blank cells vanished) is read both by its grid and by the template
     (extractor/flattened.py), and the reading that places more figures is kept."""
     from extractor.flattened import flattened_project_tables
-    from extractor.fused import fused_fund_tables
+    from extractor.fused import fused_project_tables
     out = []
     blocks = doc.blocks
     grids: dict[int, Table] = {}
@@ -279,7 +279,8 @@ def project_tables(doc: Document) -> list[ProjectTable]:
     kept = [starts[pt.table] if pt.table in starts and _ragged(grids[pt.table]) and _placed(starts[pt.table]) >
             _placed(pt) else pt for pt in out]
     kept += [ft for ft in flats if ft.first is None or ft.first.table not in grids]
-    return kept + [ft for ft in fused_fund_tables(doc) if not _read_before(ft, kept)]
+    return kept + [ft for ft in fused_project_tables(doc) if not _read_before(ft, kept)
+                   and (ft.fund_total is not None or not kept)]
 
 
 def _read_before(fused: ProjectTable, tables: list[ProjectTable]) -> bool:

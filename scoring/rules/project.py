@@ -29,7 +29,7 @@ from scoring.rules.score import grade_verdict
 TARGET = regex.compile(r"^(?P<op>≥|≤|>|<|=|＞|＜)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 ACTUAL = regex.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>.*)$")
 OPS = {"＞": ">", "＜": "<"}
-FUSED = "该表各栏数字连写，拆分只由执行率确定，无法确认此处各数所在栏目。"
+FUSED = "该表各栏数字连写，各数按模板、执行率与数位拆分，无法确认此处各数所在栏目。"
 AMOUNT_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
 
 
@@ -140,10 +140,19 @@ def _scored_rows(pt: ProjectTable) -> list[tuple[str, Value, Value]]:
     return rows
 
 
+def _cut_apart(pt: ProjectTable, rows: list[tuple[str, Value, Value]]) -> list[tuple[str, Value, Value]]:
+    """The rows whose 得分 ≤ 分值 is a check: in a table whose cells ran together each indicator's pair was cut so
+    that it holds, and only the funds row's 得分 stands apart from its 分值."""
+    if not pt.fused:
+        return rows
+    funds_weight = pt.fund_total.cells.get("weight") if pt.fund_total is not None else None
+    return [r for r in rows if r[1] is funds_weight]
+
+
 def _weights(pt: ProjectTable) -> list[Check]:
     out = []
     rows = _scored_rows(pt)
-    for name, w, s in rows:
+    for name, w, s in _cut_apart(pt, rows):
         ok = s.figure.value <= w.figure.value
         diff = render(s.figure.value - w.figure.value, s.figure.decimals)
         out.append(Check.judged("pass" if ok else "error", rule="score.weight",

@@ -82,9 +82,10 @@ def _total_checks(facts: Facts) -> list[Check]:
 
 def _graded(pf, f) -> Optional[regex.Match]:
     """The grade stated right after a total score: after a known total (评价得分84分，等级为良), or after any score or
-    number labelled 得分 when 等级/等次 is written out (东至县91.75分，评价等次优秀; 最终得分85.82，等级为良)."""
+    number labelled 得分 when 等级/等次 is written out (东至县91.75分，评价等次优秀; 最终得分85.82，等级为良); never a figure
+    above the 100-point scale and its bonus points (总分10088.70评价等级良 is 100 and 88.70 run together)."""
     m = GRADE_AFTER.match(pf.norm.text[f.figure.end:f.figure.end + 12])
-    if m is None:
+    if m is None or f.figure.value > patterns.load("formulas")["max_graded_score"]:
         return None
     if f.figure.kind == "score" and f.concept in ("evaluation_score", "self_evaluation_score"):
         return m
