@@ -21,7 +21,7 @@ from typing import Iterator, Optional
 import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
-from extractor.normalize import normalize
+from extractor.normalize import compact
 from extractor.project_table import HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value
 
 
@@ -41,8 +41,9 @@ class _Stream:
         return self.starts[k][1] if k >= 0 else Location()
 
 
-def _stream(doc: Document) -> _Stream:
-    """Each paragraph's text and each table cell's holding a figure, normalized and without spaces, in order."""
+def _stream(doc: Document, cue) -> _Stream:
+    """Each paragraph's text and each table cell's holding a fused run (a whole table copied into one cell), compacted
+    (normalized, without spaces or quote marks), in order."""
     text, starts = "", []
     for block in doc.blocks:
         pieces = []
@@ -50,10 +51,10 @@ def _stream(doc: Document) -> _Stream:
             pieces.append((block.text, block.location()))
         elif isinstance(block, Table):
             pieces += [(cell.text, block.cell_location(cell)) for row in block.rows for cell in row
-                       if not cell.covered and any(ch.isdigit() for ch in cell.text)]
+                       if not cell.covered and cue.search(cell.text)]
         for piece, location in pieces:
             starts.append((len(text), location))
-            text += normalize(piece).text.replace(" ", "").replace("\u3000", "") + "\n"
+            text += compact(piece) + "\n"
     return _Stream(text, starts)
 
 
@@ -166,9 +167,12 @@ def _fund_tables(stream: _Stream, spec: dict) -> dict[int, ProjectTable]:
     text = stream.text
     for pattern, with_rate in ((spec["row"], True), (spec["source_row"], False)):
         for m in patterns.compiled(pattern).finditer(text):
+            lead = patterns.compiled(spec["label"]).search(text, max(0, m.start() - 25), m.start())
+            if lead is None or not patterns.compiled(r"\p{Han}").match(lead.group()):
+                continue
             start = max(0, m.start() - spec["header_window"])
             found = header_roles(text[start:m.start("run")], spec)
-            label_start = max([m.start()] + [start + end for _, end, _ in found])
+            label_start = max([lead.start()] + [start + end for _, end, _ in found])
             label = text[label_start:m.start("run")].strip(":：")
             kind = _kind(label, spec)
             if kind is None or (not with_rate and kind != "part"):
@@ -274,7 +278,11 @@ def fused_project_tables(doc: Document) -> list[ProjectTable]:
     """The 项目支出绩效自评表 of the document whose cells ran together: funds rows under a header naming 预算数, 执行数
     and 执行率, indicator rows under a header ending with 分值 and 得分."""
     spec = _spec()
-    stream = _stream(doc)
+    raw = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for row in b.rows for c in row)
+                  for b in doc.blocks if isinstance(b, (Paragraph, Table)))
+    if not patterns.compiled(spec["cue"]).search(raw):
+        return []
+    stream = _stream(doc, patterns.compiled(spec["cue"]))
     tables = _fund_tables(stream, spec)
     header = patterns.compiled(spec["indicators"]["header"])
     for m in header.finditer(stream.text):
