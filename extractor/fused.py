@@ -6,7 +6,8 @@ read only when exactly one cut does. A source row without a rate (其中：本�
 where its amounts print the same decimals, which places every cut.
 Indicator rows, after a header that ends with 分值 and 得分: each row ends with its 分值 and 得分 run together
 (…≥50公里52公里1515), a run of digits that no unit follows, cut into the one pair of a 分值 and a 得分 no larger than it;
-the 总分 row likewise. A row whose pair cannot be cut, or cut one way only, leaves the table without its total.
+the 总分 row likewise. A row whose pair cannot be cut, or can be cut more than one way, leaves the table without its
+total.
 Every figure of such a table was placed by its shape, so what it adds are the checks between rows and columns (the
 total against its sources, the 执行率 score against its 分值, 总分 against the scores, 分值 against the total); its
 rates and each 得分 ≤ 分值 agree by construction and are no checks.
@@ -161,51 +162,57 @@ def _value(text: str, stream: _Stream, at: int, label: str) -> Value:
     return Value(text, parse_cell(text), stream.location(at), f"{label} | {text}")
 
 
+def _fund_row(m, stream: _Stream, spec: dict, with_rate: bool) -> Optional[tuple[int, FundRow, str]]:
+    """A fused funds row at the run m: where its header starts, the row, and the header's text; None when no header
+    before it names 预算数, 执行数 and 执行率, its label is no funds row's, or its run cannot be cut one way only."""
+    text = stream.text
+    lead = patterns.compiled(spec["label"]).search(text, max(0, m.start() - 25), m.start())
+    if lead is None or not patterns.compiled(r"\p{Han}").match(lead.group()):
+        return None
+    start = max(0, m.start() - spec["header_window"])
+    found = header_roles(text[start:m.start("run")], spec)
+    label_start = max([lead.start()] + [start + end for _, end, _ in found])
+    label = text[label_start:m.start("run")].strip(":：")
+    kind = _kind(label, spec)
+    roles = [r for _, _, r in found]
+    if kind is None or (not with_rate and kind != "part") or not {"budget", "actual", "rate"} <= set(roles):
+        return None
+    at = roles.index("rate")
+    before = roles[:at]
+    if [r for r in before if r != "initial"] not in (["budget", "actual"], ["budget", "actual", "weight"]) \
+            or before[:1] not in (["initial"], ["budget"]):
+        return None
+    amounts = [r for r in before if r != "weight"]
+    cells = split_run(m.group("run"), before, spec) if with_rate else split_amounts(m.group("run"), amounts, spec)
+    if cells is None:
+        return None
+    after, tail = roles[at + 1:], m.group("tail") if with_rate else None
+    if tail and after == ["weight", "score"]:
+        pair = split_pair(tail, spec)
+        cells.update(zip(after, pair) if pair is not None else ())
+    elif tail and len(after) == 1:
+        cells[after[0]] = tail
+    values = {role: _value(t, stream, m.start("run"), label) for role, t in cells.items()}
+    window = text[start:label_start]
+    weight = HEADER_WEIGHT.search(window)
+    if kind == "total" and "weight" not in values and weight is not None:
+        values["weight"] = Value(weight.group(1), parse_cell(weight.group(1)), stream.location(start), weight.group())
+    return start + found[0][0], FundRow(label, kind, values), window
+
+
 def _fund_tables(stream: _Stream, spec: dict) -> dict[int, ProjectTable]:
     """Tables of fused funds rows, by where their header starts."""
     tables: dict[int, ProjectTable] = {}
-    text = stream.text
     for pattern, with_rate in ((spec["row"], True), (spec["source_row"], False)):
-        for m in patterns.compiled(pattern).finditer(text):
-            lead = patterns.compiled(spec["label"]).search(text, max(0, m.start() - 25), m.start())
-            if lead is None or not patterns.compiled(r"\p{Han}").match(lead.group()):
+        for m in patterns.compiled(pattern).finditer(stream.text):
+            found = _fund_row(m, stream, spec, with_rate)
+            if found is None:
                 continue
-            start = max(0, m.start() - spec["header_window"])
-            found = header_roles(text[start:m.start("run")], spec)
-            label_start = max([lead.start()] + [start + end for _, end, _ in found])
-            label = text[label_start:m.start("run")].strip(":：")
-            kind = _kind(label, spec)
-            if kind is None or (not with_rate and kind != "part"):
-                continue
-            roles = [r for _, _, r in found]
-            if not {"budget", "actual", "rate"} <= set(roles):
-                continue
-            at = roles.index("rate")
-            before = roles[:at]
-            if [r for r in before if r != "initial"] not in (["budget", "actual"], ["budget", "actual", "weight"]) \
-                    or before[:1] not in (["initial"], ["budget"]):
-                continue
-            amounts = [r for r in before if r != "weight"]
-            cells = split_run(m.group("run"), before, spec) if with_rate else split_amounts(m.group("run"), amounts, spec)
-            if cells is None:
-                continue
-            after, tail = roles[at + 1:], m.group("tail") if with_rate else None
-            if tail and after == ["weight", "score"]:
-                pair = split_pair(tail, spec)
-                cells.update(zip(after, pair) if pair is not None else ())
-            elif tail and len(after) == 1:
-                cells[after[0]] = tail
-            values = {role: _value(t, stream, m.start("run"), label) for role, t in cells.items()}
-            window = text[start:label_start]
-            weight = HEADER_WEIGHT.search(window)
-            if kind == "total" and "weight" not in values and weight is not None:
-                values["weight"] = Value(weight.group(1), parse_cell(weight.group(1)), stream.location(start),
-                                         weight.group())
-            key = start + found[0][0]
+            key, row, window = found
             if key not in tables:
                 unit = next((u for w, u in spec["units"].items() if w in window), None)
                 tables[key] = ProjectTable(table=None, unit=unit, first=stream.location(key), fused=True)
-            tables[key].funds.append(FundRow(label, kind, values))
+            tables[key].funds.append(row)
     for pt in tables.values():
         pt.funds.sort(key=lambda f: f.kind != "total")
     return tables
@@ -276,7 +283,8 @@ def _indicators(stream: _Stream, start: int, pt: ProjectTable, spec: dict) -> No
 
 def fused_project_tables(doc: Document) -> list[ProjectTable]:
     """The 项目支出绩效自评表 of the document whose cells ran together: funds rows under a header naming 预算数, 执行数
-    and 执行率, indicator rows under a header ending with 分值 and 得分."""
+    and 执行率, indicator rows under a header ending with 分值 and 得分 (with the funds header within funds_within
+    characters before it, else a table of their own)."""
     spec = _spec()
     raw = "".join(b.text if isinstance(b, Paragraph) else "".join(c.text for row in b.rows for c in row)
                   for b in doc.blocks if isinstance(b, (Paragraph, Table)))
@@ -286,7 +294,7 @@ def fused_project_tables(doc: Document) -> list[ProjectTable]:
     tables = _fund_tables(stream, spec)
     header = patterns.compiled(spec["indicators"]["header"])
     for m in header.finditer(stream.text):
-        owner = max((k for k in tables if k < m.start()), default=None)
+        owner = max((k for k in tables if m.start() - spec["indicators"]["funds_within"] < k < m.start()), default=None)
         if owner is None:
             tables[m.start()] = ProjectTable(table=None, unit=None, first=stream.location(m.start()), fused=True)
             owner = m.start()
