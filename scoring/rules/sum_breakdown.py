@@ -730,10 +730,18 @@ def _change_lists(facts: Facts) -> list[Check]:
     return checks
 
 
+def _compared_whole(fact: TextFact, prior: TextFact, g: dict) -> bool:
+    """Whether an amount before a prior-year figure is the whole of a share the current figure is held to (完成23992万元，
+    占年度预算22443万元的106.9%，较上年21012万元，增收2980万元), not the current figure."""
+    words = [w for w in g["not_current_words"] if w in fact.label]
+    return bool(words) and not all(w in prior.label for w in words)
+
+
 def _stated_changes(facts: Facts) -> list[Check]:
     """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
     = the change, signed by its word; the three in one clause, the prior labelled as the year before's
-    (patterns/formulas.yaml growth.prior_label)."""
+    (patterns/formulas.yaml growth.prior_label); the current figure the nearest amount before the prior that is no
+    share's whole (growth.not_current_words)."""
     g = patterns.load("formulas")["growth"]
     prior_label = regex.compile(g["prior_label"])
     out = []
@@ -742,8 +750,10 @@ def _stated_changes(facts: Facts) -> list[Check]:
         for i, change in enumerate(amounts):
             if i < 2 or not patterns.compiled(g["own_change"]).match(change.label):
                 continue
-            prior, current = amounts[i - 1], amounts[i - 2]
-            if not (prior.sentence == current.sentence == change.sentence and prior.clause == current.clause == change.clause):
+            prior = amounts[i - 1]
+            current = next((f for f in reversed(amounts[:i - 1]) if not _compared_whole(f, prior, g)), None)
+            if current is None or not (prior.sentence == current.sentence == change.sentence
+                                       and prior.clause == current.clause == change.clause):
                 continue
             if not prior_label.search(prior.label) or _is_change(current) or is_change(prior.label):
                 continue
