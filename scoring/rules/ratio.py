@@ -229,10 +229,19 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         sign = "+" if decrease else "−"
         text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
-        computed = d / prior
+        computed = d / prior if prior is x or not decrease else _fall_rate(d, x)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, prior, text)
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+
+
+def _fall_rate(d: Interval, x: Interval) -> Interval:
+    """A decrease's rate d ÷ (x + d) over the current figure x and the decrease d, each once: the rate grows with d
+    and falls with x, so its bounds are d.lo ÷ (x.hi + d.lo) and d.hi ÷ (x.lo + d.hi) (dividing by the sum of the two
+    intervals would count d's width twice)."""
+    if x.lo + d.hi <= 0 or x.hi + d.lo <= 0:
+        raise ZeroDivisionError("prior figure reaches zero")
+    return Interval(d.lo / (x.hi + d.lo), d.hi / (x.lo + d.hi), d.mid / (x.mid + d.mid))
 
 
 def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interval, prior: Interval,

@@ -333,7 +333,7 @@ def _rates_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> 
         prior = exact(Decimal(0))
         for p, r in zip(parts, rates):
             prior = prior + interval(p.figure) / (one + _signed_rate(r))
-        implied = (interval(total.figure) - prior) / prior
+        implied = interval(total.figure) / prior - one
     except ZeroDivisionError:
         return None
     decrease = _rate_falls(whole)
