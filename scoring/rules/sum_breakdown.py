@@ -148,7 +148,7 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
                     and not _is_change(f) and not f.figure.approximate]
             opened_prev = any(text.find(w, a) == a for w in openers)
-            listed_prev = bool(prev) and any(0 <= text.find(w, a, prev[0].figure.start) for w in openers)
+            listed_prev = _is_list(text, a, prev, openers)
             total = last_total if opened_prev and last_total else (
                 _of_stage(prev, pf, sent, pos) if prev and not listed_prev else None)
             subject = _flow(text[pf.sentence_spans[sent][0]:pos])
@@ -170,6 +170,16 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
         if grouped is not None:
             yield total, grouped
         last_total = total
+
+
+def _is_list(text: str, start: int, amounts: list[TextFact], openers: list[str]) -> bool:
+    """Whether a sentence (from start) is itself a list: an opener before its first amount, with two or more amounts
+    after the opener (…本级部门，包括区级行政单位…、事业单位…安排“三公”经费预算总额为1238万元 names what the total
+    covers, and its one amount is a total)."""
+    if not amounts:
+        return False
+    at = [pos for w in openers if 0 <= (pos := text.find(w, start, amounts[0].figure.start))]
+    return bool(at) and sum(1 for f in amounts if f.figure.start > min(at)) >= 2
 
 
 def _before_additions(clauses: list[list[TextFact]]) -> list[list[TextFact]]:
@@ -270,9 +280,10 @@ def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):
 
 
 def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
-    """The one change amount (比上年增收1284万元) stated after a figure and before position until, else None."""
+    """The one change amount (比上年增收1284万元) stated after a figure and before position until, else None; the
+    figure it is compared with (较2023年年初预算的1278万元减少40万元) is no change."""
     found = [f for f in pf.facts if fact.figure.end <= f.figure.start and f.figure.end <= until
-             and f.figure.kind == "amount" and _is_change(f)]
+             and f.figure.kind == "amount" and is_change(f.label)]
     if len(found) != 1 or found[0].figure.approximate:
         return None
     g = patterns.load("formulas")["growth"]
@@ -287,9 +298,12 @@ def _signed(change: TextFact) -> Interval:
 
 
 def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> Check | None:
-    """The total's stated change against its parts' stated changes, signed; None unless all of them state one."""
+    """The total's stated change against its parts' stated changes, signed; None unless all of them state one. A part
+    of 0 said unchanged (因公出国（境）费用0万元，与上年无变化) changed by nothing, and counts as its 0."""
     ends = [p.figure.start for p in parts[1:]] + [pf.sentence_spans[parts[-1].sentence][1]]
-    changes = [_change_of(pf, p, end) for p, end in zip(parts, ends)]
+    same = patterns.compiled(patterns.load("formulas")["growth"]["unchanged"])
+    changes = [_change_of(pf, p, end) or (p if p.figure.value == 0 and same.search(pf.norm.text, p.figure.end, end)
+                                          else None) for p, end in zip(parts, ends)]
     return _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
 
 
