@@ -116,7 +116,7 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
         message = (f"{what} {shown(total.figure)} 与其各项相符：{only}（在打印精度内）。" if status == "pass" else
                    f"{what} {shown(total.figure)} 与其各项不符：{only}，差额 {shown_diff}{unit or ''}。")
     elif status == "pass":
-        message = f"{what} {shown(total.figure)} 与各项之和 {arithmetic} = {expected}{unit or ''} 相符（在打印精度内）。"
+        message = f"{what} {shown(total.figure)} 与各项之和 {arithmetic} = {shown_sum}{unit or ''} 相符（在打印精度内）。"
     else:
         message = (f"{what} {shown(total.figure)} 与各项之和不符：{arithmetic} = {shown_sum}{unit or ''}，"
                    f"差额 {shown_diff}{unit or ''}。")
