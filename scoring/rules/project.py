@@ -238,7 +238,9 @@ def _targets(pt: ProjectTable) -> list[Check]:
             continue
         op, tv, av, target, actual = parsed
         measure = ind.cells["measure"].text if ind.cells.get("measure") is not None else ""
-        target_text = target.text if target.text.startswith(op) else f"{op}{target.text}{measure}"
+        target_text = target.text if target.text.startswith(op) else (
+            f"{op}{target.text}{measure}" if ind.cells.get("operator") is not None
+            else f"{target.text}{measure}（未列方向，按“{op}”读）")
         actual_text = actual.text + (measure if measure and not actual.text.endswith(measure) else "")
         met = {"≥": av >= tv, ">": av > tv, "≤": av <= tv, "<": av < tv, "=": av == tv}[op]
         if met or tv == 0 or av == 0:
