@@ -309,18 +309,17 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
 
 def _rate_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
     """The one growth rate (增长5.4%, 下降2.0%) stated after a figure, in its clause and before position until, with
-    no amount but its change between them; else None."""
+    no amount but its change between them; else None. Rates of other words between them (完成预算的103.9%, a
+    completion rate) are passed over."""
     words = patterns.load("formulas")["growth"]["rate_words"]
     after = [f for f in pf.facts if fact.figure.end <= f.figure.start < until and f.clause == fact.clause
              and f.sentence == fact.sentence]
-    rates = [f for f in after if f.figure.kind == "rate"]
+    rates = [f for f in after if f.figure.kind == "rate" and any(f.label.endswith(w) for w in words)]
     if len(rates) != 1 or any(f.figure.kind == "amount" and not _is_change(f)
                               for f in after if f.figure.start < rates[0].figure.start):
         return None
     rate = rates[0]
-    if rate.figure.approximate or not any(rate.label.endswith(w) for w in words):
-        return None
-    return rate
+    return None if rate.figure.approximate else rate
 
 
 def _rate_falls(rate: TextFact) -> bool:
