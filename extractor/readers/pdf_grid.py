@@ -94,29 +94,29 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     return out
 
 
-class _EdgeIndex:
-    """Edges sorted by position, so a coverage test looks only at edges near the position asked."""
-
-    def __init__(self, edges: list[Edge]):
-        self.edges = sorted(edges, key=lambda e: e.at)
-        self.keys = [e.at for e in self.edges]
-        self.known: dict[tuple[float, float, float], bool] = {}
-
-    def covered(self, at: float, start: float, end: float) -> bool:
-        key = (at, start, end)
-        found = self.known.get(key)
-        if found is None:
-            found = self.known[key] = self._covered(at, start, end)
-        return found
-
-    def _covered(self, at: float, start: float, end: float) -> bool:
-        i = bisect_left(self.keys, at - TOLERANCE - 1e-9)
-        while i < len(self.edges) and self.keys[i] <= at + TOLERANCE + 1e-9:
-            e = self.edges[i]
-            if abs(e.at - at) <= TOLERANCE and e.start <= start + TOLERANCE and e.end >= end - TOLERANCE:
-                return True
+def _reaches(edges: list[Edge], lines: dict[float, list[float]]) -> dict[tuple[float, float], float]:
+    """For each point on a line (its position and a place along it), how far the ruling there runs on: the
+    furthest end of the edges near the line (within TOLERANCE) that start no later than the place + TOLERANCE,
+    -inf where none does. A segment from the place to end is ruled when end - TOLERANCE is within that reach."""
+    edges = sorted(edges, key=lambda e: e.at)
+    keys = [e.at for e in edges]
+    out: dict[tuple[float, float], float] = {}
+    for at, places in lines.items():
+        near = []
+        i = bisect_left(keys, at - TOLERANCE - 1e-9)
+        while i < len(edges) and keys[i] <= at + TOLERANCE + 1e-9:
+            e = edges[i]
+            if abs(e.at - at) <= TOLERANCE:
+                near.append((e.start, e.end))
             i += 1
-        return False
+        near.sort()
+        reach, k = float("-inf"), 0
+        for place in places:
+            while k < len(near) and near[k][0] <= place + TOLERANCE:
+                reach = max(reach, near[k][1])
+                k += 1
+            out[at, place] = reach
+    return out
 
 
 def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[tuple[float, float, float, float]]:
@@ -130,29 +130,27 @@ def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[
         xs_at_y.setdefault(y, []).append(x)
         ys_at_x.setdefault(x, []).append(y)
     point_set = set(points)
-    h_covered, v_covered = _EdgeIndex(horizontal).covered, _EdgeIndex(vertical).covered
+    across = _reaches(horizontal, xs_at_y)
+    down = _reaches(vertical, ys_at_x)
     cells = []
     for k, (x, y) in enumerate(points):
         if deadline is not None and k % 4096 == 0:
             deadline.check()
         row, column = xs_at_y[y], ys_at_x[x]
-        rights: list[float] = []
-        next_right, rights_done = bisect_right(row, x), False
-        found = None
-        for y2 in column[bisect_right(column, y):]:
-            if not v_covered(x, y, y2):
+        right, below = across[y, x], down[x, y]
+        first, n = bisect_right(row, x), len(row)
+        for i in range(bisect_right(column, y), len(column)):
+            y2 = column[i]
+            if y2 - TOLERANCE > below:
                 break
-            j = 0
-            while True:
-                if j == len(rights):
-                    if rights_done or next_right == len(row) or not h_covered(y, x, row[next_right]):
-                        rights_done = True
-                        break
-                    rights.append(row[next_right])
-                    next_right += 1
-                x2 = rights[j]
-                j += 1
-                if (x2, y2) in point_set and h_covered(y2, x, x2) and v_covered(x2, y, y2):
+            bottom = across[y2, x]
+            reach = bottom if bottom < right else right
+            found = None
+            for j in range(first, n):
+                x2 = row[j]
+                if x2 - TOLERANCE > reach:
+                    break
+                if (x2, y2) in point_set and down[x2, y] >= y2 - TOLERANCE:
                     found = (x, y, x2, y2)
                     break
             if found:
@@ -175,7 +173,8 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
     for i, (x0, y0, x1, y1) in enumerate(cells):
         for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
             j = corner_owner.setdefault(corner, i)
-            parent[find(i)] = find(j)
+            if j != i:
+                parent[find(i)] = find(j)
     groups: dict[int, list] = {}
     for i, cell in enumerate(cells):
         groups.setdefault(find(i), []).append(cell)
