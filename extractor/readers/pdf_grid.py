@@ -52,19 +52,17 @@ def object_bounds(raw_page, wanted: int, depth: int = 0):
 
     from extractor.readers import pdfium_calls as c
     if depth == 0:
-        handle = c.address(raw_page)
-        count, get_object = c.count_objects(handle), c.get_object
+        count, get_object = c.count_objects(raw_page), c.get_object
     else:
-        handle = raw_page
-        count, get_object = c.form_count_objects(handle), c.form_get_object
+        count, get_object = c.form_count_objects(raw_page), c.form_get_object
     get_type, get_bounds, form = c.object_type, c.object_bounds, raw.FPDF_PAGEOBJ_FORM
     box = c.Slots(c.FLOAT, 1)
-    refs = box.refs[0]
+    pointers = box.pointers[0]
     for i in range(count):
-        obj = get_object(handle, i)
+        obj = get_object(raw_page, i)
         kind = get_type(obj)
         if kind == wanted:
-            if get_bounds(obj, *refs):
+            if get_bounds(obj, *pointers):
                 yield tuple(box.values(1))
         elif kind == form and depth < 2:
             yield from object_bounds(obj, wanted, depth + 1)
