@@ -82,6 +82,9 @@ def _join_runs(runs):
         top, bottom = run[0], run[3]
     lines = []
     for cluster in clusters:
+        if len(cluster) == 1:
+            lines.append(cluster[0])
+            continue
         cluster.sort(key=lambda t: t[1])
         text = ""
         prev_right = None
@@ -221,7 +224,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 raise ReadError("corrupt", f"PDF 第 {i + 1} 页无法读取，请重新导出或下载 / "
                                            f"corrupt PDF page {i + 1}, export it again: {exc}") from None
             chars += sum(len(t[4].strip()) for t in lines)
-            garbled += sum(len(UNDECODED.findall(t[4])) for t in lines)
+            garbled += len(UNDECODED.findall("\n".join(t[4] for t in lines)))
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
             free: list = []
