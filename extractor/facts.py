@@ -259,6 +259,8 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
     text = norm.text
     figures = parse_figures(text)
     spans = _sentences(text)
+    if not figures:
+        return ParagraphFacts(block_index, para, norm, [], spans)
     markers = _stage_markers(text)
     marker_pos = [pos for pos, _ in markers]
     starts = [a for a, _ in spans]
