@@ -47,10 +47,17 @@ class Figure:
     @property
     def scale(self) -> Decimal:
         """Factor from this figure's unit to 元 (1 for non-amounts)."""
-        if self.kind != "amount":
-            return Decimal(1)
-        mult = patterns.load("figures")["multipliers"]
-        return Decimal(mult.get(self.unit[:-1], 1)) if self.unit and len(self.unit) > 1 else Decimal(1)
+        return _unit_scale(self.unit) if self.kind == "amount" else _ONE
+
+
+_ONE = Decimal(1)
+
+
+@lru_cache(maxsize=256)
+def _unit_scale(unit: Optional[str]) -> Decimal:
+    """Factor from an amount unit to 元, worked out once per unit."""
+    mult = patterns.load("figures")["multipliers"]
+    return Decimal(mult.get(unit[:-1], 1)) if unit and len(unit) > 1 else Decimal(1)
 
 
 @lru_cache(maxsize=1)
