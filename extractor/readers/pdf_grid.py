@@ -181,7 +181,8 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
 
 class _BoundedText:
     """pdfium's text within a rectangle (FPDFText_GetBoundedText, as pypdfium2's get_text_bounded), asked once
-    into one buffer the page's text cannot outgrow instead of twice into a new one per cell."""
+    into one buffer the page's text cannot outgrow instead of twice into a new one per cell, and decoded from
+    that buffer in place."""
 
     def __init__(self, textpage):
         import ctypes
@@ -191,14 +192,14 @@ class _BoundedText:
         self.size = 3 * max(c.count_chars(self.handle), 0) + 2
         self.buffer = (ctypes.c_ushort * self.size)()
         self.at = ctypes.addressof(self.buffer)
+        self.bytes = memoryview(self.buffer).cast("B")
         self.get = c.bounded_text
-        self.string_at = ctypes.string_at
 
     def __call__(self, left: float, top: float, right: float, bottom: float) -> str:
         n = self.get(self.handle, left, top, right, bottom, self.at, self.size)
         if n <= 0:
             return ""
-        return self.string_at(self.at, 2 * n).decode("utf-16-le", errors="ignore").rstrip("\x00")
+        return str(self.bytes[:2 * n], "utf-16-le", "ignore").rstrip("\x00")
 
 
 def find_tables(page, textpage, deadline=None) -> list[GridTable]:
