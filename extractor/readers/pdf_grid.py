@@ -131,29 +131,33 @@ def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[
     across = _reaches(horizontal, xs_at_y)
     down = _reaches(vertical, ys_at_x)
     cells = []
-    for k, (x, y) in enumerate(points):
-        if deadline is not None and k % 4096 == 0:
-            deadline.check()
-        row, column = xs_at_y[y], ys_at_x[x]
-        right, below = across[y, x], down[x, y]
-        first, n = bisect_right(row, x), len(row)
-        for i in range(bisect_right(column, y), len(column)):
-            y2 = column[i]
-            if y2 - TOLERANCE > below:
-                break
-            bottom = across[y2, x]
-            reach = bottom if bottom < right else right
-            found = None
-            for j in range(first, n):
-                x2 = row[j]
-                if x2 - TOLERANCE > reach:
+    row_in_column = dict.fromkeys(ys_at_x, -1)
+    k = 0
+    for y, row in xs_at_y.items():
+        n = len(row)
+        for first, x in enumerate(row, 1):
+            if deadline is not None and k % 4096 == 0:
+                deadline.check()
+            k += 1
+            column = ys_at_x[x]
+            row_in_column[x] = i = row_in_column[x] + 1
+            right, below = across[y, x], down[x, y]
+            for y2 in column[i + 1:]:
+                if y2 - TOLERANCE > below:
                     break
-                if (x2, y2) in point_set and down[x2, y] >= y2 - TOLERANCE:
-                    found = (x, y, x2, y2)
+                bottom = across[y2, x]
+                reach = bottom if bottom < right else right
+                found = None
+                for j in range(first, n):
+                    x2 = row[j]
+                    if x2 - TOLERANCE > reach:
+                        break
+                    if (x2, y2) in point_set and down[x2, y] >= y2 - TOLERANCE:
+                        found = (x, y, x2, y2)
+                        break
+                if found:
+                    cells.append(found)
                     break
-            if found:
-                cells.append(found)
-                break
     return cells
 
 
