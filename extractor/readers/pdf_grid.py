@@ -173,10 +173,13 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
 
     corner_owner: dict[tuple[float, float], int] = {}
     for i, (x0, y0, x1, y1) in enumerate(cells):
+        root = i
         for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
             j = corner_owner.setdefault(corner, i)
             if j != i:
-                parent[find(i)] = find(j)
+                joined = find(j)
+                if joined != root:
+                    parent[root] = root = joined
     groups: dict[int, list] = {}
     for i, cell in enumerate(cells):
         groups.setdefault(find(i), []).append(cell)
