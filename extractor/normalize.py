@@ -37,9 +37,10 @@ class NormalizedText:
 
 
 _SEEN: set[str] = set()
-_CHANGES: dict[int, str] = {}
-"""Every character normalize has met, and by code point those _map_char changes, for str.translate."""
 _CHANGED: set[str] = set()
+_CHANGES: dict[int, str] = {}
+"""The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
+table for str.translate)."""
 FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=%)")
 
 
