@@ -5,6 +5,7 @@ Coordinates are PDF points measured from the top edge of the page.
 """
 from __future__ import annotations
 
+import codecs
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -189,7 +190,7 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
 class _BoundedText:
     """pdfium's text within a rectangle (FPDFText_GetBoundedText, as pypdfium2's get_text_bounded), asked once
     into one buffer the page's text cannot outgrow instead of twice into a new one per cell, and decoded from
-    that buffer in place."""
+    that buffer in place by the UTF-16 codec's own function."""
 
     def __init__(self, textpage):
         import ctypes
@@ -201,12 +202,13 @@ class _BoundedText:
         self.at = ctypes.addressof(self.buffer)
         self.bytes = memoryview(self.buffer).cast("B")
         self.get = c.bounded_text
+        self.decode = codecs.utf_16_le_decode
 
     def __call__(self, left: float, top: float, right: float, bottom: float) -> str:
         n = self.get(self.handle, left, top, right, bottom, self.at, self.size)
         if n <= 0:
             return ""
-        return str(self.bytes[:2 * n], "utf-16-le", "ignore").rstrip("\x00")
+        return self.decode(self.bytes[:2 * n], "ignore", True)[0].rstrip("\x00")
 
 
 def find_tables(page, textpage, deadline=None) -> list[GridTable]:
