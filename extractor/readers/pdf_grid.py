@@ -6,7 +6,7 @@ Coordinates are PDF points measured from the top edge of the page.
 from __future__ import annotations
 
 import codecs
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
