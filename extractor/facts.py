@@ -259,6 +259,8 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
     text = norm.text
     figures = parse_figures(text)
     spans = _sentences(text)
+    if not figures:
+        return ParagraphFacts(block_index, para, norm, [], spans)
     markers = _stage_markers(text)
     marker_pos = [pos for pos, _ in markers]
     starts = [a for a, _ in spans]
@@ -330,27 +332,31 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
         headers.append(compact(" ".join(parts)))
     numeric_cols = set()
     view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
+    numbers, unit = view.numbers, table.unit
     for r in range(header_rows, len(rows)):
         if deadline is not None and r % DEADLINE_ROWS == 0:
             deadline.check()
         label_cells: list[str] = []
         for c, cell in enumerate(rows[r]):
-            fig = parse_cell(cell.text) if cell.text.strip() else None
-            if fig is None:
-                if cell.text.strip():
-                    label_cells.append(cell.text)
+            text = cell.text
+            stripped = text.strip()
+            if not stripped:
                 continue
-            if fig.kind == "number" and table.unit:
-                fig = Figure(fig.value, fig.decimals, table.unit, "amount", fig.raw, fig.start, fig.end)
-            loc = table.cell_location(cell)
-            quote = " | ".join(label_cells[-2:] + [cell.text.strip()])[:80]
-            view.numbers[(r, c)] = TableCell(fig, r, c, loc, quote)
+            fig = parse_cell(text)
+            if fig is None:
+                label_cells.append(text)
+                continue
+            if fig.kind == "number" and unit:
+                fig = Figure(fig.value, fig.decimals, unit, "amount", fig.raw, fig.start, fig.end)
+            quote = " | ".join(label_cells[-2:] + [stripped])[:80]
+            numbers[(r, c)] = TableCell(fig, r, c, table.cell_location(cell), quote)
             numeric_cols.add(c)
     view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not patterns.compiled(r"序号|编号").search(headers[c]))
+    data_cols = set(view.data_cols)
     for r in range(len(rows)):
         parts = []
         for c, cell in enumerate(rows[r]):
-            if c in view.data_cols and (r, c) in view.numbers:
+            if c in data_cols and (r, c) in numbers:
                 continue
             t = cell.text or (cell.anchor_text if c == 0 else "")
             if t.strip() and not parse_cell(t):

@@ -47,10 +47,17 @@ class Figure:
     @property
     def scale(self) -> Decimal:
         """Factor from this figure's unit to 元 (1 for non-amounts)."""
-        if self.kind != "amount":
-            return Decimal(1)
-        mult = patterns.load("figures")["multipliers"]
-        return Decimal(mult.get(self.unit[:-1], 1)) if self.unit and len(self.unit) > 1 else Decimal(1)
+        return _unit_scale(self.unit) if self.kind == "amount" else _ONE
+
+
+_ONE = Decimal(1)
+
+
+@lru_cache(maxsize=256)
+def _unit_scale(unit: Optional[str]) -> Decimal:
+    """Factor from an amount unit to 元, worked out once per unit."""
+    mult = patterns.load("figures")["multipliers"]
+    return Decimal(mult.get(unit[:-1], 1)) if unit and len(unit) > 1 else Decimal(1)
 
 
 @lru_cache(maxsize=1)
@@ -77,17 +84,26 @@ def _compiled():
     return p, digits, cn, before, after
 
 
-def _kind(unit: Optional[str], following: str, p: dict) -> tuple[str, Optional[str]]:
+@lru_cache(maxsize=1)
+def _unit_kinds() -> tuple[frozenset, frozenset, frozenset, tuple]:
+    """The point, rate and score units as sets, and the words that make a score unit no unit, for _kind."""
+    p = patterns.load("figures")
+    return (frozenset(p["point_units"]), frozenset(p["rate_units"]), frozenset(p["score_units"]),
+            tuple(p["score_unit_not_before"]))
+
+
+def _kind(unit: Optional[str], following: str) -> tuple[str, Optional[str]]:
     if unit is None:
         return "number", None
-    if unit in p["point_units"]:
+    points, rates, scores, not_before = _unit_kinds()
+    if unit in points:
         return "points", unit
-    if unit in p["rate_units"]:
+    if unit in rates:
         return "rate", unit
     if unit.endswith("元"):
         return "amount", unit
-    if unit in p["score_units"]:
-        if any(following.startswith(w) for w in p["score_unit_not_before"]):
+    if unit in scores:
+        if following.startswith(not_before):
             return "number", None
         return "score", unit
     return "count", unit
@@ -114,40 +130,41 @@ def parse_figures(text: str) -> list[Figure]:
     held in percent (0.0738‰ is 0.00738%, one decimal more), printed as it stands."""
     p, digits, cn, before, after = _compiled()
     found: list[Figure] = []
+    groups = [digits.groupindex[name] for name in ("num", "mult", "approx", "unit")]
+    num_group = groups[0]
     for m in digits.finditer(text):
-        num = m.group("num").replace(",", "")
+        num, mult, approx, printed_unit = m.group(*groups)
+        num = num.replace(",", "")
         try:
             value = Decimal(num)
         except InvalidOperation:
             continue
         decimals = len(num.split(".")[1]) if "." in num else 0
-        unit = m.group("unit")
-        mult = m.group("mult")
-        end = m.end()
+        unit = printed_unit
+        start, end = m.span()
+        num_end = m.end(num_group)
         if unit is None and mult:
-            unit = None
-            end = m.end("num")
+            end = num_end
         elif mult and unit and unit.endswith("元"):
             unit = mult + unit
         elif mult and unit:
             value = value * Decimal(p["multipliers"][mult])
-        following = text[end:end + 4]
-        kind, unit = _kind(unit, following, p)
-        if kind == "number" and m.group("unit"):
-            end = m.end("num")
-        if kind == "count" and unit in ("日", "天") and MONTH_BEFORE.search(text, 0, m.start()):
+        kind, unit = _kind(unit, text[end:end + 4])
+        if kind == "number" and printed_unit:
+            end = num_end
+        if kind == "count" and unit in ("日", "天") and MONTH_BEFORE.search(text, 0, start):
             continue
-        if kind in ("number", "count") and DATE_OR_TIME_AFTER.match(text, m.end("num")):
+        if kind in ("number", "count") and DATE_OR_TIME_AFTER.match(text, num_end):
             continue
-        approximate = (bool(m.group("approx")) or bool(before.search(text[max(0, m.start() - 4):m.start()]))
+        approximate = (bool(approx) or bool(before.search(text[max(0, start - 4):start]))
                        or (after is not None and after.match(text, end) is not None))
         raw = num + ("%" if kind == "rate" else "")
         if kind == "rate" and unit == PER_MILLE:
             value, decimals, unit, raw = value / 10, decimals + 1, "%", num + PER_MILLE
-        found.append(Figure(value, decimals, unit, kind, raw, m.start(), end, approximate))
+        found.append(Figure(value, decimals, unit, kind, raw, start, end, approximate))
+    groups = [cn.groupindex[name] for name in ("num", "approx", "unit")]
     for m in cn.finditer(text):
-        span = m.group("num")
-        unit = m.group("unit")
+        span, approx, unit = m.group(*groups)
         if len(span) < 2 and not unit.endswith("元") and unit not in ("人", "名"):
             continue
         mult = ""
@@ -159,11 +176,11 @@ def parse_figures(text: str) -> list[Figure]:
             if head is not None and head * Decimal(p["multipliers"][span[-1]]) == value:
                 mult, value = span[-1], head
         unit = mult + unit
-        kind, unit = _kind(unit, text[m.end():m.end() + 4], p)
+        kind, unit = _kind(unit, text[m.end():m.end() + 4])
         if kind == "number":
             continue
         raw = format(value, "f")
-        found.append(Figure(value, 0, unit, kind, raw, m.start(), m.end(), bool(m.group("approx"))))
+        found.append(Figure(value, 0, unit, kind, raw, m.start(), m.end(), bool(approx)))
     found.sort(key=lambda f: f.start)
     return found
 

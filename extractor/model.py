@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Union
 
 
@@ -34,6 +35,14 @@ class Location:
         return " ".join(parts) or "位置未知"
 
 
+@lru_cache(maxsize=16384)
+def _location(page: Optional[int], paragraph: Optional[int], table: Optional[int], row: Optional[int],
+              col: Optional[int]) -> Location:
+    """The Location of a place, one object per place (a Location never changes), since checks ask for the
+    locations of the same paragraphs and cells many times."""
+    return Location(page, paragraph, table, row, col)
+
+
 @dataclass
 class Paragraph:
     """A paragraph (or a line of a text file) in reading order; printed is its text as printed when that was
@@ -45,7 +54,7 @@ class Paragraph:
     printed: Optional[str] = None
 
     def location(self) -> Location:
-        return Location(page=self.page, paragraph=self.index)
+        return _location(self.page, self.index, None, None, None)
 
 
 @dataclass
@@ -77,8 +86,8 @@ class Table:
         return max((len(r) for r in self.rows), default=0)
 
     def cell_location(self, cell: Cell) -> Location:
-        return Location(page=cell.page if cell.page is not None else self.page,
-                        table=self.index, row=cell.row + 1, col=cell.col + 1)
+        return _location(cell.page if cell.page is not None else self.page, None, self.index, cell.row + 1,
+                         cell.col + 1)
 
     def row_text(self, r: int) -> str:
         return " | ".join(c.text for c in self.rows[r] if c.text.strip())

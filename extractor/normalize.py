@@ -36,7 +36,11 @@ class NormalizedText:
         return " ".join(self.original[lo:hi].split())[:80]
 
 
-_CHAR_MAP: dict[str, str] = {}
+_SEEN: set[str] = set()
+_CHANGED: set[str] = set()
+_CHANGES: dict[int, str] = {}
+"""The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
+table for str.translate)."""
 FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=%)")
 
 
@@ -52,15 +56,18 @@ def _map_char(ch: str) -> str:
 
 def normalize(text: str) -> NormalizedText:
     """NFKC per character (full-width digits, %, letters) except CJK punctuation, with offsets kept."""
-    table = _CHAR_MAP
-    for ch in set(text).difference(table):
-        table[ch] = _map_char(ch)
-    mapped = [table[ch] for ch in text]
-    out = "".join(mapped)
+    chars = set(text)
+    for ch in chars.difference(_SEEN):
+        mapped = _map_char(ch)
+        if mapped != ch:
+            _CHANGES[ord(ch)] = mapped
+            _CHANGED.add(ch)
+        _SEEN.add(ch)
+    out = text if chars.isdisjoint(_CHANGED) else text.translate(_CHANGES)
     if len(out) == len(text):
         offsets = list(range(len(text)))
     else:
-        offsets = [i for i, n in enumerate(mapped) for _ in n]
+        offsets = [i for i, ch in enumerate(text) for _ in _CHANGES.get(ord(ch), ch)]
     return _close_figure_gaps(NormalizedText(original=text, text=out, offsets=offsets))
 
 

@@ -88,6 +88,11 @@ def _texts(doc: Document):
                 yield from row
 
 
+_KINDS: dict[str, int] = {}
+"""Each character met by is_traditional: 0 when not Chinese, 1 when Chinese and simplified, 2 when Chinese with
+another simplified form."""
+
+
 def is_traditional(doc: Document) -> bool:
     """True when enough of the Chinese characters in the document's first SAMPLE characters have another simplified
     form (see patterns/script.yaml)."""
@@ -101,10 +106,14 @@ def is_traditional(doc: Document) -> bool:
             break
     counts = Counter("".join(texts))
     han = changed = 0
+    kinds = _KINDS
     for ch, n in counts.items():
-        if HAN.match(ch):
+        kind = kinds.get(ch)
+        if kind is None:
+            kind = kinds[ch] = (2 if _char(ch) != ch else 1) if HAN.match(ch) else 0
+        if kind:
             han += n
-            if _char(ch) != ch:
+            if kind == 2:
                 changed += n
     return changed >= spec["traditional_min_chars"] and changed >= spec["traditional_min_share"] * han
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from extractor.figures import Figure
 
@@ -39,8 +40,15 @@ def exact(value: Decimal) -> Interval:
     return Interval(value, value, value)
 
 
+@lru_cache(maxsize=64)
 def half_unit(decimals: int) -> Decimal:
     return Decimal(5) * Decimal(10) ** (-(decimals + 1))
+
+
+@lru_cache(maxsize=64)
+def unit_step(decimals: int) -> Decimal:
+    """One unit of the last printed digit."""
+    return Decimal(10) ** (-decimals)
 
 
 def interval(fig: Figure, exact_value: bool = False, base: bool = True) -> Interval:
@@ -60,14 +68,13 @@ def compare(computed: Interval, printed: Figure, exact_value: bool = False, scal
             return "pass"
     elif computed.lo < hi and (computed.hi > lo or computed.lo == computed.hi == lo):
         return "pass"
-    step = Decimal(10) ** (-printed.decimals)
+    step = unit_step(printed.decimals)
     rounded = (computed.mid / scale).quantize(step, rounding=ROUND_HALF_UP)
     return "warning" if abs(rounded - printed.value) == step else "error"
 
 
 def render(value: Decimal, decimals: int, rate: bool = False) -> str:
     """A recomputed value printed at the given decimals (rates with %)."""
-    step = Decimal(10) ** (-decimals)
-    rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(unit_step(decimals), rounding=ROUND_HALF_UP)
     text = format(rounded.copy_abs() if rounded.is_zero() else rounded, "f")
     return text + ("%" if rate else "")

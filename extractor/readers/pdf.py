@@ -41,7 +41,7 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
     from extractor.readers import pdfium_calls as c
     _, height = page.get_size()
     text = textpage.get_text_range()
-    handle = c.address(textpage.raw)
+    handle = textpage.raw
     count_rects, get_rect, slots = c.count_rects, c.get_rect, c.thread_slots()
     lines = []
     pos = 0
@@ -55,12 +55,15 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
         if n == 0:
             continue
         slots.reserve(n)
-        refs = slots.refs
+        pointers = slots.pointers
         for k in range(n):
-            if not get_rect(handle, k, *refs[k]):
+            if not get_rect(handle, k, *pointers[k]):
                 raise pdfium.PdfiumError("Failed to get rectangle.")
         box = slots.values(n)
-        lines.append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
+        if n == 1:
+            lines.append((height - box[1], box[0], box[2], height - box[3], piece))
+        else:
+            lines.append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
     return _join_runs(lines)
 
 
@@ -79,6 +82,9 @@ def _join_runs(runs):
         top, bottom = run[0], run[3]
     lines = []
     for cluster in clusters:
+        if len(cluster) == 1:
+            lines.append(cluster[0])
+            continue
         cluster.sort(key=lambda t: t[1])
         text = ""
         prev_right = None
@@ -218,7 +224,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 raise ReadError("corrupt", f"PDF 第 {i + 1} 页无法读取，请重新导出或下载 / "
                                            f"corrupt PDF page {i + 1}, export it again: {exc}") from None
             chars += sum(len(t[4].strip()) for t in lines)
-            garbled += sum(len(UNDECODED.findall(t[4])) for t in lines)
+            garbled += len(UNDECODED.findall("\n".join(t[4] for t in lines)))
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
             free: list = []

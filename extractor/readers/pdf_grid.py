@@ -5,7 +5,8 @@ Coordinates are PDF points measured from the top edge of the page.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import codecs
+from bisect import bisect_left
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
@@ -52,19 +53,17 @@ def object_bounds(raw_page, wanted: int, depth: int = 0):
 
     from extractor.readers import pdfium_calls as c
     if depth == 0:
-        handle = c.address(raw_page)
-        count, get_object = c.count_objects(handle), c.get_object
+        count, get_object = c.count_objects(raw_page), c.get_object
     else:
-        handle = raw_page
-        count, get_object = c.form_count_objects(handle), c.form_get_object
+        count, get_object = c.form_count_objects(raw_page), c.form_get_object
     get_type, get_bounds, form = c.object_type, c.object_bounds, raw.FPDF_PAGEOBJ_FORM
     box = c.Slots(c.FLOAT, 1)
-    refs = box.refs[0]
+    pointers = box.pointers[0]
     for i in range(count):
-        obj = get_object(handle, i)
+        obj = get_object(raw_page, i)
         kind = get_type(obj)
         if kind == wanted:
-            if get_bounds(obj, *refs):
+            if get_bounds(obj, *pointers):
                 yield tuple(box.values(1))
         elif kind == form and depth < 2:
             yield from object_bounds(obj, wanted, depth + 1)
@@ -94,29 +93,29 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     return out
 
 
-class _EdgeIndex:
-    """Edges sorted by position, so a coverage test looks only at edges near the position asked."""
-
-    def __init__(self, edges: list[Edge]):
-        self.edges = sorted(edges, key=lambda e: e.at)
-        self.keys = [e.at for e in self.edges]
-        self.known: dict[tuple[float, float, float], bool] = {}
-
-    def covered(self, at: float, start: float, end: float) -> bool:
-        key = (at, start, end)
-        found = self.known.get(key)
-        if found is None:
-            found = self.known[key] = self._covered(at, start, end)
-        return found
-
-    def _covered(self, at: float, start: float, end: float) -> bool:
-        i = bisect_left(self.keys, at - TOLERANCE - 1e-9)
-        while i < len(self.edges) and self.keys[i] <= at + TOLERANCE + 1e-9:
-            e = self.edges[i]
-            if abs(e.at - at) <= TOLERANCE and e.start <= start + TOLERANCE and e.end >= end - TOLERANCE:
-                return True
+def _reaches(edges: list[Edge], lines: dict[float, list[float]]) -> dict[tuple[float, float], float]:
+    """For each point on a line (its position and a place along it), how far the ruling there runs on: the
+    furthest end of the edges near the line (within TOLERANCE) that start no later than the place + TOLERANCE,
+    -inf where none does. A segment from the place to end is ruled when end - TOLERANCE is within that reach."""
+    edges = sorted(edges, key=lambda e: e.at)
+    keys = [e.at for e in edges]
+    out: dict[tuple[float, float], float] = {}
+    for at, places in lines.items():
+        near = []
+        i = bisect_left(keys, at - TOLERANCE - 1e-9)
+        while i < len(edges) and keys[i] <= at + TOLERANCE + 1e-9:
+            e = edges[i]
+            if abs(e.at - at) <= TOLERANCE:
+                near.append((e.start, e.end))
             i += 1
-        return False
+        near.sort()
+        reach, k = float("-inf"), 0
+        for place in places:
+            while k < len(near) and near[k][0] <= place + TOLERANCE:
+                reach = max(reach, near[k][1])
+                k += 1
+            out[at, place] = reach
+    return out
 
 
 def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[tuple[float, float, float, float]]:
@@ -130,34 +129,36 @@ def _cells(horizontal: list[Edge], vertical: list[Edge], deadline=None) -> list[
         xs_at_y.setdefault(y, []).append(x)
         ys_at_x.setdefault(x, []).append(y)
     point_set = set(points)
-    h_covered, v_covered = _EdgeIndex(horizontal).covered, _EdgeIndex(vertical).covered
+    across = _reaches(horizontal, xs_at_y)
+    down = _reaches(vertical, ys_at_x)
     cells = []
-    for k, (x, y) in enumerate(points):
-        if deadline is not None and k % 4096 == 0:
-            deadline.check()
-        row, column = xs_at_y[y], ys_at_x[x]
-        rights: list[float] = []
-        next_right, rights_done = bisect_right(row, x), False
-        found = None
-        for y2 in column[bisect_right(column, y):]:
-            if not v_covered(x, y, y2):
-                break
-            j = 0
-            while True:
-                if j == len(rights):
-                    if rights_done or next_right == len(row) or not h_covered(y, x, row[next_right]):
-                        rights_done = True
-                        break
-                    rights.append(row[next_right])
-                    next_right += 1
-                x2 = rights[j]
-                j += 1
-                if (x2, y2) in point_set and h_covered(y2, x, x2) and v_covered(x2, y, y2):
-                    found = (x, y, x2, y2)
+    row_in_column = dict.fromkeys(ys_at_x, -1)
+    k = 0
+    for y, row in xs_at_y.items():
+        n = len(row)
+        for first, x in enumerate(row, 1):
+            if deadline is not None and k % 4096 == 0:
+                deadline.check()
+            k += 1
+            column = ys_at_x[x]
+            row_in_column[x] = i = row_in_column[x] + 1
+            right, below = across[y, x], down[x, y]
+            for y2 in column[i + 1:]:
+                if y2 - TOLERANCE > below:
                     break
-            if found:
-                cells.append(found)
-                break
+                bottom = across[y2, x]
+                reach = bottom if bottom < right else right
+                found = None
+                for j in range(first, n):
+                    x2 = row[j]
+                    if x2 - TOLERANCE > reach:
+                        break
+                    if (x2, y2) in point_set and down[x2, y] >= y2 - TOLERANCE:
+                        found = (x, y, x2, y2)
+                        break
+                if found:
+                    cells.append(found)
+                    break
     return cells
 
 
@@ -173,9 +174,13 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
 
     corner_owner: dict[tuple[float, float], int] = {}
     for i, (x0, y0, x1, y1) in enumerate(cells):
+        root = i
         for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
             j = corner_owner.setdefault(corner, i)
-            parent[find(i)] = find(j)
+            if j != i:
+                joined = find(j)
+                if joined != root:
+                    parent[root] = root = joined
     groups: dict[int, list] = {}
     for i, cell in enumerate(cells):
         groups.setdefault(find(i), []).append(cell)
@@ -184,7 +189,8 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
 
 class _BoundedText:
     """pdfium's text within a rectangle (FPDFText_GetBoundedText, as pypdfium2's get_text_bounded), asked once
-    into one buffer the page's text cannot outgrow instead of twice into a new one per cell."""
+    into one buffer the page's text cannot outgrow instead of twice into a new one per cell, and decoded from
+    that buffer in place by the UTF-16 codec's own function."""
 
     def __init__(self, textpage):
         import ctypes
@@ -194,14 +200,15 @@ class _BoundedText:
         self.size = 3 * max(c.count_chars(self.handle), 0) + 2
         self.buffer = (ctypes.c_ushort * self.size)()
         self.at = ctypes.addressof(self.buffer)
+        self.bytes = memoryview(self.buffer).cast("B")
         self.get = c.bounded_text
-        self.string_at = ctypes.string_at
+        self.decode = codecs.utf_16_le_decode
 
     def __call__(self, left: float, top: float, right: float, bottom: float) -> str:
         n = self.get(self.handle, left, top, right, bottom, self.at, self.size)
         if n <= 0:
             return ""
-        return self.string_at(self.at, 2 * n).decode("utf-16-le", errors="ignore").rstrip("\x00")
+        return self.decode(self.bytes[:2 * n], "ignore", True)[0].rstrip("\x00")
 
 
 def find_tables(page, textpage, deadline=None) -> list[GridTable]:

@@ -1,6 +1,8 @@
 """The pdfium functions the PDF reader calls once per text rectangle, page object or table cell, declared again
-with plain pointer arguments and results (handles as addresses, outputs written into one reused array), so
-that each call converts less on its way through ctypes than pypdfium2.raw's typed declarations do.
+so that each call converts less on its way through ctypes than pypdfium2.raw's typed declarations do: most
+without argument types at all, given handles and pointers as ctypes objects (handles as pdfium returned them,
+pointers into one reused array made by byref) and C ints as ints, which ctypes passes without converting them;
+the text-in-a-rectangle call with plain pointer arguments (handles as addresses).
 
 The functions are pypdfium2.raw's own, taken by address: the same library, the same results."""
 from __future__ import annotations
@@ -14,20 +16,37 @@ _VP, _INT = ctypes.c_void_p, ctypes.c_int
 DOUBLE, FLOAT = ctypes.c_double, ctypes.c_float
 
 
+class Handle(ctypes.c_void_p):
+    """A pdfium handle as a function without argument types returns it: kept as a ctypes object, so it is passed
+    on to the next function as it is (a plain c_void_p result would become an int, which would be passed as a C
+    int)."""
+
+
 def _declare(function, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _VP).value)
 
 
-count_rects = _declare(raw.FPDFText_CountRects, _INT, _VP, _INT, _INT)
-get_rect = _declare(raw.FPDFText_GetRect, _INT, _VP, _INT, _VP, _VP, _VP, _VP)
+def _untyped(function, restype=_INT):
+    """The function declared with its result type only; its arguments must be ctypes objects or ints that are C
+    ints."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, _VP).value)
+
+
 count_chars = _declare(raw.FPDFText_CountChars, _INT, _VP)
 bounded_text = _declare(raw.FPDFText_GetBoundedText, _INT, _VP, DOUBLE, DOUBLE, DOUBLE, DOUBLE, _VP, _INT)
-count_objects = _declare(raw.FPDFPage_CountObjects, _INT, _VP)
-get_object = _declare(raw.FPDFPage_GetObject, _VP, _VP, _INT)
-form_count_objects = _declare(raw.FPDFFormObj_CountObjects, _INT, _VP)
-form_get_object = _declare(raw.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
-object_type = _declare(raw.FPDFPageObj_GetType, _INT, _VP)
-object_bounds = _declare(raw.FPDFPageObj_GetBounds, _INT, _VP, _VP, _VP, _VP, _VP)
+count_rects = _untyped(raw.FPDFText_CountRects)
+get_rect = _untyped(raw.FPDFText_GetRect)
+count_objects = _untyped(raw.FPDFPage_CountObjects)
+get_object = _untyped(raw.FPDFPage_GetObject, Handle)
+form_count_objects = _untyped(raw.FPDFFormObj_CountObjects)
+_form_get_object = _untyped(raw.FPDFFormObj_GetObject, Handle)
+object_type = _untyped(raw.FPDFPageObj_GetType)
+object_bounds = _untyped(raw.FPDFPageObj_GetBounds)
+
+
+def form_get_object(form, index: int) -> Handle:
+    """FPDFFormObj_GetObject, whose index is an unsigned long and so is passed as one."""
+    return _form_get_object(form, ctypes.c_ulong(index))
 
 
 def address(handle) -> int:
@@ -37,7 +56,7 @@ def address(handle) -> int:
 
 class Slots:
     """An array of C numbers (double or float) written by pdfium through pointers to groups of four: slot k's
-    four addresses, and the values read back in one slice."""
+    four addresses (refs) and pointers (for the untyped functions), and the values read back in one slice."""
 
     def __init__(self, kind=DOUBLE, size: int = 256):
         self.kind = kind
@@ -47,6 +66,7 @@ class Slots:
         self.array = (self.kind * (4 * size))()
         base, step = ctypes.addressof(self.array), ctypes.sizeof(self.kind)
         self.refs = [tuple(base + step * (4 * k + j) for j in range(4)) for k in range(size)]
+        self.pointers = [tuple(ctypes.byref(self.array, step * (4 * k + j)) for j in range(4)) for k in range(size)]
 
     def reserve(self, size: int) -> None:
         """Room for at least size slots; earlier values are not kept."""
