@@ -173,7 +173,9 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
     is the concept's change (a change word after the synonym).
 
     A synonym that stands as whole words in the label (jieba's segmentation) wins over one that only
-    occurs inside a word; a short synonym (扣) counts only as a whole word (not inside 扣除). Rates take only rate concepts (ids ending in _rate), other figures the others."""
+    occurs inside a word; a short synonym (扣) counts only as a whole word (not inside 扣除). Rates take only rate concepts (ids ending in _rate), other figures the others.
+    A synonym right after a carry-over word (上年结转一般公共预算拨款收入) names the amount carried over, not the
+    concept: none."""
     _, synonyms = _vocabulary()
     best = None
     for syn, cid in synonyms:
@@ -190,6 +192,9 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
         if best is None or key > best[0]:
             best = (key, cid)
     if best is None or (kind != "rate" and _change_after(label[best[0][1]:])):
+        return None
+    start = best[0][1] - best[0][2]
+    if label[:start].endswith(tuple(_vocabulary()[0]["carried_before"])):
         return None
     return best[1]
 

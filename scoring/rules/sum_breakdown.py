@@ -521,9 +521,12 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
                 continue
             listed = " + ".join(shown(f.figure) for _, f in items)
+            equal = compare(total_interval([f.figure for _, f in items]), total.figure, scale=total.figure.scale) == "pass"
+            how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if equal
+                   else "与之不等，所列可能不全或另有其他组成部分")
             checks.append(unverifiable(
-                RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）与之不等，"
-                f"所列可能不全或另有其他组成部分，无法据此判断。", total.concept, [f for _, f in items]))
+                RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）{how}，"
+                f"无法据此判断。", total.concept, [f for _, f in items]))
     return checks
 
 
@@ -657,12 +660,15 @@ def _only(items: list):
 def _named_identity_checks(facts: Facts) -> list[Check]:
     """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
     different sentences or sections: each of the same stage and period, named by the words of its clause, each
-    printing one value (patterns/formulas.yaml named_identities)."""
+    printing one value; a member in another paragraph must name the total's scope (区直 “三公”经费 is no total of
+    the 全区 items stated ten paragraphs before: patterns/formulas.yaml named_identities, identity_scopes)."""
     idents = [i for i in patterns.load("formulas")["named_identities"]
               if any(all(t in pf.norm.text for t in i["total"]) for pf in facts.paragraphs)]
     if not idents:
         return []
     words_facts = _by_words(facts)
+    scope_words = patterns.load("formulas")["identity_scopes"]
+    scopes = {id(f): {w for w in scope_words if w in words} for words, f in words_facts}
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
@@ -677,7 +683,8 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             if total is None or any(m is None for m in members):
                 continue
             parts = [f for m in members for f in m]
-            if any(p is total for p in parts):
+            if any(p is total for p in parts) or any(scopes[id(p)] != scopes[id(total)] and p.block != total.block
+                                                      for p in parts):
                 continue
             checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
     return checks
