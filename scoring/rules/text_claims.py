@@ -200,7 +200,7 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         if whole is not None:
             carried[index] = (whole, what)
         else:
-            topic = _topic_share(facts, index, part, rate)
+            topic = _topic_share(facts, index, part, rate) or _hundred_share(pf, part, rate, spec)
             if topic is not None:
                 return topic
     else:
@@ -219,6 +219,36 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _hundred_share(pf: ParagraphFacts, part: TextFact, rate: TextFact, spec: dict) -> Optional[Check]:
+    """A share with no whole named, in a sentence listing amounts each followed by such a share (一般公共服务支出656.32
+    万元，占82.01%；社会保障和就业支出69.32万元，占8.66%；…): when the shares add up to 100% at printed precision, the
+    list is the whole breakdown and the whole is the sum of its amounts; None otherwise."""
+    text = pf.norm.text
+    pairs = []
+    figures = [f for f in pf.facts if f.sentence == rate.sentence]
+    for k, f in enumerate(figures):
+        if f.figure.kind != "rate" or k == 0:
+            continue
+        amount = figures[k - 1]
+        m = spec["share"].search(text[amount.figure.end:f.figure.start])
+        if amount.figure.kind != "amount" or amount.figure.approximate or is_change(amount.label) or m is None \
+                or compact(m.group("whole")).removesuffix("的") not in spec["opener_wholes"]:
+            continue
+        pairs.append((amount, f))
+    if len(pairs) < 2 or not any(a is part and r is rate for a, r in pairs):
+        return None
+    shares = total_interval([r.figure for _, r in pairs])
+    if not shares.lo <= 100 <= shares.hi:
+        return None
+    amounts = [a for a, _ in pairs]
+    whole = total_interval([a.figure for a in amounts])
+    if whole.hi <= 0:
+        return None
+    listed = " + ".join(shown(a.figure) for a in amounts)
+    return ratio_check(RULE, rate, interval(part.figure) / whole, [part] + [a for a in amounts if a is not part], None,
+                       f"{shown(part.figure)} ÷ ({listed})（所列各项占比合计为100%，合计即各项之和）")
 
 
 def _joint_members(pf: ParagraphFacts, parts: list[TextFact], joint: regex.Match, spec: dict) -> list[TextFact]:
