@@ -472,7 +472,9 @@ def _itemized_checks(facts: Facts) -> list[Check]:
     total against the first items that add up to it (pass), the total's stated change against theirs; when no
     total of the paragraph is met, unverifiable (the list may not be whole, or may be cut off), never an error.
     A paragraph that ends with 其中: opens a whole list, numbered or one part per paragraph (人员经费…元 / 公用经费…元):
-    all its items against the total, an error only when they are every member of a complete breakdown."""
+    all its items against the total, an error only when they are every member of a complete breakdown. Items after a
+    sentence that is itself a 其中 list (其中：因公出国（境）费…10万元，…78.7万元。具体情况如下：) restate its parts
+    and are no parts of its last amount (_restated)."""
     spec = patterns.load("concepts")["item_lists"]
     checks = []
     for i, pf in enumerate(facts.paragraphs):
@@ -494,7 +496,7 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         items = _listed_items(facts, i + 1, spec["markers"])
         if whole_list and not items:
             items = _part_paragraphs(facts, i + 1, spec)
-        if not totals or not items:
+        if not totals or not items or _restated(source, last, totals, items):
             continue
         met = False
         for total in totals:
@@ -528,6 +530,17 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                 RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）{how}，"
                 f"无法据此判断。", total.concept, [f for _, f in items]))
     return checks
+
+
+def _restated(source: ParagraphFacts, last: int, amounts: list[TextFact],
+              items: list[tuple[ParagraphFacts, TextFact]]) -> bool:
+    """Whether numbered items restate the parts of the 其中 list just before them (其中：因公出国（境）费…10万元，…
+    78.7万元。具体情况如下：(一)…10万元…(二)…78.7万元…): the items' amounts are the list's, one each."""
+    if not _is_list(source.norm.text, source.sentence_spans[last][0], amounts,
+                    patterns.load("concepts")["breakdown_openers"]):
+        return False
+    values = sorted(f.figure.value * f.figure.scale for f in amounts)
+    return len(items) >= len(values) and sorted(f.figure.value * f.figure.scale for _, f in items[:len(values)]) == values
 
 
 def _carried_on(facts: Facts, index: int, total: TextFact, parts: list[TextFact], spec: dict) -> list[TextFact] | None:
