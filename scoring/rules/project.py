@@ -5,7 +5,9 @@ filled sources, once per table), score.rule (执行率得分 = 分值 × 执行�
 (得分 ≤ 分值; the 分值 column sums to the printed total), score.total (the 得分 column sums to 总分),
 score.target (a missed numeric target against its score), score.grade (等级 vs the stated bands).
 
-A blank source cell counts as nothing; a qualitative target with a partial score is unverifiable.
+A blank source cell counts as nothing; a qualitative target with a partial score is unverifiable. On a table whose
+cells ran together (extractor/fused.py) every finding is unverifiable, and an indicator's 得分 ≤ 分值 is no check (its
+pair was cut so that it holds).
 
 Fails:  年度资金总额 | 0 | 0 | 0  beside  本年财政拨款 | 35.00 | 35.00 | 34.23   (table.incomplete: error)
 Passes: 年度资金总额 480.00 = 400.00 + 80.00 + 0.00; 执行率 95.82% × 10 = 9.582 → 9.58
