@@ -274,7 +274,7 @@ def project_tables(doc: Document) -> list[ProjectTable]:
         if found is not None and _read_any(found):
             out.append(found)
             grids[block.index] = block
-    flats = flattened_project_tables(doc, set())
+    flats = flattened_project_tables(doc, set(), frozenset(k for k, t in grids.items() if not _ragged(t)))
     starts = {ft.first.table: ft for ft in flats if ft.first is not None and ft.first.table in grids}
     kept = [starts[pt.table] if pt.table in starts and _ragged(grids[pt.table]) and _placed(starts[pt.table]) >
             _placed(pt) else pt for pt in out]
