@@ -6,6 +6,7 @@ renames a column or moves it needs no code change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -81,16 +82,24 @@ def columns_of(row: list[Cell], spec: dict) -> dict[str, int]:
     得分(20分*执行率)), takes the role of the longest synonym it equals or ends with; a role seen twice keeps its
     first column."""
     out: dict[str, int] = {}
-    words = _synonyms(id(spec), spec)
+    key = id(spec)
+    _synonyms(key, spec)
     for c, cell in enumerate(row):
         t = _text(cell)
         if not t:
             continue
-        forms = (t, ANNOTATION.sub("", t)) if t[-1] in ")）" else (t,)
-        role = next((words[1][f[-n:]] for n in words[0] for f in forms if f[-n:] in words[1]), None)
+        role = _role(t, key)
         if role is not None and role not in out:
             out[role] = c
     return out
+
+
+@lru_cache(maxsize=8192)
+def _role(t: str, key: int) -> Optional[str]:
+    """The role a header cell's compacted text takes under the column spec of _SYNONYMS[key], or None."""
+    lengths, roles = _SYNONYMS[key]
+    forms = (t, ANNOTATION.sub("", t)) if t[-1] in ")）" else (t,)
+    return next((roles[f[-n:]] for n in lengths for f in forms if f[-n:] in roles), None)
 
 
 _SYNONYMS: dict[int, tuple[list[int], dict[str, str]]] = {}
