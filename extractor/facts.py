@@ -333,10 +333,13 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
     numeric_cols = set()
     view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
     numbers, unit = view.numbers, table.unit
+    location = table.cell_location
+    words: list[list[str]] = []
     for r in range(header_rows, len(rows)):
         if deadline is not None and r % DEADLINE_ROWS == 0:
             deadline.check()
         label_cells: list[str] = []
+        words.append(label_cells)
         for c, cell in enumerate(rows[r]):
             text = cell.text
             stripped = text.strip()
@@ -349,18 +352,16 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
             if fig.kind == "number" and unit:
                 fig = Figure(fig.value, fig.decimals, unit, "amount", fig.raw, fig.start, fig.end)
             quote = " | ".join(label_cells[-2:] + [stripped])[:80]
-            numbers[(r, c)] = TableCell(fig, r, c, table.cell_location(cell), quote)
+            numbers[(r, c)] = TableCell(fig, r, c, location(cell), quote)
             numeric_cols.add(c)
     view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not patterns.compiled(r"序号|编号").search(headers[c]))
-    data_cols = set(view.data_cols)
-    for r in range(len(rows)):
-        parts = []
-        for c, cell in enumerate(rows[r]):
-            if c in data_cols and (r, c) in numbers:
-                continue
-            t = cell.text or (cell.anchor_text if c == 0 else "")
-            if t.strip() and not parse_cell(t):
-                parts.append(t)
+    for r in range(header_rows):
+        parts = [t for c, cell in enumerate(rows[r]) if (t := cell.text or (cell.anchor_text if c == 0 else ""))
+                 and t.strip() and not parse_cell(t)]
+        view.row_labels.append(compact(" ".join(parts)))
+    for row, parts in zip(rows[header_rows:], words):
+        if row and not row[0].text and (t := row[0].anchor_text).strip() and not parse_cell(t):
+            parts = [t] + parts
         view.row_labels.append(compact(" ".join(parts)))
     return view
 
