@@ -34,8 +34,14 @@ class Figure:
         """The fields, set at once (a frozen dataclass's own __init__ sets them one call each, and documents hold
         figures by the thousand); a figure out_of_range is taken as approximate."""
         fields = self.__dict__
-        fields.update(value=value, decimals=decimals, unit=unit, kind=kind, raw=raw, start=start, end=end,
-                      approximate=approximate)
+        fields["value"] = value
+        fields["decimals"] = decimals
+        fields["unit"] = unit
+        fields["kind"] = kind
+        fields["raw"] = raw
+        fields["start"] = start
+        fields["end"] = end
+        fields["approximate"] = approximate
         if value.is_finite() and decimals >= 0 and (digits := value.adjusted() + 1 + _largest_scale_digits()) >= 1 \
                 and digits + decimals <= MAX_DIGITS:
             return
