@@ -52,12 +52,15 @@ class Figure:
     def out_of_range(self) -> bool:
         """More digits (in 元, with the printed decimals) than the checks' Decimal arithmetic holds exactly: such a
         figure is taken like an approximate one, so every check that would use it is unverifiable."""
-        if not self.value.is_finite():
+        value, decimals = self.value, self.decimals
+        if not value.is_finite():
             return True
-        if max(self.value.adjusted() + 1 + _largest_scale_digits(), 1) + max(self.decimals, 0) <= MAX_DIGITS:
+        digits = value.adjusted() + 1 + _largest_scale_digits()
+        shown = decimals if decimals > 0 else 0
+        if (digits if digits > 1 else 1) + shown <= MAX_DIGITS:
             return False
-        whole = (self.value * self.scale).adjusted() + 1
-        return max(whole, 1) + max(self.decimals, 0) > MAX_DIGITS
+        whole = (value * self.scale).adjusted() + 1
+        return (whole if whole > 1 else 1) + shown > MAX_DIGITS
 
     @property
     def scale(self) -> Decimal:
