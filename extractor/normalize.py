@@ -21,19 +21,23 @@ class NormalizedText:
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text to the original text."""
-        if not self.offsets:
+        offsets = self.offsets
+        n = len(offsets)
+        if not n:
             return 0, 0
-        start = min(max(start, 0), len(self.offsets) - 1)
-        o_start = self.offsets[start]
-        o_end = self.offsets[end - 1] + 1 if end - 1 < len(self.offsets) and end > start else o_start + 1
-        return o_start, min(o_end, len(self.original))
+        start = 0 if start < 0 else n - 1 if start > n - 1 else start
+        o_start = offsets[start]
+        o_end = offsets[end - 1] + 1 if end - 1 < n and end > start else o_start + 1
+        size = len(self.original)
+        return o_start, o_end if o_end < size else size
 
     def quote(self, start: int, end: int, before: int = 18, after: int = 12) -> str:
         """A verbatim excerpt of the original text around the normalized span."""
         o_start, o_end = self.span_to_original(start, end)
-        lo = max(0, o_start - before)
-        hi = min(len(self.original), o_end + after)
-        return " ".join(self.original[lo:hi].split())[:80]
+        original = self.original
+        lo = o_start - before
+        hi = o_end + after
+        return " ".join(original[lo if lo > 0 else 0:hi].split())[:80]
 
 
 _SEEN: set[str] = set()
@@ -41,7 +45,7 @@ _CHANGED: set[str] = set()
 _CHANGES: dict[int, str] = {}
 """The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
 table for str.translate)."""
-FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=%)")
+FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d|%)|(?<=\d[.,]) +(?=\d)")
 
 
 def _map_char(ch: str) -> str:
