@@ -130,9 +130,9 @@ def _cell(row: list[Cell], c: Optional[int]) -> Optional[Cell]:
 
 
 def _value(table: Table, row: list[Cell], c: int, label: str = "") -> Optional[Value]:
-    cell = _cell(row, c)
-    if cell is None:
+    if not 0 <= c < len(row):
         return None
+    cell = row[c]
     text = cell.text.strip()
     fig = parse_cell(text) if text and text not in ("—", "-", "/") else None
     return Value(text, fig, table.cell_location(cell), f"{label} | {text}" if label else text)

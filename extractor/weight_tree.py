@@ -176,13 +176,13 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
 def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, int]]:
     """A funds header opened by a weighted label (预算执行情况(10分)): its root, weight column and first value column."""
     row = table.rows[r]
-    filled = [(c, cell) for c, cell in enumerate(row) if not cell.covered and compact(cell.text)]
-    if not filled:
+    first = next((cell for cell in row if not cell.covered and compact(cell.text)), None)
+    if first is None:
         return None
-    first = filled[0][1]
     name, weight = label_weight(first.text, spec)
     if weight is None:
         return None
+    filled = [(c, cell) for c, cell in enumerate(row) if not cell.covered and compact(cell.text)]
     w = next((c for c, cell in filled if patterns.compiled(spec["weight_header"]).match(compact(cell.text))), None)
     v = next((c for c, cell in filled if patterns.compiled(spec["fund_value_header"]).match(compact(cell.text))), None)
     if w is None or v is None or v > w:
