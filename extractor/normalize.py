@@ -1,6 +1,7 @@
 """Normalize text for figure parsing while keeping a map back to the original offsets."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,16 +59,34 @@ def _map_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+_CHANGED_CLASS: dict[int, re.Pattern] = {}
+"""_CHANGED as one character class, by its size (it only grows, so a size names one state of it): a search finds a
+changed character far sooner than a set of the text's characters is made."""
+
+
+def _holds_changed(text: str) -> bool:
+    """Whether the text holds a character normalize changes (all of its characters met already)."""
+    pattern = _CHANGED_CLASS.get(len(_CHANGED))
+    if pattern is None:
+        chars = sorted(_CHANGED)
+        if not chars:
+            return False
+        pattern = re.compile("[" + "".join(map(re.escape, chars)) + "]")
+        _CHANGED_CLASS.clear()
+        _CHANGED_CLASS[len(chars)] = pattern
+    return pattern.search(text) is not None
+
+
 def normalize(text: str) -> NormalizedText:
     """NFKC per character (full-width digits, %, letters) except CJK punctuation, with offsets kept."""
-    chars = set(text)
-    for ch in chars.difference(_SEEN):
-        mapped = _map_char(ch)
-        if mapped != ch:
-            _CHANGES[ord(ch)] = mapped
-            _CHANGED.add(ch)
-        _SEEN.add(ch)
-    out = text if chars.isdisjoint(_CHANGED) else text.translate(_CHANGES)
+    if not _SEEN.issuperset(text):
+        for ch in set(text).difference(_SEEN):
+            mapped = _map_char(ch)
+            if mapped != ch:
+                _CHANGES[ord(ch)] = mapped
+                _CHANGED.add(ch)
+            _SEEN.add(ch)
+    out = text.translate(_CHANGES) if _holds_changed(text) else text
     if len(out) == len(text):
         offsets = list(range(len(text)))
     else:
