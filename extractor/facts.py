@@ -277,27 +277,29 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
     prior_label = _prior_period_label()
     facts: list[TextFact] = []
     prev_end = 0
+    last_span = len(spans) - 1
     for fig in figures:
-        sent = min(max(bisect_right(starts, fig.start) - 1, 0), len(spans) - 1)
+        start, end = fig.start, fig.end
+        sent = bisect_right(starts, start) - 1
+        sent = 0 if sent < 0 else last_span if sent > last_span else sent
         s_start = spans[sent][0]
-        seg_start = max(prev_end, s_start)
-        cut = _last_before(clause_marks, seg_start, fig.start)
-        label = compact(text[cut + 1 if cut >= 0 else seg_start:fig.start])
-        label = CONNECTORS.sub("", label)
-        clause = bisect_left(semicolons, fig.start) - bisect_left(semicolons, s_start)
-        c_start = max(s_start, _last_before(semicolons, s_start, fig.start) + 1)
-        k = bisect_right(year_ends, fig.start)
+        seg_start = prev_end if prev_end > s_start else s_start
+        cut = _last_before(clause_marks, seg_start, start)
+        label = CONNECTORS.sub("", compact(text[cut + 1 if cut >= 0 else seg_start:start]))
+        clause = bisect_left(semicolons, start) - bisect_left(semicolons, s_start)
+        c_start = _last_before(semicolons, s_start, start) + 1
+        if c_start < s_start:
+            c_start = s_start
+        k = bisect_right(year_ends, start)
         period = years[k - 1][2] if k and years[k - 1][0] >= c_start else doc_year
         if period is not None and prior_label.search(label):
             period -= 1
-        k = bisect_left(marker_pos, fig.start)
+        k = bisect_left(marker_pos, start)
         stage = markers[k - 1][1] if k else None
-        facts.append(TextFact(
-            figure=fig, label=label, concept=concept_of(label, fig.kind), stage=stage, period=period,
-            block=block_index, sentence=sent, clause=clause, location=location,
-            quote=norm.quote(fig.start, fig.end), before=text[max(0, fig.start - 12):fig.start],
-            after=text[fig.end:fig.end + 12]))
-        prev_end = fig.end
+        facts.append(TextFact(fig, label, concept_of(label, fig.kind), stage, period, block_index, sent, clause,
+                              location, norm.quote(start, end), text[start - 12 if start > 12 else 0:start],
+                              text[end:end + 12]))
+        prev_end = end
     return ParagraphFacts(block_index, para, norm, facts, spans)
 
 
@@ -338,10 +340,13 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
     numeric_cols = set()
     view = TableView(table, block_index, header_rows, headers, [], unit=table.unit)
     numbers, unit = view.numbers, table.unit
+    location = table.cell_location
+    words: list[list[str]] = []
     for r in range(header_rows, len(rows)):
         if deadline is not None and r % DEADLINE_ROWS == 0:
             deadline.check()
         label_cells: list[str] = []
+        words.append(label_cells)
         for c, cell in enumerate(rows[r]):
             text = cell.text
             stripped = text.strip()
@@ -354,18 +359,16 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
             if fig.kind == "number" and unit:
                 fig = Figure(fig.value, fig.decimals, unit, "amount", fig.raw, fig.start, fig.end)
             quote = " | ".join(label_cells[-2:] + [stripped])[:80]
-            numbers[(r, c)] = TableCell(fig, r, c, table.cell_location(cell), quote)
+            numbers[(r, c)] = TableCell(fig, r, c, location(cell), quote)
             numeric_cols.add(c)
     view.data_cols = sorted(c for c in numeric_cols if c < len(headers) and not patterns.compiled(r"序号|编号").search(headers[c]))
-    data_cols = set(view.data_cols)
-    for r in range(len(rows)):
-        parts = []
-        for c, cell in enumerate(rows[r]):
-            if c in data_cols and (r, c) in numbers:
-                continue
-            t = cell.text or (cell.anchor_text if c == 0 else "")
-            if t.strip() and not parse_cell(t):
-                parts.append(t)
+    for r in range(header_rows):
+        parts = [t for c, cell in enumerate(rows[r]) if (t := cell.text or (cell.anchor_text if c == 0 else ""))
+                 and t.strip() and not parse_cell(t)]
+        view.row_labels.append(compact(" ".join(parts)))
+    for row, parts in zip(rows[header_rows:], words):
+        if row and not row[0].text and (t := row[0].anchor_text).strip() and not parse_cell(t):
+            parts = [t] + parts
         view.row_labels.append(compact(" ".join(parts)))
     return view
 

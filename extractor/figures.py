@@ -16,7 +16,7 @@ LONE_MAGNITUDES = frozenset("百千万亿佰仟")
 DATE_OR_TIME_AFTER = regex.compile(r"\s*(年|月|时|号|期\b)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Figure:
     """A number as printed: value in its own unit, decimals printed, unit, kind and span."""
 
@@ -29,20 +29,38 @@ class Figure:
     end: int
     approximate: bool = False
 
-    def __post_init__(self):
-        if self.out_of_range and not self.approximate:
-            object.__setattr__(self, "approximate", True)
+    def __init__(self, value: Decimal, decimals: int, unit: Optional[str], kind: str, raw: str, start: int, end: int,
+                 approximate: bool = False):
+        """The fields, set at once (a frozen dataclass's own __init__ sets them one call each, and documents hold
+        figures by the thousand); a figure out_of_range is taken as approximate."""
+        fields = self.__dict__
+        fields["value"] = value
+        fields["decimals"] = decimals
+        fields["unit"] = unit
+        fields["kind"] = kind
+        fields["raw"] = raw
+        fields["start"] = start
+        fields["end"] = end
+        fields["approximate"] = approximate
+        if value.is_finite() and decimals >= 0 and (digits := value.adjusted() + 1 + _largest_scale_digits()) >= 1 \
+                and digits + decimals <= MAX_DIGITS:
+            return
+        if self.out_of_range and not approximate:
+            fields["approximate"] = True
 
     @property
     def out_of_range(self) -> bool:
         """More digits (in 元, with the printed decimals) than the checks' Decimal arithmetic holds exactly: such a
         figure is taken like an approximate one, so every check that would use it is unverifiable."""
-        if not self.value.is_finite():
+        value, decimals = self.value, self.decimals
+        if not value.is_finite():
             return True
-        if max(self.value.adjusted() + 1 + _largest_scale_digits(), 1) + max(self.decimals, 0) <= MAX_DIGITS:
+        digits = value.adjusted() + 1 + _largest_scale_digits()
+        shown = decimals if decimals > 0 else 0
+        if (digits if digits > 1 else 1) + shown <= MAX_DIGITS:
             return False
-        whole = (self.value * self.scale).adjusted() + 1
-        return max(whole, 1) + max(self.decimals, 0) > MAX_DIGITS
+        whole = (value * self.scale).adjusted() + 1
+        return (whole if whole > 1 else 1) + shown > MAX_DIGITS
 
     @property
     def scale(self) -> Decimal:
@@ -60,10 +78,15 @@ def _unit_scale(unit: Optional[str]) -> Decimal:
     return Decimal(mult.get(unit[:-1], 1)) if unit and len(unit) > 1 else Decimal(1)
 
 
-@lru_cache(maxsize=1)
+_LARGEST_SCALE: list[int] = []
+
+
 def _largest_scale_digits() -> int:
-    """Digits the largest unit multiplier adds (8 for 亿)."""
-    return max((Decimal(m).adjusted() for m in patterns.load("figures")["multipliers"].values()), default=0)
+    """Digits the largest unit multiplier adds (8 for 亿), worked out once."""
+    if not _LARGEST_SCALE:
+        _LARGEST_SCALE.append(max((Decimal(m).adjusted() for m in patterns.load("figures")["multipliers"].values()),
+                                  default=0))
+    return _LARGEST_SCALE[0]
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +104,9 @@ def _compiled():
     before = regex.compile(rf"(?:{'|'.join(map(regex.escape, p['approx_before']))})[ ]?$")
     long_after = [w for w in p["approx_after"] if len(w) > 1]
     after = regex.compile("|".join(map(regex.escape, long_after))) if long_after else None
-    return p, digits, cn, before, after
+    groups = (tuple(digits.groupindex[name] for name in ("num", "mult", "approx", "unit")),
+              tuple(cn.groupindex[name] for name in ("num", "approx", "unit")))
+    return p, digits, cn, before, after, groups
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +117,8 @@ def _unit_kinds() -> tuple[frozenset, frozenset, frozenset, tuple]:
             tuple(p["score_unit_not_before"]))
 
 
-def _kind(unit: Optional[str], following: str) -> tuple[str, Optional[str]]:
+def _kind(unit: Optional[str], text: str, end: int) -> tuple[str, Optional[str]]:
+    """A figure's kind and unit from its printed unit and the four characters after it (text from end on)."""
     if unit is None:
         return "number", None
     points, rates, scores, not_before = _unit_kinds()
@@ -103,7 +129,7 @@ def _kind(unit: Optional[str], following: str) -> tuple[str, Optional[str]]:
     if unit.endswith("元"):
         return "amount", unit
     if unit in scores:
-        if following.startswith(not_before):
+        if text.startswith(not_before, end, end + 4):
             return "number", None
         return "score", unit
     return "count", unit
@@ -128,9 +154,8 @@ PER_MILLE = "‰"
 def parse_figures(text: str) -> list[Figure]:
     """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing. A rate in ‰ is
     held in percent (0.0738‰ is 0.00738%, one decimal more), printed as it stands."""
-    p, digits, cn, before, after = _compiled()
+    p, digits, cn, before, after, (groups, cn_groups) = _compiled()
     found: list[Figure] = []
-    groups = [digits.groupindex[name] for name in ("num", "mult", "approx", "unit")]
     num_group = groups[0]
     for m in digits.finditer(text):
         num, mult, approx, printed_unit = m.group(*groups)
@@ -149,7 +174,7 @@ def parse_figures(text: str) -> list[Figure]:
             unit = mult + unit
         elif mult and unit:
             value = value * Decimal(p["multipliers"][mult])
-        kind, unit = _kind(unit, text[end:end + 4])
+        kind, unit = _kind(unit, text, end)
         if kind == "number" and printed_unit:
             end = num_end
         if kind == "count" and unit in ("日", "天") and MONTH_BEFORE.search(text, 0, start):
@@ -162,9 +187,8 @@ def parse_figures(text: str) -> list[Figure]:
         if kind == "rate" and unit == PER_MILLE:
             value, decimals, unit, raw = value / 10, decimals + 1, "%", num + PER_MILLE
         found.append(Figure(value, decimals, unit, kind, raw, start, end, approximate))
-    groups = [cn.groupindex[name] for name in ("num", "approx", "unit")]
     for m in cn.finditer(text):
-        span, approx, unit = m.group(*groups)
+        span, approx, unit = m.group(*cn_groups)
         if len(span) < 2 and not unit.endswith("元") and unit not in ("人", "名"):
             continue
         mult = ""
@@ -176,7 +200,7 @@ def parse_figures(text: str) -> list[Figure]:
             if head is not None and head * Decimal(p["multipliers"][span[-1]]) == value:
                 mult, value = span[-1], head
         unit = mult + unit
-        kind, unit = _kind(unit, text[m.end():m.end() + 4])
+        kind, unit = _kind(unit, text, m.end())
         if kind == "number":
             continue
         raw = format(value, "f")

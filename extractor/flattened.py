@@ -368,24 +368,42 @@ def _rows_of_cells(lines: list[Line], spec: dict) -> list[Line]:
     return [Line(tokens, " | ".join(t.text for t in tokens)[:80], True) for tokens in rows]
 
 
-def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTable]:
+def _opens_outside(blocks: list, covered: set[int], unread: set[int], start) -> bool:
+    """Whether a line of a block outside covered and unread could open a funds header (the test the reading loop makes
+    of each line's text)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            raws = ["".join(block.text.split())]
+        elif block.index in covered or block.index in unread:
+            continue
+        else:
+            raws = ["".join(t for c in row if not c.covered and (t := c.text.strip())) for row in block.rows]
+        if any(start.search(raw) and start.search(compact(raw)) for raw in raws):
+            return True
+    return False
+
+
+def flattened_project_tables(doc: Document, covered: set[int], unread: frozenset[int] = frozenset()) \
+        -> list[ProjectTable]:
     """The 项目支出绩效自评表 of the document whose grid was lost, read back by the template; tables already read as
-    one (their indexes in covered) are left alone."""
+    one (their indexes in covered) are left alone. A table that opens in a table of unread (one whose grid reading is
+    kept whatever this one finds) is not read: it takes its lines, but gives no table."""
     spec = _spec()
+    start = patterns.compiled(spec["fund_header_start"])
     texts = [b.text if isinstance(b, Paragraph) else "" if b.index in covered else "".join(c.text for row in b.rows for c in row)
              for b in doc.blocks]
-    first = next((i for i, t in enumerate(texts) if patterns.compiled(spec["fund_header_start"]).search(t)
+    first = next((i for i, t in enumerate(texts) if start.search(t)
                   and all(w in "".join(texts[i:i + spec["header_lines"]]) for w in spec["header_near"])), None)
-    if first is None:
+    if first is None or (unread and not _opens_outside(doc.blocks[first:], covered, unread, start)):
         return []
     lines = _lines(Document(path=doc.path, format=doc.format, blocks=doc.blocks[first:]))
     out = []
     at = 0
     while at < len(lines):
         line = lines[at]
-        if not patterns.compiled(spec["fund_header_start"]).search(line.raw) \
+        if not start.search(line.raw) \
                 or any(t.location.table in covered for t in line.tokens if t.location.table is not None) \
-                or not patterns.compiled(spec["fund_header_start"]).search(line.compact):
+                or not start.search(line.compact):
             at += 1
             continue
         found = _header_end(lines, at, spec)
@@ -393,6 +411,9 @@ def flattened_project_tables(doc: Document, covered: set[int]) -> list[ProjectTa
             at += 1
             continue
         end, columns = found
+        if line.tokens[0].location.table in unread:
+            at = end + 1
+            continue
         rest = lines[end + 1:]
         rows = [piece for row in _rows_of_cells(rest, spec) for piece in _split_runs(row, spec)] \
             if _one_cell_per_line(rest, spec) else rest

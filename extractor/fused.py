@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator, Optional
 
 import patterns
@@ -45,26 +46,33 @@ class _Stream:
 def _stream(doc: Document, cue) -> _Stream:
     """Each paragraph's text and each table cell's holding a fused run (a whole table copied into one cell), compacted
     (normalized, without spaces or quote marks), in order."""
-    text, starts = "", []
+    parts, starts, size = [], [], 0
     for block in doc.blocks:
         pieces = []
         if isinstance(block, Paragraph):
             pieces.append((block.text, block.location()))
         elif isinstance(block, Table):
             pieces += [(cell.text, block.cell_location(cell)) for row in block.rows for cell in row
-                       if not cell.covered and cue.search(cell.text)]
+                       if not cell.covered and _holds(cue, cell.text)]
         for piece, location in pieces:
-            starts.append((len(text), location))
-            text += compact(piece) + "\n"
-    return _Stream(text, starts)
+            starts.append((size, location))
+            part = compact(piece) + "\n"
+            parts.append(part)
+            size += len(part)
+    return _Stream("".join(parts), starts)
+
+
+@lru_cache(maxsize=8192)
+def _holds(cue, text: str) -> bool:
+    """Whether a cell's text holds the cue of a fused run (cells repeat their texts)."""
+    return cue.search(text) is not None
 
 
 def header_roles(window: str, spec: dict) -> list[tuple[int, int, str]]:
     """The funds columns a header names, with where each word starts and ends, in the order it prints them; each
     word found is blanked out so a shorter word (预算数) is not found again inside a longer one (全年预算数)."""
     found: list[tuple[int, int, str]] = []
-    words = sorted(((w, role) for role, ws in spec["header"].items() for w in ws), key=lambda p: -len(p[0]))
-    for word, role in words:
+    for word, role in _header_words(spec):
         at = window.find(word)
         if at < 0:
             continue
@@ -72,6 +80,21 @@ def header_roles(window: str, spec: dict) -> list[tuple[int, int, str]]:
         if role not in (r for _, _, r in found):
             found.append((at, at + len(word), role))
     return sorted(found)
+
+
+_HEADER_WORDS: dict[int, tuple[dict, list[tuple[str, str]]]] = {}
+
+
+def _header_words(spec: dict) -> list[tuple[str, str]]:
+    """A fused spec's header words with their roles, the longest first, sorted once per spec (the loaded patterns
+    live as long as the process; the spec is kept so that its id stays its own)."""
+    known = _HEADER_WORDS.get(id(spec))
+    if known is None or known[0] is not spec:
+        words = sorted(((w, role) for role, ws in spec["header"].items() for w in ws), key=lambda p: -len(p[0]))
+        if len(_HEADER_WORDS) >= 16:
+            _HEADER_WORDS.clear()
+        known = _HEADER_WORDS[id(spec)] = (spec, words)
+    return known[1]
 
 
 def _bounds(text: str) -> tuple[Decimal, Decimal]:

@@ -1,6 +1,7 @@
 """Normalize text for figure parsing while keeping a map back to the original offsets."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,19 +22,23 @@ class NormalizedText:
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text to the original text."""
-        if not self.offsets:
+        offsets = self.offsets
+        n = len(offsets)
+        if not n:
             return 0, 0
-        start = min(max(start, 0), len(self.offsets) - 1)
-        o_start = self.offsets[start]
-        o_end = self.offsets[end - 1] + 1 if end - 1 < len(self.offsets) and end > start else o_start + 1
-        return o_start, min(o_end, len(self.original))
+        start = 0 if start < 0 else n - 1 if start > n - 1 else start
+        o_start = offsets[start]
+        o_end = offsets[end - 1] + 1 if end - 1 < n and end > start else o_start + 1
+        size = len(self.original)
+        return o_start, o_end if o_end < size else size
 
     def quote(self, start: int, end: int, before: int = 18, after: int = 12) -> str:
         """A verbatim excerpt of the original text around the normalized span."""
         o_start, o_end = self.span_to_original(start, end)
-        lo = max(0, o_start - before)
-        hi = min(len(self.original), o_end + after)
-        return " ".join(self.original[lo:hi].split())[:80]
+        original = self.original
+        lo = o_start - before
+        hi = o_end + after
+        return " ".join(original[lo if lo > 0 else 0:hi].split())[:80]
 
 
 _SEEN: set[str] = set()
@@ -41,7 +46,7 @@ _CHANGED: set[str] = set()
 _CHANGES: dict[int, str] = {}
 """The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
 table for str.translate)."""
-FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d)|(?<=\d[.,]) +(?=\d)|(?<=\d) +(?=%)")
+FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d|%)|(?<=\d[.,]) +(?=\d)")
 
 
 def _map_char(ch: str) -> str:
@@ -54,16 +59,34 @@ def _map_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+_CHANGED_CLASS: dict[int, re.Pattern] = {}
+"""_CHANGED as one character class, by its size (it only grows, so a size names one state of it): a search finds a
+changed character far sooner than a set of the text's characters is made."""
+
+
+def _holds_changed(text: str) -> bool:
+    """Whether the text holds a character normalize changes (all of its characters met already)."""
+    pattern = _CHANGED_CLASS.get(len(_CHANGED))
+    if pattern is None:
+        chars = sorted(_CHANGED)
+        if not chars:
+            return False
+        pattern = re.compile("[" + "".join(map(re.escape, chars)) + "]")
+        _CHANGED_CLASS.clear()
+        _CHANGED_CLASS[len(chars)] = pattern
+    return pattern.search(text) is not None
+
+
 def normalize(text: str) -> NormalizedText:
     """NFKC per character (full-width digits, %, letters) except CJK punctuation, with offsets kept."""
-    chars = set(text)
-    for ch in chars.difference(_SEEN):
-        mapped = _map_char(ch)
-        if mapped != ch:
-            _CHANGES[ord(ch)] = mapped
-            _CHANGED.add(ch)
-        _SEEN.add(ch)
-    out = text if chars.isdisjoint(_CHANGED) else text.translate(_CHANGES)
+    if not _SEEN.issuperset(text):
+        for ch in set(text).difference(_SEEN):
+            mapped = _map_char(ch)
+            if mapped != ch:
+                _CHANGES[ord(ch)] = mapped
+                _CHANGED.add(ch)
+            _SEEN.add(ch)
+    out = text.translate(_CHANGES) if _holds_changed(text) else text
     if len(out) == len(text):
         offsets = list(range(len(text)))
     else:

@@ -6,6 +6,7 @@ renames a column or moves it needs no code change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -81,16 +82,24 @@ def columns_of(row: list[Cell], spec: dict) -> dict[str, int]:
     得分(20分*执行率)), takes the role of the longest synonym it equals or ends with; a role seen twice keeps its
     first column."""
     out: dict[str, int] = {}
-    words = _synonyms(id(spec), spec)
+    key = id(spec)
+    _synonyms(key, spec)
     for c, cell in enumerate(row):
         t = _text(cell)
         if not t:
             continue
-        forms = (t, ANNOTATION.sub("", t)) if t[-1] in ")）" else (t,)
-        role = next((words[1][f[-n:]] for n in words[0] for f in forms if f[-n:] in words[1]), None)
+        role = _role(t, key)
         if role is not None and role not in out:
             out[role] = c
     return out
+
+
+@lru_cache(maxsize=8192)
+def _role(t: str, key: int) -> Optional[str]:
+    """The role a header cell's compacted text takes under the column spec of _SYNONYMS[key], or None."""
+    lengths, roles = _SYNONYMS[key]
+    forms = (t, ANNOTATION.sub("", t)) if t[-1] in ")）" else (t,)
+    return next((roles[f[-n:]] for n in lengths for f in forms if f[-n:] in roles), None)
 
 
 _SYNONYMS: dict[int, tuple[list[int], dict[str, str]]] = {}
@@ -121,9 +130,9 @@ def _cell(row: list[Cell], c: Optional[int]) -> Optional[Cell]:
 
 
 def _value(table: Table, row: list[Cell], c: int, label: str = "") -> Optional[Value]:
-    cell = _cell(row, c)
-    if cell is None:
+    if not 0 <= c < len(row):
         return None
+    cell = row[c]
     text = cell.text.strip()
     fig = parse_cell(text) if text and text not in ("—", "-", "/") else None
     return Value(text, fig, table.cell_location(cell), f"{label} | {text}" if label else text)
@@ -274,7 +283,7 @@ def project_tables(doc: Document) -> list[ProjectTable]:
         if found is not None and _read_any(found):
             out.append(found)
             grids[block.index] = block
-    flats = flattened_project_tables(doc, set())
+    flats = flattened_project_tables(doc, set(), frozenset(k for k, t in grids.items() if not _ragged(t)))
     starts = {ft.first.table: ft for ft in flats if ft.first is not None and ft.first.table in grids}
     kept = [starts[pt.table] if pt.table in starts and _ragged(grids[pt.table]) and _placed(starts[pt.table]) >
             _placed(pt) else pt for pt in out]

@@ -118,13 +118,38 @@ def kind_of(title: str) -> Optional[str]:
     return None
 
 
-def _cell_text(table: Table, r: int, c: int, anchored: bool = False) -> str:
-    """A cell's text; with anchored, a merged-over position gives its anchor's text (header rows)."""
+def _compact_rows(table: Table) -> list[list[str]]:
+    """Each cell's compacted text, row by row: the columns and rows of a table are read from them several times."""
+    return [[compact(c.text) for c in row] for row in table.rows]
+
+
+def _anchored_text(table: Table, texts: list[list[str]], r: int, c: int) -> str:
+    """A header cell's text; a merged-over position gives its anchor's text."""
     row = table.rows[r]
     if c >= len(row):
         return ""
     cell = row[c]
-    return compact(cell.text or (cell.anchor_text if anchored and cell.covered else ""))
+    return compact(cell.anchor_text) if not cell.text and cell.covered else texts[r][c]
+
+
+@lru_cache(maxsize=8192)
+def _is_code(text: str) -> bool:
+    """Whether a cell's compacted text is a 科目编码, alone or before its name."""
+    d = _data()
+    return bool(d["code"].match(text) or d["code_in_label"].match(text))
+
+
+@lru_cache(maxsize=8192)
+def _strip_label(text: str) -> tuple[str, Optional[int]]:
+    """A row label without its numbering and class marks, and the level its numbering gives."""
+    d = _data()
+    level = None
+    for lv, pattern in d["numbering"]:
+        m = pattern.match(text)
+        if m:
+            level, text = lv, text[m.end():]
+            break
+    return d["strip_from_label"].sub("", text), level
 
 
 def _header_rows(table: Table) -> int:
@@ -136,13 +161,14 @@ def _header_rows(table: Table) -> int:
     return n
 
 
-def _headers(table: Table, n: int) -> list[str]:
+def _headers(table: Table, texts: list[list[str]], n: int) -> list[str]:
+    unit_line = _data()["unit_line"]
     out = []
     for c in range(table.width):
         parts: list[str] = []
         for r in range(n):
-            t = _cell_text(table, r, c, anchored=True)
-            if t and t not in parts and not _data()["unit_line"].search(t):
+            t = _anchored_text(table, texts, r, c)
+            if t and t not in parts and not unit_line.search(t):
                 parts.append(t)
         out.append("".join(parts))
     return _distinct(out)
@@ -163,34 +189,34 @@ def _distinct(headers: list[str]) -> list[str]:
     return out
 
 
-def _code_groups(table: Table, n: int) -> list[list[int]]:
+def _code_groups(table: Table, texts: list[list[str]], n: int) -> list[list[int]]:
     """Code columns: each group is one column (2080501) or the 类 | 款 | 项 columns of a split code."""
     d = _data()
     groups: list[list[int]] = []
     taken: set[int] = set()
     names = d["code_part_headers"]
     for r in range(n):
-        row = table.rows[r]
+        row = texts[r]
         for c in range(len(row)):
-            if compact(row[c].text) == names[0] and c + 1 < len(row) and compact(row[c + 1].text) == names[1]:
+            if row[c] == names[0] and c + 1 < len(row) and row[c + 1] == names[1]:
                 group = [c, c + 1]
-                if c + 2 < len(row) and compact(row[c + 2].text) == names[2]:
+                if c + 2 < len(row) and row[c + 2] == names[2]:
                     group.append(c + 2)
                 groups.append(group)
                 taken.update(group)
+    body = texts[n:]
     for c in range(table.width):
         if c in taken:
             continue
-        texts = [_cell_text(table, r, c) for r in range(n, len(table.rows))]
-        texts = [t for t in texts if t]
-        codes = sum(1 for t in texts if d["code"].match(t) or d["code_in_label"].match(t))
-        if codes >= 2 and codes >= CODE_SHARE * len(texts):
+        filled = [t for row in body if c < len(row) and (t := row[c])]
+        codes = sum(1 for t in filled if _is_code(t))
+        if codes >= 2 and codes >= CODE_SHARE * len(filled):
             groups.append([c])
             taken.add(c)
     return sorted(groups)
 
 
-def _label_columns(view: TableView, n: int, skip: set[int]) -> list[int]:
+def _label_columns(view: TableView, texts: list[list[str]], n: int, skip: set[int]) -> list[int]:
     """Columns that mostly hold words; a cell's figure is the one the table view read (parsed once)."""
     table = view.table
     out = []
@@ -198,8 +224,7 @@ def _label_columns(view: TableView, n: int, skip: set[int]) -> list[int]:
     for c in range(table.width):
         if c in skip:
             continue
-        cells = [(r, _cell_text(table, r, c)) for r in rows]
-        filled = [(r, t) for r, t in cells if t]
+        filled = [(r, t) for r in rows if c < len(texts[r]) and (t := texts[r][c])]
         words = [t for r, t in filled if (r, c) not in view.numbers
                  and (r >= view.header_rows or not parse_cell(t))]
         if words and len(words) >= LABEL_SHARE * max(1, len(filled)):
@@ -218,14 +243,13 @@ class _Layout:
     headers: list[str]
 
 
-def _layout(view: TableView, n: int, groups: Optional[list[list[int]]] = None) -> _Layout:
+def _layout(view: TableView, texts: list[list[str]], n: int, groups: list[list[int]]) -> _Layout:
     table = view.table
-    headers = _headers(table, n)
-    groups = _code_groups(table, n) if groups is None else groups
+    headers = _headers(table, texts, n)
     in_groups = {c for g in groups for c in g}
     line_numbers = _data()["line_number_header"]
     names = {g[-1] + 1 for g in groups}
-    labels = [c for c in _label_columns(view, n, in_groups) if c not in names]
+    labels = [c for c in _label_columns(view, texts, n, in_groups) if c not in names]
     anchors = sorted([(g[0], g, g[-1] + 1) for g in groups] + [(c, [], c) for c in labels])
     lists = []
     if not anchors:
@@ -241,29 +265,23 @@ def _layout(view: TableView, n: int, groups: Optional[list[list[int]]] = None) -
     return _Layout(table.width, n, lists, headers)
 
 
-def _strip_label(text: str) -> tuple[str, Optional[int]]:
-    d = _data()
-    level = None
-    for lv, pattern in d["numbering"]:
-        m = pattern.match(text)
-        if m:
-            level, text = lv, text[m.end():]
-            break
-    return d["strip_from_label"].sub("", text), level
-
-
-def _read_rows(view: TableView, layout: _Layout, offset: int, start_row: int) -> list[list[StatementRow]]:
+def _read_rows(view: TableView, texts: list[list[str]], layout: _Layout, offset: int,
+               start_row: int) -> list[list[StatementRow]]:
     """The rows of each list of a table part (none for a list of words only, without codes or amounts); offset
     shifts its columns right onto the first part's."""
     d = _data()
     table = view.table
+    numbers = view.numbers
     out: list[list[StatementRow]] = [[] for _ in layout.lists]
     read = [(i, lst) for i, lst in enumerate(layout.lists) if lst[0] or lst[2]]
     for r in range(start_row, len(table.rows)):
+        row_texts = texts[r]
+        width = len(row_texts)
+
+        def text(c: int) -> str:
+            k = c - offset
+            return row_texts[k] if 0 <= k < width else ""
         for i, (codes, label_col, amounts) in read:
-            def text(c: int) -> str:
-                k = c - offset
-                return _cell_text(table, r, k) if k >= 0 else ""
             code, level, label = None, None, ""
             code_texts = [text(c) for c in codes]
             if code_texts:
@@ -287,7 +305,7 @@ def _read_rows(view: TableView, layout: _Layout, offset: int, start_row: int) ->
             cells = {}
             for c in amounts:
                 k = c - offset
-                cell = view.cell(r, k) if k >= 0 else None
+                cell = numbers.get((r, k)) if k >= 0 else None
                 if cell is not None and cell.figure.kind in ("amount", "number"):
                     cells[layout.headers[c] or f"第{c + 1}列"] = cell
             if code is not None:
@@ -327,25 +345,26 @@ def read_statements(doc: Document, views: list[TableView]) -> list[Statement]:
         title, continued = _title(blocks, at)
         if continued and current is not None:
             stmt, layout = current
-            part = _layout(view, _header_rows(block))
-            same = part.width == layout.width
-            offset = 0 if same else layout.width - part.width
-            start = part.header_rows if same else 0
+            width = block.width
+            same = width == layout.width
+            offset = 0 if same else layout.width - width
             if offset < 0:
                 continue
-            for lst, rows in zip(stmt.lists, _read_rows(view, layout, offset, start)):
+            start = _header_rows(block) if same else 0
+            for lst, rows in zip(stmt.lists, _read_rows(view, _compact_rows(block), layout, offset, start)):
                 lst.rows += rows
             stmt.tables.append(block.index)
             stmt.empty_note = stmt.empty_note or _empty_note(blocks, at)
             continue
         kind = kind_of(title) if title else None
         n = _header_rows(block)
-        groups = _code_groups(block, n)
+        texts = _compact_rows(block)
+        groups = _code_groups(block, texts, n)
         if kind is None and not groups:
             current = None
             continue
-        layout = _layout(view, n, groups)
-        rows = _read_rows(view, layout, 0, layout.header_rows)
+        layout = _layout(view, texts, n, groups)
+        rows = _read_rows(view, texts, layout, 0, layout.header_rows)
         lists = [StatementList([layout.headers[c] or f"第{c + 1}列" for c in amounts], lst, bool(codes))
                  for (codes, _, amounts), lst in zip(layout.lists, rows)]
         stmt = Statement(kind, title or "", [block.index], lists, _empty_note(blocks, at))

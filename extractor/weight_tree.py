@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 import patterns
@@ -77,15 +78,20 @@ def _spec() -> dict:
 
 def label_weight(text: str, spec: dict) -> tuple[str, Optional[Figure]]:
     """The name and the weight a label prints (部门决策(25分) → 部门决策, 25)."""
-    t = compact(text)
-    m = patterns.compiled(spec["label_weight"]).match(t)
+    return _label_weight(compact(text), spec["label_weight"], spec["max_weight"], spec["max_bare"])
+
+
+@lru_cache(maxsize=8192)
+def _label_weight(t: str, pattern: str, max_weight, max_bare) -> tuple[str, Optional[Figure]]:
+    """label_weight of a compacted text, by text (tables repeat their labels, and rows are read more than once)."""
+    m = patterns.compiled(pattern).match(t)
     if m is None:
         return t, None
     inner, unit = m.group("inner"), m.group("unit")
     if patterns.compiled(r"\d").search(inner) or (inner and not unit):
         return t, None
     value = Decimal(m.group("value"))
-    if value > spec["max_weight"] or (not unit and value > spec["max_bare"]):
+    if value > max_weight or (not unit and value > max_bare):
         return t, None
     fig = parse_cell(m.group("value"))
     return (m.group("name") or inner or t), fig
@@ -109,6 +115,12 @@ def _label_like(text: str, spec: dict) -> bool:
         return False
     if label_weight(t, spec)[1] is not None:
         return True
+    return _words(t)
+
+
+@lru_cache(maxsize=8192)
+def _words(t: str) -> bool:
+    """Whether a compacted text holds a Chinese character and is no figure."""
     return bool(patterns.compiled(r"\p{Han}").search(t)) and parse_cell(t) is None
 
 
@@ -126,6 +138,8 @@ class _Header:
 
 def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
     row = table.rows[r]
+    if sum(1 for cell in row if "级" in cell.text and not cell.covered) < 2:
+        return None
     levels: dict[int, int] = {}
     for c, cell in enumerate(row):
         m = patterns.compiled(spec["level_header"]).match(compact(cell.text)) if not cell.covered and "级" in cell.text else None
@@ -162,13 +176,13 @@ def _levels_header(table: Table, r: int, spec: dict) -> Optional[_Header]:
 def _fund_header(table: Table, r: int, spec: dict) -> Optional[tuple[Node, int, int]]:
     """A funds header opened by a weighted label (预算执行情况(10分)): its root, weight column and first value column."""
     row = table.rows[r]
-    filled = [(c, cell) for c, cell in enumerate(row) if not cell.covered and compact(cell.text)]
-    if not filled:
+    first = next((cell for cell in row if not cell.covered and compact(cell.text)), None)
+    if first is None:
         return None
-    first = filled[0][1]
     name, weight = label_weight(first.text, spec)
     if weight is None:
         return None
+    filled = [(c, cell) for c, cell in enumerate(row) if not cell.covered and compact(cell.text)]
     w = next((c for c, cell in filled if patterns.compiled(spec["weight_header"]).match(compact(cell.text))), None)
     v = next((c for c, cell in filled if patterns.compiled(spec["fund_value_header"]).match(compact(cell.text))), None)
     if w is None or v is None or v > w:
@@ -181,8 +195,9 @@ def _grid(table: Table) -> bool:
 
 
 class _Reader:
-    def __init__(self, table: Table, spec: dict, text: bool):
+    def __init__(self, table: Table, spec: dict, text: bool, headers: list[Optional[_Header]]):
         self.table, self.spec, self.text = table, spec, text
+        self.headers = headers
         self.tree = WeightTree(table.index)
         self.open: list[Node] = []
         self.header: Optional[_Header] = None
@@ -279,7 +294,7 @@ class _Reader:
     def _starts_block(self, r: int) -> bool:
         row = self.table.rows[r]
         first = next((compact(c.text) for c in row if not c.covered and compact(c.text)), "")
-        return (_levels_header(self.table, r, self.spec) is not None or _fund_header(self.table, r, self.spec) is not None
+        return (self.headers[r] is not None or _fund_header(self.table, r, self.spec) is not None
                 or bool(patterns.compiled(self.spec["total_rows"]).match(first)) or bool(patterns.compiled(self.spec["stop_rows"]).match(first)))
 
     def row(self, row: list[Cell]) -> None:
@@ -376,7 +391,7 @@ class _Reader:
         r = 0
         while r < len(rows):
             row = rows[r]
-            header = _levels_header(self.table, r, self.spec)
+            header = self.headers[r]
             if header is not None and self.header is not None and self._texts(r) == self._texts(self.header.row):
                 r += 1
                 continue
@@ -409,7 +424,8 @@ def weight_tree(table: Table, text: bool) -> Optional[WeightTree]:
     """The table's weight tree, or None when it has no level header. text: the table was read from plain text
     (cells without a grid)."""
     spec = _spec()
-    if not any(_levels_header(table, r, spec) is not None for r in range(len(table.rows))):
+    headers = [_levels_header(table, r, spec) for r in range(len(table.rows))]
+    if all(h is None for h in headers):
         return None
-    tree = _Reader(table, spec, text and not _grid(table)).read()
+    tree = _Reader(table, spec, text and not _grid(table), headers).read()
     return tree if tree.nodes else None

@@ -15,15 +15,15 @@ ID_LENGTH = 16
 PLACE_KEYS = ("page", "paragraph", "table", "row", "col")
 
 
-def _part(value) -> str:
-    return "" if value is None else str(value)
-
-
 def check_key(doc_key: str, check: dict, related: Optional[str] = None) -> str:
     """What a check's id is made from, as one string."""
     evidence = (check.get("evidence") or [{}])[0]
-    parts = [doc_key, check["rule"], *(_part(evidence.get(k)) for k in PLACE_KEYS), _part(check.get("reported")),
-             _part(check.get("concept")), _part(related)]
+    parts = [doc_key, check["rule"]]
+    for k in PLACE_KEYS:
+        value = evidence.get(k)
+        parts.append("" if value is None else str(value))
+    for value in (check.get("reported"), check.get("concept"), related):
+        parts.append("" if value is None else str(value))
     return "\x1f".join(parts)
 
 
@@ -43,5 +43,5 @@ def finding_ids(doc_key: str, checks: Iterable[dict], related: Optional[Iterable
 
 def with_ids(doc_key: str, checks: list[dict]) -> list[dict]:
     """The check dicts with their id as the first key."""
-    return [{"id": fid, **{k: v for k, v in c.items() if k != "id"}}
+    return [{"id": fid, **({k: v for k, v in c.items() if k != "id"} if "id" in c else c)}
             for fid, c in zip(finding_ids(doc_key, checks), checks)]

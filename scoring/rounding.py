@@ -13,11 +13,19 @@ from functools import lru_cache
 from extractor.figures import Figure
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Interval:
     lo: Decimal
     hi: Decimal
     mid: Decimal
+
+    def __init__(self, lo: Decimal, hi: Decimal, mid: Decimal):
+        """The bounds and the value, set at once (a frozen dataclass's own __init__ sets them one call each, and
+        checks make intervals by the thousand)."""
+        fields = self.__dict__
+        fields["lo"] = lo
+        fields["hi"] = hi
+        fields["mid"] = mid
 
     def __add__(self, other: "Interval") -> "Interval":
         return Interval(self.lo + other.lo, self.hi + other.hi, self.mid + other.mid)
@@ -54,8 +62,12 @@ def unit_step(decimals: int) -> Decimal:
 def interval(fig: Figure, exact_value: bool = False, base: bool = True) -> Interval:
     """The interval a printed figure stands for; in 元 when base is set and it is an amount."""
     h = Decimal(0) if exact_value else half_unit(fig.decimals)
-    iv = Interval(fig.value - h, fig.value + h, fig.value)
-    return iv.scale(fig.scale) if base else iv
+    value = fig.value
+    if not base:
+        return Interval(value - h, value + h, value)
+    k = fig.scale
+    a, b = (value - h) * k, (value + h) * k
+    return Interval(min(a, b), max(a, b), value * k)
 
 
 def compare(computed: Interval, printed: Figure, exact_value: bool = False, scale: Decimal = Decimal(1)) -> str:

@@ -174,9 +174,9 @@ def _cells(raw_rows, page_no: int) -> list[list[Cell]]:
                 anchor = (above.text or above.anchor_text) if above is not None else ""
                 if not anchor and row:
                     anchor = row[-1].text or row[-1].anchor_text
-                row.append(Cell(text="", row=r, col=c, page=page_no, covered=True, anchor_text=anchor))
+                row.append(Cell("", r, c, page_no, True, anchor))
             else:
-                row.append(Cell(text=text.replace("\n", "").strip(), row=r, col=c, page=page_no))
+                row.append(Cell(text.replace("\n", "").strip(), r, c, page_no))
         rows.append(row)
     return rows
 

@@ -77,8 +77,8 @@ def _execution_score(pt: ProjectTable) -> Optional[Check]:
     score, weight, rate = (total.cells.get(k) for k in ("score", "weight", "rate"))
     if score is None or score.figure is None or weight is None or weight.figure is None:
         return None
-    stated = next((m.group() for n in pt.notes if (m := regex.search(patterns.load("project_tables")
-                                                                   ["execution_score_rule"], n))), None)
+    stated_rule = patterns.compiled(patterns.load("project_tables")["execution_score_rule"])
+    stated = next((m.group() for n in pt.notes if (m := stated_rule.search(n))), None)
     rule = parse(stated or "得分=分值×执行率，最高不超过分值")
     source = "表下说明所列" if stated else "通行"
     value = interval(rate.figure) if rate is not None and rate.figure is not None and rate.figure.kind == "rate" else None
@@ -151,9 +151,8 @@ def _cut_apart(pt: ProjectTable, rows: list[tuple[str, Value, Value]]) -> list[t
     return [r for r in rows if r[1] is funds_weight]
 
 
-def _weights(pt: ProjectTable) -> list[Check]:
+def _weights(pt: ProjectTable, rows: list[tuple[str, Value, Value]]) -> list[Check]:
     out = []
-    rows = _scored_rows(pt)
     for name, w, s in _cut_apart(pt, rows):
         ok = s.figure.value <= w.figure.value
         diff = render(s.figure.value - w.figure.value, s.figure.decimals)
@@ -180,9 +179,8 @@ def _weights(pt: ProjectTable) -> list[Check]:
     return out
 
 
-def _total(pt: ProjectTable) -> Optional[Check]:
+def _total(pt: ProjectTable, rows: list[tuple[str, Value, Value]]) -> Optional[Check]:
     total_s = pt.total.get("score")
-    rows = _scored_rows(pt)
     if total_s is None or not rows:
         return None
     acc = exact(Decimal(0))
@@ -222,7 +220,8 @@ def _target_values(ind: IndicatorRow) -> Optional[tuple[str, Decimal, Decimal, V
 
 
 def _targets(pt: ProjectTable) -> list[Check]:
-    stated = any(regex.search(patterns.load("project_tables")["missed_target_rule"], n) for n in pt.notes)
+    missed_rule = patterns.compiled(patterns.load("project_tables")["missed_target_rule"])
+    stated = any(missed_rule.search(n) for n in pt.notes)
     out = []
     for ind in pt.indicators:
         parsed = _target_values(ind)
@@ -302,9 +301,10 @@ def _probable(checks: list[Check]) -> list[Check]:
 def check(facts: Facts) -> list[Check]:
     out: list[Check] = []
     for pt in facts.project_tables:
+        rows = _scored_rows(pt)
         found = _funds(pt)
-        found += [c for c in (_execution_score(pt), _total(pt), _grade(pt)) if c is not None]
-        found += _weights(pt)
+        found += [c for c in (_execution_score(pt), _total(pt, rows), _grade(pt)) if c is not None]
+        found += _weights(pt, rows)
         found += _targets(pt)
         if pt.fused:
             out += [unsure(c, FUSED) if c.is_finding else c for c in found]

@@ -156,11 +156,16 @@ def _breaks(text: str, chars: regex.Pattern) -> list[int]:
     return [m.start() for m in chars.finditer(text)]
 
 
+def _may_say(f: TextFact) -> bool:
+    """Whether a figure can be a restatement at all: an amount or count with its unit, not approximate."""
+    return f.figure.kind in ("amount", "count") and not f.figure.approximate and f.figure.unit is not None
+
+
 def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_ends: list[int]) -> Optional[_Said]:
     """What a figure is said to be (its name, stage and scope); clause_breaks and sentence_ends: the paragraph's
     positions of CLAUSE_BREAK and of 。；; characters."""
     spec = _spec()
-    if f.figure.kind not in ("amount", "count") or f.figure.approximate or f.figure.unit is None:
+    if not _may_say(f):
         return None
     name = shown_name = spec["lead"].sub("", f.label)
     suffix = spec["stage_suffix"].search(name)
@@ -334,7 +339,10 @@ def check(facts: Facts) -> list[Check]:
     for pf in facts.paragraphs:
         if not pf.facts:
             continue
-        clause_breaks, sentence_ends = _breaks(pf.norm.text, CLAUSE_BREAKS), _breaks(pf.norm.text, SENTENCE_ENDS)
+        if any(_may_say(f) for f in pf.facts):
+            clause_breaks, sentence_ends = _breaks(pf.norm.text, CLAUSE_BREAKS), _breaks(pf.norm.text, SENTENCE_ENDS)
+        else:
+            clause_breaks = sentence_ends = []
         last = None
         for f in pf.facts:
             s = _said(pf, f, clause_breaks, sentence_ends) or _elliptical(pf, f, last)

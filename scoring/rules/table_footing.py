@@ -7,6 +7,8 @@ project table with 其中 rows below it is footed against those rows. Rate colum
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 import patterns
@@ -25,7 +27,9 @@ def _labels():
     return ([x.replace(" ", "") for x in c["total_row_labels"]], c["subtotal_row_labels"], c["subitem_row_prefixes"])
 
 
+@lru_cache(maxsize=8192)
 def row_kind(label: str) -> str:
+    """subitem, subtotal, total or detail, by a row's label (cached: tables repeat their labels)."""
     totals, subtotals, subitems = _labels()
     if any(label.startswith(p) for p in subitems):
         return "subitem"
