@@ -375,7 +375,7 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
 
 def document_year(doc: Document) -> Optional[int]:
     """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs."""
-    titles = [regex.compile(p) for p in patterns.load("documents")["title_years"]]
+    titles = [patterns.compiled(p) for p in patterns.load("documents")["title_years"]]
     for para in doc.paragraphs[:15]:
         t = compact(para.text)
         m = (patterns.compiled(r"评价年度[:：]?((?:19|20)\d{2})").search(t) or patterns.compiled(r"((?:19|20)\d{2})年度").search(t)

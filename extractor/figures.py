@@ -31,8 +31,8 @@ class Figure:
 
     def __init__(self, value: Decimal, decimals: int, unit: Optional[str], kind: str, raw: str, start: int, end: int,
                  approximate: bool = False):
-        """The fields, set at once (a frozen dataclass's own __init__ sets them one call each, and documents hold
-        figures by the thousand); a figure out_of_range is taken as approximate."""
+        """The fields, written into the instance's dict (a frozen dataclass's own __init__ makes a call for each, and
+        documents hold figures by the thousand); a figure out_of_range is taken as approximate."""
         fields = self.__dict__
         fields["value"] = value
         fields["decimals"] = decimals

@@ -368,7 +368,7 @@ def _rows_of_cells(lines: list[Line], spec: dict) -> list[Line]:
     return [Line(tokens, " | ".join(t.text for t in tokens)[:80], True) for tokens in rows]
 
 
-def _opens_outside(blocks: list, covered: set[int], unread: set[int], start) -> bool:
+def _opens_outside(blocks: list, covered: set[int], unread: frozenset[int], start) -> bool:
     """Whether a line of a block outside covered and unread could open a funds header (the test the reading loop makes
     of each line's text)."""
     for block in blocks:

@@ -192,6 +192,8 @@ def _fund_row(m, stream: _Stream, spec: dict, with_rate: bool) -> Optional[tuple
     lead = patterns.compiled(spec["label"]).search(text, max(0, m.start() - 25), m.start())
     if lead is None or not patterns.compiled(r"\p{Han}").match(lead.group()):
         return None
+    if not text[lead.start():m.start("run")].strip(":：").endswith(tuple(spec["total_rows"] + spec["part_rows"])):
+        return None
     start = max(0, m.start() - spec["header_window"])
     found = header_roles(text[start:m.start("run")], spec)
     label_start = max([lead.start()] + [start + end for _, end, _ in found])

@@ -317,9 +317,9 @@ class _Reader:
                 self.breaks()
             return
         start = new[0]
+        placeholders = patterns.compiled(self.spec["placeholders"])
         if new != list(range(start, start + len(new))) or any(
-                patterns.compiled(self.spec["placeholders"]).match(compact(labels[i].text))
-                or not _label_like(labels[i].text, self.spec) for i in new):
+                placeholders.match(compact(labels[i].text)) or not _label_like(labels[i].text, self.spec) for i in new):
             self.breaks()
             return
         if start > len(self.open) - (1 if self.open and self.open[0].level == 0 else 0):

@@ -17,7 +17,9 @@ class Evidence:
     location: Location
 
     def as_dict(self) -> dict:
-        return {"quote": self.quote, **self.location.as_dict()}
+        where = self.location
+        return {"quote": self.quote, "page": where.page, "paragraph": where.paragraph, "table": where.table,
+                "row": where.row, "col": where.col}
 
 
 @dataclass

@@ -20,8 +20,8 @@ class Interval:
     mid: Decimal
 
     def __init__(self, lo: Decimal, hi: Decimal, mid: Decimal):
-        """The bounds and the value, set at once (a frozen dataclass's own __init__ sets them one call each, and
-        checks make intervals by the thousand)."""
+        """The bounds and the value, written into the instance's dict (a frozen dataclass's own __init__ makes a call
+        for each, and checks make intervals by the thousand)."""
         fields = self.__dict__
         fields["lo"] = lo
         fields["hi"] = hi

@@ -173,17 +173,21 @@ def _group(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[fl
         return i
 
     corner_owner: dict[tuple[float, float], int] = {}
+    owner = corner_owner.setdefault
     for i, (x0, y0, x1, y1) in enumerate(cells):
         root = i
         for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-            j = corner_owner.setdefault(corner, i)
+            j = owner(corner, i)
             if j != i:
-                joined = find(j)
+                joined = parent[j]
+                if parent[joined] != joined:
+                    joined = find(joined)
                 if joined != root:
                     parent[root] = root = joined
     groups: dict[int, list] = {}
     for i, cell in enumerate(cells):
-        groups.setdefault(find(i), []).append(cell)
+        top = parent[i]
+        groups.setdefault(top if parent[top] == top else find(top), []).append(cell)
     return sorted(groups.values(), key=lambda g: min(c[1] for c in g))
 
 
