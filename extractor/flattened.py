@@ -7,7 +7,6 @@ no sum is checked over rows that may be missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from functools import cached_property
 from typing import Optional
 
@@ -15,7 +14,7 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value, plain_number
+from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value, plain_number, rate_agrees
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
 BLANKS = ("—", "-", "/", "－")
@@ -135,15 +134,7 @@ def _rate_agrees(cells: dict[str, Value]) -> bool:
     rate, budget, actual = (cells.get(k) for k in ("rate", "budget", "actual"))
     if any(v is None or v.figure is None for v in (rate, budget, actual)):
         return False
-
-    def bounds(fig) -> tuple[Decimal, Decimal]:
-        half = Decimal(5) * Decimal(10) ** (-(fig.decimals + 1))
-        return fig.value - half, fig.value + half
-
-    (a_lo, a_hi), (b_lo, b_hi), (r_lo, r_hi) = bounds(actual.figure), bounds(budget.figure), bounds(rate.figure)
-    if b_lo <= 0:
-        return False
-    return a_lo / b_hi * 100 < r_hi and a_hi / b_lo * 100 > r_lo
+    return rate_agrees(actual.figure, budget.figure, rate.figure)
 
 
 def _leading_values(tokens: list[Token]) -> list[Token]:

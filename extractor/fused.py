@@ -24,7 +24,7 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value
+from extractor.project_table import HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value, rate_agrees
 
 
 def _spec() -> dict:
@@ -97,22 +97,6 @@ def _header_words(spec: dict) -> list[tuple[str, str]]:
     return known[1]
 
 
-def _bounds(text: str) -> tuple[Decimal, Decimal]:
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    half = Decimal(5) * Decimal(10) ** (-(decimals + 1))
-    return Decimal(text) - half, Decimal(text) + half
-
-
-def _agrees(budget: str, actual: str, rate: str, spread: Decimal) -> bool:
-    """Whether 执行数 ÷ 预算数 gives the rate, the two being fine enough to give it within spread points (1 and 0 give
-    any rate from 0% to 100% and are no reading of 103.21%)."""
-    (b_lo, b_hi), (a_lo, a_hi), (r_lo, r_hi) = _bounds(budget), _bounds(actual), _bounds(rate)
-    if b_lo <= 0:
-        return False
-    low, high = a_lo / b_hi * 100, a_hi / b_lo * 100
-    return high - low <= spread and low < r_hi and high > r_lo
-
-
 def _cuts(digits: str, shapes: list[str], spec: dict) -> Iterator[list[str]]:
     """Every way to cut digits into len(shapes) pieces, each of its shape (amount, weight, score)."""
     if len(shapes) == 1:
@@ -152,7 +136,8 @@ def split_run(run: str, before: list[str], spec: dict) -> Optional[dict[str, str
             cells = dict(zip(before, pieces))
             if "initial" in cells and (not _same_decimals(cells, amounts) or "." not in cells["initial"]):
                 continue
-            if _agrees(cells["budget"], cells["actual"], rate, spread):
+            figures = [parse_cell(t) for t in (cells["actual"], cells["budget"], rate)]
+            if None not in figures and rate_agrees(*figures, spread):
                 found.append({**cells, "rate": rate + "%"})
                 if len(found) > 1:
                     return None

@@ -6,6 +6,7 @@ renames a column or moves it needs no code change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -221,6 +222,21 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     if missed:
         out.total = {}
     return out
+
+
+def rate_agrees(actual: Figure, budget: Figure, rate: Figure, spread: Optional[Decimal] = None) -> bool:
+    """Whether 执行数 ÷ 预算数 gives the printed 执行率 (in percent), each figure standing for ±½ unit of its last
+    printed digit; with spread, only when the two amounts are fine enough to give the rate within spread points (1
+    and 0 give any rate from 0% to 100%)."""
+    def bounds(fig: Figure) -> tuple[Decimal, Decimal]:
+        half = Decimal(5) * Decimal(10) ** (-(fig.decimals + 1))
+        return fig.value - half, fig.value + half
+
+    (a_lo, a_hi), (b_lo, b_hi), (r_lo, r_hi) = bounds(actual), bounds(budget), bounds(rate)
+    if b_lo <= 0:
+        return False
+    low, high = a_lo / b_hi * 100, a_hi / b_lo * 100
+    return (spread is None or high - low <= spread) and low < r_hi and high > r_lo
 
 
 def _is_rate(text: str) -> bool:
