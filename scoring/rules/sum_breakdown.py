@@ -523,8 +523,7 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
                 continue
             listed = " + ".join(shown(f.figure) for _, f in items)
-            equal = compare(total_interval([f.figure for _, f in items]), total.figure, scale=total.figure.scale) == "pass"
-            how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if equal
+            how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if _matches(total, parts)
                    else "与之不等，所列可能不全或另有其他组成部分")
             checks.append(unverifiable(
                 RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）{how}，"
