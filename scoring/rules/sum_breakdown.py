@@ -18,6 +18,10 @@ passes when its first items add up to it; when none of the paragraph's totals is
 off: unverifiable, never an error.
 A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) is held to its members
 where the text states them in other sentences or sections, each of the same stage and period and of one value.
+A total's change is also held to its parts' changes stated after any statement of each part elsewhere (其中：…公务接待费
+支出预算为240万元… | （三）公务接待费支出预算240万元，比2023年预算减少10万元), when all of them are counted against one
+base (比2023年预算 in a 2024 total's sentence is 上年预算, as 比上年年初预算 is); a part said unchanged against it
+(与2023年预算持平) changed by 0. Fails: 减少17.3万元 with 0 − 7.3 − 12 = −19.3; passes with − 10.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ import regex
 
 import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
+from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
                                   sum_check, total_interval, unverifiable)
@@ -511,7 +516,8 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                     whole = _change_of(source, total, _next_level(source, total, source.sentence_spans[total.sentence][1]))
                     changes = [_change_of(item_pf, f, _next_level(item_pf, f, len(item_pf.norm.text)))
                                for item_pf, f in items[:k]]
-                    change = _change_sum(total, whole, changes)
+                    change = _change_sum(total, whole, changes) or _named_changes(facts, total, [total],
+                                                                                  [[f] for _, f in items[:k]])
                     if change is not None:
                         checks.append(change)
                     break
@@ -594,6 +600,10 @@ def _text_checks(facts: Facts) -> list[Check]:
                 changes = _changes_check(pf, total, chosen)
                 if changes is not None:
                     checks.append(changes)
+                else:
+                    changes = _named_changes(facts, total, [total], [[p] for p in chosen])
+                    if changes is not None:
+                        checks.append(changes)
                 rates = _rates_check(pf, total, chosen)
                 if rates is not None:
                     checks.append(rates)
@@ -699,7 +709,125 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
                                                       for p in parts):
                 continue
             checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
+            if checks[-1].status == "pass":
+                said = [f for _, f in totals if (f.stage, f.period) == key
+                        and f.figure.value * f.figure.scale == total.figure.value * total.figure.scale]
+                statements = [s for m in ident["members"] for s in _member(pool, m, _all_alike)]
+                change = _named_changes(facts, total, said, statements)
+                if change is not None:
+                    checks.append(change)
     return checks
+
+
+def _change_base(m, period: int | None) -> str:
+    """What a change is counted against, from its comparison (比上年决算数增加 → 上年决算; 与2015年度决算相比，减少 →
+    2015年决算; 同比增加 → 上年; in a 2024 figure's sentence 比2023年年初预算 → 上年预算); '' when none is named."""
+    g = patterns.load("formulas")["growth"]
+    if m.group("same"):
+        return g["base_synonyms"]["同比"]
+    base = m.group("base")
+    if base is None:
+        return ""
+    base = regex.sub(r"[(（][^()（）]*[)）]", "", base)
+    if period is not None:
+        base = base.replace(f"{period - 1}年", "上年")
+    for old, new in g["base_synonyms"].items():
+        base = base.replace(old, new)
+    return regex.sub(g["base_noise"], "", base)
+
+
+def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int],
+                       period: int | None) -> dict[str, TextFact] | None:
+    """The change stated after each statement of a figure, by what it is counted against: the changes of the
+    statement's sentence after it, up to the next figure of the identity (stops) or the next amount that is no
+    comparison's (its label without growth.comparison_words: a sub-item's); a statement that the figure did not change
+    (与上年持平) is a change of 0; a base naming the year before period is the year before's. None when one base gets
+    two different changes."""
+    g = patterns.load("formulas")["growth"]
+    unchanged = patterns.compiled(g["unchanged_against"])
+    own = {id(f) for f in statements}
+    found: dict[str, TextFact] = {}
+    for pf in facts.paragraphs:
+        for f in pf.facts:
+            if id(f) not in own:
+                continue
+            later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
+            end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
+            previous = f
+            for h in later:
+                if h.figure.start >= end:
+                    break
+                if h.figure.kind == "amount" and not _is_change(h) \
+                        and not any(w in h.label for w in g["comparison_words"]):
+                    end = h.figure.start
+                    break
+                if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
+                        and patterns.compiled(g["own_change"]).match(h.label):
+                    m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
+                    if m is not None:
+                        base = _change_base(m, period)
+                        if base in found and found[base].figure.value * found[base].figure.scale \
+                                != h.figure.value * h.figure.scale:
+                            return None
+                        found.setdefault(base, h)
+                previous = h
+            for m in unchanged.finditer(pf.norm.text, f.figure.end, end):
+                base = _change_base(m, period)
+                if base not in found:
+                    found[base] = _no_change(f, m)
+    return found
+
+
+def _no_change(fact: TextFact, m) -> TextFact:
+    """A change of 0 for a figure said not to have changed (与上年持平)."""
+    zero = Figure(Decimal(0), 6, fact.figure.unit, "amount", "0", m.start(), m.end())
+    return TextFact(zero, "持平", None, fact.stage, fact.period, fact.block, fact.sentence, fact.clause,
+                    fact.location, m.group(), m.group(), "")
+
+
+def _all_alike(found: list[TextFact]) -> list[TextFact] | None:
+    """Figures that all print one value, else None."""
+    return found if _one_value(found) is not None else None
+
+
+def _restatements(facts: Facts, groups: list[list[TextFact]]) -> tuple[list[TextFact], list[list[TextFact]]]:
+    """Each group of statements of a figure with the figure's other statements under the same name, year and list
+    marks aside (其中：因公出国（境）费支出预算为10万元 | （一）因公出国（境）费支出预算10万元，与2023年预算持平)."""
+    noise = patterns.compiled(patterns.load("formulas")["growth"]["statement_noise"])
+    names: dict[int, str] = {}
+    pool = []
+    for pf in facts.paragraphs:
+        for f in pf.facts:
+            if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f):
+                names[id(f)] = noise.sub("", clause_words(pf, f))
+                pool.append(f)
+    out = []
+    for group in groups:
+        keys = {(names.get(id(f)), f.figure.value * f.figure.scale) for f in group}
+        seen = {id(f) for f in group}
+        out.append(group + [f for f in pool if id(f) not in seen and names[id(f)]
+                            and (names[id(f)], f.figure.value * f.figure.scale) in keys])
+    return out[0], out[1:]
+
+
+def _named_changes(facts: Facts, total: TextFact, said: list[TextFact], statements: list[list[TextFact]]) -> Check | None:
+    """A total's change against its parts' changes (“三公”经费…比上年决算数增加38.97万元 | 因公出国（境）费…增加12.02万元 |
+    …), each the one stated after a statement of its figure (said, statements, and their restatements) against one
+    base; None unless every part states one against a base the total states too, and exactly one base is so shared."""
+    said, statements = _restatements(facts, [said] + statements)
+    stops = {id(f) for group in [said] + statements for f in group}
+    whole = _stated_changes_of(facts, said, stops, total.period)
+    if not whole:
+        return None
+    members = [_stated_changes_of(facts, group, stops, total.period) for group in statements]
+    if any(not m for m in members):
+        return None
+    named = [b for b in whole if b and all(b in m for m in members)]
+    unnamed = "" in whole and all(set(m) == {""} for m in members)
+    if len(named) + unnamed != 1:
+        return None
+    base = named[0] if named else ""
+    return _change_sum(total, whole[base], [m[base] for m in members])
 
 
 def _named_identity_tables(facts: Facts) -> list[Check]:
