@@ -279,14 +279,41 @@ def _names(label: str, subject: str, g: dict) -> bool:
 
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
     """The current figure of a change whose clause states none (公务接待费支出决算减少275.00元): the one level of the
-    same stage and period that the text names by the change's subject, in this paragraph or an earlier one; None
+    same stage and period that the text names by the change's subject, in this paragraph or an earlier one; else
+    (_spoken_of) the one level of the change's own year and stage whose sentence speaks of the subject's core; None
     when no figure or figures of different values are so named."""
-    named = [f for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
-             if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
-             and (f.block, f.figure.start) < (change.block, change.figure.start)
-             and f.stage == change.stage and f.period == change.period and _names(f.label, subject, g)]
+    earlier = [(pf, f) for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
+               if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
+               and (f.block, f.figure.start) < (change.block, change.figure.start)]
+    named = [f for _, f in earlier if f.stage == change.stage and f.period == change.period
+             and _names(f.label, subject, g)]
+    if not named:
+        named = _spoken_of(earlier, change, subject, g)
     values = {f.figure.value * f.figure.scale for f in named}
     return named[-1] if len(values) == 1 else None
+
+
+def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[TextFact]:
+    """Levels whose sentence, up to them, speaks of what the change's subject names once its generic words are
+    dropped (一般公共预算财政拨款“三公”经费支出决算 → 三公), of the change's own year (2023年度…决算数比2022年减少: 2023)
+    and stage (a level without one naming the stage's word: 2018年财政拨款“三公”经费预算总额为2.7万元)."""
+    spec = g["spoken_of"]
+    core = patterns.compiled(spec["generic"]).sub("", subject)
+    if len(core) < spec["min_core"]:
+        return []
+    years = patterns.compiled(r"(\d{4})年").findall(change.label.split("比")[0].split("较")[0])
+    year = int(years[0]) if years else change.period
+    stage_word = spec["stage_words"].get(change.stage or "")
+    if year is None or stage_word is None:
+        return []
+    out = []
+    for pf, f in earlier:
+        if f.period != year or not (f.stage == change.stage or f.stage is None and stage_word in f.label):
+            continue
+        said = compact(pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start])
+        if core in said:
+            out.append(f)
+    return out
 
 
 def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Optional[TextFact]:
