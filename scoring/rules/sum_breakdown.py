@@ -940,9 +940,13 @@ def _stated_changes(facts: Facts) -> list[Check]:
 
 
 def _additions(facts: Facts) -> list[Check]:
-    """A total reached by additions to its sentence's first amount (…收入816.1亿元，增长0.2%；加上债务收入268.7亿元、
-    中央补助收入999.5亿元…，收入总计2411.8亿元)."""
+    """A total reached by additions to a first amount (…收入816.1亿元，增长0.2%；加上债务收入268.7亿元、中央补助收入
+    999.5亿元…，收入总计2411.8亿元): the first amount of the cue's sentence, or of the sentence before when the cue
+    opens its own (…其中税收收入109.91万元；非税收入1.2万元。加上…1,756.37万元，收入总计1,867.48万元); the amounts
+    between it and the cue must be figures it is compared with (完成预算数31220万元的, 较上年28899万元: additions.compared)
+    or its 其中 parts, and a first amount naming a flow must name the total's."""
     spec = patterns.load("concepts")["additions"]
+    openers = patterns.load("concepts")["breakdown_openers"]
     cue, total_words = patterns.compiled(spec["cue"]), patterns.compiled(spec["total"])
     out = []
     for pf in facts.paragraphs:
@@ -956,14 +960,24 @@ def _additions(facts: Facts) -> list[Check]:
                 continue
             facts_here = [f for f in pf.facts if f.sentence == sent and not f.figure.approximate]
             before = [f for f in facts_here if f.figure.end <= m.start()]
+            if not before and sent > 0 and not text[start:m.start()].strip():
+                prev_start = pf.sentence_spans[sent - 1][0]
+                if text[prev_start:].lstrip().startswith(tuple(openers)):
+                    continue
+                before = [f for f in pf.facts if f.sentence == sent - 1]
+                if any(f.figure.approximate for f in before):
+                    continue
             amounts = [f for f in before if f.figure.kind == "amount" and not _is_change(f)]
-            if len(amounts) != 1 or any(f.figure.kind not in ("amount", "rate") for f in before):
+            if not amounts or any(f.figure.kind not in ("amount", "rate") for f in before):
                 continue
             base = amounts[0]
+            if any(not patterns.compiled(spec["compared"]).match(f.label)
+                   and not any(w in text[base.figure.end:f.figure.start] for w in openers) for f in amounts[1:]):
+                continue
             total = next((f for f in facts_here if f.figure.start > m.end() and f.figure.kind == "amount"
                           and not at[f.figure.start] and total_words.search(text[start:f.figure.start])
                           and total_words.search(f.before)), None)
-            if total is None:
+            if total is None or _flow(base.label) not in (None, _flow(total.label)):
                 continue
             parts = [f for f in facts_here if m.end() <= f.figure.start < total.figure.start
                      and f.figure.kind == "amount" and not at[f.figure.start] and not _is_change(f)]
