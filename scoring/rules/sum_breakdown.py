@@ -118,7 +118,8 @@ def _complete(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> boo
 
 
 def _cues(pf: ParagraphFacts, openers: list[str]):
-    """(position, sentence) of each list cue (其中, 包括…) in the paragraph, cue by cue in the order of openers."""
+    """(position, sentence) of each list cue (其中, 包括…) in the paragraph, cue by cue in the order of openers, then of
+    each sentence that opens with a point of view (从收入结构看，…; concepts.yaml breakdown_views)."""
     text = pf.norm.text
     for word in openers:
         start = 0
@@ -127,12 +128,42 @@ def _cues(pf: ParagraphFacts, openers: list[str]):
             sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
             if sent is not None:
                 yield pos, sent
+    views = patterns.compiled(patterns.load("concepts")["breakdown_views"])
+    for sent, (a, b) in enumerate(pf.sentence_spans):
+        m = views.match(text, a, b)
+        if m is not None and not any(w in m.group() for w in openers):
+            yield m.start("view"), sent
 
 
-def _breakdowns(pf: ParagraphFacts, openers: list[str]):
+def _view_total(before: list[ParagraphFacts], pf: ParagraphFacts, pos: int) -> TextFact | None:
+    """The total a paragraph that opens with a point of view breaks down (从收入详细来看，税收收入…；非税收入…): of the
+    paragraph before (past other such paragraphs: 从支出详细来看 after 从收入详细来看), the one sentence whose first amount
+    names the view's flow (…收入94887.14亿元… | …支出132512.65亿元…)."""
+    views = patterns.compiled(patterns.load("concepts")["breakdown_views"])
+    m = views.match(pf.norm.text, pf.sentence_spans[0][0])
+    flow = _flow(m.group("view")) if m is not None and m.start("view") == pos else None
+    if flow is None:
+        return None
+    block = pf.block
+    for previous in reversed(before):
+        if previous.block != block - 1:
+            return None
+        block = previous.block
+        if views.match(previous.norm.text, previous.sentence_spans[0][0]) if previous.sentence_spans else False:
+            continue
+        firsts = [next((f for f in previous.facts if f.sentence == k and f.figure.kind == "amount"), None)
+                  for k in range(len(previous.sentence_spans))]
+        named = [f for f in firsts if f is not None and not _is_change(f) and not f.figure.approximate
+                 and _flow(f.label) == flow]
+        return named[0] if len(named) == 1 else None
+    return None
+
+
+def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphFacts] = ()):
     """(total, candidate parts grouped by clause) for each opener in the paragraph. Parts are the figures at the
     opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
-    the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis."""
+    the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis. A paragraph
+    that opens with a point of view takes its total from the paragraph before (_view_total)."""
     text = pf.norm.text
     group_at, spans = paren_groups(text)
     last_total = None
@@ -159,6 +190,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str]):
             subject = _flow(text[pf.sentence_spans[sent][0]:pos])
             if total is not None and subject is not None and _flow(total.label) not in (None, subject):
                 total = None
+        elif sent == 0 and not group:
+            total = _view_total(list(earlier), pf, pos)
         else:
             total = None
         if total is None:
@@ -570,7 +603,7 @@ def _text_checks(facts: Facts) -> list[Check]:
     item_spec = patterns.load("concepts")["item_lists"]
     checks = []
     for index, pf in enumerate(facts.paragraphs):
-        for total, clauses in _breakdowns(pf, openers):
+        for total, clauses in _breakdowns(pf, openers, facts.paragraphs[max(0, index - 4):index]):
             acc, matching = [], []
             for group in clauses:
                 acc = acc + group
