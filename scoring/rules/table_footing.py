@@ -3,7 +3,8 @@
 Fails:  a 合计 row whose 本年支出 cell is not the sum of the detail rows above it.
 Passes: 项目经费 | 129.22 … 小计 | 129.88 = 0.25 + 0.41 + 129.22.
 Rows labelled 其中 are sub-items of the row above and are not added. A 总额 row at the top of a
-project table with 其中 rows below it is footed against those rows. Rate columns (…率) are not added.
+project table with 其中 rows below it is footed against those rows, and a 合计 row above all the items of its table
+(合计 | 2378.77 then 1、因公出国（境）费用 | 0 …) against the items at its level. Rate columns (…率) are not added.
 """
 from __future__ import annotations
 
@@ -56,6 +57,49 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> 
     return checks
 
 
+def _top_total(view: TableView, kinds: dict[int, str], total_row: int) -> list[Check]:
+    """A 合计 row above its items (合计 | 2378.77 | … then 1、因公出国（境）费用 …, 2、…, 3、公务用车费 | 1264.23, 其中：
+    (1)… | 1007.23, (2)… | 257.00): the total against the items at its level. A 其中 row opens the sub-items of the row
+    before it; the rows after it are sub-items until one opens with the next number of the items' own style (4、),
+    and where none is numbered they are of unknown level: a column they print a figure in is not footed."""
+    spec = patterns.load("concepts")["top_total"]
+    numbered = [patterns.compiled(p) for p in spec["item_numbers"]]
+    rows = [r for r in range(total_row + 1, len(view.table.rows))]
+    items: list[int] = []
+    unknown: list[int] = []
+    style = None
+    in_sub = False
+    for r in rows:
+        label = view.row_labels[r]
+        mark = next((k for k, p in enumerate(numbered) if p.match(label)), None)
+        if kinds[r] == "subitem":
+            if not items:
+                return []
+            in_sub = True
+            continue
+        if in_sub:
+            if style is not None and mark == style:
+                in_sub = False
+            elif style is None and mark is None:
+                unknown.append(r)
+                continue
+            else:
+                continue
+        if kinds[r] != "detail":
+            return []
+        if style is None and not items:
+            style = mark
+        items.append(r)
+    if len(items) < 2:
+        return []
+    checks = []
+    label = view.row_labels[total_row]
+    for check in _foot(view, total_row, items, label):
+        checks.append(check)
+    blocked = {c for r in unknown for c in view.data_cols if view.cell(r, c) is not None}
+    return [c for c in checks if not any(c.evidence and c.evidence[0].location.col == col + 1 for col in blocked)]
+
+
 def _footings(view: TableView) -> list[Check]:
     checks: list[Check] = []
     rows = range(view.header_rows, len(view.table.rows))
@@ -63,6 +107,11 @@ def _footings(view: TableView) -> list[Check]:
     pending: list[int] = []
     subtotals: list[int] = []
     first_data = view.header_rows
+    with_numbers = [r for r in rows if any((r, c) in view.numbers for c in view.data_cols)]
+    top = patterns.compiled(patterns.load("concepts")["top_total"]["label"])
+    if with_numbers and top.match(view.row_labels[with_numbers[0]]) and kinds.get(with_numbers[0] + 1) == "detail" \
+            and not any(kinds[r] in ("total", "subtotal") for r in with_numbers[1:]):
+        return _top_total(view, kinds, with_numbers[0])
     for r in rows:
         kind = kinds[r]
         has_numbers = any((r, c) in view.numbers for c in view.data_cols)
