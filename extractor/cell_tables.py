@@ -3,8 +3,7 @@ paragraphs between '|' lines), put back in rows.
 
 A run of short cells opens with its header (项目 | 预算数 | 决算数, or 收入 | 预算数 | … | 支出 | 预算 | … side by
 side); the cells that follow are read in rows as wide as the header, and a row is kept only while every row has the
-first row's shape (a label where the first row has one, a figure where it has one). Under a header of one label
-column a row may have dropped its blank cells when all it prints is 0 (_rows_of_one_side). Every header cell must be a known
+first row's shape (a label where the first row has one, a figure where it has one). Every header cell must be a known
 label column (项目, 收入) over the labels and a known amount column (预算数, 决算数, 合计) over the figures. The line
 before the run that names a 表 is its title and gives its year. Findings on these tables are at most warnings.
 Vocabulary: patterns/cell_tables.yaml.
@@ -12,7 +11,6 @@ Vocabulary: patterns/cell_tables.yaml.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
@@ -28,13 +26,11 @@ from extractor.normalize import compact
 @dataclass
 class CellRow:
     """One row read back: its label, the label of its side (收入, 支出) when the table has two, its figures by
-    column header; zero, for a row whose blank cells were dropped and whose figures are all 0 (or whose cells are
-    all marked blank), a cell of 0 where its figure stands, for every column it holds no figure in."""
+    column header."""
 
     label: str
     side: str
     cells: dict[str, TableCell] = field(default_factory=dict)
-    zero: Optional[TableCell] = None
 
 
 @dataclass
@@ -155,11 +151,6 @@ def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], 
         return None
     if not all(spec["value_column" if is_figure else "label_column"].match(h) for h, is_figure in zip(header, shape)):
         return None
-    if shape == [False] + [True] * (width - 1):
-        rows = _rows_of_one_side(cells, figs, header, first - 1)
-        if len(rows) < spec["min_rows"]:
-            return None
-        return header, rows
     rows = []
     at = first - 1
     while at + width <= len(cells):
@@ -180,44 +171,6 @@ def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], 
     if len({r.side for r in rows}) * spec["min_rows"] > len(rows):
         return None
     return header, rows
-
-
-def _rows_of_one_side(cells: list[_Cell], figs: list, header: list[str], at: int) -> list[CellRow]:
-    """The rows of a table with one label column: each label followed by its figures, one per value column; a row
-    whose blank cells were dropped (因公出国（境）费 | 0.00 under 项目 | 预算数 | 决算数) is kept when its figures are all
-    zero (whichever columns they stood in, they add nothing) and then holds none but its zero cell (a label with
-    nothing after it may be the first line of a longer label, and gets none); trailing rows
-    with nothing after their label (a heading after the table) are dropped; the reading stops at a row with
-    fewer figures than columns of which one is not zero (which columns they fill is unknown), or with more."""
-    width = len(header)
-    rows: list[CellRow] = []
-    bare: list[bool] = []
-    while at < len(cells):
-        if figs[at] is not None or not cells[at].text:
-            break
-        k = at + 1
-        while k < len(cells) and (figs[k] is not None or not cells[k].text) and k - at < width:
-            k += 1
-        found = [(figs[j], cells[j]) for j in range(at + 1, k)]
-        if k < len(cells) and figs[k] is not None:
-            break
-        row = CellRow(cells[at].text, header[0])
-        if len(found) == width - 1:
-            for column, (fig, c) in zip(header[1:], found):
-                if fig is not None:
-                    row.cells[column] = TableCell(fig, 0, header.index(column), c.location, f"{row.label} | {c.text}")
-        elif any(fig is not None and fig.value != 0 for fig, _ in found):
-            break
-        elif found:
-            printed = [(fig, c) for fig, c in found if fig is not None]
-            fig, c = printed[0] if printed else (Figure(Decimal(0), 0, None, "amount", "0", 0, 0), cells[at])
-            row.zero = TableCell(fig, 0, 0, c.location, f"{row.label} | {c.text if printed else '（空）'}")
-        rows.append(row)
-        bare.append(not found)
-        at = k
-    while rows and bare[len(rows) - 1]:
-        rows.pop()
-    return rows
 
 
 def cell_tables(doc: Document) -> list[CellTable]:

@@ -866,8 +866,7 @@ def _named_changes(facts: Facts, total: TextFact, said: list[TextFact], statemen
 def _named_identity_tables(facts: Facts) -> list[Check]:
     """A fixed total (“三公”经费, or the 合计 row of a table whose title names it) against its members' rows, column by
     column, in a table read back from cells on their own lines; each member a row named by its words, or by its parts'
-    rows (公务用车购置费 + 公务用车运行维护费); a member row printing only zeros, its blank cells dropped, counts 0 in
-    every column. At most a warning: the cells were put back in rows by the reader."""
+    rows (公务用车购置费 + 公务用车运行维护费). At most a warning: the cells were put back in rows by the reader."""
     idents = patterns.load("formulas")["named_identities"]
     out = []
     for table in facts.cell_tables:
@@ -880,8 +879,7 @@ def _named_identity_tables(facts: Facts) -> list[Check]:
             total = totals[0]
             rows = [r for r in table.rows if r is not total]
             for column, cell in total.cells.items():
-                members = [_member([(r.label, r.cells.get(column) or r.zero) for r in rows], m, _only)
-                           for m in ident["members"]]
+                members = [_member([(r.label, r.cells.get(column)) for r in rows], m, _only) for m in ident["members"]]
                 if any(m is None for m in members):
                     continue
                 parts = [c for m in members for c in m]
