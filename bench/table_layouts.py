@@ -1,5 +1,5 @@
-"""Copy the bundled project tables (corpus/project-tables/*.docx, ruled Word tables) into the text layouts archives
-hold them in, check the copies, and report what each layout costs: the checks still made, and every finding the
+"""Copy the bundled project tables (corpus/project-tables/*.docx, ruled Word tables), and the project and scoring
+tables of corpus/real's tuning part that hold their grid as '|' rows, into the text layouts archives hold them in, check the copies, and report what each layout costs: the checks still made, and every finding the
 copy brings (a new finding on a table whose figures did not change is a false alarm of the reading).
 
 Layouts: '|' rows whose merged cells vanished, blanks kept (pipe_dropped); '|' rows of the filled cells only
@@ -25,6 +25,7 @@ from copies import compare, report  # noqa: E402
 from extractor.document import read_document  # noqa: E402
 from extractor.model import Paragraph, Table  # noqa: E402
 
+REAL_TYPES = ("project_self_evaluation_table", "scoring_table")
 LAYOUTS = ("pipe_dropped", "pipe_filled", "spaces", "cell_lines", "cell_lines_blank", "fused", "fused_table")
 
 
@@ -57,14 +58,28 @@ def _lines(path: Path, layout: str) -> list[str]:
     return out
 
 
+def real_tables(corpus: Path) -> list[Path]:
+    """The tuning part's project and scoring tables of corpus/real that hold their grid as '|' rows."""
+    from eval_real import documents, part_of
+    return [source for name, source, audit in documents(corpus)
+            if part_of(name) == "tuning" and source.suffix == ".txt"
+            and (audit.get("source") or {}).get("type") in REAL_TYPES
+            and any(isinstance(b, Table) and b.width > 2 for b in read_document(str(source)).blocks)]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", default=str(HERE.parent / "corpus" / "project-tables"))
     args = ap.parse_args(argv)
-    sources = sorted(Path(args.folder).glob("*.docx"))
     copies = {layout: (lambda source, layout=layout: "\n".join(_lines(source, layout))) for layout in LAYOUTS}
-    total, kept, new = compare(sources, copies)
-    return report(f"{len(sources)} project tables, {total} checks made on the ruled tables", "layout", total, kept, new)
+    status = 0
+    for title, sources in ((f"project tables ({Path(args.folder).name}/*.docx)", sorted(Path(args.folder).glob("*.docx"))),
+                           ("project and scoring tables of corpus/real (tuning part, '|' grids)",
+                            real_tables(HERE.parent / "corpus" / "real"))):
+        total, kept, new = compare(sources, copies)
+        status |= report(f"{len(sources)} {title}, {total} checks made on the originals", "layout", total, kept, new)
+        print()
+    return status
 
 
 if __name__ == "__main__":

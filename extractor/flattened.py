@@ -14,7 +14,8 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import FundRow, IndicatorRow, ProjectTable, Value, plain_number, rate_agrees
+from extractor.project_table import (HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value, plain_number,
+                                     rate_agrees)
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
 BLANKS = ("—", "-", "/", "－")
@@ -71,13 +72,25 @@ def _spec() -> dict:
 
 
 def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
-    """The funds header's roles in their printed order, when the (compacted) text holds all of them."""
+    """The funds header's roles in their printed order, when the (compacted) text holds all of them, or all but
+    年初预算数 and 分值 (预算数(A) 执行数(B) 执行率(B/A) 得分(20分*执行率): a bare 预算数 and 执行数 are then the budget
+    and the actual (bare_header), and the 分值 stands in the header's brackets)."""
     found = []
     for role in FUND_ROLES:
         at = min((text.find(w) for w in spec["fund_header"][role] if w in text), default=-1)
-        if at < 0:
-            return None
-        found.append((at, role))
+        if at >= 0:
+            found.append((at, role))
+    roles = {role for _, role in found}
+    if roles == set(FUND_ROLES):
+        return [role for _, role in sorted(found)]
+    if roles & {"initial", "weight"} or not {"rate", "score"} <= roles:
+        return None
+    for role, words in spec["bare_header"].items():
+        if role not in roles:
+            at = min((text.find(w) for w in words if w in text), default=-1)
+            if at < 0:
+                return None
+            found.append((at, role))
     return [role for _, role in sorted(found)]
 
 
@@ -108,7 +121,7 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
     kind = ("total" if any(label.endswith(w) for w in spec["fund_total"]) else
             "part" if any(label.endswith(w) for w in spec["fund_parts"]) else None)
     values = tokens[1:]
-    if line.cells and values and not all(_is_value(t.text) for t in values):
+    if values and not all(_is_value(t.text) for t in values):
         lead = _leading_values(values)
         if len(lead) == len(columns):
             values = lead
@@ -138,8 +151,9 @@ def _rate_agrees(cells: dict[str, Value]) -> bool:
 
 
 def _leading_values(tokens: list[Token]) -> list[Token]:
-    """The run of values a row of cells opens with: in a table copied one cell a line, the cells after a full funds
-    row (年度资金总额 4753.66万元 … 10 100% 10, then 按收入性质分:) belong to the lines below it."""
+    """The run of values a row opens with: in a table copied one cell a line, the cells after a full funds row
+    (年度资金总额 4753.66万元 … 10 100% 10, then 按收入性质分:) belong to the lines below it; on a line of spaces, the
+    text after a full row is its 原因 column (总额 0.00 3.36 3.36 100.00% 10 10 1.预算执行率=…)."""
     lead = []
     for t in tokens:
         if not _is_value(t.text):
@@ -163,7 +177,8 @@ def _shift(values: list[Token], columns: list[str]) -> int:
 
 def _fund_rows(lines: list[Line], columns: list[str], spec: dict) -> list[FundRow]:
     """The funds rows among the lines before the indicator header; a row label alone on its line takes the values
-    on the next line (年度资金总额 | then | 32.4 | 31.69 | 10 | 97.80% | 9 |)."""
+    on the next line (年度资金总额 | then | 32.4 | 31.69 | 10 | 97.80% | 9 |). A funds row holding more values than
+    columns leaves the block unread: the rows read beside it would be some of the sources only."""
     rows = []
     skip = False
     for k, line in enumerate(lines):
@@ -177,7 +192,18 @@ def _fund_rows(lines: list[Line], columns: list[str], spec: dict) -> list[FundRo
             skip = row is not None
         if row is not None:
             rows.append(row)
+        elif _overfull(line, columns, spec):
+            return []
     return rows
+
+
+def _overfull(line: Line, columns: list[str], spec: dict) -> bool:
+    """Whether a line opens with a funds row's label (年度资金总额, 其中:财政资金 …) and then holds more values than the
+    header has columns (其中:财政资金 | 200.00 | 1 | 251.89 | …): a cell of another row ran into it."""
+    tokens = [t for t in line.tokens if compact(t.text) not in spec["fund_prefixes"]]
+    if not tokens or not any(compact(tokens[0].text).endswith(w) for w in spec["fund_total"] + spec["fund_parts"]):
+        return False
+    return len(_leading_values(tokens[1:])) > len(columns)
 
 
 def _indicator_header(lines: list[Line], start: int, spec: dict) -> Optional[int]:
@@ -332,6 +358,16 @@ def _header_end(lines: list[Line], at: int, spec: dict) -> Optional[tuple[int, l
     return None
 
 
+def _header_weight(lines: list[Line]) -> Optional[Value]:
+    """The funds block's 分值 printed in its header's brackets instead of a column (预算执行情况(万元)(20分))."""
+    for line in lines:
+        for token in line.tokens:
+            m = HEADER_WEIGHT.search(compact(token.text))
+            if m is not None:
+                return Value(m.group(1), parse_cell(m.group(1)), token.location, compact(token.text))
+    return None
+
+
 def _one_cell_per_line(lines: list[Line], spec: dict) -> bool:
     filled = [line for line in lines[:spec["stream_sample"]] if line.tokens]
     return bool(filled) and sum(len(line.tokens) == 1 for line in filled) >= spec["stream_share"] * len(filled)
@@ -410,6 +446,10 @@ def flattened_project_tables(doc: Document, covered: set[int], unread: frozenset
             if _one_cell_per_line(rest, spec) else rest
         table = _read([lines[at]] + rows, 0, columns, spec)
         if table is not None:
+            if "weight" not in columns and table.fund_total is not None:
+                weight = _header_weight(lines[at:end + 1])
+                if weight is not None:
+                    table.fund_total.cells["weight"] = weight
             out.append(table)
         at = end + 1
     return out
