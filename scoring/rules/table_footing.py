@@ -41,9 +41,12 @@ def row_kind(label: str) -> str:
     return "detail"
 
 
-def _foot(view: TableView, total_row: int, part_rows: list[int], label: str) -> list[Check]:
+def _foot(view: TableView, total_row: int, part_rows: list[int], label: str, skip: frozenset[int] = frozenset()) \
+        -> list[Check]:
     checks = []
     for c in view.data_cols:
+        if c in skip:
+            continue
         if SKIP_COLUMN.search(view.headers[c] if c < len(view.headers) else ""):
             continue
         total = view.cell(total_row, c)
@@ -64,12 +67,11 @@ def _top_total(view: TableView, kinds: dict[int, str], total_row: int) -> list[C
     and where none is numbered they are of unknown level: a column they print a figure in is not footed."""
     spec = patterns.load("concepts")["top_total"]
     numbered = [patterns.compiled(p) for p in spec["item_numbers"]]
-    rows = [r for r in range(total_row + 1, len(view.table.rows))]
     items: list[int] = []
     unknown: list[int] = []
     style = None
     in_sub = False
-    for r in rows:
+    for r in range(total_row + 1, len(view.table.rows)):
         label = view.row_labels[r]
         mark = next((k for k, p in enumerate(numbered) if p.match(label)), None)
         if kinds[r] == "subitem":
@@ -92,12 +94,8 @@ def _top_total(view: TableView, kinds: dict[int, str], total_row: int) -> list[C
         items.append(r)
     if len(items) < 2:
         return []
-    checks = []
-    label = view.row_labels[total_row]
-    for check in _foot(view, total_row, items, label):
-        checks.append(check)
-    blocked = {c for r in unknown for c in view.data_cols if view.cell(r, c) is not None}
-    return [c for c in checks if not any(c.evidence and c.evidence[0].location.col == col + 1 for col in blocked)]
+    blocked = frozenset(c for r in unknown for c in view.data_cols if view.cell(r, c) is not None)
+    return _foot(view, total_row, items, view.row_labels[total_row], blocked)
 
 
 def _footings(view: TableView) -> list[Check]:
