@@ -219,6 +219,10 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
+    basis = patterns.compiled(g["other_basis"]).search(pf.norm.text, change.figure.end, rate.figure.start)
+    if basis is not None:
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按另一口径（{basis.group()}…）计算，"
+                                        f"不能由所列增减额 {shown(change.figure)} 复算。", "growth_rate", [base, change])
     decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
     d = interval(change.figure)
     x = interval(base.figure)

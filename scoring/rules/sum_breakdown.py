@@ -35,7 +35,7 @@ from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
-                                  sum_check, total_interval, unverifiable)
+                                  sum_check, total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -976,8 +976,9 @@ def _additions(facts: Facts) -> list[Check]:
     """A total reached by additions to a first amount (…收入816.1亿元，增长0.2%；加上债务收入268.7亿元、中央补助收入
     999.5亿元…，收入总计2411.8亿元): the first amount of the cue's sentence, or of the sentence before when the cue
     opens its own (…其中税收收入109.91万元；非税收入1.2万元。加上…1,756.37万元，收入总计1,867.48万元); the amounts
-    between it and the cue must be figures it is compared with (完成预算数31220万元的, 较上年28899万元: additions.compared)
-    or its 其中 parts, and a first amount naming a flow must name the total's."""
+    between it and the cue must be figures it is compared with (完成预算数31220万元的, 较上年28899万元: additions.compared),
+    its 其中 parts or in brackets (含权责发生制列支285,941万元), and a first amount naming a flow must name the total's. An added amount named as a change (调出资金
+    增加10,239万元) is added where that alone makes the total, and leaves the sum unverifiable where neither reading does."""
     spec = patterns.load("concepts")["additions"]
     openers = patterns.load("concepts")["breakdown_openers"]
     cue, total_words = patterns.compiled(spec["cue"]), patterns.compiled(spec["total"])
@@ -1004,7 +1005,7 @@ def _additions(facts: Facts) -> list[Check]:
             if not amounts or any(f.figure.kind not in ("amount", "rate") for f in before):
                 continue
             base = amounts[0]
-            if any(not patterns.compiled(spec["compared"]).match(f.label)
+            if any(not patterns.compiled(spec["compared"]).match(f.label) and not at[f.figure.start]
                    and not any(w in text[base.figure.end:f.figure.start] for w in openers) for f in amounts[1:]):
                 continue
             total = next((f for f in facts_here if f.figure.start > m.end() and f.figure.kind == "amount"
@@ -1012,12 +1013,18 @@ def _additions(facts: Facts) -> list[Check]:
                           and total_words.search(f.before)), None)
             if total is None or _flow(base.label) not in (None, _flow(total.label)):
                 continue
-            parts = [f for f in facts_here if m.end() <= f.figure.start < total.figure.start
-                     and f.figure.kind == "amount" and not at[f.figure.start] and not _is_change(f)]
+            added = [f for f in facts_here if m.end() <= f.figure.start < total.figure.start
+                     and f.figure.kind == "amount" and not at[f.figure.start]]
+            parts = [f for f in added if not _is_change(f)]
             if not parts:
                 continue
-            out.append(sum_check(RULE, total, [base] + parts, total.concept,
-                                 total.label or "总计"))
+            check = sum_check(RULE, total, [base] + parts, total.concept, total.label or "总计")
+            if len(parts) < len(added) and check.is_finding:
+                with_changes = sum_check(RULE, total, [base] + added, total.concept, total.label or "总计")
+                check = with_changes if not with_changes.is_finding else unsure(
+                    check, f"所加各项中有以“增加/减少”称的金额（{'、'.join(shown(f.figure) for f in added if f not in parts)}），"
+                           f"未能确认是否计入，无法据此判断。")
+            out.append(check)
     return out
 
 

@@ -9,7 +9,8 @@ Passes: 基本支出5377.64万元，占55.10% after 本年支出合计9759.38万
         公务接待费 | 14.8 | 16.3.
 A share whose whole is named (占本年支出合计的99.86%) takes that figure from the text before it or from a table row of that
 name; a list opened by its whole's name (2023年“三公”经费财政拨款支出决算中，因公出国（境）费…占0%；…) takes the amount so named before, else
-the sum of its parts when they are every member of a complete breakdown. An amount compared in words with its budget
+the sum of its parts when they are every member of a complete breakdown; a whole found in an earlier paragraph whose
+scope (全省, 全市 …) is not the part's is unverifiable. An amount compared in words with its budget
 (与2021年度预算相比增加/减少…万元, …无增减, …无变化) is held to the 预算数 of its row in a “三公” table of 预算数 and 决算数 (at most a warning
 when its cells stand one a line); an item's 完成预算的…% after its own 决算 with no budget beside it, to the item's 预算数 in
 the “三公” table. Where the whole, the budget or the actual cannot be found, the claim is unverifiable. The cue words
@@ -148,6 +149,13 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
     return None
 
 
+def _scopes(facts: Facts, f: TextFact) -> frozenset[str]:
+    """The scope words (全省, 全市, 本级 …: patterns/formulas.yaml identity_scopes) of a figure's paragraph up to it."""
+    pf = next(p for p in facts.paragraphs if p.block == f.block)
+    before = pf.norm.text[:f.figure.start]
+    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in before)
+
+
 def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.Pattern] = None) -> bool:
     """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元), alone: 税收返还和
     转移支付4404.78亿元 names the two together, not 转移支付; drop: words left out of both sides (years)."""
@@ -206,6 +214,11 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     else:
         whole = _named(facts, index, name, part, spec["look_back"])
         what = name
+        if whole is not None and whole.block != part.block and _scopes(facts, whole) != _scopes(facts, part):
+            return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：前文的{what} "
+                                            f"{shown(whole.figure)} 所述范围（{'、'.join(sorted(_scopes(facts, whole))) or '未注明'}）"
+                                            f"与本段（{'、'.join(sorted(_scopes(facts, part))) or '未注明'}）不同，无法复算。",
+                                None, [part, whole])
     if whole is None:
         return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：未找到{what}的金额，无法复算。",
                             None, [part])
