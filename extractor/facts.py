@@ -175,6 +175,7 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
     A synonym that stands as whole words in the label (jieba's segmentation) wins over one that only
     occurs inside a word; a short synonym (扣) counts only as a whole word (not inside 扣除). Rates take only rate concepts (ids ending in _rate), other figures the others.
     A synonym right after a carry-over word (上年结转一般公共预算拨款收入) names the amount carried over, not the
+    concept, and one followed by the name of another thing (一般公共预算财政拨款安排的“三公”经费支出) is not the figure's
     concept: none."""
     _, synonyms = _vocabulary()
     best = None
@@ -195,6 +196,8 @@ def concept_of(label: str, kind: Optional[str] = None) -> Optional[str]:
         return None
     start = best[0][1] - best[0][2]
     if label[:start].endswith(tuple(_vocabulary()[0]["carried_before"])):
+        return None
+    if any(w in label[best[0][1]:] for w in _vocabulary()[0]["other_after_concept"]):
         return None
     return best[1]
 
