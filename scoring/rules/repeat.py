@@ -126,7 +126,9 @@ def _text_repeats(facts: Facts) -> list[Check]:
 
 @dataclass(eq=False)
 class _Said:
-    """A text figure as a restatement: its name, the stage its label states, its stage and its scope words."""
+    """A text figure as a restatement: its name, the stage its label states, its stage, its scope words and the
+    area its paragraph speaks of before it (全区, 本级 …: formulas.yaml identity_scopes); two figures whose paragraphs
+    name different areas (全区收入总量… 中央补助 | 自治区本级收入总量… 中央补助) are not one figure."""
 
     fact: TextFact
     name: str
@@ -134,6 +136,7 @@ class _Said:
     stated_stage: Optional[str]
     stage: Optional[str]
     scope: frozenset
+    area: frozenset = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -182,7 +185,8 @@ def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_en
     share = spec["share_whole"].search(text, f.figure.end, stop)
     words = text[start:f.figure.start] + (share.group("whole") if share else "")
     scope = frozenset(w for w in spec["scope_words"] if w in words)
-    return _Said(f, name, shown_name, stated, stated or f.stage, scope)
+    area = frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in text[:f.figure.start])
+    return _Said(f, name, shown_name, stated, stated or f.stage, scope, area)
 
 
 def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optional[_Said]:
@@ -203,7 +207,7 @@ def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optio
     own = name[:suffix.start()]
     if stated == last.stated_stage or not last.name.endswith(own):
         return None
-    return _Said(f, last.name, last.name + name[suffix.start():], stated, stated, last.scope)
+    return _Said(f, last.name, last.name + name[suffix.start():], stated, stated, last.scope, last.area)
 
 
 def _compatible(a: Optional[object], b: Optional[object]) -> bool:
@@ -226,7 +230,8 @@ def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
         named = {id(e) for e in earlier}
         linked = earlier + [e for e in by_concept.get(concept, []) if id(e) not in named]
         linked = [e for e in linked if (e.fact.block, e.fact.sentence) != (f.block, f.sentence)
-                  and e.scope == later.scope and _compatible(e.stage, later.stage)
+                  and e.scope == later.scope and (not e.area or not later.area or e.area == later.area)
+                  and _compatible(e.stage, later.stage)
                   and _compatible(e.fact.period, f.period)]
         agreeing = [e for e in linked if _agree(e.fact, f)]
         if agreeing:
