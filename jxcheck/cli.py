@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -43,7 +42,8 @@ def render_text(docs: list[dict]) -> str:
 
 
 def render_json(docs: list[dict]) -> str:
-    return json.dumps({"tool": "jxcheck", "version": __version__, "documents": docs}, ensure_ascii=False, indent=2)
+    from jxcheck.outputs.json_text import dumps_indented
+    return dumps_indented({"tool": "jxcheck", "version": __version__, "documents": docs})
 
 
 CSV_TEXT_FIELDS = ("path", "unit", "message", "quote")
