@@ -18,7 +18,7 @@ def dumps_indented(obj) -> str:
     """json.dumps(obj, ensure_ascii=False, indent=2)."""
     chunks: list[str] = []
     try:
-        _write(obj, "\n", chunks)
+        _write(obj, "\n", chunks, {})
     except (_Unsupported, RecursionError):
         return json.dumps(obj, ensure_ascii=False, indent=2)
     return "".join(chunks)
@@ -41,26 +41,36 @@ def _scalar(value, kind) -> str:
     raise _Unsupported
 
 
-def _write(value, pad: str, out: list) -> None:
+def _write(value, pad: str, out: list, heads: dict) -> None:
+    """Append the JSON text of value, indented from pad (a line break and the current indentation), to out; heads
+    keeps, by indentation and key, the text a key is written with (results repeat the same keys many times)."""
     kind = type(value)
     if kind is dict:
         if not value:
             out.append("{}")
             return
         inner = pad + "  "
-        sep = "{" + inner
+        known = heads.get(inner)
+        if known is None:
+            known = heads[inner] = {}
+        first = True
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unsupported
+            head = known.get(key)
+            if head is None:
+                head = known[key] = "," + inner + encode_basestring(key) + ": "
+            if first:
+                head = "{" + head[1:]
+                first = False
             item_kind = type(item)
             if item_kind is str:
-                out.append(sep + encode_basestring(key) + ": " + encode_basestring(item))
+                out.append(head + encode_basestring(item))
             elif item_kind is dict or item_kind is list or item_kind is tuple:
-                out.append(sep + encode_basestring(key) + ": ")
-                _write(item, inner, out)
+                out.append(head)
+                _write(item, inner, out, heads)
             else:
-                out.append(sep + encode_basestring(key) + ": " + _scalar(item, item_kind))
-            sep = "," + inner
+                out.append(head + _scalar(item, item_kind))
         out.append(pad + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -74,7 +84,7 @@ def _write(value, pad: str, out: list) -> None:
                 out.append(sep + encode_basestring(item))
             elif item_kind is dict or item_kind is list or item_kind is tuple:
                 out.append(sep)
-                _write(item, inner, out)
+                _write(item, inner, out, heads)
             else:
                 out.append(sep + _scalar(item, item_kind))
             sep = "," + inner
