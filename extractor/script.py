@@ -104,18 +104,23 @@ def is_traditional(doc: Document) -> bool:
         seen += len(item.text)
         if seen >= SAMPLE:
             break
-    counts = Counter("".join(texts))
-    han = changed = 0
+    text = "".join(texts)
     kinds = _KINDS
-    for ch, n in counts.items():
+    chinese, other_form = [], []
+    for ch in set(text):
         kind = kinds.get(ch)
         if kind is None:
             kind = kinds[ch] = (2 if _char(ch) != ch else 1) if HAN.match(ch) else 0
         if kind:
-            han += n
+            chinese.append(ch)
             if kind == 2:
-                changed += n
-    return changed >= spec["traditional_min_chars"] and changed >= spec["traditional_min_share"] * han
+                other_form.append(ch)
+    changed = sum(map(text.count, other_form))
+    if changed < spec["traditional_min_chars"]:
+        return False
+    counts = Counter(text)
+    han = sum(counts[ch] for ch in chinese)
+    return changed >= spec["traditional_min_share"] * han
 
 
 def simplify_document(doc: Document) -> Document:
@@ -123,7 +128,7 @@ def simplify_document(doc: Document) -> Document:
     keeps its printed text in .printed (a covered cell's anchor_text is converted too)."""
     traditional = is_traditional(doc)
     pattern = _spec()["pinyin"]
-    if not traditional and not any(pattern.search(item.text) for item in _texts(doc)):
+    if not traditional and not _has_pinyin(doc, pattern):
         return doc
     for item in _texts(doc):
         text, _ = simplify(item.text, traditional)
@@ -135,6 +140,13 @@ def simplify_document(doc: Document) -> Document:
             item.anchor_text = simplify(anchor, traditional)[0]
     doc.traditional = traditional
     return doc
+
+
+def _has_pinyin(doc: Document, pattern) -> bool:
+    """Whether any paragraph or cell holds pinyin mark-up: one search of their texts joined by line breaks, which
+    the mark-up (letters between brackets, after a Chinese character) cannot span or follow."""
+    text = "\n".join(item.text for item in _texts(doc))
+    return ("(" in text or "（" in text) and pattern.search(text) is not None
 
 
 class PrintedText:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import os
 import sys
@@ -43,7 +42,8 @@ def render_text(docs: list[dict]) -> str:
 
 
 def render_json(docs: list[dict]) -> str:
-    return json.dumps({"tool": "jxcheck", "version": __version__, "documents": docs}, ensure_ascii=False, indent=2)
+    from jxcheck.outputs.json_text import dumps_indented
+    return dumps_indented({"tool": "jxcheck", "version": __version__, "documents": docs})
 
 
 CSV_TEXT_FIELDS = ("path", "unit", "message", "quote")
@@ -117,7 +117,15 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
+YOUNG_OBJECTS_PER_COLLECTION = 20_000
+"""Objects the check command lets Python allocate between two collections of its youngest objects (700 by
+default): a document makes tens of thousands of short-lived ones, and each collection also walks those still
+alive, so collecting less often spends a few milliseconds less per document; what is freed stays the same."""
+
+
 def run_check(args: argparse.Namespace) -> int:
+    import gc
+
     from jxcheck.api import check_file
     from jxcheck.config import apply
     from jxcheck.failures import RunError, printable
@@ -125,6 +133,7 @@ def run_check(args: argparse.Namespace) -> int:
         config = load_config(args)
     except RunError as exc:
         return fail(exc)
+    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *gc.get_threshold()[1:])
     docs = []
     for path in args.files:
         doc = apply(check_file(path), config)

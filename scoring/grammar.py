@@ -287,10 +287,13 @@ def item_count(note: str) -> Optional[int]:
 
 
 def grade_bands(texts: list[str]) -> Optional[list[tuple[Decimal, str]]]:
-    """The grade bands the first text that states them gives, highest first: [(lower bound, grade)]."""
+    """The grade bands the first text that states them gives, highest first: [(lower bound, grade)]. A band says
+    为, which cleaning a text never brings in (no character normalizes to it), so a text without it is passed by."""
     g = patterns.load("scoring_rules")
     synonyms = patterns.load("formulas")["grade_synonyms"]
     for text in texts:
+        if "为" not in text:
+            continue
         t = _clean(text)
         found = [(Decimal(m.group("lo")), synonyms.get(m.group("grade"), m.group("grade")))
                  for m in patterns.compiled(g["grade_band"]).finditer(t)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 from bisect import bisect_left
+from itertools import repeat
 from dataclasses import dataclass
 
 TOLERANCE = 3.0
@@ -48,25 +49,26 @@ def _edges(page, height: float) -> tuple[list[Edge], list[Edge]]:
 
 def object_bounds(raw_page, wanted: int, depth: int = 0):
     """Bounding boxes (left, bottom, right, top) of a page's objects of one pdfium type, FPDF_PAGEOBJ_PATH say,
-    its form objects' included, through pdfium's C API."""
+    its form objects' included, through pdfium's C API: the types of all objects asked in one pass of map (most
+    objects of a page are text), the boxes of the wanted ones then."""
     import pypdfium2.raw as raw
 
     from extractor.readers import pdfium_calls as c
     if depth == 0:
-        count, get_object = c.count_objects(raw_page), c.get_object
+        count, get_object = c.count_objects(raw_page), c.object_address
     else:
-        count, get_object = c.form_count_objects(raw_page), c.form_get_object
-    get_type, get_bounds, form = c.object_type, c.object_bounds, raw.FPDF_PAGEOBJ_FORM
+        count, get_object = c.form_count_objects(raw_page), c.form_object_address
+    objects = list(map(get_object, repeat(raw_page, count), range(count)))
+    kinds = list(map(c.type_at, objects))
+    get_bounds, form = c.object_bounds, raw.FPDF_PAGEOBJ_FORM
     box = c.Slots(c.FLOAT, 1)
     pointers = box.pointers[0]
-    for i in range(count):
-        obj = get_object(raw_page, i)
-        kind = get_type(obj)
+    for obj, kind in zip(objects, kinds):
         if kind == wanted:
-            if get_bounds(obj, *pointers):
+            if get_bounds(c.Handle(obj), *pointers):
                 yield tuple(box.values(1))
         elif kind == form and depth < 2:
-            yield from object_bounds(obj, wanted, depth + 1)
+            yield from object_bounds(c.Handle(obj), wanted, depth + 1)
 
 
 def _merge(edges: list[Edge]) -> list[Edge]:

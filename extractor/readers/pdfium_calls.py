@@ -17,9 +17,8 @@ DOUBLE, FLOAT = ctypes.c_double, ctypes.c_float
 
 
 class Handle(ctypes.c_void_p):
-    """A pdfium handle as a function without argument types returns it: kept as a ctypes object, so it is passed
-    on to the next function as it is (a plain c_void_p result would become an int, which would be passed as a C
-    int)."""
+    """A pdfium handle (an address) as a ctypes object, which a function without argument types is passed as the
+    pointer it is (an int would be passed as a C int)."""
 
 
 def _declare(function, restype, *argtypes):
@@ -37,16 +36,13 @@ bounded_text = _declare(raw.FPDFText_GetBoundedText, _INT, _VP, DOUBLE, DOUBLE, 
 count_rects = _untyped(raw.FPDFText_CountRects)
 get_rect = _untyped(raw.FPDFText_GetRect)
 count_objects = _untyped(raw.FPDFPage_CountObjects)
-get_object = _untyped(raw.FPDFPage_GetObject, Handle)
 form_count_objects = _untyped(raw.FPDFFormObj_CountObjects)
-_form_get_object = _untyped(raw.FPDFFormObj_GetObject, Handle)
-object_type = _untyped(raw.FPDFPageObj_GetType)
 object_bounds = _untyped(raw.FPDFPageObj_GetBounds)
-
-
-def form_get_object(form, index: int) -> Handle:
-    """FPDFFormObj_GetObject, whose index is an unsigned long and so is passed as one."""
-    return _form_get_object(form, ctypes.c_ulong(index))
+object_address = _untyped(raw.FPDFPage_GetObject, _VP)
+form_object_address = _declare(raw.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+type_at = _declare(raw.FPDFPageObj_GetType, _INT, _VP)
+"""The page object calls, mapped over all of a page's objects at once: objects as addresses (ints, None for none),
+their types asked through a declared pointer argument, a form's index passed as the unsigned long it is."""
 
 
 def address(handle) -> int:

@@ -176,7 +176,14 @@ def evaluate(formula: str, values: dict[str, Interval]) -> Interval:
         if isinstance(node, ast.Constant):
             return exact(Decimal(str(node.value)))
         raise ValueError(f"unsupported formula element: {ast.dump(node)}")
-    return walk(ast.parse(formula, mode="eval"))
+    return walk(_parsed(formula))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(formula: str) -> ast.Expression:
+    """A formula's syntax tree, parsed once (evaluate only reads it; the same formulas come back in every
+    document)."""
+    return ast.parse(formula, mode="eval")
 
 
 COARSE_SHARE = Decimal("0.01")
