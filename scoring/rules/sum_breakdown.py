@@ -135,7 +135,7 @@ def _cues(pf: ParagraphFacts, openers: list[str]):
             yield m.start("view"), sent
 
 
-def _view_total(before: list[ParagraphFacts], pf: ParagraphFacts, pos: int) -> TextFact | None:
+def _view_total(earlier: list[ParagraphFacts], pf: ParagraphFacts, pos: int) -> TextFact | None:
     """The total a paragraph that opens with a point of view breaks down (从收入详细来看，税收收入…；非税收入…): of the
     paragraph before (past other such paragraphs: 从支出详细来看 after 从收入详细来看), the one sentence whose first amount
     names the view's flow (…收入94887.14亿元… | …支出132512.65亿元…)."""
@@ -145,11 +145,11 @@ def _view_total(before: list[ParagraphFacts], pf: ParagraphFacts, pos: int) -> T
     if flow is None:
         return None
     block = pf.block
-    for previous in reversed(before):
-        if previous.block != block - 1:
+    for previous in reversed(earlier):
+        if previous.block != block - 1 or not previous.sentence_spans:
             return None
         block = previous.block
-        if views.match(previous.norm.text, previous.sentence_spans[0][0]) if previous.sentence_spans else False:
+        if views.match(previous.norm.text, previous.sentence_spans[0][0]):
             continue
         firsts = [next((f for f in previous.facts if f.sentence == k and f.figure.kind == "amount"), None)
                   for k in range(len(previous.sentence_spans))]
@@ -191,7 +191,7 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
             if total is not None and subject is not None and _flow(total.label) not in (None, subject):
                 total = None
         elif sent == 0 and not group:
-            total = _view_total(list(earlier), pf, pos)
+            total = _view_total(earlier, pf, pos)
         else:
             total = None
         if total is None:
