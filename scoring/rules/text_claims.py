@@ -70,10 +70,15 @@ def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
     return [f for f in pf.facts if f.figure.kind == "amount" and f.figure.end <= end and not f.figure.approximate]
 
 
+SHARE_AFTER = regex.compile(r"^\s*[，,]?\s*(?:约)?占")
+
+
 def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[TextFact]:
     """The total whose list the part belongs to: the nearest amount before it, not a change (净额减少414.56万元) nor
     what another is compared with (比2023年的40,616,051.67万元), with a list cue between them not inside brackets
-    closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出598.75亿元)."""
+    closed before the part (…4404.78亿元（包括一般性转移支付…）；上解中央支出598.75亿元); None when that amount is itself
+    a part with its share (…项目支出400万元，占总支出的7.18%。按支出功能分类：教育…): which total the next list is of is
+    not said."""
     text = pf.norm.text
     base = _spec()["comparison_base"]
     for f in reversed(_amounts(pf, part.figure.start)):
@@ -81,7 +86,7 @@ def _opener(pf: ParagraphFacts, part: TextFact, openers: list[str]) -> Optional[
             continue
         between = CLOSED_GROUP.sub("", text[f.figure.end:part.figure.start])
         if any(w in between for w in openers):
-            return f
+            return None if SHARE_AFTER.match(between) else f
     return None
 
 
