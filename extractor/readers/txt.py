@@ -269,6 +269,24 @@ def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Call
     return [group[0] if len(group) == 1 else "".join(part.strip() for part in group) for group in groups]
 
 
+STRAY_PIPE_MIN = 40
+
+
+def _stray_pipe(line: str) -> bool:
+    """A line of prose that a copy left a '|' at the end of (…同比增长24.8% |): its one '|' is its last character, and
+    it holds a sentence's end and at least STRAY_PIPE_MIN characters."""
+    text = line.strip()
+    return text.endswith("|") and text.count("|") == 1 and "。" in text and len(text) >= STRAY_PIPE_MIN
+
+
+def _table_follows(lines: list[str], start: int) -> bool:
+    """Whether the next line that is not blank is a table line."""
+    for line in lines[start:]:
+        if line.strip():
+            return split_cells(line) is not None
+    return False
+
+
 def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[list, int]:
     """Group lines into paragraphs and tables; a table continues across blank lines."""
     blocks: list = []
@@ -291,6 +309,8 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
             deadline.check()
         line = lines[i].rstrip("\r\n")
         cells = split_cells(line)
+        if cells is not None and not table_rows and _stray_pipe(line) and not _table_follows(lines, i + 1):
+            line, cells = line.rstrip().removesuffix("|"), None
         if cells is not None:
             table_rows.append(line)
         elif not line.strip():
