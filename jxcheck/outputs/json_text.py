@@ -63,14 +63,7 @@ def _write(value, pad: str, out: list, heads: dict) -> None:
             if first:
                 head = "{" + head[1:]
                 first = False
-            item_kind = type(item)
-            if item_kind is str:
-                out.append(head + encode_basestring(item))
-            elif item_kind is dict or item_kind is list or item_kind is tuple:
-                out.append(head)
-                _write(item, inner, out, heads)
-            else:
-                out.append(head + _scalar(item, item_kind))
+            _item(head, item, inner, out, heads)
         out.append(pad + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -79,15 +72,20 @@ def _write(value, pad: str, out: list, heads: dict) -> None:
         inner = pad + "  "
         sep = "[" + inner
         for item in value:
-            item_kind = type(item)
-            if item_kind is str:
-                out.append(sep + encode_basestring(item))
-            elif item_kind is dict or item_kind is list or item_kind is tuple:
-                out.append(sep)
-                _write(item, inner, out, heads)
-            else:
-                out.append(sep + _scalar(item, item_kind))
+            _item(sep, item, inner, out, heads)
             sep = "," + inner
         out.append(pad + "]")
     else:
         out.append(_scalar(value, kind))
+
+
+def _item(lead: str, item, inner: str, out: list, heads: dict) -> None:
+    """Append a dict's value or a list's item after the text that leads it (its key, or the separator)."""
+    kind = type(item)
+    if kind is str:
+        out.append(lead + encode_basestring(item))
+    elif kind is dict or kind is list or kind is tuple:
+        out.append(lead)
+        _write(item, inner, out, heads)
+    else:
+        out.append(lead + _scalar(item, kind))
