@@ -247,6 +247,11 @@ def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[i
     return ""
 
 
+def areas_before(text: str, end: int) -> frozenset[str]:
+    """The area words (全省, 全市, 本级 …: patterns/formulas.yaml identity_scopes) a text names before position end."""
+    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in text[:end])
+
+
 def is_change(label: str) -> bool:
     """A figure's label makes it a change (增加, 比上年减收), not a level."""
     return any(w in label for w in patterns.load("formulas")["growth"]["change_words"])

@@ -31,7 +31,7 @@ from extractor.cell_tables import CellRow, CellTable
 from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, lost_grid, same_check, shown, unverifiable
+from scoring.rules.common import areas_before, evidence, lost_grid, same_check, shown, unverifiable
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
@@ -185,8 +185,7 @@ def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_en
     share = spec["share_whole"].search(text, f.figure.end, stop)
     words = text[start:f.figure.start] + (share.group("whole") if share else "")
     scope = frozenset(w for w in spec["scope_words"] if w in words)
-    area = frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in text[:f.figure.start])
-    return _Said(f, name, shown_name, stated, stated or f.stage, scope, area)
+    return _Said(f, name, shown_name, stated, stated or f.stage, scope, areas_before(text, f.figure.start))
 
 
 def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optional[_Said]:
