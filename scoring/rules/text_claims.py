@@ -30,7 +30,7 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, clause_words, complete_list, evidence, is_change, lost_grid, paren_groups,
+from scoring.rules.common import (Source, areas_before, clause_words, complete_list, evidence, is_change, lost_grid, paren_groups,
                                   ratio_check, same_check, shown, total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
@@ -154,11 +154,10 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
     return None
 
 
-def _scopes(facts: Facts, f: TextFact) -> frozenset[str]:
-    """The scope words (全省, 全市, 本级 …: patterns/formulas.yaml identity_scopes) of a figure's paragraph up to it."""
+def _areas(facts: Facts, f: TextFact) -> frozenset[str]:
+    """The area words of a figure's paragraph up to it (areas_before)."""
     pf = next(p for p in facts.paragraphs if p.block == f.block)
-    before = pf.norm.text[:f.figure.start]
-    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in before)
+    return areas_before(pf.norm.text, f.figure.start)
 
 
 def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.Pattern] = None) -> bool:
@@ -219,11 +218,13 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     else:
         whole = _named(facts, index, name, part, spec["look_back"])
         what = name
-        if whole is not None and whole.block != part.block and _scopes(facts, whole) != _scopes(facts, part):
-            return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：前文的{what} "
-                                            f"{shown(whole.figure)} 所述范围（{'、'.join(sorted(_scopes(facts, whole))) or '未注明'}）"
-                                            f"与本段（{'、'.join(sorted(_scopes(facts, part))) or '未注明'}）不同，无法复算。",
-                                None, [part, whole])
+        if isinstance(whole, TextFact) and whole.block != part.block:
+            there, here = _areas(facts, whole), _areas(facts, part)
+            if there != here:
+                return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：前文的{what} "
+                                                f"{shown(whole.figure)} 所述范围（{'、'.join(sorted(there)) or '未注明'}）"
+                                                f"与本段（{'、'.join(sorted(here)) or '未注明'}）不同，无法复算。",
+                                    None, [part, whole])
     if whole is None:
         return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：未找到{what}的金额，无法复算。",
                             None, [part])
