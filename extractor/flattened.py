@@ -14,7 +14,7 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import (HEADER_WEIGHT, FundRow, IndicatorRow, ProjectTable, Value, plain_number,
+from extractor.project_table import (FundRow, IndicatorRow, ProjectTable, Value, bracket_weight, plain_number,
                                      rate_agrees)
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
@@ -360,12 +360,8 @@ def _header_end(lines: list[Line], at: int, spec: dict) -> Optional[tuple[int, l
 
 def _header_weight(lines: list[Line]) -> Optional[Value]:
     """The funds block's 分值 printed in its header's brackets instead of a column (预算执行情况(万元)(20分))."""
-    for line in lines:
-        for token in line.tokens:
-            m = HEADER_WEIGHT.search(compact(token.text))
-            if m is not None:
-                return Value(m.group(1), parse_cell(m.group(1)), token.location, compact(token.text))
-    return None
+    return next((v for line in lines for token in line.tokens
+                 if (v := bracket_weight(compact(token.text), token.location)) is not None), None)
 
 
 def _one_cell_per_line(lines: list[Line], spec: dict) -> bool:

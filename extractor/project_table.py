@@ -139,14 +139,17 @@ def _value(table: Table, row: list[Cell], c: int, label: str = "") -> Optional[V
     return Value(text, fig, table.cell_location(cell), f"{label} | {text}" if label else text)
 
 
+def bracket_weight(text: str, location: Location) -> Optional[Value]:
+    """A 分值 a header's (compacted) text prints in brackets ((20分)), as a value standing where the text does."""
+    m = HEADER_WEIGHT.search(text)
+    return Value(m.group(1), parse_cell(m.group(1)), location, text) if m is not None else None
+
+
 def _header_weight(table: Table, row: list[Cell]) -> Optional[Value]:
     """The funds block's 分值 printed in its header instead of a column (预算执行情况(万元)(20分) | … | 得分(20分*执行率)):
     the first weight in brackets of a header cell."""
-    for cell in row:
-        m = HEADER_WEIGHT.search(_text(cell)) if not cell.covered else None
-        if m is not None:
-            return Value(m.group(1), parse_cell(m.group(1)), table.cell_location(cell), _text(cell))
-    return None
+    return next((v for cell in row if not cell.covered
+                 and (v := bracket_weight(_text(cell), table.cell_location(cell))) is not None), None)
 
 
 def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]:
