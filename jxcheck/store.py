@@ -502,34 +502,78 @@ _SIGNATURE_PART = ("concat_ws('|', " + ", ".join(f"coalesce(c.{c}, '-')" for c i
 
 def copy_groups(store: Store, doc_ids: Iterable[str]) -> dict[str, list[str]]:
     """The same report supplied in several files (TXT, DOCX, PDF of one report): readable documents of one known
-    unit (as printed, and its key), year and report type whose own checks are the same (rule, status, severity, concept and the reported,
-    expected and difference figures, counted with repeats) and not none. Each group is keyed by its first
-    document in the order docx, txt, pdf, doc, html then path (the rendering the cross-document checks attach to,
-    see scoring.crossdoc.representatives), mapping to the others."""
+    unit (as printed, and its key), year and report type whose own checks are the same (rule, status, severity,
+    concept and the reported, expected and difference figures, counted with repeats) and not none; or whose checks
+    are all among the first one's, with the same failing and unverifiable checks, when the first holds at most
+    COPY_PASSES_APART more passes (or one in COPY_PASSES_SHARE of its checks): one reading found a pass the other
+    lacks. Each group is keyed by its first document in the order docx, txt, pdf, doc, html then path (the rendering
+    the cross-document checks attach to, see scoring.crossdoc.representatives), mapping to the others."""
     ids = sorted(set(doc_ids))
     if not ids:
         return {}
+    marks = ", ".join("?" * len(ids))
     try:
         rows = store.con.execute(
             f"SELECT d.doc_id, d.unit_key || chr(31) || coalesce(d.unit, ''), d.year, d.report_type, d.format, d.path, "
-            f"md5(string_agg({_SIGNATURE_PART}, chr(10) ORDER BY {_SIGNATURE_PART})) "
+            f"md5(string_agg({_SIGNATURE_PART}, chr(10) ORDER BY {_SIGNATURE_PART})), count(*), "
+            f"md5(coalesce(string_agg({_SIGNATURE_PART}, chr(10) ORDER BY {_SIGNATURE_PART}) "
+            f"FILTER (WHERE c.status <> 'pass'), '')) "
             f"FROM documents d JOIN checks c ON c.doc_id = d.doc_id AND c.source = 'document' "
             f"WHERE d.status = 'ok' AND d.year IS NOT NULL AND d.unit_key IS NOT NULL AND d.unit_key <> ? "
-            f"AND d.doc_id IN ({', '.join('?' * len(ids))}) "
+            f"AND d.doc_id IN ({marks}) "
             f"GROUP BY ALL", [UNKNOWN] + ids).fetchall()
     except duckdb.Error as exc:
         raise store_error(exc, store.path) from exc
-    groups: dict[tuple, list[tuple]] = {}
-    for doc_id, unit_key, year, report_type, fmt, path, signature in rows:
-        groups.setdefault((unit_key, year, report_type, signature), []).append((doc_id, fmt, path))
     rank = {f: i for i, f in enumerate(COPY_FORMATS)}
+    exact: dict[tuple, list[tuple]] = {}
+    for doc_id, unit_key, year, report_type, fmt, path, signature, count, open_part in rows:
+        exact.setdefault((unit_key, year, report_type, signature), []).append(
+            (rank.get(fmt, len(rank)), path, doc_id, count, open_part))
+    for members in exact.values():
+        members.sort()
+    heads: dict[tuple, list[list[tuple]]] = {}
+    for (unit_key, year, report_type, _), members in sorted(exact.items(), key=lambda kv: kv[1][0]):
+        heads.setdefault((unit_key, year, report_type, members[0][4]), []).append(members)
+    groups: list[list[tuple]] = []
+    for candidates in heads.values():
+        merged: list[list[tuple]] = []
+        for members in candidates:
+            first = members[0]
+            target = next((g for g in merged if _passes_apart(g[0][3], first[3])
+                           and _checks_within(store, first[2], g[0][2])), None)
+            if target is None:
+                merged.append(list(members))
+            else:
+                target.extend(members)
+        groups += merged
     out = {}
-    for members in groups.values():
+    for members in groups:
         if len(members) < 2:
             continue
-        members.sort(key=lambda m: (rank.get(m[1], len(rank)), m[2], m[0]))
-        out[members[0][0]] = [m[0] for m in members[1:]]
+        members.sort()
+        out[members[0][2]] = [m[2] for m in members[1:]]
     return out
+
+
+COPY_PASSES_APART = 1
+COPY_PASSES_SHARE = 50
+
+
+def _passes_apart(head_count: int, count: int) -> bool:
+    """Whether a document of count checks may be a copy of a first one of head_count that holds a few more."""
+    return 0 < head_count - count <= max(COPY_PASSES_APART, head_count // COPY_PASSES_SHARE)
+
+
+def _checks_within(store: Store, doc_id: str, head_id: str) -> bool:
+    """Whether every check of doc_id, counted with repeats, is one of head_id's (by the copy signature)."""
+    try:
+        rows = store.con.execute(
+            f"SELECT c.doc_id, {_SIGNATURE_PART}, count(*) FROM checks c "
+            f"WHERE c.source = 'document' AND c.doc_id IN (?, ?) GROUP BY ALL", [doc_id, head_id]).fetchall()
+    except duckdb.Error as exc:
+        raise store_error(exc, store.path) from exc
+    head = {sig: n for d, sig, n in rows if d == head_id}
+    return all(head.get(sig, 0) >= n for d, sig, n in rows if d == doc_id)
 
 
 def merge_copies(docs: list[dict], groups: dict[str, list[str]]) -> list[dict]:

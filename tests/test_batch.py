@@ -618,3 +618,25 @@ def test_output_folder_inside_the_input_and_special_files_are_not_read(tmp_path)
     assert [d["path"] for d in second.documents] == [str(src / "a.txt")]
     assert (first.checked, second.checked, second.skipped) == (1, 0, 1)
     assert main(["batch", "/dev/null", "-o", str(tmp_path / "o2"), "--jobs", "1"]) == 2
+
+
+def test_a_copy_whose_reading_lacks_one_pass_is_listed_as_a_copy(tmp_path):
+    """The PDF of a 决算 lacks one pass its DOCX has (a sum read from the Word table only), with the same findings:
+    one report, the PDF under copies; a variant of the same unit and year with other findings stays its own."""
+    src = tmp_path / "src"
+    src.mkdir()
+    base = ROOT / "corpus" / "final-accounts"
+    for name in ("fa01_natural_resources.docx", "fa01_natural_resources.pdf", "fa01f5_word.docx"):
+        shutil.copy(base / name, src / name)
+    docx, pdf = (check_file(str(src / n)) for n in ("fa01_natural_resources.docx", "fa01_natural_resources.pdf"))
+    assert len(docx["checks"]) == len(pdf["checks"]) + 1
+    assert sorted(map(figures, docx["findings"])) == sorted(map(figures, pdf["findings"]))
+    run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
+    docs = {Path(d["path"]).name: d for d in jsonl(tmp_path / "out")}
+    assert sorted(docs) == ["fa01_natural_resources.docx", "fa01f5_word.docx"]
+    assert [Path(c["path"]).name for c in docs["fa01_natural_resources.docx"]["copies"]] == \
+        ["fa01_natural_resources.pdf"]
+    variant = docs["fa01f5_word.docx"]
+    assert "copies" not in variant or not variant["copies"]
+    assert (variant["unit"], variant["year"], variant["report_type"]) == \
+        tuple(docs["fa01_natural_resources.docx"][k] for k in ("unit", "year", "report_type"))
