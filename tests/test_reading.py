@@ -369,6 +369,22 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     assert unit_name(read_document(str(path))) == unit
 
 
+@pytest.mark.parametrize("head, report_type", [
+    ("各位代表：\n受县人民政府委托，现将2023年全县预算执行情况和2024年预算草案提请大会审议。", "budget"),
+    ("受和平区人民政府委托，向大会报告2024年上半年预算执行情况。", "budget"),
+    ("受市政府委托，报告2021年市级决算和今年以来预算执行情况。", "final_accounts"),
+    ("受隆回县财政局委托，我所对该项目资金开展绩效评价。", "third_party_evaluation"),
+    ("受青溪县人民政府办公室委托，对其2018年度部门整体支出进行评价。", "third_party_evaluation"),
+])
+def test_a_government_report_to_the_congress_is_no_third_party_review(tmp_path, head, report_type):
+    """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
+    body names who commissioned a review."""
+    from extractor.meta import report_type as type_of
+    path = tmp_path / "report.txt"
+    path.write_text(f"{head}\n一、收支情况\n全县一般公共预算收入100万元。", encoding="utf-8")
+    assert type_of(read_document(str(path))) == report_type
+
+
 def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     from extractor.cell_tables import cell_tables
     real = CORPUS / "real"
