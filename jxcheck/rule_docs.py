@@ -17,6 +17,7 @@ RULES: dict[str, tuple[Optional[str], str]] = {
     "statement.cross_table": ("scoring.rules.statement", "决算表表间一致"),
     "text.claim_vs_numbers": ("scoring.rules.text_claims", "文字表述与数字"),
     "balance.rollforward": ("scoring.rules.balance", "结转结余勾稽"),
+    "balance.totals": ("scoring.rules.balance", "收支总计相等"),
     "ratio.recompute": ("scoring.rules.ratio", "比率复算"),
     "repeat.same_concept": ("scoring.rules.repeat", "同一项目前后一致"),
     "score.total": ("scoring.rules.score", "总分复算"),

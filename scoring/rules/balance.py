@@ -10,6 +10,14 @@ other way round (patterns/concepts.yaml net_balance); without them it is unverif
 (实际下达预算2596万元，全年度实际总支出2595.6208万元…没有执行完的0.3792万元) is the sum available before it − the spending
 right before it (remainder): a reading that agrees passes; none agreeing is a finding only when a single available
 sum stands in the same sentence, else unverifiable.
+
+balance.totals — a department's 收入总计 = 支出总计, printed side by side in one sentence.
+
+Fails:  某局2024年度部门决算说明 … 2024年度收入总计99278.25万元，支出总计99598.25万元。 (320.00万元 apart: error).
+Passes: 某局2022年度部门决算情况说明 … 2022年度收入总计5,238.14万元，支出总计5,238.14万元。
+Only in a document whose opening names a 部门/单位 决算 or 预算 (a government's 收入总计 and 支出总计 differ by its
+balance: 收支相抵，年终结余…), with the two amounts next to each other under the same words (patterns/concepts.yaml
+department_totals); 本年收入合计 against 本年支出合计, or totals with a change between them, are not compared.
 """
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ from scoring.rounding import compare, exact, interval, render
 from scoring.rules.common import clause_words, evidence, exact_kind, shown, unverifiable
 
 RULE = "balance.rollforward"
+TOTALS = "balance.totals"
 ROLES = ("opening_balance", "actual_income", "actual_expenditure", "closing_balance")
 
 
@@ -221,8 +230,60 @@ def _rest_check(bases: list[TextFact], spent: TextFact, rest: TextFact) -> Check
                         evidence=evidence([rest, base, spent]))
 
 
+@lru_cache(maxsize=1)
+def _totals_spec() -> dict:
+    d = patterns.load("concepts")["department_totals"]
+    return {**{k: regex.compile(d[k]) for k in ("document", "income", "expenditure", "between", "noise", "not_total",
+                                                 "not_in_sentence")}, "opening": d["opening"]}
+
+
+def _department_totals(facts: Facts) -> list[Check]:
+    """收入总计 and 支出总计 next to each other in a department's 决算 or 预算: the two totals of its 总表."""
+    spec = _totals_spec()
+    if not any(spec["document"].search(pf.norm.text) for pf in facts.paragraphs[:spec["opening"]]):
+        return []
+    out = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        amounts = [f for f in pf.facts if f.figure.kind == "amount"]
+        for first, second in zip(amounts, amounts[1:]):
+            if first.sentence != second.sentence or first.figure.approximate or second.figure.approximate \
+                    or not spec["between"].match(text[first.figure.end:second.figure.start - len(second.label)]):
+                continue
+            named = {}
+            for f in (first, second):
+                label = spec["noise"].sub("", f.label)
+                for side in ("income", "expenditure"):
+                    m = spec[side].match(label)
+                    if m is not None and not spec["not_total"].search(label):
+                        named[side] = (f, m.group("before"))
+            if len(named) != 2 or named["income"][1] != named["expenditure"][1]:
+                continue
+            a, b = pf.sentence_spans[first.sentence]
+            if spec["not_in_sentence"].search(text, a, b):
+                continue
+            out.append(_totals_check(named["income"][0], named["expenditure"][0]))
+    return out
+
+
+def _totals_check(income: TextFact, spending: TextFact) -> Check:
+    scale = income.figure.scale
+    verdict = compare(interval(spending.figure), income.figure, scale=scale)
+    expected = render(spending.figure.value * spending.figure.scale / scale, income.figure.decimals)
+    diff = render(income.figure.value - spending.figure.value * spending.figure.scale / scale, income.figure.decimals)
+    unit = income.figure.unit or ""
+    if verdict == "pass":
+        message = f"收入总计 {shown(income.figure)} 与支出总计 {shown(spending.figure)} 相等（部门收支总表两端总计应相等）。"
+    else:
+        message = (f"收入总计 {shown(income.figure)} 与支出总计 {shown(spending.figure)} 不等，相差 {diff}{unit}；"
+                   f"部门收支总表的收入总计应等于支出总计。")
+    return Check.judged(verdict, rule=TOTALS, message=message, concept=None, reported=income.figure.raw,
+                        expected=expected, difference=diff, unit=income.figure.unit,
+                        numbers=[income.figure.raw, spending.figure.raw], evidence=evidence([income, spending]))
+
+
 def check(facts: Facts) -> list[Check]:
-    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts)
+    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts) + _department_totals(facts)
     for view in facts.tables:
         out += _table_checks(view)
     return out
