@@ -318,6 +318,12 @@ def _parenthesized(pf: ParagraphFacts, partial_cues: list[str]):
             yield f, parts, text[f.figure.end + 1:].startswith(tuple(partial_cues))
 
 
+def _some_cases(total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether a parenthesis's parts add up to less than paren_subset_share of its figure (32人（跟岗1人，交流1人）)."""
+    share = Decimal(str(patterns.load("concepts")["paren_subset_share"]))
+    return total_interval([p.figure for p in parts]).hi < share * total.figure.value * total.figure.scale
+
+
 def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
     """The one change amount (比上年增收1284万元) stated after a figure and before position until, else None; the
     figure it is compared with (较2023年年初预算的1278万元减少40万元) is no change."""
@@ -642,7 +648,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                 if rates is not None:
                     checks.append(rates)
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
-            if partial and _falls_short(total, parts) and not _complete(pf, total, parts):
+            if (partial or _some_cases(total, parts)) and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
             else:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
@@ -926,7 +932,10 @@ def _change_lists(facts: Facts) -> list[Check]:
 
 def _compared_whole(fact: TextFact, prior: TextFact, g: dict) -> bool:
     """Whether an amount before a prior-year figure is the whole of a share the current figure is held to (完成23992万元，
-    占年度预算22443万元的106.9%，较上年21012万元，增收2980万元), not the current figure."""
+    占年度预算22443万元的106.9%，较上年21012万元，增收2980万元; 税收收入112446万元，完成年初预算207380万元的54.22%，比上年
+    同期133191万元减收20745万元), not the current figure: its label has a not_current word, or 的 follows it."""
+    if fact.after.startswith(tuple(g["not_base_after"])):
+        return True
     words = [w for w in g["not_current_words"] if w in fact.label]
     return bool(words) and not all(w in prior.label for w in words)
 
@@ -935,7 +944,8 @@ def _stated_changes(facts: Facts) -> list[Check]:
     """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
     = the change, signed by its word; the three in one clause, the prior labelled as the year before's
     (patterns/formulas.yaml growth.prior_label); the current figure the nearest amount before the prior that is no
-    share's whole (growth.not_current_words)."""
+    share's whole (growth.not_current_words, growth.not_base_after), in the same clause or, past such wholes, in an
+    earlier clause of the sentence."""
     g = patterns.load("formulas")["growth"]
     prior_label = regex.compile(g["prior_label"])
     out = []
@@ -946,8 +956,9 @@ def _stated_changes(facts: Facts) -> list[Check]:
                 continue
             prior = amounts[i - 1]
             current = next((f for f in reversed(amounts[:i - 1]) if not _compared_whole(f, prior, g)), None)
+            skipped = current is not None and amounts.index(current) < i - 2
             if current is None or not (prior.sentence == current.sentence == change.sentence
-                                       and prior.clause == current.clause == change.clause):
+                                       and prior.clause == change.clause and (current.clause == prior.clause or skipped)):
                 continue
             if not prior_label.search(prior.label) or _is_change(current) or is_change(prior.label):
                 continue
@@ -979,7 +990,9 @@ def _additions(facts: Facts) -> list[Check]:
     opens its own (…其中税收收入109.91万元；非税收入1.2万元。加上…1,756.37万元，收入总计1,867.48万元); the amounts
     between it and the cue must be figures it is compared with (完成预算数31220万元的, 较上年28899万元: additions.compared),
     its 其中 parts or in brackets (含权责发生制列支285,941万元), and a first amount naming a flow must name the total's. An added amount named as a change (调出资金
-    增加10,239万元) is added where that alone makes the total, and leaves the sum unverifiable where neither reading does."""
+    增加10,239万元) is added where that alone makes the total, and leaves the sum unverifiable where neither reading does.
+    The additions may go on from a 其中 part instead (总收入410338万元…其中地方一般公共预算收入271630万元…；加上级补助收入…，
+    收入合计514601万元): a reading from the first amount or from such a part that agrees passes."""
     spec = patterns.load("concepts")["additions"]
     openers = patterns.load("concepts")["breakdown_openers"]
     cue, total_words = patterns.compiled(spec["cue"]), patterns.compiled(spec["total"])
@@ -1019,14 +1032,23 @@ def _additions(facts: Facts) -> list[Check]:
             parts = [f for f in added if not _is_change(f)]
             if not parts:
                 continue
-            check = sum_check(RULE, total, [base] + parts, total.concept, total.label or "总计")
-            if len(parts) < len(added) and check.is_finding:
-                with_changes = sum_check(RULE, total, [base] + added, total.concept, total.label or "总计")
-                check = with_changes if not with_changes.is_finding else unsure(
-                    check, f"所加各项中有以“增加/减少”称的金额（{'、'.join(shown(f.figure) for f in added if f not in parts)}），"
-                           f"未能确认是否计入，无法据此判断。")
-            out.append(check)
+            listed = [f for f in amounts[1:] if not at[f.figure.start]
+                      and any(w in text[base.figure.end:f.figure.start] for w in openers)]
+            checks = [_added_check(total, first, parts, added) for first in [base] + listed]
+            out.append(next((c for c in checks if not c.is_finding), checks[0]))
     return out
+
+
+def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added: list[TextFact]) -> Check:
+    """The total against first + the added amounts; an added amount named as a change is added where that alone
+    makes the total, and leaves the sum unverifiable where neither reading does."""
+    check = sum_check(RULE, total, [first] + parts, total.concept, total.label or "总计")
+    if len(parts) < len(added) and check.is_finding:
+        with_changes = sum_check(RULE, total, [first] + added, total.concept, total.label or "总计")
+        check = with_changes if not with_changes.is_finding else unsure(
+            check, f"所加各项中有以“增加/减少”称的金额（{'、'.join(shown(f.figure) for f in added if f not in parts)}），"
+                   f"未能确认是否计入，无法据此判断。")
+    return check
 
 
 def check(facts: Facts) -> list[Check]:
