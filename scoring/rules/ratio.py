@@ -9,7 +9,9 @@ Also: growth rates (比上年减收D，下降r% → r = D / (X + D)), a part of 
 → r = A / B) and table rate columns (执行率 = 执行数 ÷ 预算数), also on each funds row of a 项目支出绩效自评表
 read back from text whose grid was lost (全年执行数 ÷ 全年预算数; a rate printed as a fraction, 0.958, read in
 percent; at most a warning). A change that names what changed (…；公务接待费支出决算减少275.00元，下降0.88%) is
-counted on that item's own figure, in its clause or named so earlier in the text.
+counted on that item's own figure, in its clause or named so earlier in the text. A growth rate that the change
+gives only read in the current figure's unit (支出完成255,325万元，比上年同期增支14,484元，增长6.01%) is still a finding,
+whose message names the change's unit as the likely slip.
 A text 预算执行率 (资金使用率) is executed ÷ budget from the nearest amounts; a reading that agrees passes, and none
 agreeing is a finding only when both amounts are in the rate's sentence (预算2596万元，实际总支出2395.62万元，执行率99%).
 """
@@ -224,9 +226,10 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按另一口径（{basis.group()}…）计算，"
                                         f"不能由所列增减额 {shown(change.figure)} 复算。", "growth_rate", [base, change])
     decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
+    compared = _compared_with(base, change, [f for f in levels if f.figure.start < base.figure.start], g)
     d = interval(change.figure)
     x = interval(base.figure)
-    if _compared_with(base, change, [f for f in levels if f.figure.start < base.figure.start], g):
+    if compared:
         prior, text = x, f"{shown(change.figure)} ÷ {shown(base.figure)}"
     else:
         prior = x + d if decrease else x - d
@@ -236,7 +239,25 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         computed = d / prior if prior is x or not decrease else _fall_rate(d, x)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, prior, text)
-    return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+    check = ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
+    if check.is_finding and base.figure.unit and change.figure.unit and base.figure.scale != change.figure.scale:
+        _unit_slip(check, rate, base, change, compared, decrease)
+    return check
+
+
+def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, compared: bool, decrease: bool) -> None:
+    """A growth rate that the change gives only in the current figure's unit (一般公共预算支出完成255,325万元，比上年
+    同期增支14,484元，增长6.01%: 14484万元 gives 6.01%): the finding says the change's unit is the likely slip."""
+    d = interval(change.figure).scale(base.figure.scale / change.figure.scale)
+    x = interval(base.figure)
+    try:
+        computed = d / x if compared else d / (x - d) if not decrease else _fall_rate(d, x)
+    except ZeroDivisionError:
+        return
+    if ratio_check(RULE, rate, computed, [base, change], "growth_rate", "").status != "pass":
+        return
+    check.message += (f"若增减额为 {change.figure.raw}{base.figure.unit}，则与所列 {rate.figure.raw} 相符："
+                      f"{shown(change.figure)} 的金额单位疑有笔误。")
 
 
 def _fall_rate(d: Interval, x: Interval) -> Interval:

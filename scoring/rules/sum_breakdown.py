@@ -22,6 +22,9 @@ A total's change is also held to its parts' changes stated after any statement o
 支出预算为240万元… | （三）公务接待费支出预算240万元，比2023年预算减少10万元), when all of them are counted against one
 base (比2023年预算 in a 2024 total's sentence is 上年预算, as 比上年年初预算 is); a part said unchanged against it
 (与2023年预算持平) changed by 0. Fails: 减少17.3万元 with 0 − 7.3 − 12 = −19.3; passes with − 10.
+A total and parts that print different money units and add up only as printed numbers (一般公共预算收入88435元，其中：
+税收收入39029元…；非税收入49406万元) are an error whose message names the likely unit slip; parts in another unit that add
+up in their units (1.5亿元 = 9000万元 + 6000万元) pass.
 """
 from __future__ import annotations
 
@@ -198,16 +201,38 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
             continue
         clauses: dict[int, list[TextFact]] = defaultdict(list)
         inner = _inner_lists(pf, openers, pos, sent, group_at)
-        for f in pf.facts:
-            if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group \
-                    and _usable(f, total, equal=True) and not any(q < f.figure.start and f.clause == c for q, c in inner):
+        listed = [f for f in pf.facts if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group
+                  and not any(q < f.figure.start and f.clause == c for q, c in inner)]
+        for f in listed:
+            if _usable(f, total, equal=True):
                 clauses[f.clause].append(f)
         grouped = _same_named(_beside_zeros(_before_additions([clauses[k] for k in sorted(clauses)]), total), total)
         if grouped is not None:
             grouped = _one_flow(grouped, total)
-        if grouped is not None:
-            yield total, grouped
+        yield total, grouped, [f for f in listed if f.figure.kind == total.figure.kind and not f.figure.approximate
+                               and not _is_change(f)]
         last_total = total
+
+
+def _unit_slip(total: TextFact, listed: list[TextFact]) -> Check | None:
+    """A total and the first parts listed after it that print different money units (一般公共预算收入88435元，…其中：
+    税收收入39029元，…；非税收入49406万元) and add up only as printed numbers, not in their units: an error whose message
+    says a unit is the likely slip; None otherwise."""
+    if total.figure.kind != "amount" or total.figure.unit is None:
+        return None
+    for k in range(2, len(listed) + 1):
+        parts = listed[:k]
+        if len({f.figure.scale for f in [total] + parts}) < 2 or any(f.figure.unit is None for f in parts):
+            continue
+        numbers = sum((interval(f.figure, base=False) for f in parts[1:]), interval(parts[0].figure, base=False))
+        if compare(numbers, total.figure) != "pass" or _matches(total, parts):
+            continue
+        check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
+        check.message += (f"各数所标金额单位不一（{'、'.join(dict.fromkeys(f.figure.unit for f in [total] + parts))}），"
+                          f"按同一单位计 {' + '.join(f.figure.raw for f in parts)} = {total.figure.raw}，与合计相符："
+                          f"金额单位疑有笔误。")
+        return check
+    return None
 
 
 def _is_list(text: str, start: int, amounts: list[TextFact], openers: list[str]) -> bool:
@@ -564,6 +589,10 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         if not met:
             total = totals[-1]
             parts = [f for _, f in items]
+            slip = _unit_slip(total, parts)
+            if slip is not None:
+                checks.append(slip)
+                continue
             if whole_list and len(parts) >= 2 and complete_list([clause_words(p, f) for p, f in items], total.label) \
                     and all(_usable(f, total) for f in parts):
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
@@ -610,7 +639,13 @@ def _text_checks(facts: Facts) -> list[Check]:
     item_spec = patterns.load("concepts")["item_lists"]
     checks = []
     for index, pf in enumerate(facts.paragraphs):
-        for total, clauses in _breakdowns(pf, openers, facts.paragraphs[max(0, index - 4):index]):
+        for total, clauses, listed in _breakdowns(pf, openers, facts.paragraphs[max(0, index - 4):index]):
+            slip = _unit_slip(total, listed)
+            if slip is not None:
+                checks.append(slip)
+                continue
+            if clauses is None:
+                continue
             acc, matching = [], []
             for group in clauses:
                 acc = acc + group
