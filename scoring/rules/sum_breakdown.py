@@ -724,9 +724,25 @@ def _identity_checks(facts: Facts) -> list[Check]:
 
 
 def _by_words(facts: Facts) -> list[tuple[str, TextFact]]:
-    """Each level amount of the text with the words of its clause (parentheses kept)."""
-    return [(clause_words(pf, f), f) for pf in facts.paragraphs for f in pf.facts
-            if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f)]
+    """Each level amount of the text with the words of its clause (parentheses kept); an amount whose clause names
+    only its stage right after one of the other stage in its sentence (…支出预算为5.5万元，支出决算为8.99万元) with that
+    one's words before its own."""
+    elliptical = patterns.compiled(patterns.load("formulas")["named_elliptical"])
+    out = []
+    for pf in facts.paragraphs:
+        previous = None
+        for f in pf.facts:
+            if f.figure.kind != "amount" or f.figure.approximate or _is_change(f):
+                previous = None if f.figure.kind == "amount" else previous
+                continue
+            words = clause_words(pf, f)
+            other = {"final": "预算", "budget": "决算"}.get(f.stage or "")
+            if previous is not None and previous[1].sentence == f.sentence and elliptical.match(words) \
+                    and other is not None and patterns.compiled(other + "数?(?:为|是)?$").search(previous[0]):
+                words = previous[0] + words
+            out.append((words, f))
+            previous = (words, f)
+    return out
 
 
 def _one_value(found: list[TextFact]) -> TextFact | None:
