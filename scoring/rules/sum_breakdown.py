@@ -37,7 +37,7 @@ import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
-from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
+from scoring.rules.common import (areas_before, clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
                                   sum_check, total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
@@ -780,8 +780,10 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     if not idents:
         return []
     words_facts = _by_words(facts)
-    scope_words = patterns.load("formulas")["identity_scopes"]
-    scopes = {id(f): {w for w in scope_words if w in words} for words, f in words_facts}
+    sentence_of = {id(f): pf for pf in facts.paragraphs for f in pf.facts}
+    scopes = {id(f): areas_before(sentence_of[id(f)].norm.text[sentence_of[id(f)].sentence_spans[f.sentence][0]:],
+                                  f.figure.start - sentence_of[id(f)].sentence_spans[f.sentence][0])
+              for _, f in words_facts}
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
