@@ -44,26 +44,32 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
     handle = textpage.raw
     count_rects, get_rect, slots = c.count_rects, c.get_rect, c.thread_slots()
     lines = []
+    append = lines.append
     pos = 0
     for piece in text.split("\r\n"):
-        start, pos = pos, pos + len(piece) + 2
-        if not piece.strip():
+        start = pos
+        size = len(piece)
+        pos += size + 2
+        if not piece or piece.isspace():
             continue
-        n = count_rects(handle, start, len(piece))
-        if n == -1:
-            raise pdfium.PdfiumError("Failed to count rectangles.")
-        if n == 0:
+        n = count_rects(handle, start, size)
+        if n <= 0:
+            if n == -1:
+                raise pdfium.PdfiumError("Failed to count rectangles.")
+            continue
+        if n == 1:
+            if not get_rect(handle, 0, *slots.pointers[0]):
+                raise pdfium.PdfiumError("Failed to get rectangle.")
+            left, top, right, bottom = slots.array[:4]
+            append((height - top, left, right, height - bottom, piece))
             continue
         slots.reserve(n)
         pointers = slots.pointers
         for k in range(n):
             if not get_rect(handle, k, *pointers[k]):
                 raise pdfium.PdfiumError("Failed to get rectangle.")
-        box = slots.values(n)
-        if n == 1:
-            lines.append((height - box[1], box[0], box[2], height - box[3], piece))
-        else:
-            lines.append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
+        box = slots.array[:4 * n]
+        append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
     return _join_runs(lines)
 
 
