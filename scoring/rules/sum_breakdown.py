@@ -34,8 +34,8 @@ import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
-from scoring.rules.common import (clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
-                                  sum_check, total_interval, unsure, unverifiable)
+from scoring.rules.common import (clause_words, complete_list, derived, evidence, is_change, is_decrease, lost_grid, paren_groups,
+                                  shown, sum_check, total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -824,23 +824,31 @@ def _all_alike(found: list[TextFact]) -> list[TextFact] | None:
     return found if _one_value(found) is not None else None
 
 
-def _restatements(facts: Facts, groups: list[list[TextFact]]) -> tuple[list[TextFact], list[list[TextFact]]]:
-    """Each group of statements of a figure with the figure's other statements under the same name, year and list
-    marks aside (其中：因公出国（境）费支出预算为10万元 | （一）因公出国（境）费支出预算10万元，与2023年预算持平)."""
+def _named_amounts(facts: Facts) -> tuple[dict[int, str], dict[tuple[str, Decimal], list[tuple[int, TextFact]]]]:
+    """The text's level amounts by their clause words (statement noise dropped): each one's words by id, and the
+    amounts under each pair of words and value in 元, with their places in the text's order."""
     noise = patterns.compiled(patterns.load("formulas")["growth"]["statement_noise"])
     names: dict[int, str] = {}
-    pool = []
+    by_key: dict[tuple[str, Decimal], list[tuple[int, TextFact]]] = defaultdict(list)
     for pf in facts.paragraphs:
         for f in pf.facts:
             if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f):
-                names[id(f)] = noise.sub("", clause_words(pf, f))
-                pool.append(f)
+                name = names[id(f)] = noise.sub("", clause_words(pf, f))
+                if name:
+                    by_key[name, f.figure.value * f.figure.scale].append((len(names), f))
+    return names, dict(by_key)
+
+
+def _restatements(facts: Facts, groups: list[list[TextFact]]) -> tuple[list[TextFact], list[list[TextFact]]]:
+    """Each group of statements of a figure with the figure's other statements under the same name, year and list
+    marks aside (其中：因公出国（境）费支出预算为10万元 | （一）因公出国（境）费支出预算10万元，与2023年预算持平)."""
+    names, by_key = derived(facts, "sum_breakdown.named_amounts", _named_amounts)
     out = []
     for group in groups:
         keys = {(names.get(id(f)), f.figure.value * f.figure.scale) for f in group}
         seen = {id(f) for f in group}
-        out.append(group + [f for f in pool if id(f) not in seen and names[id(f)]
-                            and (names[id(f)], f.figure.value * f.figure.scale) in keys])
+        found = sorted(entry for key in keys for entry in by_key.get(key, ()) if id(entry[1]) not in seen)
+        out.append(group + [f for _, f in found])
     return out[0], out[1:]
 
 
