@@ -79,13 +79,17 @@ def _join_runs(runs):
     clusters: list[list] = []
     top = bottom = 0.0
     for run in runs:
-        mid = (run[0] + run[3]) / 2
+        run_top, run_bottom = run[0], run[3]
+        mid = (run_top + run_bottom) / 2
         if clusters and top - 1 <= mid <= bottom + 1:
             clusters[-1].append(run)
-            top, bottom = min(top, run[0]), max(bottom, run[3])
+            if run_top < top:
+                top = run_top
+            if run_bottom > bottom:
+                bottom = run_bottom
             continue
         clusters.append([run])
-        top, bottom = run[0], run[3]
+        top, bottom = run_top, run_bottom
     lines = []
     for cluster in clusters:
         if len(cluster) == 1:
@@ -213,7 +217,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 width, _ = page.get_size()
                 textpage = page.get_textpage()
                 lines = _page_lines(page, textpage)
-                printed = sum(len("".join(t[4].split())) for t in lines)
+                printed = sum(map(len, "".join([t[4] for t in lines]).split()))
                 if printed < PICTURE_PAGE_TEXT:
                     if _picture_share(page) >= PICTURE_PAGE_COVER:
                         if ocr.available():
@@ -229,20 +233,19 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
             except pdfium.PdfiumError as exc:
                 raise ReadError("corrupt", f"PDF 第 {i + 1} 页无法读取，请重新导出或下载 / "
                                            f"corrupt PDF page {i + 1}, export it again: {exc}") from None
-            chars += sum(len(t[4].strip()) for t in lines)
-            garbled += len(UNDECODED.findall("\n".join(t[4] for t in lines)))
+            texts = [t[4] for t in lines]
+            chars += sum(map(len, map(str.strip, texts)))
+            garbled += len(UNDECODED.findall("\n".join(texts)))
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
-            free: list = []
             right_margin = max((t[2] for t in lines), default=width)
-            for line in lines:
-                if any(_inside(line, bbox) for bbox, _ in tables):
-                    continue
-                next_table = [bbox for bbox, _ in tables if bbox[1] < line[0]]
-                free.append((len(next_table), line))
-            groups: dict[int, list] = {}
-            for key, line in free:
-                groups.setdefault(key, []).append(line)
+            groups: dict[int, list] = {0: lines}
+            if tables:
+                groups = {}
+                for line in lines:
+                    if any(_inside(line, bbox) for bbox, _ in tables):
+                        continue
+                    groups.setdefault(sum(1 for bbox, _ in tables if bbox[1] < line[0]), []).append(line)
             ordered_tables = sorted(tables, key=lambda t: t[0][1])
             for k in range(len(ordered_tables) + 1):
                 for text in _paragraphs(groups.get(k, []), right_margin):
