@@ -770,6 +770,12 @@ def _change_base(m, period: int | None) -> str:
     return regex.sub(g["base_noise"], "", base)
 
 
+def _fact_places(facts: Facts) -> tuple[dict[int, int], list[tuple[ParagraphFacts, TextFact]]]:
+    """Each text figure's place in the text's order (by id) and, by place, its paragraph and the figure."""
+    placed = [(pf, f) for pf in facts.paragraphs for f in pf.facts]
+    return {id(f): k for k, (_, f) in enumerate(placed)}, placed
+
+
 def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int],
                        period: int | None) -> dict[str, TextFact] | None:
     """The change stated after each statement of a figure, by what it is counted against: the changes of the
@@ -779,36 +785,34 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
     two different changes."""
     g = patterns.load("formulas")["growth"]
     unchanged = patterns.compiled(g["unchanged_against"])
-    own = {id(f) for f in statements}
+    order, placed = derived(facts, "sum_breakdown.fact_places", _fact_places)
     found: dict[str, TextFact] = {}
-    for pf in facts.paragraphs:
-        for f in pf.facts:
-            if id(f) not in own:
-                continue
-            later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
-            end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
-            previous = f
-            for h in later:
-                if h.figure.start >= end:
-                    break
-                if h.figure.kind == "amount" and not _is_change(h) \
-                        and not any(w in h.label for w in g["comparison_words"]):
-                    end = h.figure.start
-                    break
-                if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
-                        and patterns.compiled(g["own_change"]).match(h.label):
-                    m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
-                    if m is not None:
-                        base = _change_base(m, period)
-                        if base in found and found[base].figure.value * found[base].figure.scale \
-                                != h.figure.value * h.figure.scale:
-                            return None
-                        found.setdefault(base, h)
-                previous = h
-            for m in unchanged.finditer(pf.norm.text, f.figure.end, end):
-                base = _change_base(m, period)
-                if base not in found:
-                    found[base] = _no_change(f, m)
+    for place in sorted({order[id(f)] for f in statements if id(f) in order}):
+        pf, f = placed[place]
+        later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
+        end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
+        previous = f
+        for h in later:
+            if h.figure.start >= end:
+                break
+            if h.figure.kind == "amount" and not _is_change(h) \
+                    and not any(w in h.label for w in g["comparison_words"]):
+                end = h.figure.start
+                break
+            if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
+                    and patterns.compiled(g["own_change"]).match(h.label):
+                m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
+                if m is not None:
+                    base = _change_base(m, period)
+                    if base in found and found[base].figure.value * found[base].figure.scale \
+                            != h.figure.value * h.figure.scale:
+                        return None
+                    found.setdefault(base, h)
+            previous = h
+        for m in unchanged.finditer(pf.norm.text, f.figure.end, end):
+            base = _change_base(m, period)
+            if base not in found:
+                found[base] = _no_change(f, m)
     return found
 
 
