@@ -130,9 +130,15 @@ def detect_format(path: str, data: bytes, limits: Limits = DEFAULT) -> str:
     return "doc_text" if kind == "doc" else kind
 
 
+def is_mime_page(head: bytes) -> bool:
+    """A MIME web archive by its headers: a MIME-Version line and a multipart/related or HTML content type."""
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return not lowered.startswith(b"<") and b"mime-version:" in lowered and (
+        b"multipart/related" in lowered or b"text/html" in lowered)
+
+
 def _looks_html(head: bytes) -> bool:
-    """A web page or a MIME web archive, by its first bytes."""
-    from extractor.readers.html import is_mime_page
+    """A web page or a MIME web archive, by its first bytes (without importing the web page reader)."""
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or is_mime_page(head):
         return True

@@ -118,6 +118,8 @@ class Facts:
     cell_tables: list = field(default_factory=list)
     weight_trees: list[WeightTree] = field(default_factory=list)
     stream_table: Optional[StreamTable] = None
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+    """What rules work out from these facts and ask for more than once, by name (scoring.rules.common.derived)."""
 
     def records(self) -> list[dict]:
         """Every figure as a flat record (value as a string, to keep its Decimal digits) for storage. A text

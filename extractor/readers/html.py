@@ -16,6 +16,7 @@ from typing import Optional
 import regex
 
 import patterns
+from extractor.document import is_mime_page
 from extractor.limits import DEFAULT, Deadline, Limits
 from extractor.model import Cell, Document, Paragraph, ReadError, Table
 
@@ -63,13 +64,6 @@ def decode_page(data: bytes, declared: Optional[str] = None) -> str:
             if text.count("\ufffd") <= max(3, len(text) // 1000):
                 return text
     return _decode(data)
-
-
-def is_mime_page(head: bytes) -> bool:
-    """A MIME web archive by its headers: a MIME-Version line and a multipart/related or HTML content type."""
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return not lowered.startswith(b"<") and b"mime-version:" in lowered and (
-        b"multipart/related" in lowered or b"text/html" in lowered)
 
 
 def _mime_html(data: bytes) -> str:

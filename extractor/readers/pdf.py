@@ -44,26 +44,32 @@ def _page_lines(page, textpage) -> list[tuple[float, float, float, float, str]]:
     handle = textpage.raw
     count_rects, get_rect, slots = c.count_rects, c.get_rect, c.thread_slots()
     lines = []
+    append = lines.append
     pos = 0
     for piece in text.split("\r\n"):
-        start, pos = pos, pos + len(piece) + 2
-        if not piece.strip():
+        start = pos
+        size = len(piece)
+        pos += size + 2
+        if not piece or piece.isspace():
             continue
-        n = count_rects(handle, start, len(piece))
-        if n == -1:
-            raise pdfium.PdfiumError("Failed to count rectangles.")
-        if n == 0:
+        n = count_rects(handle, start, size)
+        if n <= 0:
+            if n == -1:
+                raise pdfium.PdfiumError("Failed to count rectangles.")
+            continue
+        if n == 1:
+            if not get_rect(handle, 0, *slots.pointers[0]):
+                raise pdfium.PdfiumError("Failed to get rectangle.")
+            left, top, right, bottom = slots.array[:4]
+            append((height - top, left, right, height - bottom, piece))
             continue
         slots.reserve(n)
         pointers = slots.pointers
         for k in range(n):
             if not get_rect(handle, k, *pointers[k]):
                 raise pdfium.PdfiumError("Failed to get rectangle.")
-        box = slots.values(n)
-        if n == 1:
-            lines.append((height - box[1], box[0], box[2], height - box[3], piece))
-        else:
-            lines.append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
+        box = slots.array[:4 * n]
+        append((height - max(box[1::4]), min(box[0::4]), max(box[2::4]), height - min(box[3::4]), piece))
     return _join_runs(lines)
 
 
@@ -73,13 +79,17 @@ def _join_runs(runs):
     clusters: list[list] = []
     top = bottom = 0.0
     for run in runs:
-        mid = (run[0] + run[3]) / 2
+        run_top, run_bottom = run[0], run[3]
+        mid = (run_top + run_bottom) / 2
         if clusters and top - 1 <= mid <= bottom + 1:
             clusters[-1].append(run)
-            top, bottom = min(top, run[0]), max(bottom, run[3])
+            if run_top < top:
+                top = run_top
+            if run_bottom > bottom:
+                bottom = run_bottom
             continue
         clusters.append([run])
-        top, bottom = run[0], run[3]
+        top, bottom = run_top, run_bottom
     lines = []
     for cluster in clusters:
         if len(cluster) == 1:
@@ -207,7 +217,7 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
                 width, _ = page.get_size()
                 textpage = page.get_textpage()
                 lines = _page_lines(page, textpage)
-                printed = sum(len("".join(t[4].split())) for t in lines)
+                printed = sum(map(len, "".join([t[4] for t in lines]).split()))
                 if printed < PICTURE_PAGE_TEXT:
                     if _picture_share(page) >= PICTURE_PAGE_COVER:
                         if ocr.available():
@@ -223,20 +233,19 @@ def read_pdf(path: str, data: bytes, limits: Limits = DEFAULT, deadline: Deadlin
             except pdfium.PdfiumError as exc:
                 raise ReadError("corrupt", f"PDF 第 {i + 1} 页无法读取，请重新导出或下载 / "
                                            f"corrupt PDF page {i + 1}, export it again: {exc}") from None
-            chars += sum(len(t[4].strip()) for t in lines)
-            garbled += len(UNDECODED.findall("\n".join(t[4] for t in lines)))
+            texts = [t[4] for t in lines]
+            chars += sum(map(len, map(str.strip, texts)))
+            garbled += len(UNDECODED.findall("\n".join(texts)))
             lines.sort(key=lambda t: (round(t[0]), t[1]))
             items: list[tuple[float, object]] = []
-            free: list = []
             right_margin = max((t[2] for t in lines), default=width)
-            for line in lines:
-                if any(_inside(line, bbox) for bbox, _ in tables):
-                    continue
-                next_table = [bbox for bbox, _ in tables if bbox[1] < line[0]]
-                free.append((len(next_table), line))
-            groups: dict[int, list] = {}
-            for key, line in free:
-                groups.setdefault(key, []).append(line)
+            groups: dict[int, list] = {0: lines}
+            if tables:
+                groups = {}
+                for line in lines:
+                    if any(_inside(line, bbox) for bbox, _ in tables):
+                        continue
+                    groups.setdefault(sum(1 for bbox, _ in tables if bbox[1] < line[0]), []).append(line)
             ordered_tables = sorted(tables, key=lambda t: t[0][1])
             for k in range(len(ordered_tables) + 1):
                 for text in _paragraphs(groups.get(k, []), right_margin):

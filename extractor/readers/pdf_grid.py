@@ -216,6 +216,19 @@ class _BoundedText:
             return ""
         return self.decode(self.bytes[:2 * n], "ignore", True)[0].rstrip("\x00")
 
+    def cells(self, boxes, height: float, deadline=None) -> list[str]:
+        """The text of each cell (x0, y0, x1, y1 from the top edge), half a point inside its ruling, line breaks
+        dropped; deadline.check() is called every 1024 cells."""
+        get, handle, at, size, data, decode = self.get, self.handle, self.at, self.size, self.bytes, self.decode
+        out = []
+        for k, (x0, y0, x1, y1) in enumerate(boxes):
+            if deadline is not None and k % 1024 == 0:
+                deadline.check()
+            n = get(handle, x0 + 0.5, height - y0 - 0.5, x1 - 0.5, height - y1 + 0.5, at, size)
+            text = decode(data[:2 * n], "ignore", True)[0].rstrip("\x00") if n > 0 else ""
+            out.append(text.replace("\r", "").replace("\n", "").strip())
+        return out
+
 
 def find_tables(page, textpage, deadline=None) -> list[GridTable]:
     """The ruled tables of a page with each cell's text, top to bottom; deadline.check() is called as cells are read."""
@@ -234,11 +247,8 @@ def find_tables(page, textpage, deadline=None) -> list[GridTable]:
         rows: list[list[str | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
         x_at = {x: i for i, x in enumerate(xs)}
         y_at = {y: i for i, y in enumerate(ys)}
-        for k, (x0, y0, x1, y1) in enumerate(group):
-            if deadline is not None and k % 1024 == 0:
-                deadline.check()
-            text = bounded(x0 + 0.5, height - y0 - 0.5, x1 - 0.5, height - y1 + 0.5)
-            rows[y_at[y0]][x_at[x0]] = text.replace("\r", "").replace("\n", "").strip()
+        for (x0, y0, _, _), text in zip(group, bounded.cells(group, height, deadline)):
+            rows[y_at[y0]][x_at[x0]] = text
         rows = [row for row in rows if any(cell is not None for cell in row)]
         tables.append(GridTable((xs[0], ys[0], xs[-1], ys[-1]), rows))
     return tables

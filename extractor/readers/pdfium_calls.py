@@ -2,7 +2,9 @@
 so that each call converts less on its way through ctypes than pypdfium2.raw's typed declarations do: most
 without argument types at all, given handles and pointers as ctypes objects (handles as pdfium returned them,
 pointers into one reused array made by byref) and C ints as ints, which ctypes passes without converting them;
-the text-in-a-rectangle call with plain pointer arguments (handles as addresses).
+the text-in-a-rectangle call with plain pointer arguments (handles as addresses). Each is called holding the GIL
+(ctypes.PYFUNCTYPE): the calls are short, and releasing the GIL and taking it back around each one cost more than
+the call itself; pdfium may not be used from two threads at once in any case.
 
 The functions are pypdfium2.raw's own, taken by address: the same library, the same results."""
 from __future__ import annotations
@@ -22,13 +24,13 @@ class Handle(ctypes.c_void_p):
 
 
 def _declare(function, restype, *argtypes):
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _VP).value)
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, _VP).value)
 
 
 def _untyped(function, restype=_INT):
     """The function declared with its result type only; its arguments must be ctypes objects or ints that are C
     ints."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, _VP).value)
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, _VP).value)
 
 
 count_chars = _declare(raw.FPDFText_CountChars, _INT, _VP)

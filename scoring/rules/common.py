@@ -68,6 +68,14 @@ def total_interval(figs: list[Figure]) -> Interval:
 CLAUSE_BREAK = "，,；;：:。、"
 
 
+def derived(facts: Facts, name: str, compute):
+    """compute(facts), worked out once per document and kept under name in facts.derived for the calls after."""
+    found = facts.derived.get(name)
+    if found is None:
+        found = facts.derived[name] = compute(facts)
+    return found
+
+
 def clause_words(pf, f: TextFact) -> str:
     """The words of an amount's own clause before it, parentheses kept (其中：因公出国（境）费预算170万元 → 因公出国（境）
     费预算), for matching names where a figure's label stops at a parenthesis."""

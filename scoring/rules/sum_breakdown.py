@@ -37,8 +37,8 @@ import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
-from scoring.rules.common import (areas_before, clause_words, complete_list, evidence, is_change, is_decrease, lost_grid, paren_groups, shown,
-                                  sum_check, total_interval, unsure, unverifiable)
+from scoring.rules.common import (areas_before, clause_words, complete_list, derived, evidence, is_change, is_decrease,
+                                  lost_grid, paren_groups, shown, sum_check, total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -829,6 +829,12 @@ def _change_base(m, period: int | None) -> str:
     return regex.sub(g["base_noise"], "", base)
 
 
+def _fact_places(facts: Facts) -> tuple[dict[int, int], list[tuple[ParagraphFacts, TextFact]]]:
+    """Each text figure's place in the text's order (by id) and, by place, its paragraph and the figure."""
+    placed = [(pf, f) for pf in facts.paragraphs for f in pf.facts]
+    return {id(f): k for k, (_, f) in enumerate(placed)}, placed
+
+
 def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int],
                        period: int | None) -> dict[str, TextFact] | None:
     """The change stated after each statement of a figure, by what it is counted against: the changes of the
@@ -838,36 +844,34 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
     two different changes."""
     g = patterns.load("formulas")["growth"]
     unchanged = patterns.compiled(g["unchanged_against"])
-    own = {id(f) for f in statements}
+    order, placed = derived(facts, "sum_breakdown.fact_places", _fact_places)
     found: dict[str, TextFact] = {}
-    for pf in facts.paragraphs:
-        for f in pf.facts:
-            if id(f) not in own:
-                continue
-            later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
-            end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
-            previous = f
-            for h in later:
-                if h.figure.start >= end:
-                    break
-                if h.figure.kind == "amount" and not _is_change(h) \
-                        and not any(w in h.label for w in g["comparison_words"]):
-                    end = h.figure.start
-                    break
-                if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
-                        and patterns.compiled(g["own_change"]).match(h.label):
-                    m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
-                    if m is not None:
-                        base = _change_base(m, period)
-                        if base in found and found[base].figure.value * found[base].figure.scale \
-                                != h.figure.value * h.figure.scale:
-                            return None
-                        found.setdefault(base, h)
-                previous = h
-            for m in unchanged.finditer(pf.norm.text, f.figure.end, end):
-                base = _change_base(m, period)
-                if base not in found:
-                    found[base] = _no_change(f, m)
+    for place in sorted({order[id(f)] for f in statements if id(f) in order}):
+        pf, f = placed[place]
+        later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
+        end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
+        previous = f
+        for h in later:
+            if h.figure.start >= end:
+                break
+            if h.figure.kind == "amount" and not _is_change(h) \
+                    and not any(w in h.label for w in g["comparison_words"]):
+                end = h.figure.start
+                break
+            if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
+                    and patterns.compiled(g["own_change"]).match(h.label):
+                m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
+                if m is not None:
+                    base = _change_base(m, period)
+                    if base in found and found[base].figure.value * found[base].figure.scale \
+                            != h.figure.value * h.figure.scale:
+                        return None
+                    found.setdefault(base, h)
+            previous = h
+        for m in unchanged.finditer(pf.norm.text, f.figure.end, end):
+            base = _change_base(m, period)
+            if base not in found:
+                found[base] = _no_change(f, m)
     return found
 
 
@@ -883,23 +887,31 @@ def _all_alike(found: list[TextFact]) -> list[TextFact] | None:
     return found if _one_value(found) is not None else None
 
 
-def _restatements(facts: Facts, groups: list[list[TextFact]]) -> tuple[list[TextFact], list[list[TextFact]]]:
-    """Each group of statements of a figure with the figure's other statements under the same name, year and list
-    marks aside (其中：因公出国（境）费支出预算为10万元 | （一）因公出国（境）费支出预算10万元，与2023年预算持平)."""
+def _named_amounts(facts: Facts) -> tuple[dict[int, str], dict[tuple[str, Decimal], list[tuple[int, TextFact]]]]:
+    """The text's level amounts by their clause words (statement noise dropped): each one's words by id, and the
+    amounts under each pair of words and value in 元, with their places in the text's order."""
     noise = patterns.compiled(patterns.load("formulas")["growth"]["statement_noise"])
     names: dict[int, str] = {}
-    pool = []
+    by_key: dict[tuple[str, Decimal], list[tuple[int, TextFact]]] = defaultdict(list)
     for pf in facts.paragraphs:
         for f in pf.facts:
             if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f):
-                names[id(f)] = noise.sub("", clause_words(pf, f))
-                pool.append(f)
+                name = names[id(f)] = noise.sub("", clause_words(pf, f))
+                if name:
+                    by_key[name, f.figure.value * f.figure.scale].append((len(names), f))
+    return names, dict(by_key)
+
+
+def _restatements(facts: Facts, groups: list[list[TextFact]]) -> tuple[list[TextFact], list[list[TextFact]]]:
+    """Each group of statements of a figure with the figure's other statements under the same name, year and list
+    marks aside (其中：因公出国（境）费支出预算为10万元 | （一）因公出国（境）费支出预算10万元，与2023年预算持平)."""
+    names, by_key = derived(facts, "sum_breakdown.named_amounts", _named_amounts)
     out = []
     for group in groups:
         keys = {(names.get(id(f)), f.figure.value * f.figure.scale) for f in group}
         seen = {id(f) for f in group}
-        out.append(group + [f for f in pool if id(f) not in seen and names[id(f)]
-                            and (names[id(f)], f.figure.value * f.figure.scale) in keys])
+        found = sorted(entry for key in keys for entry in by_key.get(key, ()) if id(entry[1]) not in seen)
+        out.append(group + [f for _, f in found])
     return out[0], out[1:]
 
 
