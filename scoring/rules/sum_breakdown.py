@@ -166,7 +166,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
     """(total, candidate parts grouped by clause) for each opener in the paragraph. Parts are the figures at the
     opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
     the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis. A paragraph
-    that opens with a point of view takes its total from the paragraph before (_view_total)."""
+    that opens with a point of view takes its total from the paragraph before (_view_total). A total or part run on
+    from the amount before it (_run_on) leaves the list unread."""
     text = pf.norm.text
     group_at, spans = paren_groups(text)
     last_total = None
@@ -197,12 +198,14 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
             total = _view_total(earlier, pf, pos)
         else:
             total = None
-        if total is None:
+        if total is None or _run_on(pf, total):
             continue
         clauses: dict[int, list[TextFact]] = defaultdict(list)
         inner = _inner_lists(pf, openers, pos, sent, group_at)
         listed = [f for f in pf.facts if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group
                   and not any(q < f.figure.start and f.clause == c for q, c in inner)]
+        if any(_run_on(pf, f) for f in listed):
+            continue
         for f in listed:
             if _usable(f, total, equal=True):
                 clauses[f.clause].append(f)
@@ -233,6 +236,17 @@ def _unit_slip(total: TextFact, listed: list[TextFact]) -> Check | None:
                           f"金额单位疑有笔误。")
         return check
     return None
+
+
+def _run_on(pf: ParagraphFacts, fact: TextFact) -> bool:
+    """Whether an amount follows another with nothing between them (较2022年决算数441.63万元129.41万元: a change whose
+    word was lost, or figures run together), so that what it is cannot be read."""
+    if fact.figure.kind != "amount":
+        return False
+    text, end = pf.norm.text, fact.figure.start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return any(f.figure.kind == "amount" and f.figure.end == end for f in pf.facts)
 
 
 def _is_list(text: str, start: int, amounts: list[TextFact], openers: list[str]) -> bool:
