@@ -11,7 +11,8 @@ read back from text whose grid was lost (全年执行数 ÷ 全年预算数; a r
 percent; at most a warning). A change that names what changed (…；公务接待费支出决算减少275.00元，下降0.88%) is
 counted on that item's own figure, in its clause or named so earlier in the text. A growth rate that the change
 gives only read in the current figure's unit (支出完成255,325万元，比上年同期增支14,484元，增长6.01%) is still a finding,
-whose message names the change's unit as the likely slip.
+whose message names the change's unit as the likely slip. A rate printed before its change (…完成1261.6亿元，比上年增长
+41.3%，增收368.7亿元) is counted from the change after it and the amount before it.
 A text 预算执行率 (资金使用率) is executed ÷ budget from the nearest amounts; a reading that agrees passes, and none
 agreeing is a finding only when both amounts are in the rate's sentence (预算2596万元，实际总支出2395.62万元，执行率99%).
 """
@@ -200,7 +201,9 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
     change = next((f for f in reversed(same) if f.figure.kind == "amount"
                    and is_change(f.label)), None)
-    if change is None or change.figure.approximate:
+    if change is None:
+        return _change_after(facts, index, rate, g)
+    if change.figure.approximate:
         return None
     if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
         return None
@@ -258,6 +261,35 @@ def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, c
         return
     check.message += (f"若增减额为 {change.figure.raw}{base.figure.unit}，则与所列 {rate.figure.raw} 相符："
                       f"{shown(change.figure)} 的金额单位疑有笔误。")
+
+
+def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional[Check]:
+    """A growth rate printed before its change (…收入完成1261.6亿元，比上年增长41.3%，增收368.7亿元): the change is the
+    amount right after the rate (growth.change_after_rate), the current figure the amount before the rate in its
+    sentence with no other amount between; None when the text is not so."""
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    after = next((f for f in pf.facts if f.figure.start >= rate.figure.end), None)
+    if after is None or after.sentence != rate.sentence or after.figure.kind != "amount" or after.figure.approximate \
+            or not patterns.compiled(g["change_after_rate"]).match(text[rate.figure.end:after.figure.start]):
+        return None
+    before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
+              and f.figure.kind == "amount"]
+    if not before or before[-1].figure.approximate or is_change(before[-1].label) \
+            or before[-1].after.startswith(tuple(g["not_base_after"])):
+        return None
+    base, change = before[-1], after
+    if patterns.compiled(g["other_basis"]).search(text, base.figure.end, rate.figure.start):
+        return None
+    decrease = is_decrease(change.label) or any(w in rate.label for w in g["decrease_words"])
+    d, x = interval(change.figure), interval(base.figure)
+    sign = "+" if decrease else "−"
+    text_formula = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
+    try:
+        computed = _fall_rate(d, x) if decrease else d / (x - d)
+    except ZeroDivisionError:
+        return _near_zero_base(rate, base, change, d, x + d if decrease else x - d, text_formula)
+    return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text_formula)
 
 
 def _fall_rate(d: Interval, x: Interval) -> Interval:
