@@ -63,7 +63,9 @@ def _spec() -> dict:
             "class_subject": regex.compile(d["class_subject"]), "item_path": regex.compile(d["item_path"]),
             "item_restated": regex.compile(d["item_restated"]), "item_table": d["item_table"],
             "budget_change": regex.compile(d["budget_change"]["cue"]),
-            "item_actual": regex.compile(d["completion"]["item_actual"])}
+            "item_actual": regex.compile(d["completion"]["item_actual"]),
+            "budget_generic": regex.compile(d["completion"]["budget_generic"]),
+            "adjusted": regex.compile(d["completion"]["adjusted"])}
 
 
 def _amounts(pf: ParagraphFacts, end: int) -> list[TextFact]:
@@ -374,13 +376,55 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     budget, actual = _budget_and_actual(facts, index, rate.figure.start, rate.sentence)
     if budget is None or actual is None:
-        return _item_completion(facts, index, rate) or unverifiable(
+        return _item_completion(facts, index, rate) or _budget_before(facts, index, rate) or unverifiable(
             RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
     if budget.figure.value == 0:
         return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
     computed = interval(actual.figure) / interval(budget.figure)
     return ratio_check(RULE, rate, computed, [actual, budget], None,
                        f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+
+
+def _budget_before(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
+    """完成…预算的…% after the amount completed, whose budget is stated before its sentence (收入预算调整为200.12亿元。
+    2022年全区完成一般公共预算收入202.96亿元，完成调整预算数的101.42%; “三公”经费预算为168.53万元，其中：…。“三公”经费
+    支出为163.58万元，完成预算的97.06%): a pass when the nearest such budget gives the rate (claims.yaml completion),
+    else None; an item of a 其中 list (其中：…公务用车运行维护费支出决算为12,000.00元，完成年初预算的100%) takes no
+    budget from before its list."""
+    spec = _spec()
+    pf = facts.paragraphs[index]
+    start = pf.sentence_spans[rate.sentence][0]
+    cue = pf.norm.text[start:rate.figure.start]
+    done = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
+            and f.figure.kind == "amount"]
+    if not done or done[-1].figure.approximate or is_change(done[-1].label) or done[-1].figure.value == 0:
+        return None
+    actual = done[-1]
+    if any(w in pf.norm.text[start:actual.figure.start] for w in spec["list_words"]):
+        return None
+    flow = _flow_of(actual.label)
+    adjusted, initial = "调整" in cue, "年初" in cue
+    for k in range(index, max(-1, index - PREVIOUS_PARAGRAPHS - 1), -1):
+        for f in reversed(facts.paragraphs[k].facts):
+            if (k == index and f.sentence >= rate.sentence) or f.figure.kind != "amount":
+                continue
+            label = spec["budget_generic"].sub("", f.label)
+            named = spec["adjusted"].search(label) if adjusted else spec["budget"].search(label)
+            if not named or spec["not_budget"].search(label) or is_change(f.label) or f.figure.approximate \
+                    or (initial and "年初" not in label) or f.after.startswith("的") \
+                    or _flow_of(f.label) not in (None, flow) or f.figure.value == 0:
+                continue
+            check = ratio_check(RULE, rate, interval(actual.figure) / interval(f.figure), [actual, f], None,
+                                f"{shown(actual.figure)} ÷ {shown(f.figure)}（完成数 ÷ 前文的预算数）")
+            return check if check.status == "pass" else None
+    return None
+
+
+def _flow_of(label: str) -> Optional[str]:
+    """收入 or 支出, the last of them a label names (patterns/concepts.yaml flows), else None."""
+    flows = patterns.load("concepts")["flows"]
+    found = [(label.rfind(w), flow) for flow, words in flows.items() for w in words if w in label]
+    return max(found)[1] if found else None
 
 
 def _item_completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
