@@ -75,9 +75,12 @@ def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
     """The funds header's roles in their printed order, when the (compacted) text holds all of them, or all but
     年初预算数 and 分值 (预算数(A) 执行数(B) 执行率(B/A) 得分(20分*执行率): a bare 预算数 and 执行数 are then the budget
     and the actual (bare_header), and the 分值 stands in the header's brackets)."""
+    header = spec["fund_header"]
+    if not any(w in text for w in header["rate"]) or not any(w in text for w in header["score"]):
+        return None
     found = []
     for role in FUND_ROLES:
-        at = min((text.find(w) for w in spec["fund_header"][role] if w in text), default=-1)
+        at = min((text.find(w) for w in header[role] if w in text), default=-1)
         if at >= 0:
             found.append((at, role))
     roles = {role for _, role in found}

@@ -7,6 +7,7 @@ has another length is converted character by character), so printed_quote can ma
 text back to the words as printed."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import Optional
@@ -93,6 +94,36 @@ _KINDS: dict[str, int] = {}
 another simplified form."""
 
 
+_PLAIN: list = [None]
+"""The characters of _KINDS without another simplified form, as one negated character class made now and then
+(_keep_plain_class), which a text is searched with far quicker than a set of its characters is made."""
+_LATER_PLAIN: set[str] = set()
+"""Characters without another simplified form met since that class was made."""
+FEW_LATER = 64
+
+
+def _holds_other(text: str) -> bool:
+    """Whether the text may hold a character with another simplified form: one of them, or one not met yet (or
+    more than FEW_LATER characters met since the class was made, which are not looked into)."""
+    pattern = _PLAIN[0]
+    if pattern is None:
+        return True
+    for k, m in enumerate(pattern.finditer(text)):
+        if k >= FEW_LATER or m.group() not in _LATER_PLAIN:
+            return True
+    return False
+
+
+def _keep_plain_class() -> None:
+    """The class made again from all of _KINDS once the characters met since it was made are many (so it is made
+    a few times in a process, not once for each document)."""
+    if _PLAIN[0] is not None and len(_LATER_PLAIN) <= max(FEW_LATER, len(_KINDS) // 4):
+        return
+    plain = "".join(re.escape(ch) for ch, kind in list(_KINDS.items()) if kind != 2)
+    _LATER_PLAIN.clear()
+    _PLAIN[0] = re.compile(f"[^{plain}]" if plain else "(?s:.)")
+
+
 def is_traditional(doc: Document) -> bool:
     """True when enough of the Chinese characters in the document's first SAMPLE characters have another simplified
     form (see patterns/script.yaml)."""
@@ -105,16 +136,21 @@ def is_traditional(doc: Document) -> bool:
         if seen >= SAMPLE:
             break
     text = "".join(texts)
+    if spec["traditional_min_chars"] > 0 and not _holds_other(text):
+        return False
     kinds = _KINDS
     chinese, other_form = [], []
     for ch in set(text):
         kind = kinds.get(ch)
         if kind is None:
             kind = kinds[ch] = (2 if _char(ch) != ch else 1) if HAN.match(ch) else 0
+            if kind != 2:
+                _LATER_PLAIN.add(ch)
         if kind:
             chinese.append(ch)
             if kind == 2:
                 other_form.append(ch)
+    _keep_plain_class()
     changed = sum(map(text.count, other_form))
     if changed < spec["traditional_min_chars"]:
         return False
