@@ -207,9 +207,11 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
         return None
+    compared = patterns.compiled(g["compared_label"])
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
-              and not is_change(f.label) and not any(w in f.label for w in g["not_base_words"])
-              and not f.after.startswith(tuple(g["not_base_after"])) and not f.figure.approximate]
+              and not is_change(f.label) and not f.after.startswith(tuple(g["not_base_after"]))
+              and (compared.search(f.label) or not any(w in f.label for w in g["not_base_words"]))
+              and not f.figure.approximate]
     subject = own_subject(change.label, g)
     if subject is not None and not any(_names(f.label, subject, g) for f in levels):
         levels = [f for f in levels if f.clause == change.clause]

@@ -167,7 +167,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
     opener's level of parentheses: 其中：基本支出600万元（其中人员经费400万元），项目支出400万元 gives 600 + 400 for
     the first 其中, and 人员经费 alone for the second, whose total is the figure before its parenthesis. A paragraph
     that opens with a point of view takes its total from the paragraph before (_view_total). A total or part run on
-    from the amount before it (_run_on) leaves the list unread."""
+    from the amount before it (_run_on) leaves the list unread, and so does a contrast between the amount before the
+    cue and the cue (…162.3亿元；而秦皇岛和张家口…分别为…: concepts.yaml breakdown_contrast)."""
     text = pf.norm.text
     group_at, spans = paren_groups(text)
     last_total = None
@@ -183,6 +184,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
             before = [f for f in before if not group_at[f.figure.start]]
         if before:
             total = before[-1]
+            if patterns.compiled(patterns.load("concepts")["breakdown_contrast"]).search(text, total.figure.end, pos):
+                total = None
         elif sent > 0 and not group and patterns.compiled(r"\s*\p{Han}{0,6}").fullmatch(text[pf.sentence_spans[sent][0]:pos]):
             a, b = pf.sentence_spans[sent - 1]
             prev = [f for f in pf.facts if f.sentence == sent - 1 and f.figure.kind in ("amount", "count")
