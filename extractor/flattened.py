@@ -454,12 +454,19 @@ def flattened_project_tables(doc: Document, covered: set[int], unread: frozenset
     return out
 
 
+def _unit_then_pair(tokens: list[Token], units: set[str]) -> bool:
+    """Whether the cells are a 计量单位 cell and two figures (次 | 8 | 8)."""
+    return len(tokens) == 3 and compact(tokens[0].text) in units and all(plain_number(t.text) for t in tokens[1:])
+
+
 def _split_runs(row: Line, spec: dict) -> list[Line]:
     """A row of cells copied one a line that runs over several indicators (产出指标 (50) 数量 指标 造林面积 1.2万亩 1.2万亩
     10 10 病虫害防治面积 3.45万亩 3.45万亩 7 7 …), cut after each 分值 and 得分: a level word split over two lines is
     joined, a level's own weight (50) and filler cells (……) are left out, a piece of words only is the reason cell of
     the row before and stays with it, and a piece with one cell too many before its name took the reason cell of the
-    row before, which is dropped. A row with one indicator, and a funds row, are left as they are."""
+    row before, which is dropped; two figures before a 计量单位 cell and two more (大于等于 | 1 | 1 | 次 | 8 | 8) are the
+    target and actual of one row, not a row's 分值 and 得分. A row with one indicator, and a funds row, are left as
+    they are."""
     levels = spec["levels"]
     head = compact(row.tokens[0].text) if row.tokens else ""
     if any(head.endswith(w) for w in spec["fund_total"] + spec["fund_parts"]) or head in spec["fund_prefixes"]:
@@ -474,11 +481,13 @@ def _split_runs(row: Line, spec: dict) -> list[Line]:
             continue
         else:
             tokens.append(t)
+    units = set(spec["unit_cells"])
     pieces: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         pieces[-1].append(t)
         if len(pieces[-1]) >= 2 and plain_number(t.text) and plain_number(pieces[-1][-2].text) \
-                and (i + 1 == len(tokens) or not plain_number(tokens[i + 1].text)):
+                and (i + 1 == len(tokens) or not plain_number(tokens[i + 1].text)) \
+                and not _unit_then_pair(tokens[i + 1:i + 4], units):
             pieces.append([])
     merged: list[list[Token]] = []
     for piece in (p for p in pieces if p):
