@@ -233,6 +233,11 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     if whole.figure.value == 0:
         return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{what} {shown(whole.figure)} 为零，无法复算。", None,
                             [part, whole])
+    basis = (patterns.compiled(patterns.load("formulas")["growth"]["other_basis"]).search(whole.label or "")
+             if isinstance(whole, TextFact) else None)
+    if basis is not None:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：{what} {shown(whole.figure)} 按另一口径（{basis.group()}…）"
+                                        f"计列，所占比例未必以其为基数，无法复算。", None, [part, whole])
     if len(members) > 1:
         computed = total_interval([f.figure for f in members]) / interval(whole.figure)
         return ratio_check(RULE, rate, computed, members + [whole], None,
