@@ -268,7 +268,8 @@ def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, c
 def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional[Check]:
     """A growth rate printed before its change (…收入完成1261.6亿元，比上年增长41.3%，增收368.7亿元): the change is the
     amount right after the rate (growth.change_after_rate), the current figure the amount before the rate in its
-    sentence with no other amount between; None when the text is not so."""
+    sentence with no other amount between, unless that is a figure compared with (比上年的312万元增长4.8%，增加15万元);
+    None when the text is not so."""
     pf = facts.paragraphs[index]
     text = pf.norm.text
     after = next((f for f in pf.facts if f.figure.start >= rate.figure.end), None)
@@ -278,7 +279,8 @@ def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional
     before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
               and f.figure.kind == "amount"]
     if not before or before[-1].figure.approximate or is_change(before[-1].label) \
-            or before[-1].after.startswith(tuple(g["not_base_after"])):
+            or before[-1].after.startswith(tuple(g["not_base_after"])) \
+            or any(w in before[-1].label for w in g["compared_words"]):
         return None
     base, change = before[-1], after
     if patterns.compiled(g["other_basis"]).search(text, base.figure.end, rate.figure.start):
