@@ -58,6 +58,13 @@ def score_verdict(computed: Interval, fig: Figure) -> str:
     return "error" if verdict == "warning" and whole_score(fig) else verdict
 
 
+def flow_of(text: str) -> Optional[str]:
+    """The money flow (income, expense: patterns/concepts.yaml flows) whose word comes last in a text, if any."""
+    found = [(text.rfind(w), flow) for flow, words in patterns.load("concepts")["flows"].items() for w in words
+             if w in text]
+    return max(found)[1] if found else None
+
+
 def total_interval(figs: list[Figure]) -> Interval:
     acc = exact(Decimal(0))
     for f in figs:

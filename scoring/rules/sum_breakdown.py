@@ -37,8 +37,9 @@ import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
-from scoring.rules.common import (areas_before, clause_words, complete_list, derived, evidence, is_change, is_decrease,
-                                  lost_grid, paren_groups, shown, sum_check, total_interval, unsure, unverifiable)
+from scoring.rules.common import (areas_before, clause_words, complete_list, derived, evidence, flow_of, is_change,
+                                  is_decrease, lost_grid, paren_groups, shown, sum_check, total_interval, unsure,
+                                  unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -68,10 +69,7 @@ def _usable(fact: TextFact, like: TextFact, equal: bool = False) -> bool:
 
 def _flow(label: str) -> str | None:
     """The money flow (income, expense) whose word comes last in the label's own clause, if any."""
-    core = _core_name(label)
-    found = [(core.rfind(w), flow) for flow, words in patterns.load("concepts")["flows"].items() for w in words
-             if w in core]
-    return max(found)[1] if found else None
+    return flow_of(_core_name(label))
 
 
 def _matches(total: TextFact, parts: list[TextFact]) -> bool:

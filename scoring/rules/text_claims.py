@@ -30,8 +30,8 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, areas_before, clause_words, complete_list, evidence, is_change, lost_grid, paren_groups,
-                                  ratio_check, same_check, shown, total_interval, unverifiable)
+from scoring.rules.common import (Source, areas_before, clause_words, complete_list, evidence, flow_of, is_change,
+                                  lost_grid, paren_groups, ratio_check, same_check, shown, total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
@@ -407,7 +407,7 @@ def _budget_before(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     actual = done[-1]
     if any(w in pf.norm.text[start:actual.figure.start] for w in spec["list_words"]):
         return None
-    flow = _flow_of(actual.label)
+    flow = flow_of(actual.label)
     adjusted, initial = "调整" in cue, "年初" in cue
     for k in range(index, max(-1, index - PREVIOUS_PARAGRAPHS - 1), -1):
         for f in reversed(facts.paragraphs[k].facts):
@@ -417,19 +417,12 @@ def _budget_before(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
             named = spec["adjusted"].search(label) if adjusted else spec["budget"].search(label)
             if not named or spec["not_budget"].search(label) or is_change(f.label) or f.figure.approximate \
                     or (initial and "年初" not in label) or f.after.startswith("的") \
-                    or _flow_of(f.label) not in (None, flow) or f.figure.value == 0:
+                    or flow_of(f.label) not in (None, flow) or f.figure.value == 0:
                 continue
             check = ratio_check(RULE, rate, interval(actual.figure) / interval(f.figure), [actual, f], None,
                                 f"{shown(actual.figure)} ÷ {shown(f.figure)}（完成数 ÷ 前文的预算数）")
             return check if check.status == "pass" else None
     return None
-
-
-def _flow_of(label: str) -> Optional[str]:
-    """收入 or 支出, the last of them a label names (patterns/concepts.yaml flows), else None."""
-    flows = patterns.load("concepts")["flows"]
-    found = [(label.rfind(w), flow) for flow, words in flows.items() for w in words if w in label]
-    return max(found)[1] if found else None
 
 
 def _item_completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
