@@ -738,6 +738,12 @@ def _identity_checks(facts: Facts) -> list[Check]:
     return checks
 
 
+def _sentence_areas(pf: ParagraphFacts, f: TextFact) -> frozenset[str]:
+    """The area words of a figure's sentence up to it (宣城市直工委…“三公”经费支出决算中，因公出国…: 市直)."""
+    start = pf.sentence_spans[f.sentence][0]
+    return areas_before(pf.norm.text[start:], f.figure.start - start)
+
+
 def _by_words(facts: Facts) -> list[tuple[str, TextFact]]:
     """Each level amount of the text with the words of its clause (parentheses kept); an amount whose clause names
     only its stage right after one of the other stage in its sentence (…支出预算为5.5万元，支出决算为8.99万元) with that
@@ -795,10 +801,7 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     if not idents:
         return []
     words_facts = _by_words(facts)
-    sentence_of = {id(f): pf for pf in facts.paragraphs for f in pf.facts}
-    scopes = {id(f): areas_before(sentence_of[id(f)].norm.text[sentence_of[id(f)].sentence_spans[f.sentence][0]:],
-                                  f.figure.start - sentence_of[id(f)].sentence_spans[f.sentence][0])
-              for _, f in words_facts}
+    scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts}
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
