@@ -377,8 +377,13 @@ def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | Non
     return found[0]
 
 
-def _signed(change: TextFact) -> Interval:
-    iv = interval(change.figure)
+def _signed(change: TextFact, decimals: int = 0) -> Interval:
+    """A change's interval, negative for a decrease; a bare zero (0万元) beside changes printed to more decimals
+    stands for zero at their precision, not for ±half a unit of 万元."""
+    fig = change.figure
+    if fig.value == 0 and fig.decimals < decimals:
+        fig = Figure(fig.value, decimals, fig.unit, fig.kind, fig.raw, fig.start, fig.end, fig.approximate)
+    iv = interval(fig)
     return exact(Decimal(0)) - iv if is_decrease(change.label) else iv
 
 
@@ -458,7 +463,8 @@ def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact 
     """The total's change (whole) against the parts' changes, signed; None unless all of them are stated."""
     if whole is None or any(c is None for c in changes):
         return None
-    signed = [_signed(c) for c in changes]
+    decimals = max((c.figure.decimals for c in changes + [whole] if c.figure.value != 0), default=0)
+    signed = [_signed(c, decimals) for c in changes]
     total_change = exact(Decimal(0))
     for iv in signed:
         total_change = total_change + iv
