@@ -241,7 +241,7 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         sign = "+" if decrease else "−"
         text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
-        computed = d / prior if prior is x or not decrease else _fall_rate(d, x)
+        computed = _growth_interval(d, x, compared, decrease)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, prior, text)
     check = ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
@@ -254,9 +254,8 @@ def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, c
     """A growth rate that the change gives only in the current figure's unit (一般公共预算支出完成255,325万元，比上年
     同期增支14,484元，增长6.01%: 14484万元 gives 6.01%): the finding says the change's unit is the likely slip."""
     d = interval(change.figure).scale(base.figure.scale / change.figure.scale)
-    x = interval(base.figure)
     try:
-        computed = d / x if compared else d / (x - d) if not decrease else _fall_rate(d, x)
+        computed = _growth_interval(d, interval(base.figure), compared, decrease)
     except ZeroDivisionError:
         return
     if ratio_check(RULE, rate, computed, [base, change], "growth_rate", "").status != "pass":
@@ -290,10 +289,18 @@ def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional
     sign = "+" if decrease else "−"
     text_formula = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
-        computed = _fall_rate(d, x) if decrease else d / (x - d)
+        computed = _growth_interval(d, x, False, decrease)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, x + d if decrease else x - d, text_formula)
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text_formula)
+
+
+def _growth_interval(d: Interval, x: Interval, compared: bool, decrease: bool) -> Interval:
+    """The rate a change d gives on the current figure x: d ÷ x when x is the figure compared with, else d on the
+    prior figure (x − d, or x + d for a decrease: _fall_rate); ZeroDivisionError when the base may be zero."""
+    if compared:
+        return d / x
+    return _fall_rate(d, x) if decrease else d / (x - d)
 
 
 def _fall_rate(d: Interval, x: Interval) -> Interval:
