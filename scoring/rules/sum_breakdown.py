@@ -169,6 +169,7 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
     cue and the cue (…162.3亿元；而秦皇岛和张家口…分别为…: concepts.yaml breakdown_contrast)."""
     text = pf.norm.text
     group_at, spans = paren_groups(text)
+    amount_ends = {f.figure.end for f in pf.facts if f.figure.kind == "amount"}
     last_total = None
     for pos, sent in _cues(pf, openers):
         group = group_at[pos]
@@ -199,13 +200,13 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
             total = _view_total(earlier, pf, pos)
         else:
             total = None
-        if total is None or _run_on(pf, total):
+        if total is None or _run_on(text, amount_ends, total):
             continue
         clauses: dict[int, list[TextFact]] = defaultdict(list)
         inner = _inner_lists(pf, openers, pos, sent, group_at)
         listed = [f for f in pf.facts if f.sentence == sent and f.figure.start > pos and group_at[f.figure.start] == group
                   and not any(q < f.figure.start and f.clause == c for q, c in inner)]
-        if any(_run_on(pf, f) for f in listed):
+        if any(_run_on(text, amount_ends, f) for f in listed):
             continue
         for f in listed:
             if _usable(f, total, equal=True):
@@ -239,15 +240,16 @@ def _unit_slip(total: TextFact, listed: list[TextFact]) -> Check | None:
     return None
 
 
-def _run_on(pf: ParagraphFacts, fact: TextFact) -> bool:
+def _run_on(text: str, amount_ends: set[int], fact: TextFact) -> bool:
     """Whether an amount follows another with nothing between them (较2022年决算数441.63万元129.41万元: a change whose
-    word was lost, or figures run together), so that what it is cannot be read."""
+    word was lost, or figures run together), so that what it is cannot be read; amount_ends: where the paragraph's
+    amounts end."""
     if fact.figure.kind != "amount":
         return False
-    text, end = pf.norm.text, fact.figure.start
+    end = fact.figure.start
     while end > 0 and text[end - 1].isspace():
         end -= 1
-    return any(f.figure.kind == "amount" and f.figure.end == end for f in pf.facts)
+    return end in amount_ends
 
 
 def _is_list(text: str, start: int, amounts: list[TextFact], openers: list[str]) -> bool:
@@ -807,7 +809,8 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     if not idents:
         return []
     words_facts = _by_words(facts)
-    scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts}
+    named = {id(f) for _, f in words_facts}
+    scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts if id(f) in named}
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
