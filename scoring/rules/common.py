@@ -95,16 +95,35 @@ def clause_words(pf, f: TextFact) -> str:
 def complete_list(labels: list[str], total_label: Optional[str] = None) -> bool:
     """Whether labels name, one each, every member of a breakdown that makes up its whole (patterns/concepts.yaml
     complete_breakdowns; a breakdown with `total` words applies only to a total whose label holds one)."""
-    for whole in patterns.load("concepts")["complete_breakdowns"]:
-        if "total" in whole and not any(w in (total_label or "") for w in whole["total"]):
-            continue
-        members = whole["members"] + whole.get("optional", [])
-        matched = [next((i for i, words in enumerate(members) if any(w in label for w in words)), None)
-                   for label in labels]
-        if None not in matched and len(set(matched)) == len(labels) \
-                and set(range(len(whole["members"]))) <= set(matched):
+    for whole in _breakdowns("complete_breakdowns", total_label):
+        matched = _members(whole, labels)
+        if matched is not None and set(range(len(whole["members"]))) <= set(matched):
             return True
     return False
+
+
+def distinct_members(labels: list[str], total_label: Optional[str]) -> bool:
+    """Whether labels name, one each, distinct members of a breakdown of the whole total_label names (a breakdown
+    with `total` words, of complete_breakdowns or member_breakdowns): such parts may leave members out, but never add
+    up to more than their whole."""
+    return any(_members(whole, labels) is not None for key in ("complete_breakdowns", "member_breakdowns")
+               for whole in _breakdowns(key, total_label) if "total" in whole)
+
+
+def _breakdowns(key: str, total_label: Optional[str]) -> list[dict]:
+    """The breakdowns of patterns/concepts.yaml key that apply to a total so labelled."""
+    label = total_label or ""
+    return [whole for whole in patterns.load("concepts").get(key, [])
+            if ("total" not in whole or any(w in label for w in whole["total"]))
+            and not any(w in label for w in whole.get("not_total", []))]
+
+
+def _members(whole: dict, labels: list[str]) -> Optional[list[int]]:
+    """The member of whole each label names, distinct ones; None when a label names none or two name one."""
+    members = whole["members"] + whole.get("optional", [])
+    matched = [next((i for i, words in enumerate(members) if any(w in label for w in words)), None)
+               for label in labels]
+    return matched if None not in matched and len(set(matched)) == len(labels) else None
 
 
 def common_scale(figs: list[Figure]) -> Decimal:

@@ -29,6 +29,7 @@ up in their units (1.5亿元 = 9000万元 + 6000万元) pass.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 import regex
@@ -37,9 +38,9 @@ import patterns
 from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
-from scoring.rules.common import (areas_before, clause_words, complete_list, derived, evidence, flow_of, is_change,
-                                  is_decrease, lost_grid, paren_groups, shown, sum_check, total_interval, unsure,
-                                  unverifiable)
+from scoring.rules.common import (areas_before, clause_words, complete_list, derived, distinct_members, evidence,
+                                  flow_of, is_change, is_decrease, lost_grid, paren_groups, shown, sum_check,
+                                  total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 
 RULE = "sum.breakdown"
@@ -616,10 +617,15 @@ def _itemized_checks(facts: Facts) -> list[Check]:
             if slip is not None:
                 checks.append(slip)
                 continue
-            if whole_list and len(parts) >= 2 and complete_list([clause_words(p, f) for p, f in items], total.label) \
-                    and all(_usable(f, total) for f in parts):
-                checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
-                continue
+            words = [clause_words(p, f) for p, f in items]
+            if whole_list and len(parts) >= 2 and all(_usable(f, total) for f in parts):
+                if complete_list(words, total.label):
+                    checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
+                    continue
+                if _exceeds(total, parts, words):
+                    check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
+                    checks.append(replace(check, message=check.message + "所列各项分属其不同组成部分，未列的各项只会使之和更大。"))
+                    continue
             listed = " + ".join(shown(f.figure) for _, f in items)
             how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if _matches(total, parts)
                    else "与之不等，所列可能不全或另有其他组成部分")
@@ -627,6 +633,12 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                 RULE, total, f"{total.label or '合计'} {shown(total.figure)} 后分项列示的金额（{listed}）{how}，"
                 f"无法据此判断。", total.concept, [f for _, f in items]))
     return checks
+
+
+def _exceeds(total: TextFact, parts: list[TextFact], words: list[str]) -> bool:
+    """Whether parts that name distinct members of the total's breakdown add up to more than it can stand for."""
+    return total_interval([f.figure for f in parts]).lo > interval(total.figure).hi \
+        and distinct_members(words, total.label)
 
 
 def _restated(source: ParagraphFacts, last: int, amounts: list[TextFact],
