@@ -95,7 +95,8 @@ def _elapsed(facts: Facts, index: int, rate: TextFact, spec: dict) -> list[tuple
 
 
 def _last_period(text: str, spec: dict) -> Optional[tuple[int, bool, str]]:
-    """The period named last in text outside brackets: (months to its end, whether it is that one month, phrase)."""
+    """The period named last in text outside brackets: (months to its end, whether it is that one month, phrase);
+    None when there is none, or when the last is a date within a month (截至5月20日), which no share of months gives."""
     depth = _depths(text)
     best = None
     for period in spec["periods"]:
@@ -105,10 +106,13 @@ def _last_period(text: str, spec: dict) -> Optional[tuple[int, bool, str]]:
             months = period.get("months") or _month_number(m.group("m"))
             if months is None or not 1 <= months <= 12:
                 continue
+            if "d" in m.groupdict() and int(m.group("d")) < calendar.monthrange(2024, months)[1] \
+                    and not (months == 2 and m.group("d") == "28"):
+                months = None
             key = (m.end(), -m.start())
             if best is None or key > best[0]:
                 best = (key, months, bool(period.get("single")), m.group())
-    return None if best is None else best[1:]
+    return None if best is None or best[1] is None else best[1:]
 
 
 def _depths(text: str) -> list[int]:
