@@ -566,7 +566,9 @@ def _itemized_checks(facts: Facts) -> list[Check]:
     total against the first items that add up to it (pass), the total's stated change against theirs; when no
     total of the paragraph is met, unverifiable (the list may not be whole, or may be cut off), never an error.
     A paragraph that ends with 其中: opens a whole list, numbered or one part per paragraph (人员经费…元 / 公用经费…元):
-    all its items against the total, an error only when they are every member of a complete breakdown. Items after a
+    all its items against the total, an error only when they are every member of a complete breakdown, or distinct
+    members of a named whole's breakdown that add up to more than it (收入总计457.8161万元，其中：1.财政拨款收入…
+    3.事业收入… 4.上年结转和结余…, together 463.7379万元). Items after a
     sentence that is itself a 其中 list (其中：因公出国（境）费…10万元，…78.7万元。具体情况如下：) restate its parts
     and are no parts of its last amount (_restated)."""
     spec = patterns.load("concepts")["item_lists"]
