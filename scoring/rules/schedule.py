@@ -55,7 +55,10 @@ def _gap_of(pf, cue, spec: dict) -> Optional[tuple[TextFact, TextFact, bool, Opt
     lead = text[rate.figure.end:cue.start()]
     if len(lead) > spec["max_between"] or any(ch.isdigit() or ch in "。；;" for ch in lead):
         return None
-    if not patterns.compiled(spec["completion"]).search(text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]):
+    before_rate = text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]
+    depth = _depths(before_rate)
+    clause = "".join(ch for ch, d in zip(before_rate, depth) if not d and ch not in "）)》")
+    if not patterns.compiled(spec["completion"]).search(clause[max(clause.rfind(ch) for ch in "，,；;") + 1:]):
         return None
     note = None
     tail_start = cue.end()
