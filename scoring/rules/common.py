@@ -131,8 +131,9 @@ def common_scale(figs: list[Figure]) -> Decimal:
 
 
 def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[str],
-              what: str, numbers_extra: Optional[list[str]] = None) -> Check:
-    """A total against the sum of its parts, at printed precision."""
+              what: str, numbers_extra: Optional[list[str]] = None, placed: bool = False) -> Check:
+    """A total against the sum of its parts, at printed precision. A placed check (a table's) is told from another
+    on the same figures by the places of its figures: two columns that add up alike are two checks."""
     figs = [p.figure for p in parts]
     scale = total.figure.scale
     computed = total_interval(figs)
@@ -158,7 +159,8 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
                         message=message, concept=concept, reported=total.figure.raw, expected=expected,
                         difference=diff, unit=unit,
                         numbers=[total.figure.raw] + [f.raw for f in figs] + (numbers_extra or []),
-                        evidence=evidence([total] + parts))
+                        evidence=evidence([total] + parts),
+                        identity=("placed",) + tuple(s.location for s in [total] + parts) if placed else None)
 
 
 def same_check(rule: str, reported: Source, other: Source, where: str, other_where: str) -> Check:

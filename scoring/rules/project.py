@@ -64,9 +64,8 @@ def _funds(pt: ProjectTable) -> list[Check]:
     for c in columns:
         if not part_values[c]:
             continue
-        check = sum_check("table.footing", total.cells[c], part_values[c], "annual_funds_total",
-                          f"{pt.where} {total.label}（{AMOUNT_COLUMNS[c]}）")
-        out.append(check)
+        out.append(sum_check("table.footing", total.cells[c], part_values[c], "annual_funds_total",
+                             f"{pt.where} {total.label}（{AMOUNT_COLUMNS[c]}）", placed=True))
     return out
 
 

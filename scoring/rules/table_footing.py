@@ -56,7 +56,7 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str, ski
         if not parts:
             continue
         header = view.headers[c] or f"第{c + 1}列"
-        checks.append(sum_check(RULE, total, parts, None, f"表{view.table.index}“{label}”行“{header}”"))
+        checks.append(sum_check(RULE, total, parts, None, f"表{view.table.index}“{label}”行“{header}”", placed=True))
     return checks
 
 
@@ -157,7 +157,7 @@ def _crossfootings(view: TableView) -> list[Check]:
             parts = [view.cell(r, c) for c in parts_cols if view.cell(r, c) is not None]
             if total is None or len(parts) < 2 or any(p.figure.kind == "rate" for p in parts):
                 continue
-            checks.append(sum_check(CROSS, total, parts, None, f"表{view.table.index}第{r + 1}行合计"))
+            checks.append(sum_check(CROSS, total, parts, None, f"表{view.table.index}第{r + 1}行合计", placed=True))
     return checks
 
 
