@@ -385,6 +385,23 @@ def test_a_government_report_to_the_congress_is_no_third_party_review(tmp_path, 
     assert type_of(read_document(str(path))) == report_type
 
 
+@pytest.mark.parametrize("head, report_type", [
+    ("某县财政支出项目绩效评价自评报告\n评价方式:部门(单位)绩效自评\n评价机构:部门(单位)评价组", "unit_self_evaluation"),
+    ("某县项目绩效自评报告\n评价方式: 自评\n评价机构:", "unit_self_evaluation"),
+    ("某项目绩效评价报告\n评价方式:部门(单位)绩效自评R 财政部门组织评价□\n评价机构:中介机构□ 部门(单位)评价组R",
+     "unit_self_evaluation"),
+    ("某项目绩效评价报告\n评价方式:部门(单位)绩效自评□ 财政部门组织评价R\n评价机构:中介机构R 部门(单位)评价组□",
+     "third_party_evaluation"),
+])
+def test_a_self_evaluation_cover_form_is_no_third_party_review(tmp_path, head, report_type):
+    """The self-evaluation cover form names its way of review (评价方式) and its reviewer (评价机构): a checked or bare
+    部门(单位)绩效自评 or 部门(单位)评价组 is the unit's own review, an empty 评价机构 field names no reviewer."""
+    from extractor.meta import report_type as type_of
+    path = tmp_path / "report.txt"
+    path.write_text(f"{head}\n一、项目基本概况\n计划安排资金48万元。", encoding="utf-8")
+    assert type_of(read_document(str(path))) == report_type
+
+
 def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     from extractor.cell_tables import cell_tables
     real = CORPUS / "real"
