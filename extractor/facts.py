@@ -15,6 +15,7 @@ import regex
 import patterns
 from extractor.figures import Figure, parse_cell, parse_figures
 from extractor.formulas import StatedFormula, stated_formulas
+from extractor.funds_form import FundsForm, funds_form
 from extractor.labels import boundaries
 from extractor.limits import Deadline
 from extractor.project_table import ProjectTable, project_tables
@@ -118,6 +119,7 @@ class Facts:
     cell_tables: list = field(default_factory=list)
     weight_trees: list[WeightTree] = field(default_factory=list)
     stream_table: Optional[StreamTable] = None
+    funds_form: Optional[FundsForm] = None
     derived: dict = field(default_factory=dict, repr=False, compare=False)
     """What rules work out from these facts and ask for more than once, by name (scoring.rules.common.derived)."""
 
@@ -429,4 +431,4 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
             projects.append(funds)
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, projects, totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
-                 cell_tables(doc), trees, stream)
+                 cell_tables(doc), trees, stream, funds_form(doc) if doc.format == "txt" else None)

@@ -1,0 +1,98 @@
+"""The funds block of a self-evaluation cover form (the 湖南 财政支出项目绩效评价自评报告): 计划安排资金, 实际到位资金,
+实际支出 and 结余 in 万元, each label followed by its value, then one row per source of money (其中：中央财政, 省财政,
+市财政, 县市区财政, 其它), its label printed before each of its four values — as archives hold it, one cell a line,
+in paragraphs or a one-column '|' table, blank cells kept or dropped. A value is the cell right after its label when
+that holds figures and no words; a label followed by a label, a heading or a blank cell has none (patterns/project_tables.yaml
+funds_form).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import patterns
+from extractor.figures import parse_cell
+from extractor.model import Document, Location, Paragraph
+from extractor.normalize import compact
+from extractor.project_table import Value
+
+
+@dataclass
+class FundsForm:
+    """The form's columns as printed, its total row and its source rows, each value None where the cell is blank."""
+
+    columns: list[str]
+    total: list[Optional[Value]]
+    sources: list[tuple[str, list[Optional[Value]]]]
+
+    @property
+    def where(self) -> str:
+        first = next((v for v in self.total if v is not None), None)
+        return f"{first.location.describe()}起的资金情况表（逐格分行，按版式还原）" if first else "资金情况表"
+
+
+def _tokens(doc: Document) -> list[tuple[str, Location]]:
+    """Every cell of the document in order: a paragraph, or a table cell; a blank paragraph or an empty cell of a
+    one-column row is a blank cell."""
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append((compact(block.text), block.location()))
+            continue
+        for row in block.rows:
+            cells = [c for c in row if not c.covered]
+            if len(cells) == 1 or any(c.text.strip() for c in cells):
+                out += [(compact(c.text), block.cell_location(c)) for c in cells]
+    return out
+
+
+def funds_form(doc: Document) -> Optional[FundsForm]:
+    """The document's funds form, or None when it has none or its block is not laid out as the form."""
+    spec = patterns.load("project_tables")["funds_form"]
+    tokens = _tokens(doc)
+    unit = patterns.compiled(spec["unit"])
+    tokens = [(unit.sub("", t), loc) for t, loc in tokens if not unit.fullmatch(t)]
+    columns = spec["columns"]
+    start = next((i for i, (t, _) in enumerate(tokens) if t.startswith(columns[0])), None)
+    if start is None:
+        return None
+    at, total = start, []
+    for column in columns:
+        if at >= len(tokens) or not tokens[at][0].startswith(column):
+            return None
+        value, at = _value_after(tokens, at)
+        total.append(value)
+    source = patterns.compiled(spec["source"])
+    sources = []
+    while at < len(tokens) and (m := source.fullmatch(tokens[at][0])):
+        name, values = m.group("name"), []
+        for _ in columns:
+            if at >= len(tokens) or tokens[at][0] != m.group():
+                return None
+            value, at = _value_after(tokens, at)
+            values.append(value)
+        sources.append((name, values))
+    if len(sources) < spec["min_sources"] or all(v is None for v in total):
+        return None
+    return FundsForm(columns, total, sources)
+
+
+def _value_after(tokens: list[tuple[str, Location]], at: int) -> tuple[Optional[Value], int]:
+    """The value of the label at tokens[at] and where the next label starts: the next cell when it holds a value,
+    else None (a blank cell, or the next label); the blank cells after it are passed over."""
+    at += 1
+    value = None
+    if at < len(tokens) and _is_value(tokens[at][0]):
+        text, location = tokens[at]
+        figure = parse_cell(text)
+        value = Value(text, figure if figure is not None and figure.kind in ("number", "amount") else None, location,
+                      text)
+        at += 1
+    while at < len(tokens) and not tokens[at][0].strip("|"):
+        at += 1
+    return value, at
+
+
+def _is_value(text: str) -> bool:
+    """A cell that holds a value: digits, and no words (a misprinted 7,00.0,77 is one, 二、项目支出明细情况 none)."""
+    return any(ch.isdigit() for ch in text) and not patterns.compiled(r"\p{Han}").search(text)
