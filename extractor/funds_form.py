@@ -2,12 +2,14 @@
 实际支出 and 结余 in 万元, each label followed by its value, then one row per source of money (其中：中央财政, 省财政,
 市财政, 县市区财政, 其它), its label printed before each of its four values — as archives hold it, one cell a line,
 in paragraphs or a one-column '|' table, blank cells kept or dropped. A value is the cell right after its label when
-that holds figures and no words; a label followed by a label, a heading or a blank cell has none (patterns/project_tables.yaml
-funds_form).
+that holds figures and no words; a label followed by a label, a heading or a blank cell has none. The form's list of
+spending after it (二、项目支出明细情况: 支出内容 | 实际支出数 | 会计凭证号 | 备注, ending with 支出合计) is read too: an item
+is a cell of words followed by a value (the voucher and remark cells after it are passed over), the total the value
+after the total label (patterns/project_tables.yaml funds_form).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 import patterns
@@ -24,6 +26,8 @@ class FundsForm:
     columns: list[str]
     total: list[Optional[Value]]
     sources: list[tuple[str, list[Optional[Value]]]]
+    spending: list[tuple[str, Value]] = field(default_factory=list)
+    spending_total: Optional[Value] = None
 
     @property
     def where(self) -> str:
@@ -74,7 +78,37 @@ def funds_form(doc: Document) -> Optional[FundsForm]:
         sources.append((name, values))
     if len(sources) < spec["min_sources"] or all(v is None for v in total):
         return None
-    return FundsForm(columns, total, sources)
+    form = FundsForm(columns, total, sources)
+    _spending(form, tokens[at:], spec)
+    return form
+
+
+def _spending(form: FundsForm, tokens: list[tuple[str, Location]], spec: dict) -> None:
+    """The list of spending after the form's header cells (spending_header, in order, within spending_after cells of the
+    form's end), up to its total row;
+    left empty when the header is not there, the list has fewer than two items or no total ends it."""
+    header = spec["spending_header"]
+    cells = [(t, loc) for t, loc in tokens if t]
+    start = next((k for k in range(min(spec["spending_after"], len(cells))) if cells[k][0].startswith(header[0])), None)
+    if start is None:
+        return
+    cells = cells[start:]
+    if len(cells) <= len(header) or any(not cells[k][0].startswith(w) for k, w in enumerate(header)):
+        return
+    items = []
+    for k in range(len(header), len(cells) - 1):
+        text, value = cells[k][0], cells[k + 1]
+        if not _is_value(value[0]) or _is_value(text):
+            continue
+        figure = parse_cell(value[0])
+        if figure is None or figure.kind not in ("number", "amount"):
+            return
+        found = Value(value[0], figure, value[1], f"{text} {value[0]}")
+        if text in spec["spending_total"]:
+            if len(items) >= 2:
+                form.spending, form.spending_total = items, found
+            return
+        items.append((text, found))
 
 
 def _value_after(tokens: list[tuple[str, Location]], at: int) -> tuple[Optional[Value], int]:

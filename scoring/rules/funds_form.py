@@ -1,11 +1,12 @@
 """The funds block of a self-evaluation cover form read back from its cells (extractor/funds_form.py): its rows'
-balance (balance.rollforward) and its columns' totals (table.footing).
+balance (balance.rollforward), its columns' totals and its list of spending's 支出合计 (table.footing).
 
 Fails:  计划安排资金 170 | 实际到位资金 170 | 实际支出 179.6 | 结余 0, 省财政 170 | 170 | 170, 其它 — | 9.6 | 9.6
         (实际到位资金 170 against 170 + 9.6 = 179.6; 结余 0 against 170 − 179.6 = −9.6).
 Passes: 计划安排资金 48 | 实际到位资金 48 | 实际支出 46.5 | 结余 1.5, 县市区财政 48 | 48 | 46.5 | 1.5.
 结余 = 实际到位资金 − 实际支出 in each row that prints all three; each column's total = the sum of its sources, a blank
-source cell counting 0, when a source prints a value in it and every value of it reads as a figure. The form was
+source cell counting 0, when a source prints a value in it and every value of it reads as a figure; 支出合计 = the
+sum of the spending items listed above it (办公费 9.6 … 拨出经费 11: 46.5). The form was
 read back from cells copied one a line, so a failure is at most a warning.
 """
 from __future__ import annotations
@@ -40,6 +41,9 @@ def check(facts: Facts) -> list[Check]:
             continue
         checks.append(lost_grid(sum_check(FOOTING, total, parts, "funds_form", f"{form.where} {column}",
                                           placed=True), HOW))
+    if form.spending_total is not None:
+        checks.append(lost_grid(sum_check(FOOTING, form.spending_total, [v for _, v in form.spending], "funds_form",
+                                          f"{form.where}后的项目支出明细 支出合计", placed=True), HOW))
     return checks
 
 
