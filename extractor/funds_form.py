@@ -53,14 +53,17 @@ def _tokens(doc: Document) -> list[tuple[str, Location]]:
 def funds_form(doc: Document) -> Optional[FundsForm]:
     """The document's funds form, or None when it has none or its block is not laid out as the form."""
     spec = patterns.load("project_tables")["funds_form"]
-    tokens = _tokens(doc)
     unit = patterns.compiled(spec["unit"])
-    tokens = [(unit.sub("", t), loc) for t, loc in tokens if not unit.fullmatch(t)]
-    columns = spec["columns"]
-    start = next((i for i, (t, _) in enumerate(tokens) if t.startswith(columns[0])), None)
-    if start is None:
-        return None
-    at, total = start, []
+    tokens = [(unit.sub("", t), loc) for t, loc in _tokens(doc) if not unit.fullmatch(t)]
+    for start, (text, _) in enumerate(tokens):
+        if text.startswith(spec["columns"][0]) and (form := _form_at(tokens, start, spec)) is not None:
+            return form
+    return None
+
+
+def _form_at(tokens: list[tuple[str, Location]], at: int, spec: dict) -> Optional[FundsForm]:
+    """The form whose first label is tokens[at], or None when the cells from there are not laid out as the form."""
+    columns, total = spec["columns"], []
     for column in columns:
         if at >= len(tokens) or not tokens[at][0].startswith(column):
             return None
@@ -85,8 +88,8 @@ def funds_form(doc: Document) -> Optional[FundsForm]:
 
 def _spending(form: FundsForm, tokens: list[tuple[str, Location]], spec: dict) -> None:
     """The list of spending after the form's header cells (spending_header, in order, within spending_after cells of the
-    form's end), up to its total row;
-    left empty when the header is not there, the list has fewer than two items or no total ends it."""
+    form's end), up to its total row; left empty when the header is not there, the list has fewer than two items or no
+    total ends it."""
     header = spec["spending_header"]
     cells = [(t, loc) for t, loc in tokens if t]
     start = next((k for k in range(min(spec["spending_after"], len(cells))) if cells[k][0].startswith(header[0])), None)
