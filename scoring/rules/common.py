@@ -264,7 +264,8 @@ def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[i
 
 def areas_before(text: str, end: int) -> frozenset[str]:
     """The area words (全省, 全市, 本级 …: patterns/formulas.yaml identity_scopes) a text names before position end."""
-    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in text[:end])
+    before = text[:end]
+    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in before)
 
 
 def is_change(label: str) -> bool:
