@@ -268,8 +268,10 @@ def areas_before(text: str, end: int) -> frozenset[str]:
     return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in before)
 
 
+@lru_cache(maxsize=8192)
 def is_change(label: str) -> bool:
-    """A figure's label makes it a change (增加, 比上年减收), not a level."""
+    """A figure's label makes it a change (增加, 比上年减收), not a level (cached: the rules ask it of the same
+    labels many times)."""
     return any(w in label for w in patterns.load("formulas")["growth"]["change_words"])
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -49,8 +50,14 @@ BEFORE_LAST_BREAK = regex.compile(r"^.*[，,；;：:、]")
 
 def _is_change(fact: TextFact) -> bool:
     """A change, or a figure a comparison names (比上年的900万元): neither a total nor a part."""
+    return _change_label(fact.label)
+
+
+@lru_cache(maxsize=8192)
+def _change_label(label: str) -> bool:
+    """Whether a label makes its figure a change or names a comparison (cached, as is_change)."""
     compared = patterns.load("formulas")["growth"]["compared_words"]
-    return is_change(fact.label) or any(w in fact.label for w in compared)
+    return is_change(label) or any(w in label for w in compared)
 
 
 def _usable(fact: TextFact, like: TextFact, equal: bool = False) -> bool:
