@@ -73,6 +73,7 @@ def total_interval(figs: list[Figure]) -> Interval:
 
 
 CLAUSE_BREAK = "，,；;：:。、"
+LAST_CLAUSE_BREAK = regex.compile(f"[{regex.escape(CLAUSE_BREAK)}]", flags=regex.REVERSE)
 
 
 def derived(facts: Facts, name: str, compute):
@@ -88,8 +89,8 @@ def clause_words(pf, f: TextFact) -> str:
     费预算), for matching names where a figure's label stops at a parenthesis."""
     start = pf.sentence_spans[f.sentence][0]
     before = pf.norm.text[start:f.figure.start].rstrip()
-    cut = max((before.rfind(ch) for ch in CLAUSE_BREAK), default=-1)
-    return compact(before[cut + 1:])
+    cut = LAST_CLAUSE_BREAK.search(before)
+    return compact(before[cut.end():] if cut else before)
 
 
 def complete_list(labels: list[str], total_label: Optional[str] = None) -> bool:
