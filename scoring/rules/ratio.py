@@ -542,7 +542,10 @@ def _table_checks(view: TableView) -> list[Check]:
     header = None
     for r, row in enumerate(rows):
         texts = [compact(c.text) for c in row]
+        joined = "\n".join(texts)
         for spec in specs:
+            if not any(w in joined for w in spec["rate"]):
+                continue
             rate_col = next((i for i, t in enumerate(texts) if any(w in t for w in spec["rate"])
                              and "=" not in t and len(t) < 20), None)
             if rate_col is None:
