@@ -89,8 +89,14 @@ def clause_words(pf, f: TextFact) -> str:
     费预算), for matching names where a figure's label stops at a parenthesis."""
     start = pf.sentence_spans[f.sentence][0]
     before = pf.norm.text[start:f.figure.start].rstrip()
-    cut = LAST_CLAUSE_BREAK.search(before)
-    return compact(before[cut.end():] if cut else before)
+    return compact(before[clause_start(before):])
+
+
+def clause_start(text: str) -> int:
+    """Where the last clause of a text starts: right after its last CLAUSE_BREAK character, trailing spaces aside;
+    0 when it has none."""
+    found = LAST_CLAUSE_BREAK.search(text.rstrip())
+    return found.end() if found else 0
 
 
 def complete_list(labels: list[str], total_label: Optional[str] = None) -> bool:
