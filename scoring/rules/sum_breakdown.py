@@ -146,6 +146,8 @@ def _cues(pf: ParagraphFacts, openers: list[str]):
                 if sent is not None:
                     yield pos, sent
     views = patterns.compiled(patterns.load("concepts")["breakdown_views"])
+    if views.search(text) is None:
+        return
     for sent, (a, b) in enumerate(pf.sentence_spans):
         m = views.match(text, a, b)
         if m is not None and not any(w in m.group() for w in openers):
