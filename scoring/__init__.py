@@ -23,14 +23,19 @@ def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]
 
     deadline.check() is called before each rule family."""
     merged: dict[tuple, Check] = {}
+    quoted: dict[tuple, set] = {}
     for family in RULE_FAMILIES:
         if deadline is not None:
             deadline.check()
         for check in _family_checks(family, facts):
             key = check.key()
             if key in merged:
-                seen = {(e.quote, e.location) for e in merged[key].evidence}
-                merged[key].evidence += [e for e in check.evidence if (e.quote, e.location) not in seen]
+                seen = quoted.get(key)
+                if seen is None:
+                    seen = quoted[key] = {(e.quote, e.location) for e in merged[key].evidence}
+                added = [e for e in check.evidence if (e.quote, e.location) not in seen]
+                merged[key].evidence += added
+                seen.update((e.quote, e.location) for e in added)
             else:
                 merged[key] = check
     return [ocr_pages.annotate(check, facts.ocr_pages, facts.recognized_pages) for check in merged.values()]

@@ -98,13 +98,13 @@ def _table_checks(view: TableView) -> list[Check]:
 def _text_checks(facts: Facts) -> list[Check]:
     checks = []
     for pf in facts.paragraphs:
-        found: dict[str, list] = {r: [] for r in ROLES}
+        found: dict[str, list] = {}
         for f in pf.facts:
             if f.figure.kind == "amount" and not f.figure.approximate and f.concept in ROLES:
                 if any(w in f.label for w in ("预算", "三公", "公用")):
                     continue
-                found[f.concept].append(f)
-        if all(len(found[r]) == 1 for r in ROLES):
+                found.setdefault(f.concept, []).append(f)
+        if len(found) == len(ROLES) and all(len(found[r]) == 1 for r in ROLES):
             checks.append(_check({r: found[r][0] for r in ROLES}, "正文"))
     return checks
 

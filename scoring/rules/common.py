@@ -73,6 +73,7 @@ def total_interval(figs: list[Figure]) -> Interval:
 
 
 CLAUSE_BREAK = "，,；;：:。、"
+LAST_CLAUSE_BREAK = regex.compile(f"[{regex.escape(CLAUSE_BREAK)}]", flags=regex.REVERSE)
 
 
 def derived(facts: Facts, name: str, compute):
@@ -88,8 +89,14 @@ def clause_words(pf, f: TextFact) -> str:
     费预算), for matching names where a figure's label stops at a parenthesis."""
     start = pf.sentence_spans[f.sentence][0]
     before = pf.norm.text[start:f.figure.start].rstrip()
-    cut = max((before.rfind(ch) for ch in CLAUSE_BREAK), default=-1)
-    return compact(before[cut + 1:])
+    return compact(before[clause_start(before):])
+
+
+def clause_start(text: str) -> int:
+    """Where the last clause of a text starts: right after its last CLAUSE_BREAK character, trailing spaces aside;
+    0 when it has none."""
+    found = LAST_CLAUSE_BREAK.search(text.rstrip())
+    return found.end() if found else 0
 
 
 def complete_list(labels: list[str], total_label: Optional[str] = None) -> bool:
@@ -285,11 +292,14 @@ def opening_text(facts: Facts, page: Optional[int] = None, paragraph: Optional[i
 
 def areas_before(text: str, end: int) -> frozenset[str]:
     """The area words (全省, 全市, 本级 …: patterns/formulas.yaml identity_scopes) a text names before position end."""
-    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in text[:end])
+    before = text[:end]
+    return frozenset(w for w in patterns.load("formulas")["identity_scopes"] if w in before)
 
 
+@lru_cache(maxsize=8192)
 def is_change(label: str) -> bool:
-    """A figure's label makes it a change (增加, 比上年减收), not a level."""
+    """A figure's label makes it a change (增加, 比上年减收), not a level (cached: the rules ask it of the same
+    labels many times)."""
     return any(w in label for w in patterns.load("formulas")["growth"]["change_words"])
 
 

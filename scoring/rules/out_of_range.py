@@ -24,7 +24,9 @@ def note(figure, quote: str, location) -> Check:
 
 
 def check(facts: Facts) -> list[Check]:
-    out = [note(f.figure, f.quote, f.location) for pf in facts.paragraphs for f in pf.facts if f.figure.out_of_range]
+    """A note for each figure out of range (Figure takes every such figure as approximate, so only those are asked)."""
+    out = [note(f.figure, f.quote, f.location) for pf in facts.paragraphs for f in pf.facts
+           if f.figure.approximate and f.figure.out_of_range]
     out += [note(c.figure, c.quote, c.location) for view in facts.tables for c in view.numbers.values()
-            if c.figure.out_of_range]
+            if c.figure.approximate and c.figure.out_of_range]
     return out

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 import patterns
@@ -503,8 +504,14 @@ def _execution(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
                         f"口径（年初预算、调整后预算或下达数）无法确认，请人工核对。", "execution_rate", [a, b])
 
 
+@lru_cache(maxsize=1)
+def _specs() -> list[tuple[dict, tuple[str, ...], tuple[str, ...]]]:
+    """Each ratio spec with its match and match_none words compacted, as labels are."""
+    return [(s, tuple(map(compact, s["match"])), tuple(map(compact, s.get("match_none", []))))
+            for s in patterns.load("formulas")["ratios"]]
+
+
 def _text_checks(facts: Facts) -> list[Check]:
-    specs = patterns.load("formulas")["ratios"]
     rate_words = patterns.load("formulas")["rate_words"]
     out = []
     for index, pf in enumerate(facts.paragraphs):
@@ -513,8 +520,9 @@ def _text_checks(facts: Facts) -> list[Check]:
             if f.figure.kind != "rate" or f.figure.approximate \
                     or text[max(0, f.figure.start - 1):f.figure.start] in FACTOR:
                 continue
-            spec = next((s for s in specs if any(compact(w) in f.label for w in s["match"])
-                         and not any(compact(w) in f.label for w in s.get("match_none", []))), None)
+            label = f.label
+            spec = next((s for s, match, none in _specs() if any(w in label for w in match)
+                         and not any(w in label for w in none)), None)
             if spec is not None:
                 out.append(_text_ratio(facts, index, f, spec))
                 continue
@@ -534,7 +542,10 @@ def _table_checks(view: TableView) -> list[Check]:
     header = None
     for r, row in enumerate(rows):
         texts = [compact(c.text) for c in row]
+        joined = "\n".join(texts)
         for spec in specs:
+            if not any(w in joined for w in spec["rate"]):
+                continue
             rate_col = next((i for i, t in enumerate(texts) if any(w in t for w in spec["rate"])
                              and "=" not in t and len(t) < 20), None)
             if rate_col is None:

@@ -232,10 +232,9 @@ def _restatements(facts: Facts, said: list[_Said]) -> list[Check]:
                   and e.scope == later.scope and (not e.area or not later.area or e.area == later.area)
                   and _compatible(e.stage, later.stage)
                   and _compatible(e.fact.period, f.period)]
-        agreeing = [e for e in linked if _agree(e.fact, f)]
-        if agreeing:
-            e = agreeing[0]
-            out.append(same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”"))
+        agreeing = next((e for e in linked if _agree(e.fact, f)), None)
+        if agreeing is not None:
+            out.append(same_check(RULE, f, agreeing.fact, f"文中“{later.shown}”", f"前文“{agreeing.shown}”"))
         elif f.concept:
             out += _differing(later, [e for e in linked if e.fact.concept == f.concept], len(values[key]) == 2)
         by_name[key].append(later)

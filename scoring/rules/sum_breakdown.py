@@ -28,9 +28,11 @@ up in their units (1.5亿元 = 9000万元 + 6000万元) pass.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -50,8 +52,14 @@ BEFORE_LAST_BREAK = regex.compile(r"^.*[，,；;：:、]")
 
 def _is_change(fact: TextFact) -> bool:
     """A change, or a figure a comparison names (比上年的900万元): neither a total nor a part."""
+    return _change_label(fact.label)
+
+
+@lru_cache(maxsize=8192)
+def _change_label(label: str) -> bool:
+    """Whether a label makes its figure a change or names a comparison (cached, as is_change)."""
     compared = patterns.load("formulas")["growth"]["compared_words"]
-    return is_change(fact.label) or any(w in fact.label for w in compared)
+    return is_change(label) or any(w in label for w in compared)
 
 
 def _usable(fact: TextFact, like: TextFact, equal: bool = False) -> bool:
@@ -119,18 +127,28 @@ def _complete(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> boo
     return complete_list([clause_words(pf, p) for p in parts], total.label)
 
 
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all the words, which passes by a text that holds none of them (most paragraphs hold no list
+    cue) sooner than a look for each word."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _cues(pf: ParagraphFacts, openers: list[str]):
     """(position, sentence) of each list cue (其中, 包括…) in the paragraph, cue by cue in the order of openers, then of
     each sentence that opens with a point of view (从收入结构看，…; concepts.yaml breakdown_views)."""
     text = pf.norm.text
-    for word in openers:
-        start = 0
-        while (pos := text.find(word, start)) >= 0:
-            start = pos + len(word)
-            sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
-            if sent is not None:
-                yield pos, sent
+    if _any_of(tuple(openers)).search(text):
+        for word in openers:
+            start = 0
+            while (pos := text.find(word, start)) >= 0:
+                start = pos + len(word)
+                sent = next((i for i, (a, b) in enumerate(pf.sentence_spans) if a <= pos < b), None)
+                if sent is not None:
+                    yield pos, sent
     views = patterns.compiled(patterns.load("concepts")["breakdown_views"])
+    if views.search(text) is None:
+        return
     for sent, (a, b) in enumerate(pf.sentence_spans):
         m = views.match(text, a, b)
         if m is not None and not any(w in m.group() for w in openers):
@@ -573,9 +591,12 @@ def _itemized_checks(facts: Facts) -> list[Check]:
     and are no parts of its last amount (_restated)."""
     spec = patterns.load("concepts")["item_lists"]
     checks = []
+    openers = spec["openers"] + spec["part_openers"]
+    any_opener = _any_of(tuple(openers))
     for i, pf in enumerate(facts.paragraphs):
         text = pf.norm.text.rstrip()
-        openers = spec["openers"] + spec["part_openers"]
+        if not any_opener.search(text):
+            continue
         at = max(text.rfind(w) for w in openers)
         if at < 0 or text[at:].rstrip("。：:，,") not in openers:
             continue
@@ -1006,11 +1027,12 @@ def _change_lists(facts: Facts) -> list[Check]:
     公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
     stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such."""
     openers = patterns.load("concepts")["breakdown_openers"]
+    any_opener = _any_of(tuple(openers))
     own = patterns.load("formulas")["growth"]["change_before"]
     checks = []
     for pf in facts.paragraphs:
         text = pf.norm.text
-        if not any(w in text for w in openers) or not any(patterns.compiled(own).search(f.label) for f in pf.facts):
+        if not any_opener.search(text) or not any(patterns.compiled(own).search(f.label) for f in pf.facts):
             continue
         group_at, _ = paren_groups(text)
         for pos, sent in _cues(pf, openers):

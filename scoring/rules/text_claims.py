@@ -30,8 +30,9 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import (Source, areas_before, clause_words, complete_list, evidence, flow_of, is_change,
-                                  lost_grid, paren_groups, ratio_check, same_check, shown, total_interval, unverifiable)
+from scoring.rules.common import (Source, areas_before, clause_start, clause_words, complete_list, evidence, flow_of,
+                                  is_change, lost_grid, paren_groups, ratio_check, same_check, shown, total_interval,
+                                  unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
@@ -104,7 +105,7 @@ def _opener_named(facts: Facts, index: int, part: TextFact) -> tuple[Optional[So
     if cue < 0:
         return None, "所在列表的合计"
     before = head[:cue]
-    cut = max((m.end() for m in SUBJECT_BREAK.finditer(before.rstrip())), default=0)
+    cut = clause_start(before)
     name = spec["name_tail"].sub("", compact(before[cut:]))
     if not name or any(f.figure.start < start + cue and f.sentence == part.sentence for f in _amounts(pf, part.figure.start)):
         return None, "所在列表的合计"
@@ -567,14 +568,11 @@ def _judge_comparison(claim: str, said: str, actual: TextFact, budget: TextFact)
                         numbers=[actual.figure.raw, budget.figure.raw], evidence=evidence([actual, budget]))
 
 
-SUBJECT_BREAK = regex.compile(r"[，,；;：:。、]")
-
-
 def _subject(pf: ParagraphFacts, f: TextFact) -> str:
     """The words right before an amount, from the last clause break (其中：基本支出 → 基本支出)."""
     start = pf.sentence_spans[f.sentence][0]
     before = pf.norm.text[start:f.figure.start]
-    cut = max((m.end() for m in SUBJECT_BREAK.finditer(before.rstrip())), default=0)
+    cut = clause_start(before)
     return _spec()["name_tail"].sub("", compact(before[cut:]))
 
 
