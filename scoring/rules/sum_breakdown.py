@@ -647,7 +647,8 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                     continue
                 if _exceeds(total, parts, words):
                     check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
-                    checks.append(replace(check, message=check.message + "所列各项分属其不同组成部分，未列的各项只会使之和更大。"))
+                    checks.append(replace(check, message=check.message + "所列各项分属其不同组成部分，未列的各项只会使之和更大。"
+                                          + _left_out(total, items)))
                     continue
             listed = " + ".join(shown(f.figure) for _, f in items)
             how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if _matches(total, parts)
@@ -662,6 +663,17 @@ def _exceeds(total: TextFact, parts: list[TextFact], words: list[str]) -> bool:
     """Whether parts that name distinct members of the total's breakdown add up to more than it can stand for."""
     return total_interval([f.figure for f in parts]).lo > interval(total.figure).hi \
         and distinct_members(words, total.label)
+
+
+def _left_out(total: TextFact, items: list[tuple[ParagraphFacts, TextFact]]) -> str:
+    """Which one listed item the total leaves out, when the others add up to it (收入总计457.8161万元 is 364.6552 +
+    93.1608 without 上年结转和结余 5.9219万元); empty when none or several do."""
+    fits = [(p, f) for p, f in items if f.figure.value and _matches(total, [g for _, g in items if g is not f])]
+    if len(fits) != 1:
+        return ""
+    pf, f = fits[0]
+    name = regex.sub(r"^(?:[\d一二三四五六七八九十]+[.、．]|[（(][\d一二三四五六七八九十]+[)）])", "", clause_words(pf, f))
+    return f"若不计{name or '其中一项'} {shown(f.figure)}，其余各项之和与之相符，合计可能漏计了该项。"
 
 
 def _restated(source: ParagraphFacts, last: int, amounts: list[TextFact],
