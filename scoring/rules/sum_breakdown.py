@@ -6,7 +6,8 @@ Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款
 Passes: 实际支出 2,792.29 万元，其中：工资福利 503 万元、对个人和家庭补助 14.70 万元、
         商品和服务支出 1,961.24 万元、资本性支出 313.35 万元 (= 2792.29)
 sum.change fails: 收入271万元，比上年的312万元下降31万元 (271 − 312 = −41); passes with 下降41万元.
-Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, never an error.
+Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, never an error. The one
+part a 其中 names right after its whole (职工23人，其中在编人员16人) is held to be no larger than it.
 Amounts that fall short of the total may be only some of its parts (其中：教育支出1,200万元；卫生健康支出800万元 of
 5,000万元): unverifiable, unless they are every member of a breakdown that makes up its whole (基本支出 and 项目支出).
 Where the total and every part state their change (一般公共预算收入24627万元，比上年减收1070万元。其中：税收收入8103万元，
@@ -728,6 +729,8 @@ def _text_checks(facts: Facts) -> list[Check]:
             if chosen is None:
                 chosen = _listed(clauses)
                 if len(chosen) < 2:
+                    if len(listed) == 1 and (within := _within(pf, total, listed[0])) is not None:
+                        checks.append(within)
                     continue
                 if total.figure.kind == "count":
                     checks.append(unverifiable(
@@ -758,6 +761,29 @@ def _text_checks(facts: Facts) -> list[Check]:
             else:
                 checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
     return checks
+
+
+def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None:
+    """The one part a 其中 names right after its whole (在职人员20人，其中女性8人; 收入100万元。其中：财政拨款80万元)
+    against that whole: no larger than it. None unless 其中 follows the whole with nothing but punctuation between and
+    the part follows 其中 in the same clause, of the whole's kind (a count in its unit), not each item's (各4个)."""
+    text = pf.norm.text
+    m = patterns.compiled(r"[\s，,。；;（(]*其中[:：]?").match(text, total.figure.end, part.figure.start)
+    if m is None or patterns.compiled(r"[，,；;。]").search(text, m.end(), part.figure.start) \
+            or part.figure.start - m.end() > 24 or patterns.compiled(r"[各均每]|分别|平均").search(part.label) \
+            or total.figure.kind != "amount" and part.figure.unit != total.figure.unit:
+        return None
+    whole, piece = interval(total.figure), interval(part.figure)
+    what = f"其中“{regex.sub(r'^其中[:：]?', '', part.label) or '所列一项'}” {shown(part.figure)}"
+    if piece.lo > whole.hi:
+        message = f"{what} 大于其总数“{total.label or '合计'}” {shown(total.figure)}：其中一项不应超过总数。"
+        verdict = "error"
+    else:
+        message = f"{what} 未超过其总数“{total.label or '合计'}” {shown(total.figure)}。"
+        verdict = "pass"
+    return Check.judged(verdict, rule=RULE, message=message, concept=total.concept, reported=part.figure.raw,
+                        expected=None, unit=part.figure.unit, numbers=[part.figure.raw, total.figure.raw],
+                        evidence=evidence([part, total]))
 
 
 def _identity_checks(facts: Facts) -> list[Check]:
