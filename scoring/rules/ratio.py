@@ -29,8 +29,8 @@ from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
-from scoring.rules.common import (Source, evaluate, exact_kind, is_change, is_decrease, lost_grid, paren_groups,
-                                  ratio_check, shown, unsure, unverifiable)
+from scoring.rules.common import (Source, evaluate, evidence, exact_kind, is_change, is_decrease, lost_grid,
+                                  paren_groups, ratio_check, shown, unsure, unverifiable)
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -208,6 +208,9 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
         return None
+    opposite = _opposite(pf, change, rate, g)
+    if opposite is not None:
+        return opposite
     compared = patterns.compiled(g["compared_label"])
     levels = [f for f in same if f.figure.kind == "amount" and f.figure.start < change.figure.start
               and not is_change(f.label) and not f.after.startswith(tuple(g["not_base_after"]))
@@ -249,6 +252,33 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if check.is_finding and base.figure.unit and change.figure.unit and base.figure.scale != change.figure.scale:
         _unit_slip(check, rate, base, change, compared, decrease)
     return check
+
+
+def _opposite(pf, change: TextFact, rate: TextFact, g: dict) -> Optional[Check]:
+    """A change and its rate that go opposite ways (增支2054万元，下降100%): a finding when the rate's word follows the
+    change right after it, unverifiable when words stand between (the rate may be another figure's); None when they go
+    the same way, either is zero, a word is missing (a template's 增加（减少）names both) or the rate is on another basis
+    (扣除…一次性因素后增长4.1%)."""
+    said = [w for w in g["change_words"] if w in change.label]
+    if not said or change.figure.value == 0 or rate.figure.value == 0 \
+            or {"增加", "减少"} <= set(said) or {"增收", "减收"} <= set(said):
+        return None
+    word = next((w for w in sorted(g["rate_words"], key=len, reverse=True) if rate.label.endswith(w)), None)
+    if word is None:
+        return None
+    falls = any(d in word for d in g["decrease_words"]) != (rate.figure.value < 0)
+    if falls == is_decrease(change.label):
+        return None
+    between = pf.norm.text[change.figure.end:rate.figure.start]
+    if patterns.compiled(g["other_basis"]).search(between):
+        return None
+    message = (f"增减方向不一致：所列增减额 {shown(change.figure)}（{change.label[-6:]}）与所称{word} {rate.figure.raw} "
+               f"方向相反")
+    if len(between) <= len(word) + 2:
+        return Check.judged("error", rule=RULE, message=message + "。", concept="growth_rate",
+                            reported=rate.figure.raw, unit="%", numbers=[rate.figure.raw, change.figure.raw],
+                            evidence=evidence([rate, change]))
+    return unverifiable(RULE, rate, message + "，二者可能不是同一项目的，无法复算。", "growth_rate", [change])
 
 
 def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, compared: bool, decrease: bool) -> None:
