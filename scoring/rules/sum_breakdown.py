@@ -6,7 +6,8 @@ Fails:  财政拨款决算收入2251.36万元 … 一般公共预算财政拨款
 Passes: 实际支出 2,792.29 万元，其中：工资福利 503 万元、对个人和家庭补助 14.70 万元、
         商品和服务支出 1,961.24 万元、资本性支出 313.35 万元 (= 2792.29)
 sum.change fails: 收入271万元，比上年的312万元下降31万元 (271 − 312 = −41); passes with 下降41万元.
-Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, never an error. The one
+Counts whose parts exceed the total (事项 both 网上办 and 一次办) may overlap: unverifiable, unless they are every
+member of a breakdown that makes up their whole (离退休 = 离休 + 退休). The one
 part a 其中 names right after its whole (职工23人，其中在编人员16人) is held to be no larger than it.
 Amounts that fall short of the total may be only some of its parts (其中：教育支出1,200万元；卫生健康支出800万元 of
 5,000万元): unverifiable, unless they are every member of a breakdown that makes up its whole (基本支出 and 项目支出).
@@ -732,7 +733,7 @@ def _text_checks(facts: Facts) -> list[Check]:
                     if len(listed) == 1 and (within := _within(pf, total, listed[0])) is not None:
                         checks.append(within)
                     continue
-                if total.figure.kind == "count":
+                if total.figure.kind == "count" and not _complete(pf, total, chosen):
                     checks.append(unverifiable(
                         RULE, total, f"{total.label or '合计'} {total.figure.raw}{total.figure.unit} 后列示的各项"
                         f"之和与之不等，各项可能交叉或并非全部列示，无法据此判断。", total.concept, chosen))
