@@ -261,7 +261,7 @@ def _opposite(pf, change: TextFact, rate: TextFact, g: dict) -> Optional[Check]:
     (扣除…一次性因素后增长4.1%)."""
     said = [w for w in g["change_words"] if w in change.label]
     if not said or change.figure.value == 0 or rate.figure.value == 0 \
-            or {"增加", "减少"} <= set(said) or {"增收", "减收"} <= set(said):
+            or any(set(pair) <= set(said) for pair in g["both_ways"]):
         return None
     word = next((w for w in sorted(g["rate_words"], key=len, reverse=True) if rate.label.endswith(w)), None)
     if word is None:

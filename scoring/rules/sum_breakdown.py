@@ -674,7 +674,7 @@ def _left_out(total: TextFact, items: list[tuple[ParagraphFacts, TextFact]]) -> 
     if len(fits) != 1:
         return ""
     pf, f = fits[0]
-    name = regex.sub(r"^(?:[\d一二三四五六七八九十]+[.、．]|[（(][\d一二三四五六七八九十]+[)）])", "", clause_words(pf, f))
+    name = patterns.compiled(patterns.load("concepts")["item_number"]).sub("", clause_words(pf, f))
     return f"若不计{name or '其中一项'} {shown(f.figure)}，其余各项之和与之相符，合计可能漏计了该项。"
 
 
@@ -768,14 +768,14 @@ def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None
     """The one part a 其中 names right after its whole (在职人员20人，其中女性8人; 收入100万元。其中：财政拨款80万元)
     against that whole: no larger than it. None unless 其中 follows the whole with nothing but punctuation between and
     the part follows 其中 in the same clause, of the whole's kind (a count in its unit), not each item's (各4个)."""
-    text = pf.norm.text
-    m = patterns.compiled(r"[\s，,。；;（(]*其中[:：]?").match(text, total.figure.end, part.figure.start)
+    text, spec = pf.norm.text, patterns.load("concepts")["single_part"]
+    m = patterns.compiled(spec["cue"]).match(text, total.figure.end, part.figure.start)
     if m is None or patterns.compiled(r"[，,；;。]").search(text, m.end(), part.figure.start) \
-            or part.figure.start - m.end() > 24 or patterns.compiled(r"[各均每]|分别|平均").search(part.label) \
+            or part.figure.start - m.end() > spec["max_gap"] or patterns.compiled(spec["each"]).search(part.label) \
             or total.figure.kind != "amount" and part.figure.unit != total.figure.unit:
         return None
     whole, piece = interval(total.figure), interval(part.figure)
-    what = f"其中“{regex.sub(r'^其中[:：]?', '', part.label) or '所列一项'}” {shown(part.figure)}"
+    what = f"其中“{patterns.compiled(spec['cue']).sub('', part.label) or '所列一项'}” {shown(part.figure)}"
     if piece.lo > whole.hi:
         message = f"{what} 大于其总数“{total.label or '合计'}” {shown(total.figure)}：其中一项不应超过总数。"
         verdict = "error"
