@@ -767,12 +767,14 @@ def _text_checks(facts: Facts) -> list[Check]:
 def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None:
     """The one part a 其中 names right after its whole (在职人员20人，其中女性8人; 收入100万元。其中：财政拨款80万元)
     against that whole: no larger than it. None unless 其中 follows the whole with nothing but punctuation between and
-    the part follows 其中 in the same clause, of the whole's kind (a count in its unit), not each item's (各4个)."""
+    the part follows 其中 in the same clause, of the whole's kind (a count in its unit) and stage (预算数…，其中实际支出…
+    compares), not each item's (各4个)."""
     text, spec = pf.norm.text, patterns.load("concepts")["single_part"]
     m = patterns.compiled(spec["cue"]).match(text, total.figure.end, part.figure.start)
     if m is None or patterns.compiled(r"[，,；;。]").search(text, m.end(), part.figure.start) \
             or part.figure.start - m.end() > spec["max_gap"] or patterns.compiled(spec["each"]).search(part.label) \
-            or total.figure.kind != "amount" and part.figure.unit != total.figure.unit:
+            or total.figure.kind != "amount" and part.figure.unit != total.figure.unit \
+            or _other_stage(total.label, part.label, spec["stages"]):
         return None
     whole, piece = interval(total.figure), interval(part.figure)
     what = f"其中“{patterns.compiled(spec['cue']).sub('', part.label) or '所列一项'}” {shown(part.figure)}"
@@ -785,6 +787,12 @@ def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None
     return Check.judged(verdict, rule=RULE, message=message, concept=total.concept, reported=part.figure.raw,
                         expected=None, unit=part.figure.unit, numbers=[part.figure.raw, total.figure.raw],
                         evidence=evidence([part, total]))
+
+
+def _other_stage(whole: str, part: str, stages: list[list[str]]) -> bool:
+    """Whether two labels name different stages (预算数 against 实际支出), by the words of stages."""
+    named = [{k for k, words in enumerate(stages) if any(w in label for w in words)} for label in (whole, part)]
+    return bool(named[0]) and bool(named[1]) and not named[0] & named[1]
 
 
 def _identity_checks(facts: Facts) -> list[Check]:
