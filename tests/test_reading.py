@@ -375,17 +375,6 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     ("受市政府委托，报告2021年市级决算和今年以来预算执行情况。", "final_accounts"),
     ("受隆回县财政局委托，我所对该项目资金开展绩效评价。", "third_party_evaluation"),
     ("受青溪县人民政府办公室委托，对其2018年度部门整体支出进行评价。", "third_party_evaluation"),
-])
-def test_a_government_report_to_the_congress_is_no_third_party_review(tmp_path, head, report_type):
-    """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
-    body names who commissioned a review."""
-    from extractor.meta import report_type as type_of
-    path = tmp_path / "report.txt"
-    path.write_text(f"{head}\n一、收支情况\n全县一般公共预算收入100万元。", encoding="utf-8")
-    assert type_of(read_document(str(path))) == report_type
-
-
-@pytest.mark.parametrize("head, report_type", [
     ("某县财政支出项目绩效评价自评报告\n评价方式:部门(单位)绩效自评\n评价机构:部门(单位)评价组", "unit_self_evaluation"),
     ("某县项目绩效自评报告\n评价方式: 自评\n评价机构:", "unit_self_evaluation"),
     ("某项目绩效评价报告\n评价方式:部门(单位)绩效自评R 财政部门组织评价□\n评价机构:中介机构□ 部门(单位)评价组R",
@@ -393,12 +382,14 @@ def test_a_government_report_to_the_congress_is_no_third_party_review(tmp_path, 
     ("某项目绩效评价报告\n评价方式:部门(单位)绩效自评□ 财政部门组织评价R\n评价机构:中介机构R 部门(单位)评价组□",
      "third_party_evaluation"),
 ])
-def test_a_self_evaluation_cover_form_is_no_third_party_review(tmp_path, head, report_type):
-    """The self-evaluation cover form names its way of review (评价方式) and its reviewer (评价机构): a checked or bare
-    部门(单位)绩效自评 or 部门(单位)评价组 is the unit's own review, an empty 评价机构 field names no reviewer."""
+def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
+    """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
+    body names who commissioned a review. The self-evaluation cover form names its way of review (评价方式) and its
+    reviewer (评价机构): a checked or bare 部门(单位)绩效自评 or 部门(单位)评价组 is the unit's own review, an empty
+    评价机构 field names no reviewer."""
     from extractor.meta import report_type as type_of
     path = tmp_path / "report.txt"
-    path.write_text(f"{head}\n一、项目基本概况\n计划安排资金48万元。", encoding="utf-8")
+    path.write_text(f"{head}\n一、收支情况\n全县一般公共预算收入100万元。", encoding="utf-8")
     assert type_of(read_document(str(path))) == report_type
 
 
