@@ -53,12 +53,22 @@ def _tokens(doc: Document) -> list[tuple[str, Location]]:
 def funds_form(doc: Document) -> Optional[FundsForm]:
     """The document's funds form, or None when it has none or its block is not laid out as the form."""
     spec = patterns.load("project_tables")["funds_form"]
+    if not _names_first_label(doc, spec["columns"][0]):
+        return None
     unit = patterns.compiled(spec["unit"])
     tokens = [(unit.sub("", t), loc) for t, loc in _tokens(doc) if not unit.fullmatch(t)]
     for start, (text, _) in enumerate(tokens):
         if text.startswith(spec["columns"][0]) and (form := _form_at(tokens, start, spec)) is not None:
             return form
     return None
+
+
+def _names_first_label(doc: Document, label: str) -> bool:
+    """Whether a paragraph or cell of the document holds the form's first label, spaces aside (a cheap test before
+    every cell is compacted)."""
+    return any(label in "".join(text.split()) for block in doc.blocks
+               for text in ([block.text] if isinstance(block, Paragraph)
+                            else (c.text for row in block.rows for c in row)))
 
 
 def _form_at(tokens: list[tuple[str, Location]], at: int, spec: dict) -> Optional[FundsForm]:
