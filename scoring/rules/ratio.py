@@ -171,6 +171,40 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     return only
 
 
+def _compared_opening(pf, rate: TextFact, change: TextFact, g: dict):
+    """The match of a comparison that opens the rate's sentence before its change (与2023年度相比，), or None."""
+    start = pf.sentence_spans[rate.sentence][0]
+    return patterns.compiled(g["compared_opening"]).match(compact(pf.norm.text[start:change.figure.start]))
+
+
+def _of_compared_year(pf, rate: TextFact, change: TextFact, g: dict) -> bool:
+    """Whether the extractor gave a change the year its sentence compares with (与2023年度相比，…增加), which is not
+    the year of its current figure."""
+    opening = _compared_opening(pf, rate, change, g)
+    return bool(opening and opening.group("year") and change.period == int(opening.group("year")))
+
+
+def _named_before(pf, rate: TextFact, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
+    """The current figure of a change whose sentence opens with what it is compared with (与2023年度相比，收入支出总计
+    增加1062.85万元): the one amount of the sentence before it in the paragraph, when the words before that amount end
+    with the change's subject, alone or with a flow word after it (收入、支出总计均为, 一般公共预算财政拨款支出), and
+    it is not of the compared year; else None."""
+    text = pf.norm.text
+    opening = _compared_opening(pf, rate, change, g)
+    if rate.sentence == 0 or opening is None or change is not _first_amount(pf, rate.sentence):
+        return None
+    amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
+    if len(amounts) != 1:
+        return None
+    only = amounts[0]
+    if only.figure.approximate or is_change(only.label) or (
+            opening.group("year") and only.period == int(opening.group("year"))):
+        return None
+    said = compact(text[pf.sentence_spans[only.sentence][0]:only.figure.start]).replace("、", "")
+    said = patterns.compiled(g["said_noise"]).sub("", said)
+    return only if said.endswith((subject, *(subject + w for w in g["flow_words"]))) else None
+
+
 def _first_amount(pf, sentence: int) -> Optional[TextFact]:
     return next((f for f in pf.facts if f.sentence == sentence and f.figure.kind == "amount"), None)
 
@@ -224,7 +258,8 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     elif change is _first_amount(pf, rate.sentence) and (joint := _joint_totals(pf, rate, g)) is not None:
         base = joint
     elif subject is not None:
-        base = _named_elsewhere(facts, change, subject, g)
+        base = (_named_elsewhere(facts, change, subject, g) if not _of_compared_year(pf, rate, change, g) else None) \
+            or _named_before(pf, rate, change, subject, g)
     else:
         base = _subject_of_previous(pf, rate, g)
     if base is None:
