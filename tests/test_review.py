@@ -215,3 +215,20 @@ def test_a_decision_on_an_unreadable_file_row_is_kept(tmp_path):
     assert (result.reviews_taken, result.reviews_kept, result.reviews_gone) == (1, 1, [])
     head, [row] = unit_rows(openpyxl.load_workbook(out / "discrepancies.xlsx")["单位未识别"])
     assert (row[head["复核结论"] - 1], row[head["复核说明"] - 1]) == ("待核", "已向单位索取原件")
+
+
+def test_checks_of_one_figure_keep_their_ids_when_another_comparison_of_it_is_added():
+    from jxcheck.ids import finding_ids
+
+    def check(other_paragraph, quote):
+        return {"rule": "repeat.same_figure", "reported": "68.3", "concept": "三公经费",
+                "evidence": [{"page": 1, "paragraph": 3, "quote": "决算为68.3万元"},
+                             {"page": 1, "paragraph": other_paragraph, "quote": quote}]}
+
+    table, text = check(7, "合计 68.30"), check(9, "三公经费68.3万元")
+    before = finding_ids("doc", [table, text])
+    after = finding_ids("doc", [check(5, "支出68.3万元"), table, text])
+    assert len(set(before)) == 2 and len(set(after)) == 3
+    assert after[1:] == before
+    alone = finding_ids("doc", [table])
+    assert alone == finding_ids("doc", [dict(table, evidence=table["evidence"][:1])])
