@@ -32,7 +32,7 @@ from extractor.facts import Facts, TableView, TextFact, concept_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import clause_words, evidence, exact_kind, shown, unverifiable
+from scoring.rules.common import clause_words, evidence, exact_kind, finest_decimals, shown, unverifiable
 
 RULE = "balance.rollforward"
 TOTALS = "balance.totals"
@@ -54,15 +54,16 @@ def _check(sources: dict, label: str) -> Check:
     expected_value = acc.mid / scale
     expected = render(expected_value, closing.figure.decimals)
     diff = render(closing.figure.value - expected_value, closing.figure.decimals)
+    finest = finest_decimals(closing.figure, [f for f in figs.values() if f is not None])
     unit = closing.figure.unit or ""
     shown_parts = [shown(figs[r]) if figs[r] is not None else "0" for r in ROLES[:3]]
-    arithmetic = f"{shown_parts[0]} + {shown_parts[1]} − {shown_parts[2]} = {expected}{unit}"
+    arithmetic = f"{shown_parts[0]} + {shown_parts[1]} − {shown_parts[2]} = {render(expected_value, finest)}{unit}"
     used = [s for s in sources.values() if s is not None]
     if verdict == "pass":
         message = f"{label}：期初 + 收入 − 支出 = 期末，{arithmetic}，与所列期末 {shown(closing.figure)} 相符（在打印精度内）。"
     else:
         message = (f"{label}：期末余额不能由期初 + 收入 − 支出推出，{arithmetic}，"
-                   f"所列期末 {shown(closing.figure)}，差额 {diff}{unit}。")
+                   f"所列期末 {shown(closing.figure)}，差额 {render(closing.figure.value - expected_value, finest)}{unit}。")
     return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance",
                         reported=closing.figure.raw, expected=expected, difference=diff, unit=closing.figure.unit,
                         numbers=[s.figure.raw for s in [sources[r] for r in ROLES] if s is not None],
@@ -165,12 +166,14 @@ def _net_check(income: TextFact, spending: TextFact, closing: TextFact, deficit:
     verdict = compare(computed, closing.figure, scale=scale)
     value = computed.mid / scale
     expected, diff = render(value, decimals), render(closing.figure.value - value, decimals)
+    finest = finest_decimals(closing.figure, [income.figure, spending.figure])
     first, second = (spending, income) if deficit else (income, spending)
-    arithmetic = f"{shown(first.figure)} − {shown(second.figure)} = {expected}{unit}"
+    arithmetic = f"{shown(first.figure)} − {shown(second.figure)} = {render(value, finest)}{unit}"
     what = "赤字：支出总计 − 收入总计" if deficit else "结余：收入总计 − 支出总计"
     message = (f"收支相抵，{what}，{arithmetic}，与所列 {shown(closing.figure)} 相符（在打印精度内）。"
                if verdict == "pass" else
-               f"收支相抵后所列 {shown(closing.figure)} 与{what}不符：{arithmetic}，差额 {diff}{unit}。")
+               f"收支相抵后所列 {shown(closing.figure)} 与{what}不符：{arithmetic}，"
+               f"差额 {render(closing.figure.value - value, finest)}{unit}。")
     return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance", reported=closing.figure.raw,
                         expected=expected, difference=diff, unit=closing.figure.unit,
                         numbers=[closing.figure.raw, income.figure.raw, spending.figure.raw],
@@ -218,12 +221,14 @@ def _rest_check(bases: list[TextFact], spent: TextFact, rest: TextFact) -> Check
     same_sentence = base.block == spent.block == rest.block and base.sentence == spent.sentence == rest.sentence
     value = computed.mid / scale
     expected, diff = render(value, decimals), render(rest.figure.value - value, decimals)
-    arithmetic = f"{shown(base.figure)} − {shown(spent.figure)} = {expected}{unit}"
+    finest = finest_decimals(rest.figure, [base.figure, spent.figure])
+    arithmetic = f"{shown(base.figure)} − {shown(spent.figure)} = {render(value, finest)}{unit}"
     if verdict != "pass" and (len(bases) > 1 or not same_sentence):
         return unverifiable(RULE, rest, f"余额 {shown(rest.figure)}：按{arithmetic}不符，但未能确定其前哪一数字是可用资金，"
                                         f"无法判断。", "closing_balance", [base, spent])
     message = (f"余额：可用资金 − 支出，{arithmetic}，与所列 {shown(rest.figure)} 相符（在打印精度内）。" if verdict == "pass"
-               else f"所列余额 {shown(rest.figure)} 与可用资金 − 支出不符：{arithmetic}，差额 {diff}{unit}。")
+               else f"所列余额 {shown(rest.figure)} 与可用资金 − 支出不符：{arithmetic}，"
+                    f"差额 {render(rest.figure.value - value, finest)}{unit}。")
     return Check.judged(verdict, rule=RULE, message=message, concept="closing_balance", reported=rest.figure.raw,
                         expected=expected, difference=diff, unit=rest.figure.unit,
                         numbers=[rest.figure.raw, base.figure.raw, spent.figure.raw],

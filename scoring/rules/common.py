@@ -137,6 +137,12 @@ def common_scale(figs: list[Figure]) -> Decimal:
     return figs[0].scale if figs else Decimal(1)
 
 
+def finest_decimals(result: Figure, figs: list[Figure]) -> int:
+    """The most decimals printed among a result and the figures it is computed from at its scale: the precision its
+    arithmetic is shown at (170 − 179.6 = −9.6, not −10 after a result printed as 0)."""
+    return max([result.decimals] + [f.decimals for f in figs if f.scale == result.scale])
+
+
 def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[str],
               what: str, numbers_extra: Optional[list[str]] = None, placed: bool = False) -> Check:
     """A total against the sum of its parts, at printed precision. A placed check (a table's) is told from another
@@ -148,7 +154,7 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
     expected_value = computed.mid / scale
     expected = render(expected_value, total.figure.decimals)
     diff = render(total.figure.value - expected_value, total.figure.decimals)
-    finest = max([total.figure.decimals] + [f.decimals for f in figs if f.scale == scale])
+    finest = finest_decimals(total.figure, figs)
     shown_sum, shown_diff = render(expected_value, finest), render(total.figure.value - expected_value, finest)
     unit = total.figure.unit
     arithmetic = " + ".join(shown(f) for f in figs)
