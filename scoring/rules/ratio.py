@@ -383,7 +383,8 @@ def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interva
     """A growth rate whose prior figure may be zero at printed precision (公务接待费1万元，比上年增加0.5万元，增长100%):
     any rate is then within precision, so the figures as printed decide a pass and nothing decides a finding."""
     if prior.mid <= 0:
-        return unverifiable(RULE, rate, "上期数为零，无法复算增减幅度。", "growth_rate", [base, change])
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：上期数 {text.split(' ÷ ', 1)[1]} 为零，"
+                                        "增减幅度无法计算，无法复算。", "growth_rate", [base, change])
     check = ratio_check(RULE, rate, exact(d.mid / prior.mid), [base, change], "growth_rate", text)
     if check.status == "pass":
         check.message = check.message.replace("（在打印精度内）", "（按所列数值；上期数在打印精度内可能接近零）")
