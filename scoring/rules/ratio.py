@@ -382,7 +382,11 @@ def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interva
                     text: str) -> Check:
     """A growth rate whose prior figure may be zero at printed precision (公务接待费1万元，比上年增加0.5万元，增长100%):
     any rate is then within precision, so the figures as printed decide a pass and nothing decides a finding."""
-    if prior.mid <= 0:
+    if prior.mid < 0:
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按所取的本期数，上期数 {text.split(' ÷ ', 1)[1]} "
+                                        f"为负，所取的 {shown(base.figure)} 可能不是这一增减额的本期数，无法复算。",
+                            "growth_rate", [base, change])
+    if prior.mid == 0:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：上期数 {text.split(' ÷ ', 1)[1]} 为零，"
                                         "增减幅度无法计算，无法复算。", "growth_rate", [base, change])
     check = ratio_check(RULE, rate, exact(d.mid / prior.mid), [base, change], "growth_rate", text)
