@@ -38,7 +38,25 @@ def run_checks(facts: Facts, deadline: Optional[Deadline] = None) -> list[Check]
                 seen.update((e.quote, e.location) for e in added)
             else:
                 merged[key] = check
-    return [ocr_pages.annotate(check, facts.ocr_pages, facts.recognized_pages) for check in merged.values()]
+    kept = _without_rates_judged_elsewhere(list(merged.values()))
+    return [ocr_pages.annotate(check, facts.ocr_pages, facts.recognized_pages) for check in kept]
+
+
+RATE_RULES = ("ratio.recompute", "text.claim_vs_numbers")
+
+
+def _without_rates_judged_elsewhere(checks: list[Check]) -> list[Check]:
+    """The checks less a rate's unverifiable check when the other rate rule recomputed the same printed rate, at the
+    same place, to a pass or a finding: two verdicts on one figure would read as a conflict."""
+    def place(check: Check) -> Optional[tuple]:
+        if check.rule not in RATE_RULES or not check.evidence:
+            return None
+        first = check.evidence[0]
+        return check.reported, first.quote, first.location
+
+    judged = {(c.rule, place(c)) for c in checks if c.status in ("pass", "fail") and place(c) is not None}
+    return [c for c in checks if c.status != "unverifiable" or place(c) is None
+            or not any((rule, place(c)) in judged for rule in RATE_RULES if rule != c.rule)]
 
 
 def _family_checks(family, facts: Facts) -> list[Check]:
