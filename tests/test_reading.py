@@ -381,6 +381,10 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
      "unit_self_evaluation"),
     ("某项目绩效评价报告\n评价方式:部门(单位)绩效自评□ 财政部门组织评价R\n评价机构:中介机构R 部门(单位)评价组□",
      "third_party_evaluation"),
+    ("某县机关事务管理局2021年部门预算\n第一部分 部门概况", "budget"),
+    ("附件2\n某开发区管委会2020年部门\n“三公”经费预算\n2020年2月", "budget"),
+    ("一、预算收支增减变化情况说明\n2018年财政拨款“三公”经费预算总额为2.7万元。", "budget"),
+    ("2023年度“三公”经费预算数为10万元，决算数为8万元。", "final_accounts"),
 ])
 def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
