@@ -383,12 +383,16 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
 
 
 def document_year(doc: Document) -> Optional[int]:
-    """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs."""
-    titles = [patterns.compiled(p) for p in patterns.load("documents")["title_years"]]
+    """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs, or the year of a title
+    that names a 预算 or 决算."""
+    data = patterns.load("documents")
+    titles = [patterns.compiled(p) for p in data["title_years"]]
+    lines = data["title_lines"]
     for para in doc.paragraphs[:15]:
         t = compact(para.text)
         m = (patterns.compiled(r"评价年度[:：]?((?:19|20)\d{2})").search(t) or patterns.compiled(r"((?:19|20)\d{2})年度").search(t)
-             or next((m for p in titles if (m := p.search(t))), None))
+             or next((m for p in titles if (m := p.search(t))), None)
+             or (patterns.compiled(lines["year"]).search(t) if len(t) <= lines["max_title"] else None))
         if m:
             return int(m.group(1))
     return None

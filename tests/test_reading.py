@@ -397,6 +397,22 @@ def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     assert type_of(read_document(str(path))) == report_type
 
 
+@pytest.mark.parametrize("head, year", [
+    ("2017年三公经费预算情况说明\n发布时间:2018-01-10", 2017),
+    ("经开区2023年一般公共预算“三公”经费预算情况\n2023年一般公共预算安排520万元。", 2023),
+    ("关于江宁区2022年区级决算草案的报告\n一、全区收支决算情况", 2022),
+    ("一、2016年一般公共预算财政拨款开支的“三公”经费决算情况表\n(单位:万元)", 2016),
+    ("关于某省2020年预算执行情况\n和2021年预算草案的报告", 2020),
+    ("2021年市本级部门(单位)使用财政拨款安排的“三公”经费预算总额为3136万元，较2020年的3178万元减少42万元。", None),
+])
+def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
+    """A title line names the fiscal year; a sentence that names several years is no title and gives none."""
+    from extractor.facts import document_year
+    path = tmp_path / "report.txt"
+    path.write_text(f"{head}\n收入100万元。", encoding="utf-8")
+    assert document_year(read_document(str(path))) == year
+
+
 def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     from extractor.cell_tables import cell_tables
     real = CORPUS / "real"
