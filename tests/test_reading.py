@@ -360,9 +360,11 @@ def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     ("某某市某某区人民政府门户网站\n当前位置:首页-政府信息公开-部门决算\n某某市某某区医保局2021年医疗救助补助资金绩效再评价报告",
      "某某市某某区医保局"),
     ("某某县2023年农村危房改造项目\n绩效评价报告\n某某会计师事务所某某分所", None),
+    ("某区本级2017年“三公”经费决算汇总情况\n按照区政府关于推进政府信息公开工作的要求，现将情况公布如下:", None),
 ])
 def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, unit):
-    """A saved page's banner (…人民政府门户网站) and the evaluating firm's branch (…分所) end like units but are none."""
+    """A saved page's banner (…人民政府门户网站), the evaluating firm's branch (…分所) and a sentence that opens with
+    按照…关于 end like units but are none."""
     from extractor.meta import unit_name
     path = tmp_path / "page.txt"
     path.write_text(f"{head}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
