@@ -6,13 +6,14 @@ Fails:  项目实际收入 2,093.54 万元 … 具体项目收支见下表 … �
 Passes: 整体支出完成率为97% printed three times, always 97%; 公务接待费支出决算16.3万元 … 2.公务接待费支出16.3万元;
         公务接待费支出决算16.3万元 against 公务接待费 | 14.8 | 16.3 under 项目 | 预算数 | 决算数, cells one a line;
         “三公”经费支出预算为30.8万元，支出决算为25.7万元 against that table's 合计 | 30.8 | 25.7.
-Four sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
+Five sources are compared: a paragraph that points to 下表 against that table's last 合计 row; concepts marked
 repeat: true in patterns/concepts.yaml wherever they recur in the text; an amount or count restated in the text
 under the same name or concept (patterns/concepts.yaml restatement): alike it passes, different it is judged only
 when both give one name, stage, year and scope, unverifiable when only concept and scope agree, else not compared;
-and a text amount against the row of its name in a table read back from cells on their own lines
+a text amount against the row of its name in a table read back from cells on their own lines
 (extractor/cell_tables.py), in the column of its stage, and such a table's 收入 总计 against its 支出 总计: a miss
-there is at most a warning. An amount named by its stage alone right after one of its sentence named with the other
+there is at most a warning; and a text amount of one “三公” item against that item's cell of the document's “三公”
+table at its stage (公务接待费预算8万元 against 2.公务接待费 | 8 under 本年预算数), a miss at most a warning. An amount named by its stage alone right after one of its sentence named with the other
 stage (…预算49.9万元，决算7.69万元) takes that one's name.
 """
 from __future__ import annotations
@@ -28,10 +29,11 @@ import regex
 
 import patterns
 from extractor.cell_tables import CellRow, CellTable
-from extractor.facts import Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
+from extractor.facts import YEAR, Facts, ParagraphFacts, TableView, TextFact, concept_of, stage_of
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import areas_before, evidence, lost_grid, same_check, shown, unverifiable
+from scoring.rules.common import areas_before, evidence, is_change, lost_grid, same_check, shown, unverifiable
+from scoring.rules.statement import of_kind, three_public_columns
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
@@ -322,6 +324,73 @@ def _cell_links(facts: Facts, said: list[_Said]) -> list[Check]:
     return out
 
 
+TEXT_STAGE = {"budget": "budget", "final": "actual"}
+
+
+def _three_public_cells(facts: Facts) -> dict[tuple[str, Optional[str]], list[tuple[object, str]]]:
+    """The cells of the document's “三公” table by item (abroad, car, reception…) and stage (budget, actual or None),
+    each with where it stands: items as columns (three_public_columns), or as rows under stage columns."""
+    stmt = of_kind(facts.statements, "three_public")
+    out: dict[tuple[str, Optional[str]], list[tuple[object, str]]] = defaultdict(list)
+    if stmt is None:
+        return out
+    spec = patterns.load("statements")["three_public"]
+    rows = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
+
+    def stage_of_header(text: str) -> Optional[str]:
+        return next((s for w, s in spec["stages"].items() if text.endswith(w)), None)
+
+    for lst in stmt.lists:
+        columns = three_public_columns(lst)
+        for row in lst.rows:
+            where = f"表{row.table}（{stmt.title}）" + (f"“{row.label}”行" if row.label else "")
+            if columns:
+                for (item, stage), col in columns.items():
+                    if col in row.cells:
+                        out[(item, stage or stage_of_header(row.label))].append((row.cells[col], f"{where}“{col}”"))
+            elif len(row.label) <= spec["row_label_max"]:
+                item = next((i for i, p in rows if p.search(row.label)), None)
+                for col, cell in row.cells.items() if item is not None else ():
+                    out[(item, stage_of_header(col))].append((cell, f"{where}“{col}”"))
+    return out
+
+
+def _three_public_links(facts: Facts, said: list[_Said]) -> list[Check]:
+    """A text amount of one “三公” item (公务接待费预算8万元) against that item's cell of the document's “三公” table at
+    its stage (the table's only stage when the text names none) and year: alike it passes; different, when the
+    table gives the item one value there and the text states its stage, it is at most a warning (the names of items
+    are matched by their words)."""
+    cells = _three_public_cells(facts)
+    if not cells:
+        return []
+    spec = patterns.load("statements")["three_public"]
+    rows = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
+    stages = {stage for _, stage in cells}
+    title_year = YEAR.search(of_kind(facts.statements, "three_public").title)
+    year = int(title_year.group(1)) if title_year else None
+    out = []
+    for s in said:
+        f = s.fact
+        if f.figure.kind != "amount" or is_change(f.label) or not _compatible(year, f.period):
+            continue
+        item = next((i for i, p in rows if p.search(s.name)), None)
+        stage = TEXT_STAGE.get(s.stage or "") or (next(iter(stages)) if len(stages) == 1 else None)
+        found = cells.get((item, stage)) if item not in (None, "total", "other") else None
+        if not found:
+            continue
+        agreeing = [(c, where) for c, where in found if _agree(c, f)]
+        if agreeing:
+            c, where = agreeing[0]
+            out.append(same_check(RULE, f, c, f"文中“{s.shown}”", where))
+        elif s.stated_stage and len({c.figure.value * c.figure.scale for c, _ in found}) == 1:
+            c, where = found[0]
+            check = same_check(RULE, f, c, f"文中“{s.shown}”", where)
+            if check.severity == "error":
+                check.severity = "warning"
+            out.append(check)
+    return out
+
+
 def _balanced_totals(facts: Facts) -> list[Check]:
     """收入总计 = 支出总计, column by column, in a table read back from cells whose sides are 收入 and 支出."""
     spec = _spec()
@@ -353,4 +422,4 @@ def check(facts: Facts) -> list[Check]:
                 said.append(s)
             last = s
     return (_table_links(facts) + _text_repeats(facts) + _restatements(facts, said) + _cell_links(facts, said)
-            + _balanced_totals(facts))
+            + _three_public_links(facts, said) + _balanced_totals(facts))
