@@ -31,12 +31,29 @@ def unit_name(doc: Document) -> Optional[str]:
             m = _labelled(label).match(t)
             if m and _is_unit(m.group(1), data):
                 return m.group(1)
+    fused = _fused_field_unit(head, data)
+    if fused is not None:
+        return fused
     for t in head[:5]:
         name = patterns.compiled(data["title_line_prefix"]).sub("", t)
         if 4 <= len(name) <= 40 and _is_unit(name, data) and not patterns.compiled(r"\d").search(name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _opening_unit(head[:data["opening_lines"]], data)
+
+
+def _fused_field_unit(head: list[str], data: dict) -> Optional[str]:
+    """A unit in a form's fields run together (单位名称襄阳市中心医院填报日期…): the shortest name after a field label
+    that ends like a unit and runs straight into the next field's label."""
+    following = "|".join(regex.escape(w) for w in data["unit_field_next"])
+    for label in data["fused_unit_labels"]:
+        pattern = patterns.compiled(rf"{regex.escape(compact(label))}[:：]?(?P<unit>[^:：，,。（(\s\d]{{4,30}}?)(?={following})")
+        for t in head:
+            for m in pattern.finditer(t):
+                name = m.group("unit")
+                if _is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
+                    return name
+    return None
 
 
 def _opening_unit(head: list[str], data: dict) -> Optional[str]:

@@ -341,6 +341,23 @@ def test_an_office_named_on_a_web_page_source_line_is_not_the_unit(tmp_path):
     assert unit_name(read_document(str(path))) == "青溪县人力资源和社会保障局"
 
 
+@pytest.mark.parametrize("head, unit", [
+    ("2021年度财政项目绩效自评表单位名称某市中心医院填报日期2022年3月18日", "某市中心医院"),
+    ("部门(单位)整体支出绩效评价自评报告\n部门(单位)名称某区发展和改革局预算编码302001报告日期:2023年", "某区发展和改革局"),
+    ("项目支出绩效自评表\n单位名称:某区土壤肥料工作站 填报日期:2023年3月20日", "某区土壤肥料工作站"),
+    ("项目资金(万元)年度资金总额实施单位某县某镇卫生院全年预算数全年执行数", "某县某镇卫生院"),
+    ("实施单位粮食调控储备与产业发展股项目资金", None),
+    ("依照预算法的有关规定，经某市财政局汇总，2021年市本级部门使用财政拨款安排的三公经费预算总额为3136万元。", "某市财政局"),
+])
+def test_a_form_s_fields_run_together_name_the_unit(tmp_path, head, unit):
+    """Fields copied without colons or spaces (单位名称…填报日期…) still name the unit: the name ends like a unit and
+    runs straight into the next field's label; a region's 三公经费 compiled by its finance office is that office's."""
+    from extractor.meta import unit_name
+    path = tmp_path / "form.txt"
+    path.write_text(f"{head}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) == unit
+
+
 @pytest.mark.parametrize("title, unit", [
     ("寿县司法局2022年“三公”经费预算情况", "寿县司法局"),
     ("寻甸回族彝族自治县教育体育局部门2020年度“三公”经费决算情况说明", "寻甸回族彝族自治县教育体育局"),
