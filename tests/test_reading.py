@@ -404,6 +404,9 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     ("附件2\n某开发区管委会2020年部门\n“三公”经费预算\n2020年2月", "budget"),
     ("一、预算收支增减变化情况说明\n2018年财政拨款“三公”经费预算总额为2.7万元。", "budget"),
     ("2023年度“三公”经费预算数为10万元，决算数为8万元。", "final_accounts"),
+    ("附表2\n2022年度共享工程项目自评表\n项目单位(盖章):某市图书馆", "project_self_evaluation_table"),
+    ("市级文物保护专项经费绩效自评表(2022年度)\n项目名称 市级文物保护专项经费", "project_self_evaluation_table"),
+    ("部门整体支出绩效自评表(2023年度)\n部门 某县服务中心", "unit_self_evaluation"),
 ])
 def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
