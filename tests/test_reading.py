@@ -407,6 +407,10 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     ("附表2\n2022年度共享工程项目自评表\n项目单位(盖章):某市图书馆", "project_self_evaluation_table"),
     ("市级文物保护专项经费绩效自评表(2022年度)\n项目名称 市级文物保护专项经费", "project_self_evaluation_table"),
     ("部门整体支出绩效自评表(2023年度)\n部门 某县服务中心", "unit_self_evaluation"),
+    ("某县财政局关于国省县乡道路养护项目绩效评价报告\n资金来源：县财政局《关于批复2018年县级部门预算的通知》",
+     "third_party_evaluation"),
+    ("某市住房和城乡建设局2023年老旧小区改造项目重点绩效评价报告", "third_party_evaluation"),
+    ("某县教育局2022年项目绩效评价报告（自评）", "unit_self_evaluation"),
 ])
 def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
