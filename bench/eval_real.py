@@ -9,6 +9,8 @@ third); the two are printed side by side:
   false errors      error findings on an item the audit calls consistent, or on a figure the audit does not
   false warnings    the same for warnings
   unverifiable      the tool's unverifiable checks as a share of all its checks
+  report type, unit and year   the document's fields as the sources file gives them (a unit is named as audited when
+                    one name holds the other: 马关卫生院 in 张家川回族自治县马关镇中心卫生院)
 
 An item and a check are matched by the reported figure as printed (amounts without thousands separators,
 rates with %). Findings on figures the audit does not list are printed for a second look (--show).
@@ -84,6 +86,12 @@ def evaluate(name: str, source: Path, audit: dict) -> dict:
     row["items"] = len(items)
     row["checks"] = len(checks)
     row["unverifiable"] = sum(c["status"] == "unverifiable" for c in checks)
+    source_info = audit.get("source") or {}
+    row["type_right"] = int(result.get("report_type") == source_info.get("type"))
+    issuer, unit = str(source_info.get("issuer") or ""), result.get("unit")
+    row["unit_right"] = int(bool(unit) and bool(issuer) and (unit in issuer or issuer in unit))
+    row["year_stated"] = int(source_info.get("year") is not None)
+    row["year_right"] = int(source_info.get("year") is not None and str(result.get("year")) == str(source_info["year"]))
     notes = []
     for item in items:
         key = figure_key(item.get("reported"))
@@ -132,7 +140,10 @@ LINES = [("documents", lambda r: str(r["documents"])),
          ("error recall", lambda r: ratio(r["errors_found"], r["errors"])),
          ("false errors", lambda r: f"{r['false_errors']} ({r['unaudited_errors']} unaudited)"),
          ("false warnings", lambda r: f"{r['false_warnings']} ({r['unaudited_warnings']} unaudited)"),
-         ("unverifiable share", lambda r: ratio(r["unverifiable"], r["checks"]))]
+         ("unverifiable share", lambda r: ratio(r["unverifiable"], r["checks"])),
+         ("report type as audited", lambda r: ratio(r["type_right"], r["documents"])),
+         ("unit named as audited", lambda r: ratio(r["unit_right"], r["documents"])),
+         ("year as audited", lambda r: ratio(r["year_right"], r["year_stated"]))]
 
 
 def table(title: str, groups: dict[str, Counter], order: list[str]) -> str:
