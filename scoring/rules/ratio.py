@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Optional
 
 import patterns
-from extractor.facts import Facts, TableView, TextFact
+from extractor.facts import Facts, TableView, TextFact, stage_of
 from extractor.formulas import StatedFormula
 from extractor.normalize import compact
 from scoring.model import Check, Evidence
@@ -424,12 +424,20 @@ def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> O
     earlier = [(pf, f) for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
                if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
                and (f.block, f.figure.start) < (change.block, change.figure.start)]
-    named = [f for _, f in earlier if f.stage == change.stage and f.period == change.period
-             and _names(f.label, subject, g)]
+    compared_only = _stage_in_comparison_only(change, g)
+    named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None)
+             and f.period == change.period and _names(f.label, subject, g)]
     if not named:
         named = _spoken_of(earlier, change, subject, g)
     values = {f.figure.value * f.figure.scale for f in named}
     return named[-1] if len(values) == 1 else None
+
+
+def _stage_in_comparison_only(change: TextFact, g: dict) -> bool:
+    """Whether a change's stage word stands only in what it is compared with (三公经费较上年决算减少…: 上年决算 is the
+    prior's stage), so that its current figure may be stated with no stage word."""
+    cuts = [change.label.find(w) for w in g["subject_ends"] if w in change.label]
+    return bool(cuts) and change.stage is not None and stage_of(change.label[:min(cuts)]) is None
 
 
 def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[TextFact]:
