@@ -268,6 +268,20 @@ def _last_before(positions: list[int], lo: int, hi: int) -> int:
     return positions[k - 1] if k and positions[k - 1] >= lo else -1
 
 
+_INNER_BRACKET = re.compile(r"[(（][^()（）\d一二三四五六七八九十，,；;：:、。\s]{1,4}[)）]$")
+
+
+def _inner_bracket_cut(text: str, cut: int, seg_start: int, clause_marks: list[int]) -> int:
+    """The clause break a label starts after, past a short bracket inside a name (因公出国(境)费, 运行(维护)费): a ) that
+    the name runs on from is no break."""
+    while cut > 0 and text[cut] in ")）" and "\u4e00" <= text[cut + 1:cut + 2] <= "\u9fff":
+        group = _INNER_BRACKET.search(text, max(0, cut - 5), cut + 1)
+        if group is None:
+            break
+        cut = _last_before(clause_marks, seg_start, group.start())
+    return cut
+
+
 def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) -> ParagraphFacts:
     norm = normalize(para.text)
     text = norm.text
@@ -293,7 +307,7 @@ def paragraph_facts(block_index: int, para: Paragraph, doc_year: Optional[int]) 
         sent = 0 if sent < 0 else last_span if sent > last_span else sent
         s_start = spans[sent][0]
         seg_start = prev_end if prev_end > s_start else s_start
-        cut = _last_before(clause_marks, seg_start, start)
+        cut = _inner_bracket_cut(text, _last_before(clause_marks, seg_start, start), seg_start, clause_marks)
         label = CONNECTORS.sub("", compact(text[cut + 1 if cut >= 0 else seg_start:start]))
         clause = bisect_left(semicolons, start) - bisect_left(semicolons, s_start)
         c_start = _last_before(semicolons, s_start, start) + 1

@@ -83,3 +83,18 @@ def test_label_drops_trailing_connectors(text, label):
     from extractor.model import Paragraph
     facts = paragraph_facts(0, Paragraph(index=0, text=text), 2020).facts
     assert facts[0].label == label
+
+
+@pytest.mark.parametrize("text, raw, label", [
+    ("其中：因公出国(境)费35.6万元，公务接待费1,239.7万元。", "35.6", "因公出国(境)费"),
+    ("公务用车购置及运行(维护)费12万元。", "12", "公务用车购置及运行(维护)费"),
+    ("（一）因公出国（境）费0万元。", "0", "因公出国（境）费"),
+    ("收入总计500万元（含上年结转20万元）100万元。", "100", ""),
+])
+def test_a_short_bracket_inside_a_name_does_not_cut_its_label(text, raw, label):
+    """因公出国(境)费: a bracket of a few words that the name runs on from belongs to the name; a list number (（一）)
+    and a bracket with figures in it still end a clause."""
+    from extractor.facts import paragraph_facts
+    from extractor.model import Paragraph
+    facts = paragraph_facts(0, Paragraph(index=1, text=text), None).facts
+    assert next(f.label for f in facts if f.figure.raw == raw) == label
