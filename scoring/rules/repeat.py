@@ -13,8 +13,9 @@ when both give one name, stage, year and scope, unverifiable when only concept a
 a text amount against the row of its name in a table read back from cells on their own lines
 (extractor/cell_tables.py), in the column of its stage, and such a table's 收入 总计 against its 支出 总计: a miss
 there is at most a warning; and a text amount of one “三公” item against that item's cell of the document's “三公”
-table at its stage (公务接待费预算8万元 against 2.公务接待费 | 8 under 本年预算数), a miss at most a warning. An amount named by its stage alone right after one of its sentence named with the other
-stage (…预算49.9万元，决算7.69万元) takes that one's name.
+table at its stage (公务接待费预算8万元 against 2.公务接待费 | 8 under 本年预算数), a miss at most a warning. An
+amount named by its stage alone right after one of its sentence named with the other stage (…预算49.9万元，决算7.69万元)
+takes that one's name.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from extractor.facts import YEAR, Facts, ParagraphFacts, TableView, TextFact, co
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
 from scoring.rules.common import areas_before, evidence, is_change, lost_grid, same_check, shown, unverifiable
-from scoring.rules.statement import of_kind, three_public_columns
+from scoring.rules.statement import of_kind, three_public_columns, three_public_row_item
 from scoring.rules.table_footing import row_kind
 
 RULE = "repeat.same_concept"
@@ -335,7 +336,6 @@ def _three_public_cells(facts: Facts) -> dict[tuple[str, Optional[str]], list[tu
     if stmt is None:
         return out
     spec = patterns.load("statements")["three_public"]
-    rows = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
 
     def stage_of_header(text: str) -> Optional[str]:
         return next((s for w, s in spec["stages"].items() if text.endswith(w)), None)
@@ -349,7 +349,7 @@ def _three_public_cells(facts: Facts) -> dict[tuple[str, Optional[str]], list[tu
                     if col in row.cells:
                         out[(item, stage or stage_of_header(row.label))].append((row.cells[col], f"{where}“{col}”"))
             elif len(row.label) <= spec["row_label_max"]:
-                item = next((i for i, p in rows if p.search(row.label)), None)
+                item = three_public_row_item(row.label)
                 for col, cell in row.cells.items() if item is not None else ():
                     out[(item, stage_of_header(col))].append((cell, f"{where}“{col}”"))
     return out
@@ -363,8 +363,6 @@ def _three_public_links(facts: Facts, said: list[_Said]) -> list[Check]:
     cells = _three_public_cells(facts)
     if not cells:
         return []
-    spec = patterns.load("statements")["three_public"]
-    rows = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
     stages = {stage for _, stage in cells}
     title_year = YEAR.search(of_kind(facts.statements, "three_public").title)
     year = int(title_year.group(1)) if title_year else None
@@ -373,7 +371,7 @@ def _three_public_links(facts: Facts, said: list[_Said]) -> list[Check]:
         f = s.fact
         if f.figure.kind != "amount" or is_change(f.label) or not _compatible(year, f.period):
             continue
-        item = next((i for i, p in rows if p.search(s.name)), None)
+        item = three_public_row_item(s.name)
         stage = TEXT_STAGE.get(s.stage or "") or (next(iter(stages)) if len(stages) == 1 else None)
         found = cells.get((item, stage)) if item not in (None, "total", "other") else None
         if not found:

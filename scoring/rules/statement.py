@@ -189,6 +189,13 @@ def three_public_item(name: str) -> Optional[str]:
     return next((c["item"] for c in _data()["three_public"]["columns"] if regex.search(c["header"], name)), None)
 
 
+def three_public_row_item(label: str) -> Optional[str]:
+    """The “三公” item a row's label or a text's name stands for (公务接待费, 公务用车购置及运行费…), by
+    patterns/statements.yaml's rows."""
+    return next((r["item"] for r in _data()["three_public"]["rows"] if patterns.compiled(r["label"]).search(label)),
+                None)
+
+
 def three_public_columns(lst: StatementList) -> dict[tuple[str, Optional[str]], str]:
     """The columns of a “三公” table's list by item and stage (budget, actual or None); a stage column with no item
     words of its own is the item of the column before it (合计预算数 | 决算数)."""
@@ -234,12 +241,11 @@ def _three_public_rows(stmt: Statement, lst: StatementList, spec: dict) -> list[
     (a blank cell is nothing spent); an item that two rows would take is not checked. A subtotal that its own parts
     contradict is the one finding: the 合计 is held to those parts in its place (合计 34.35 = 出国 0 + 接待 1.70 +
     购置 0 + 运行 32.65 under a 用车 of 0)."""
-    labels = [(r["item"], patterns.compiled(r["label"])) for r in spec["rows"]]
     found: dict[str, list[StatementRow]] = {}
     for row in lst.rows:
         if len(row.label) > spec["row_label_max"]:
             continue
-        item = next((i for i, p in labels if p.search(row.label)), None)
+        item = three_public_row_item(row.label)
         if item is not None:
             found.setdefault(item, []).append(row)
     rows = {item: rs[0] for item, rs in found.items() if len(rs) == 1}
