@@ -258,8 +258,8 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     elif change is _first_amount(pf, rate.sentence) and (joint := _joint_totals(pf, rate, g)) is not None:
         base = joint
     elif subject is not None:
-        base = (_named_elsewhere(facts, change, subject, g) if not _of_compared_year(pf, rate, change, g) else None) \
-            or _named_before(pf, rate, change, subject, g)
+        base = None if _of_compared_year(pf, rate, change, g) else _named_elsewhere(facts, change, subject, g)
+        base = base or _named_before(pf, rate, change, subject, g)
     else:
         base = _subject_of_previous(pf, rate, g)
     if base is None:
@@ -382,12 +382,13 @@ def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interva
                     text: str) -> Check:
     """A growth rate whose prior figure may be zero at printed precision (公务接待费1万元，比上年增加0.5万元，增长100%):
     any rate is then within precision, so the figures as printed decide a pass and nothing decides a finding."""
+    prior_text = text.split(" ÷ ", 1)[1]
     if prior.mid < 0:
-        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按所取的本期数，上期数 {text.split(' ÷ ', 1)[1]} "
-                                        f"为负，所取的 {shown(base.figure)} 可能不是这一增减额的本期数，无法复算。",
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按所取的本期数，上期数 {prior_text} 为负，"
+                                        f"所取的 {shown(base.figure)} 可能不是这一增减额的本期数，无法复算。",
                             "growth_rate", [base, change])
     if prior.mid == 0:
-        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：上期数 {text.split(' ÷ ', 1)[1]} 为零，"
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：上期数 {prior_text} 为零，"
                                         "增减幅度无法计算，无法复算。", "growth_rate", [base, change])
     check = ratio_check(RULE, rate, exact(d.mid / prior.mid), [base, change], "growth_rate", text)
     if check.status == "pass":
@@ -398,13 +399,20 @@ def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interva
                         "growth_rate", [base, change])
 
 
+def _subject_words(label: str, g: dict) -> Optional[str]:
+    """A change's label up to its comparison or change word (公务接待费支出决算较上年减少 → 公务接待费支出决算), or None
+    when it has none."""
+    cuts = [label.find(w) for w in g["subject_ends"] if w in label]
+    return label[:min(cuts)] if cuts else None
+
+
 def own_subject(label: str, g: dict) -> Optional[str]:
     """What a change's label says changed (公务接待费支出决算减少 → 公务接待费支出决算), without its period and the
     unit's own name, or None for a label that is only a comparison (比上年减少, 同比增加, 较2019年增长)."""
-    cuts = [label.find(w) for w in g["subject_ends"] if w in label]
-    if not cuts:
+    words = _subject_words(label, g)
+    if words is None:
         return None
-    subject = patterns.compiled(g["subject_noise"]).sub("", label[:min(cuts)])
+    subject = patterns.compiled(g["subject_noise"]).sub("", words)
     return subject if len(subject) >= g["min_subject"] else None
 
 
@@ -436,8 +444,8 @@ def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> O
 def _stage_in_comparison_only(change: TextFact, g: dict) -> bool:
     """Whether a change's stage word stands only in what it is compared with (三公经费较上年决算减少…: 上年决算 is the
     prior's stage), so that its current figure may be stated with no stage word."""
-    cuts = [change.label.find(w) for w in g["subject_ends"] if w in change.label]
-    return bool(cuts) and change.stage is not None and stage_of(change.label[:min(cuts)]) is None
+    words = _subject_words(change.label, g)
+    return words is not None and change.stage is not None and stage_of(words) is None
 
 
 def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[TextFact]:
