@@ -387,9 +387,17 @@ def _some_cases(total: TextFact, parts: list[TextFact]) -> bool:
     return total_interval([p.figure for p in parts]).hi < share * total.figure.value * total.figure.scale
 
 
+def _whole_of_rate(fact: TextFact) -> bool:
+    """Whether a figure is the whole a rate is taken of (完成全年预算49.8万元的66.5%): the change and rate after it are
+    the figure's before it (…支出决算为33.13万元，完成全年预算49.8万元的66.5%，比上年决算数减少2.5万元), not its own."""
+    return fact.after.startswith(tuple(patterns.load("formulas")["growth"]["not_base_after"]))
+
+
 def _change_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
     """The one change amount (比上年增收1284万元) stated after a figure and before position until, else None; the
-    figure it is compared with (较2023年年初预算的1278万元减少40万元) is no change."""
+    figure it is compared with (较2023年年初预算的1278万元减少40万元) is no change, and the whole of a rate owns none."""
+    if _whole_of_rate(fact):
+        return None
     found = [f for f in pf.facts if fact.figure.end <= f.figure.start and f.figure.end <= until
              and f.figure.kind == "amount" and is_change(f.label)]
     if len(found) != 1 or found[0].figure.approximate:
@@ -424,6 +432,8 @@ def _rate_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
     """The one growth rate (增长5.4%, 下降2.0%) stated after a figure, in its clause and before position until, with
     no amount but its change between them; else None. Rates of other words between them (完成预算的103.9%, a
     completion rate) are passed over."""
+    if _whole_of_rate(fact):
+        return None
     words = patterns.load("formulas")["growth"]["rate_words"]
     after = [f for f in pf.facts if fact.figure.end <= f.figure.start < until and f.clause == fact.clause
              and f.sentence == fact.sentence]
@@ -957,6 +967,8 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
     found: dict[str, TextFact] = {}
     for place in sorted({order[id(f)] for f in statements if id(f) in order}):
         pf, f = placed[place]
+        if _whole_of_rate(f):
+            continue
         later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
         end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
         previous = f
