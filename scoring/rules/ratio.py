@@ -453,7 +453,8 @@ def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[T
     dropped (一般公共预算财政拨款“三公”经费支出决算 → 三公), of the change's own year (2023年度…决算数比2022年减少: 2023)
     and stage (a level without one naming the stage's word: 2018年财政拨款“三公”经费预算总额为2.7万元)."""
     spec = g["spoken_of"]
-    core = patterns.compiled(spec["generic"]).sub("", subject)
+    generic = patterns.compiled(spec["generic"])
+    core = generic.sub("", subject)
     if len(core) < spec["min_core"]:
         return []
     years = patterns.compiled(r"(\d{4})年").findall(change.label.split("比")[0].split("较")[0])
@@ -466,7 +467,7 @@ def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[T
         if f.period != year or not (f.stage == change.stage or f.stage is None and stage_word in f.label):
             continue
         said = compact(pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start])
-        if core in said:
+        if core in said or core in generic.sub("", said):
             out.append(f)
     return out
 
