@@ -430,6 +430,9 @@ def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     ("一、2016年一般公共预算财政拨款开支的“三公”经费决算情况表\n(单位:万元)", 2016),
     ("关于某省2020年预算执行情况\n和2021年预算草案的报告", 2020),
     ("2021年市本级部门(单位)使用财政拨款安排的“三公”经费预算总额为3136万元，较2020年的3178万元减少42万元。", None),
+    ("某市经信局2016年“三公经费”预算对比增减说明\n2016年三公经费预算拨入33万元。", 2016),
+    ("2021年“三公”经费决算\n2021年本镇三公经费决算数为5万元。", 2021),
+    ("2021年三公经费支出5万元", None),
 ])
 def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
     """A title line names the fiscal year; a sentence that names several years is no title and gives none."""
