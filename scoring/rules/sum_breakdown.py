@@ -653,15 +653,15 @@ def _itemized_checks(facts: Facts) -> list[Check]:
                 checks.append(slip)
                 continue
             words = [clause_words(p, f) for p, f in items]
-            if whole_list and len(parts) >= 2 and all(_usable(f, total) for f in parts):
-                if complete_list(words, total.label):
-                    checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
-                    continue
-                if _exceeds(total, parts, words):
-                    check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
-                    checks.append(replace(check, message=check.message + "所列各项分属其不同组成部分，未列的各项只会使之和更大。"
-                                          + _left_out(total, items)))
-                    continue
+            usable = len(parts) >= 2 and all(_usable(f, total) for f in parts)
+            if whole_list and usable and complete_list(words, total.label):
+                checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
+                continue
+            if len(parts) >= 2 and all(_usable(f, total, equal=True) for f in parts) and _exceeds(total, parts, words):
+                check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
+                checks.append(replace(check, message=check.message + "所列各项分属其不同组成部分，未列的各项只会使之和更大。"
+                                      + _left_out(total, items)))
+                continue
             listed = " + ".join(shown(f.figure) for _, f in items)
             how = (f"{'之和' if len(items) > 1 else ''}与之相等，但未能确认所列各项是其全部组成" if _matches(total, parts)
                    else "与之不等，所列可能不全或另有其他组成部分")
@@ -679,12 +679,19 @@ def _exceeds(total: TextFact, parts: list[TextFact], words: list[str]) -> bool:
 
 def _left_out(total: TextFact, items: list[tuple[ParagraphFacts, TextFact]]) -> str:
     """Which one listed item the total leaves out, when the others add up to it (收入总计457.8161万元 is 364.6552 +
-    93.1608 without 上年结转和结余 5.9219万元); empty when none or several do."""
+    93.1608 without 上年结转和结余 5.9219万元); or the one item that repeats the total (公务用车运行费1116.14万元 under
+    公务用车购置及运行费1116.14万元), which may be the slip as well; empty when none or several do."""
+    item_number = patterns.compiled(patterns.load("concepts")["item_number"])
+    same = [(p, f) for p, f in items if f.figure.value * f.figure.scale == total.figure.value * total.figure.scale]
+    if len(same) == 1:
+        pf, f = same[0]
+        name = item_number.sub("", clause_words(pf, f))
+        return f"所列“{name or '其中一项'}” {shown(f.figure)} 与合计相同，可能误列了合计数，也可能合计漏计了其他各项。"
     fits = [(p, f) for p, f in items if f.figure.value and _matches(total, [g for _, g in items if g is not f])]
     if len(fits) != 1:
         return ""
     pf, f = fits[0]
-    name = patterns.compiled(patterns.load("concepts")["item_number"]).sub("", clause_words(pf, f))
+    name = item_number.sub("", clause_words(pf, f))
     return f"若不计{name or '其中一项'} {shown(f.figure)}，其余各项之和与之相符，合计可能漏计了该项。"
 
 
