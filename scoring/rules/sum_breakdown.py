@@ -536,14 +536,19 @@ def _item_number(text: str, markers: list[str]) -> tuple[int, int, int] | None:
 
 def _listed_items(facts: Facts, start: int, markers: list[str]) -> list[tuple[ParagraphFacts, TextFact]]:
     """The numbered item paragraphs from paragraph start on (1., 2., 3. … in one style, one after the other),
-    each with the amount it opens with; stops at the first paragraph that is not the next item."""
+    each with the amount it opens with, past the sub-items of an item numbered in another style ((二)…其中: 1、… 2、…
+    (三)…); stops at the first paragraph that is not the next item."""
     items: list[tuple[ParagraphFacts, TextFact]] = []
-    style = None
+    style, last_block = None, None
     for pf in facts.paragraphs[start:]:
         text = pf.norm.text
         number = _item_number(text.lstrip(), markers)
-        if number is None or (style is not None and number[0] != style) or number[1] != len(items) + 1 \
-                or (items and pf.block != items[-1][0].block + 1):
+        if number is None or (last_block is not None and pf.block != last_block + 1):
+            break
+        last_block = pf.block
+        if style is not None and number[0] != style:
+            continue
+        if number[1] != len(items) + 1:
             break
         style = number[0]
         after = len(text) - len(text.lstrip()) + number[2]
