@@ -57,6 +57,7 @@ def _spec() -> dict:
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
+            "item_word": d["completion"]["item_word"],
             "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"],
             "or_equal": regex.compile(d["comparison"]["or_equal"]),
             "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
@@ -341,6 +342,22 @@ def _topic_share(facts: Facts, index: int, part: TextFact, rate: TextFact) -> Op
                        f"{shown(part.figure)} ÷ ({' + '.join(shown(f.figure) for f in parts)})（{name}，各项之和）")
 
 
+def _whole_before_list(pf: ParagraphFacts, claim: str, spec: dict) -> list[TextFact]:
+    """The amounts of an earlier paragraph a claim after it may speak of: those before its first 其中 list when it has
+    one and the claim names none of the list's items (…支出决算为34.08万元，完成全年预算50.74万元的67.2%…。其中：…
+    公务接待费支出决算为0万元，完成全年预算0万元…; a later “三公”经费支出决算小于预算数 is the whole's), else all of them."""
+    cut = _list_start(pf, spec)
+    items = {compact(f.label)[:spec["item_word"]] for f in pf.facts if f.figure.start > cut and f.figure.kind == "amount"}
+    named = any(len(w) == spec["item_word"] and w in compact(claim) for w in items)
+    return _amounts(pf, len(pf.norm.text) if named else cut)
+
+
+def _list_start(pf: ParagraphFacts, spec: dict) -> int:
+    """Where a paragraph's first 其中 list opens, or its end."""
+    text = pf.norm.text
+    return min((i for w in spec["list_words"] if (i := text.find(w)) >= 0), default=len(text))
+
+
 def _budget_and_actual(facts: Facts, index: int, end: int,
                        sentence: Optional[int] = None) -> tuple[Optional[TextFact], Optional[TextFact]]:
     """The nearest budget and actual amounts before a position, never a change (比预算增加0万元 is no budget): in its
@@ -355,7 +372,7 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
     k = index
     while not found and k > 0 and index - k < PREVIOUS_PARAGRAPHS:
         k -= 1
-        found = _amounts(facts.paragraphs[k], len(facts.paragraphs[k].norm.text))
+        found = _whole_before_list(facts.paragraphs[k], pf.norm.text[:end], spec)
     budget = actual = None
     for f in reversed(found):
         if is_change(f.label):
@@ -368,7 +385,8 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
         return budget, actual
     first = min(budget.figure.start, actual.figure.start)
     source = facts.paragraphs[k].norm.text
-    between = source[first:] + (pf.norm.text[:end] if k != index else "") if k != index else source[first:end]
+    between = source[first:_list_start(facts.paragraphs[k], spec)] + pf.norm.text[:end] if k != index \
+        else source[first:end]
     if any(w in between for w in spec["list_words"]):
         return None, None
     return budget, actual
