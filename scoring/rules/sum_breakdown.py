@@ -703,12 +703,20 @@ def _left_out(total: TextFact, items: list[tuple[ParagraphFacts, TextFact]]) -> 
 def _restated(source: ParagraphFacts, last: int, amounts: list[TextFact],
               items: list[tuple[ParagraphFacts, TextFact]]) -> bool:
     """Whether numbered items restate the parts of the 其中 list just before them (其中：因公出国（境）费…10万元，…
-    78.7万元。具体情况如下：(一)…10万元…(二)…78.7万元…): the items' amounts are the list's, one each."""
+    78.7万元。具体情况如下：(一)…10万元…(二)…78.7万元…): the items' amounts are the list's, one each — all of them, or
+    as many as the items where fewer follow (the text cut, or a subtotal's parts listed as one item)."""
     if not _is_list(source.norm.text, source.sentence_spans[last][0], amounts,
                     patterns.load("concepts")["breakdown_openers"]):
         return False
     values = sorted(f.figure.value * f.figure.scale for f in amounts)
-    return len(items) >= len(values) and sorted(f.figure.value * f.figure.scale for _, f in items[:len(values)]) == values
+    if len(items) >= len(values):
+        return sorted(f.figure.value * f.figure.scale for _, f in items[:len(values)]) == values
+    left = list(values)
+    for _, f in items:
+        if f.figure.value * f.figure.scale not in left:
+            return False
+        left.remove(f.figure.value * f.figure.scale)
+    return True
 
 
 def _carried_on(facts: Facts, index: int, total: TextFact, parts: list[TextFact], spec: dict) -> list[TextFact] | None:
