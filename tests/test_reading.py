@@ -365,6 +365,7 @@ def test_a_form_s_fields_run_together_name_the_unit(tmp_path, head, unit):
     ("《重庆市梁平区林业局2022年度部门整体绩效自评表.docx》由会员分享", "重庆市梁平区林业局"),
     ("按照区财政局《关于做好2020年预算绩效管理工作的通知》的要求", None),
     ("无为市危房改造转移支付2022年度绩效自评报告", None),
+    ("关于上海市某区司法局2017年度一般公共预算财政拨款“三公”经费支出决算情况说明", "上海市某区司法局"),
 ])
 def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     from extractor.meta import unit_name
