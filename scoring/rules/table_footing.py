@@ -4,7 +4,11 @@ Fails:  a 合计 row whose 本年支出 cell is not the sum of the detail rows a
 Passes: 项目经费 | 129.22 … 小计 | 129.88 = 0.25 + 0.41 + 129.22.
 Rows labelled 其中 are sub-items of the row above and are not added. A 总额 row at the top of a
 project table with 其中 rows below it is footed against those rows, and a 合计 row above all the items of its table
-(合计 | 2378.77 then 1、因公出国（境）费用 | 0 …) against the items at its level. Rate columns (…率) are not added.
+(合计 | 2378.77 then 1、因公出国（境）费用 | 0 …) against the items at its level. Rate and percent columns (…率,
+增减%) are not added. Among rows numbered at two levels (一、共享收入, 1、增值税 …, 二、…) a total adds the rows of the
+first row's level; a total below another total of its table (收入总计 after 区级财政收入合计) may hold that total and
+rows whose level is not printed, so a footing of it that fails is unverifiable; a header row inside a table (项目 |
+上年决算数 | …) ends the items of the rows above it.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from scoring.rules.common import sum_check, unsure
 
 RULE = "table.footing"
 CROSS = "table.crossfooting"
-SKIP_COLUMN = regex.compile(r"率|序号|编号|权重|分值|得分|年度|年份|指标值|完成值")
+SKIP_COLUMN = regex.compile(r"率|%|％|序号|编号|权重|分值|得分|年度|年份|指标值|完成值")
 
 
 def _labels():
@@ -104,6 +108,7 @@ def _footings(view: TableView) -> list[Check]:
     kinds = {r: row_kind(view.row_labels[r]) for r in rows}
     pending: list[int] = []
     subtotals: list[int] = []
+    totals_before: list[int] = []
     first_data = view.header_rows
     with_numbers = [r for r in rows if any((r, c) in view.numbers for c in view.data_cols)]
     top = patterns.compiled(patterns.load("concepts")["top_total"]["label"])
@@ -136,13 +141,38 @@ def _footings(view: TableView) -> list[Check]:
             subtotals.append(r)
             pending = []
         elif kind == "total":
-            parts = subtotals + pending if subtotals else pending
+            parts = subtotals + pending if subtotals else _sections(view, pending)
             if parts and r > first_data:
-                checks += _foot(view, r, parts, view.row_labels[r])
+                found = _foot(view, r, parts, view.row_labels[r])
+                if totals_before:
+                    why = f"其上已有合计行“{view.row_labels[totals_before[-1]]}”，本行可能含该合计及其下某行的明细，无法据此判断。"
+                    found = [unsure(c, why) if c.is_finding else c for c in found]
+                checks += found
+            totals_before.append(r)
             pending, subtotals = [], []
         elif kind == "detail" and has_numbers:
             pending.append(r)
+        elif kind == "detail" and HEADER_ROW.match(view.row_labels[r]):
+            pending, subtotals = [], []
     return checks
+
+
+HEADER_ROW = regex.compile(r"(?:项目|科目)(?:名称)?.*(?:数|金额|预算|决算)")
+"""A header row inside a table (a page's own fields above the table it heads, read as one '|' table): the rows above
+it are not the items of a total below it."""
+
+
+def _sections(view: TableView, rows: list[int]) -> list[int]:
+    """The rows a total adds up among detail rows numbered at two levels (一、共享收入 then 1、增值税 … 二、…): the
+    rows numbered in the first row's style; all rows where the first is not numbered or no other style follows."""
+    numbered = [patterns.compiled(p) for p in patterns.load("concepts")["top_total"]["item_numbers"]]
+
+    def style(r: int):
+        return next((k for k, p in enumerate(numbered) if p.match(view.row_labels[r])), None)
+
+    if not rows or style(rows[0]) is None or all(style(r) == style(rows[0]) for r in rows):
+        return rows
+    return [r for r in rows if style(r) == style(rows[0])]
 
 
 def _crossfootings(view: TableView) -> list[Check]:
