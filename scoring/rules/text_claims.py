@@ -405,8 +405,25 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if budget.figure.value == 0:
         return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
     computed = interval(actual.figure) / interval(budget.figure)
-    return ratio_check(RULE, rate, computed, [actual, budget], None,
-                       f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+    check = ratio_check(RULE, rate, computed, [actual, budget], None,
+                        f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
+    if check.is_finding and actual.figure.unit and budget.figure.unit and actual.figure.scale != budget.figure.scale:
+        _unit_slip(check, rate, actual, budget)
+    return check
+
+
+def _unit_slip(check: Check, rate: TextFact, actual: TextFact, budget: TextFact) -> None:
+    """A completion rate that the budget gives only in the actual's unit (预算为494,400.00万元，决算为115,749.56元，完成
+    预算的23.42%: 494,400.00元 gives 23.41%): the finding says the budget's unit is the likely slip and what it gives."""
+    same = interval(budget.figure).scale(actual.figure.scale / budget.figure.scale)
+    if same.mid == 0:
+        return
+    again = ratio_check(RULE, rate, interval(actual.figure) / same, [actual, budget], None, "")
+    if again.status == "pass" or again.severity == "warning":
+        precise = render(interval(actual.figure).mid / same.mid * 100, 2, rate=True)
+        check.message += (f"若预算数为 {budget.figure.raw}{actual.figure.unit}（与决算数同一单位），则复算为 {precise}"
+                          f"{'，与所列相符' if again.status == 'pass' else f'，与所列 {rate.figure.raw} 仍相差一个末位'}："
+                          f"{shown(budget.figure)} 的金额单位疑有笔误。")
 
 
 def _budget_before(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
