@@ -25,6 +25,7 @@ from scoring.rules.common import sum_check, unsure
 RULE = "table.footing"
 CROSS = "table.crossfooting"
 SKIP_COLUMN = regex.compile(r"率|%|％|序号|编号|权重|分值|得分|年度|年份|指标值|完成值")
+HEADER_ROW = regex.compile(r"(?:项目|科目)(?:名称)?.*(?:数|金额|预算|决算)")
 
 
 def _labels():
@@ -155,11 +156,6 @@ def _footings(view: TableView) -> list[Check]:
         elif kind == "detail" and HEADER_ROW.match(view.row_labels[r]):
             pending, subtotals = [], []
     return checks
-
-
-HEADER_ROW = regex.compile(r"(?:项目|科目)(?:名称)?.*(?:数|金额|预算|决算)")
-"""A header row inside a table (a page's own fields above the table it heads, read as one '|' table): the rows above
-it are not the items of a total below it."""
 
 
 def _sections(view: TableView, rows: list[int]) -> list[int]:
