@@ -13,6 +13,7 @@ rows whose level is not printed, so a footing of it that fails is unverifiable; 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
 import regex
 
@@ -65,20 +66,23 @@ def _foot(view: TableView, total_row: int, part_rows: list[int], label: str, ski
     return checks
 
 
+def _number_style(label: str) -> Optional[int]:
+    """Which of the item numberings (1、, (1), 一、, (一)) a row's label opens with, or None."""
+    return next((k for k, p in enumerate(patterns.load("concepts")["top_total"]["item_numbers"])
+                 if patterns.compiled(p).match(label)), None)
+
+
 def _top_total(view: TableView, kinds: dict[int, str], total_row: int) -> list[Check]:
     """A 合计 row above its items (合计 | 2378.77 | … then 1、因公出国（境）费用 …, 2、…, 3、公务用车费 | 1264.23, 其中：
     (1)… | 1007.23, (2)… | 257.00): the total against the items at its level. A 其中 row opens the sub-items of the row
     before it; the rows after it are sub-items until one opens with the next number of the items' own style (4、),
     and where none is numbered they are of unknown level: a column they print a figure in is not footed."""
-    spec = patterns.load("concepts")["top_total"]
-    numbered = [patterns.compiled(p) for p in spec["item_numbers"]]
     items: list[int] = []
     unknown: list[int] = []
     style = None
     in_sub = False
     for r in range(total_row + 1, len(view.table.rows)):
-        label = view.row_labels[r]
-        mark = next((k for k, p in enumerate(numbered) if p.match(label)), None)
+        mark = _number_style(view.row_labels[r])
         if kinds[r] == "subitem":
             if not items:
                 return []
@@ -161,10 +165,8 @@ def _footings(view: TableView) -> list[Check]:
 def _sections(view: TableView, rows: list[int]) -> list[int]:
     """The rows a total adds up among detail rows numbered at two levels (一、共享收入 then 1、增值税 … 二、…): the
     rows numbered in the first row's style; all rows where the first is not numbered or no other style follows."""
-    numbered = [patterns.compiled(p) for p in patterns.load("concepts")["top_total"]["item_numbers"]]
-
-    def style(r: int):
-        return next((k for k, p in enumerate(numbered) if p.match(view.row_labels[r])), None)
+    def style(r: int) -> Optional[int]:
+        return _number_style(view.row_labels[r])
 
     if not rows or style(rows[0]) is None or all(style(r) == style(rows[0]) for r in rows):
         return rows
