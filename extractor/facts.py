@@ -121,6 +121,7 @@ class Facts:
     weight_trees: list[WeightTree] = field(default_factory=list)
     stream_table: Optional[StreamTable] = None
     funds_form: Optional[FundsForm] = None
+    comparisons: list = field(default_factory=list)
     derived: dict = field(default_factory=dict, repr=False, compare=False)
     """What rules work out from these facts and ask for more than once, by name (scoring.rules.common.derived)."""
 
@@ -427,6 +428,7 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
     rows = [row for table in scoring for row in scoring_rows(table)]
     totals = {table.index: total for table in scoring if (total := scoring_total(table)) is not None}
     from extractor.cell_tables import cell_tables
+    from extractor.comparison_table import comparison_rows
     from extractor.statements import read_statements
     trees = [tree for table in doc.tables if (tree := weight_tree(table, doc.format == "txt")) is not None]
     projects = project_tables(doc)
@@ -451,4 +453,5 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
             projects.append(funds)
     return Facts(paragraphs, tables, year, stated_formulas(doc), rows, projects, totals,
                  list(doc.pictures), list(doc.ocr_pages), read_statements(doc, tables), list(doc.recognized_pages),
-                 cell_tables(doc), trees, stream, funds_form(doc) if doc.format == "txt" else None)
+                 cell_tables(doc), trees, stream, funds_form(doc) if doc.format == "txt" else None,
+                 [row for view in tables for row in comparison_rows(view)])

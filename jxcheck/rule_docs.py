@@ -11,6 +11,7 @@ RULES: dict[str, tuple[Optional[str], str]] = {
     "sum.count": ("scoring.rules.list_count", "列举项数"),
     "table.footing": ("scoring.rules.table_footing", "表格纵向合计"),
     "table.crossfooting": ("scoring.rules.table_footing", "表格横向合计"),
+    "table.change": ("scoring.rules.change_table", "增减栏复算"),
     "table.incomplete": ("scoring.rules.project", "自评表资金栏缺失"),
     "statement.tree": ("scoring.rules.statement", "决算表科目层级"),
     "statement.row_identity": ("scoring.rules.statement", "决算表行内勾稽"),
