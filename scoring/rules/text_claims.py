@@ -347,9 +347,26 @@ def _whole_before_list(pf: ParagraphFacts, claim: str, spec: dict) -> list[TextF
     one and the claim names none of the list's items (…支出决算为34.08万元，完成全年预算50.74万元的67.2%…。其中：…
     公务接待费支出决算为0万元，完成全年预算0万元…; a later “三公”经费支出决算小于预算数 is the whole's), else all of them."""
     cut = _list_start(pf, spec)
-    items = {compact(f.label)[:spec["item_word"]] for f in pf.facts if f.figure.start > cut and f.figure.kind == "amount"}
-    named = any(len(w) == spec["item_word"] and w in compact(claim) for w in items)
+    named = _names_list_item(pf, claim, cut, len(pf.norm.text), spec)
     return _amounts(pf, len(pf.norm.text) if named else cut)
+
+
+def _names_list_item(pf: ParagraphFacts, claim: str, cut: int, end: int, spec: dict) -> bool:
+    """Whether a claim names an item of the list between cut and end, by the first item_word characters of its
+    label."""
+    items = {compact(f.label)[:spec["item_word"]] for f in pf.facts
+             if cut < f.figure.start < end and f.figure.kind == "amount"}
+    return any(len(w) == spec["item_word"] and w in compact(claim) for w in items)
+
+
+def _names_one_of(claim: str, amounts: list[TextFact]) -> bool:
+    """Whether the words of a claim before its comparison name the subject of one of the amounts, their years and
+    generic words dropped (2017年度“三公”经费支出 → 三公, in 2017年度“三公”经费财政拨款支出决算); a claim of generic
+    words only (决算数同预算数持平) names none."""
+    spec = patterns.load("formulas")["growth"]["spoken_of"]
+    generic, year = patterns.compiled(spec["generic"]), patterns.compiled(r"\d{4}年度?|本年度?|上年度?")
+    core = generic.sub("", year.sub("", compact(claim)))
+    return len(core) >= spec["min_core"] and any(core in generic.sub("", year.sub("", compact(f.label))) for f in amounts)
 
 
 def _list_start(pf: ParagraphFacts, spec: dict) -> int:
@@ -363,12 +380,23 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
     """The nearest budget and actual amounts before a position, never a change (比预算增加0万元 is no budget): in its
     sentence when given and holding amounts, else in its paragraph, else (a paragraph cut at a page end) in the one or
     two before. A pair with 其中 between them and the claim is not the claim's (a 其中 item's 决算 against the whole's
-    预算)."""
+    预算); a claim in a sentence of no amount after the paragraph's 其中 list that names none of its items and names
+    the subject of an amount before the list speaks of those amounts
+    (…决算为28.98万元，完成预算21.55万元的134%。其中：…公务接待费支出决算为6.15万元，完成预算6.16万元的99.8%。“三公”
+    经费支出决算大于预算数…: the whole's pair, not the last item's)."""
     spec = _spec()
     pf = facts.paragraphs[index]
     found = _amounts(pf, end)
+    whole = False
     if sentence is not None and any(f.sentence == sentence for f in found):
         found = [f for f in found if f.sentence == sentence]
+    elif sentence is None and (cut := _list_start(pf, spec)) < end and found and found[0].figure.start < cut:
+        start = next((a for a, b in pf.sentence_spans if a <= end < b), cut)
+        claim = pf.norm.text[start:end]
+        before = _amounts(pf, cut)
+        if found[-1].figure.start < start and not _names_list_item(pf, claim, cut, end, spec) \
+                and _names_one_of(claim, before):
+            found, whole = before, True
     k = index
     while not found and k > 0 and index - k < PREVIOUS_PARAGRAPHS:
         k -= 1
@@ -387,7 +415,7 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
     source = facts.paragraphs[k].norm.text
     between = source[first:_list_start(facts.paragraphs[k], spec)] + pf.norm.text[:end] if k != index \
         else source[first:end]
-    if any(w in between for w in spec["list_words"]):
+    if not whole and any(w in between for w in spec["list_words"]):
         return None, None
     return budget, actual
 
