@@ -273,10 +273,12 @@ STRAY_PIPE_MIN = 40
 
 
 def _stray_pipe(line: str) -> bool:
-    """A line of prose that a copy left a '|' at the end of (…同比增长24.8% |): its one '|' is its last character, and
+    """A line of prose that a copy left a '|' at the end or the start of (…同比增长24.8% |, or a page's layout cell
+    holding the whole text: | 牟定县2017年“三公”经费决算情况说明 根据…): its one '|' is its last or first character, and
     it holds a sentence's end and at least STRAY_PIPE_MIN characters."""
     text = line.strip()
-    return text.endswith("|") and text.count("|") == 1 and "。" in text and len(text) >= STRAY_PIPE_MIN
+    return (text.endswith("|") or text.startswith("|")) and text.count("|") == 1 and "。" in text \
+        and len(text) >= STRAY_PIPE_MIN
 
 
 def _table_follows(lines: list[str], start: int) -> bool:
@@ -309,8 +311,9 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
             deadline.check()
         line = lines[i].rstrip("\r\n")
         cells = split_cells(line)
-        if cells is not None and not table_rows and _stray_pipe(line) and not _table_follows(lines, i + 1):
-            line, cells = line.rstrip().removesuffix("|"), None
+        if cells is not None and _stray_pipe(line) and not any(row.strip(" |\t") for row in table_rows) \
+                and not _table_follows(lines, i + 1):
+            line, cells = line.strip().removesuffix("|").removeprefix("|"), None
         if cells is not None:
             table_rows.append(line)
         elif not line.strip():
