@@ -399,7 +399,7 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
 
 def document_year(doc: Document) -> Optional[int]:
     """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs, or the year of a title
-    that names a 预算 or 决算."""
+    that names a 预算 or 决算; else the (20XX年度) under the title of a form whose first table holds it (table_year)."""
     data = patterns.load("documents")
     titles = [patterns.compiled(p) for p in data["title_years"]]
     lines = data["title_lines"]
@@ -410,6 +410,12 @@ def document_year(doc: Document) -> Optional[int]:
              or (patterns.compiled(lines["year"]).search(t) if len(t) <= lines["max_title"] else None))
         if m:
             return int(m.group(1))
+    table_year = patterns.compiled(data["table_year"])
+    for table in doc.tables[:1]:
+        for row in table.rows[:data["table_year_rows"]]:
+            for cell in row:
+                if (m := table_year.match(compact(cell.text))):
+                    return int(m.group(1))
     return None
 
 

@@ -100,9 +100,12 @@ def _table_unit(doc: Document, data: dict) -> Optional[str]:
 
 
 def report_type(doc: Document) -> str:
+    """The report type by the first of report_types whose words the opening paragraphs or the first table's opening
+    rows hold (rows with text: a page's table may open with empty border rows)."""
     data = patterns.load("documents")
     head = "".join(compact(p.text) for p in doc.paragraphs[:12])
-    head += "".join(compact(c.text) for t in doc.tables[:1] for row in t.rows[:3] for c in row)
+    rows = [row for t in doc.tables[:1] for row in t.rows if any(c.text.strip() for c in row)]
+    head += "".join(compact(c.text) for row in rows[:data["type_table_rows"]] for c in row)
     for spec in data["report_types"]:
         if any(patterns.compiled(w).search(head) for w in spec["words"]):
             return spec["type"]

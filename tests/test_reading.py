@@ -444,6 +444,32 @@ def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_docume
     assert document_year(read_document(str(path))) == year
 
 
+@pytest.mark.parametrize("text, year", [
+    ("项目支出绩效自评表 |\n| ( 2023年度) |\n项目名称 | 某国有林场新建收容所建设项目 |\n年度资金总额 | 10 | 10 |", 2023),
+    ("报表编号:510000_0013zp |\n|\n|\n部门预算项目支出绩效自评表(2023年度) |\n项目名称 |\n工资性支出 |", 2023),
+    ("部门整体支出绩效自评表 | ||||\n(2023年度) | ||||\n部门 | 某县服务中心 | |||", 2023),
+    ("项目 | 2022年预算数 | 2023年预算数 |\n合计 | 10 | 12 |", None),
+])
+def test_the_year_a_form_prints_in_brackets_under_its_title_is_the_documents(tmp_path, text, year):
+    """The national self-evaluation forms print (20XX年度) under their title, in a cell of the form's table (金寨,
+    青神, 临翔); a table's year columns give no year."""
+    from extractor.facts import document_year
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    assert document_year(read_document(str(path))) == year
+
+
+def test_a_form_titled_below_empty_or_metadata_rows_is_typed_by_its_title(tmp_path):
+    """A page's table may open with empty border rows or its metadata rows; its title row counts for the report type."""
+    from extractor.meta import report_type as type_of
+    path = tmp_path / "form.txt"
+    path.write_text("索引号 | 1134/202504-00006 | 组配分类 | 部门项目 |\n发布机构 | 某市农业农村局 | 发文日期 | 2025-04-15 |\n"
+                    "发布文号 | 无 | 关键词 | 部门项目 |\n信息来源 | 某市农业农村局 | 主题 | 三农 |\n"
+                    "信息名称 | 中央财政动物防疫项目绩效目标自评表 (2024年度) | 内容概述 | 自评表 |\n"
+                    "年度资金总额 | 10 | 10 | 10 |", encoding="utf-8")
+    assert type_of(read_document(str(path))) == "project_self_evaluation_table"
+
+
 def test_tables_whose_cells_stand_one_a_line_are_read_back_in_rows():
     from extractor.cell_tables import cell_tables
     real = CORPUS / "real"
