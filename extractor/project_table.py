@@ -119,9 +119,11 @@ def _synonyms(key: int, spec: dict) -> tuple[list[int], dict[str, str]]:
 
 
 def _label(row: list[Cell], upto: int) -> str:
+    """The row's label: its first filled cell before column upto, without the colon some forms print after it
+    (年度资金总额:)."""
     for cell in row[:upto]:
         if not cell.covered and _text(cell):
-            return _text(cell)
+            return _text(cell).rstrip(":：")
     return ""
 
 
