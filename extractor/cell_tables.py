@@ -2,10 +2,8 @@
 paragraphs between '|' lines), put back in rows.
 
 A run of short cells opens with its header (项目 | 预算数 | 决算数, or 收入 | 预算数 | … | 支出 | 预算 | … side by
-side); the cells that follow are read in rows as wide as the header while every row has the first row's shape (a
-label where the first row has one, a figure where it has one); in a table with one label column the rows after are
-then read by their labels, a row that printed fewer figures than the columns keeping none. Lines of '|' alone that
-open every row are row marks, not blank cells. Every header cell must be a known
+side); the cells that follow are read in rows as wide as the header, and a row is kept only while every row has the
+first row's shape (a label where the first row has one, a figure where it has one). Every header cell must be a known
 label column (项目, 收入) over the labels and a known amount column (预算数, 决算数, 合计) over the figures. The line
 before the run that names a 表 is its title and gives its year. Findings on these tables are at most warnings.
 Vocabulary: patterns/cell_tables.yaml.
@@ -140,22 +138,8 @@ def _figure(text: str, unit: Optional[str]) -> Optional[Figure]:
     return fig
 
 
-def _without_row_marks(cells: list[_Cell]) -> list[_Cell]:
-    """The cells of a table whose rows are each opened by a line of '|' alone (| / 项 目 | / 预 算 数 | / … / | / 合 计 |
-    / 246 | …): those blank marks dropped, when they open the run and recur at one step; the cells as they are
-    otherwise (a blank then stands for an empty figure)."""
-    blanks = [k for k, c in enumerate(cells) if not c.text]
-    if len(blanks) < 2 or blanks[0] != 0:
-        return cells
-    step = blanks[1]
-    if step < 3 or any(b != k * step for k, b in enumerate(blanks)) or len(cells) - blanks[-1] > step:
-        return cells
-    return [c for c in cells if c.text]
-
-
 def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], list[CellRow]]]:
     spec = _spec()
-    cells = _without_row_marks(cells)
     figs = [_figure(c.text, unit) for c in cells]
     first = next((k for k, f in enumerate(figs) if f is not None), None)
     if first is None or first < 3 or first - 1 > spec["max_header"]:
@@ -184,40 +168,9 @@ def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], 
             if figs[k] is not None:
                 rows[-1].cells[column] = TableCell(figs[k], 0, k - at, c.location, f"{rows[-1].label} | {c.text}")
         at += width
-    if shape.count(False) == 1 and rows:
-        rows += _short_rows(cells[at:], figs[at:], header)
     if len({r.side for r in rows}) * spec["min_rows"] > len(rows):
         return None
     return header, rows
-
-
-def _short_rows(cells: list[_Cell], figs: list[Optional[Figure]], header: list[str]) -> list[CellRow]:
-    """The rows after the first that lost the shape of a table with one label column, read by their labels: each
-    label then the figures up to the next label; a row printing as many figures as the header has figure columns
-    gets them in order, one printing fewer (its blank cells left no line: 因公出国(境)费 / 0.00 / 公务接待费) keeps its
-    label and no figure, since which of its cells were blank is unknown. The labels after the last row placed are no
-    rows (the heading that follows the table)."""
-    columns = header[1:]
-    rows: list[CellRow] = []
-    values: list[tuple[_Cell, Figure]] = []
-
-    def close():
-        if rows and len(values) == len(columns):
-            rows[-1].cells = {column: TableCell(fig, 0, k + 1, c.location, f"{rows[-1].label} | {c.text}")
-                              for k, (column, (c, fig)) in enumerate(zip(columns, values))}
-        values.clear()
-
-    for c, fig in zip(cells, figs):
-        if fig is None:
-            if not c.text:
-                continue
-            close()
-            rows.append(CellRow(c.text, header[0]))
-        elif rows:
-            values.append((c, fig))
-    close()
-    last = max((k for k, row in enumerate(rows) if row.cells), default=-1)
-    return rows[:last + 1]
 
 
 def cell_tables(doc: Document) -> list[CellTable]:
