@@ -3,7 +3,8 @@ paragraphs between '|' lines), put back in rows.
 
 A run of short cells opens with its header (项目 | 预算数 | 决算数, or 收入 | 预算数 | … | 支出 | 预算 | … side by
 side); the cells that follow are read in rows as wide as the header, and a row is kept only while every row has the
-first row's shape (a label where the first row has one, a figure where it has one). Every header cell must be a known
+first row's shape (a label where the first row has one, a figure where it has one). Lines of '|' alone that open
+every row are row marks, not blank cells. Every header cell must be a known
 label column (项目, 收入) over the labels and a known amount column (预算数, 决算数, 合计) over the figures. The line
 before the run that names a 表 is its title and gives its year. Findings on these tables are at most warnings.
 Vocabulary: patterns/cell_tables.yaml.
@@ -138,8 +139,22 @@ def _figure(text: str, unit: Optional[str]) -> Optional[Figure]:
     return fig
 
 
+def _without_row_marks(cells: list[_Cell]) -> list[_Cell]:
+    """The cells of a table whose rows are each opened by a line of '|' alone (| / 项 目 | / 预 算 数 | / … / | / 合 计 |
+    / 246 | …): those blank marks dropped, when they open the run and recur at one step; the cells as they are
+    otherwise (a blank then stands for an empty figure)."""
+    blanks = [k for k, c in enumerate(cells) if not c.text]
+    if len(blanks) < 2 or blanks[0] != 0:
+        return cells
+    step = blanks[1]
+    if step < 3 or any(b != k * step for k, b in enumerate(blanks)) or len(cells) - blanks[-1] > step:
+        return cells
+    return [c for c in cells if c.text]
+
+
 def _read(cells: list[_Cell], unit: Optional[str]) -> Optional[tuple[list[str], list[CellRow]]]:
     spec = _spec()
+    cells = _without_row_marks(cells)
     figs = [_figure(c.text, unit) for c in cells]
     first = next((k for k, f in enumerate(figs) if f is not None), None)
     if first is None or first < 3 or first - 1 > spec["max_header"]:
