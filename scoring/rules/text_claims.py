@@ -381,7 +381,8 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
     sentence when given and holding amounts, else in its paragraph, else (a paragraph cut at a page end) in the one or
     two before. A pair with 其中 between them and the claim is not the claim's (a 其中 item's 决算 against the whole's
     预算); a claim in a sentence of no amount after the paragraph's 其中 list that names none of its items and names
-    the subject of an amount before the list speaks of those amounts
+    the subject of an amount before the list (or, for a list that opens the paragraph, in the paragraph before: a
+    PDF's line break before 其中) speaks of those amounts
     (…决算为28.98万元，完成预算21.55万元的134%。其中：…公务接待费支出决算为6.15万元，完成预算6.16万元的99.8%。“三公”
     经费支出决算大于预算数…: the whole's pair, not the last item's)."""
     spec = _spec()
@@ -390,10 +391,12 @@ def _budget_and_actual(facts: Facts, index: int, end: int,
     whole = False
     if sentence is not None and any(f.sentence == sentence for f in found):
         found = [f for f in found if f.sentence == sentence]
-    elif sentence is None and (cut := _list_start(pf, spec)) < end and found and found[0].figure.start < cut:
+    elif sentence is None and (cut := _list_start(pf, spec)) < end and found:
         start = next((a for a, b in pf.sentence_spans if a <= end < b), cut)
         claim = pf.norm.text[start:end]
         before = _amounts(pf, cut)
+        if not before and index > 0:
+            before = _whole_before_list(facts.paragraphs[index - 1], claim, spec)
         if found[-1].figure.start < start and not _names_list_item(pf, claim, cut, end, spec) \
                 and _names_one_of(claim, before):
             found, whole = before, True
