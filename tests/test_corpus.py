@@ -67,6 +67,16 @@ def test_all_formats_of_a_seed_agree():
         assert performed[0] == performed[1] == performed[2]
 
 
+@pytest.mark.parametrize("stem", ["fa01_natural_resources", "fa01f5_word", "fa01f7_year"])
+def test_a_final_accounts_report_in_docx_and_pdf_gets_the_same_checks(stem):
+    """The PDF of a report breaks lines where its DOCX does not (before 其中): the checks made must not depend on it,
+    or the batch lists the two formats as two reports."""
+    results = [check_file(str(CORPUS / "final-accounts" / f"{stem}.{ext}")) for ext in ("docx", "pdf")]
+    performed = [sorted((c["rule"], c["status"], c["reported"] or "") for c in r["checks"]) for r in results]
+    assert performed[0] == performed[1]
+    assert len(performed[0]) > 50
+
+
 def test_seed_metadata():
     r = check_file(str(CORPUS / "seeds" / "zj2018_review.pdf"))
     assert (r["unit"], r["year"], r["report_type"]) == ("湛江市人民政府行政服务中心", 2018, "third_party_evaluation")
