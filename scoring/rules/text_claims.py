@@ -57,7 +57,7 @@ def _spec() -> dict:
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
-            "item_word": d["completion"]["item_word"],
+            "item_word": d["completion"]["item_word"], "claim_years": regex.compile(d["completion"]["claim_years"]),
             "comparison": regex.compile(d["comparison"]["pattern"]), "words": d["comparison"],
             "or_equal": regex.compile(d["comparison"]["or_equal"]),
             "amounts": [(regex.compile(a["subject"]), regex.compile(a["unless"]) if a.get("unless") else None,
@@ -364,7 +364,7 @@ def _names_one_of(claim: str, amounts: list[TextFact]) -> bool:
     generic words dropped (2017年度“三公”经费支出 → 三公, in 2017年度“三公”经费财政拨款支出决算); a claim of generic
     words only (决算数同预算数持平) names none."""
     spec = patterns.load("formulas")["growth"]["spoken_of"]
-    generic, year = patterns.compiled(spec["generic"]), patterns.compiled(r"\d{4}年度?|本年度?|上年度?")
+    generic, year = patterns.compiled(spec["generic"]), _spec()["claim_years"]
     core = generic.sub("", year.sub("", compact(claim)))
     return len(core) >= spec["min_core"] and any(core in generic.sub("", year.sub("", compact(f.label))) for f in amounts)
 
