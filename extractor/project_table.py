@@ -118,12 +118,16 @@ def _synonyms(key: int, spec: dict) -> tuple[list[int], dict[str, str]]:
     return _SYNONYMS[key]
 
 
+def label_text(text: str) -> str:
+    """A row label as the template names it: compacted, without the colon some forms print after it (年度资金总额:)."""
+    return compact(text).rstrip(":：")
+
+
 def _label(row: list[Cell], upto: int) -> str:
-    """The row's label: its first filled cell before column upto, without the colon some forms print after it
-    (年度资金总额:)."""
+    """The row's label: its first filled cell before column upto (label_text)."""
     for cell in row[:upto]:
         if not cell.covered and _text(cell):
-            return _text(cell).rstrip(":：")
+            return label_text(cell.text)
     return ""
 
 
