@@ -14,8 +14,8 @@ import patterns
 from extractor.figures import parse_cell
 from extractor.model import Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import (FundRow, IndicatorRow, ProjectTable, Value, bracket_weight, label_text,
-                                     plain_number, rate_agrees)
+from extractor.project_table import (FundRow, IndicatorRow, ProjectTable, Value, bracket_weight, plain_number,
+                                     rate_agrees, total_label)
 
 FUND_ROLES = ("initial", "budget", "actual", "weight", "rate", "score")
 BLANKS = ("—", "-", "/", "－")
@@ -97,6 +97,11 @@ def _fund_columns(text: str, spec: dict) -> Optional[list[str]]:
     return [role for _, role in sorted(found)]
 
 
+def _fund_label(text: str, spec: dict) -> bool:
+    """Whether a label opens a funds row: the total (total_label) or a source."""
+    return total_label(text, spec["fund_total"]) or any(compact(text).endswith(w) for w in spec["fund_parts"])
+
+
 def _is_value(text: str) -> bool:
     return text in BLANKS or parse_cell(text) is not None
 
@@ -120,9 +125,10 @@ def _fund_row(line: Line, columns: list[str], spec: dict) -> Optional[FundRow]:
         tokens.pop(0)
     if not tokens:
         return None
-    label = label_text(tokens[0].text)
-    kind = ("total" if any(label.endswith(w) for w in spec["fund_total"]) else
+    label = compact(tokens[0].text)
+    kind = ("total" if total_label(label, spec["fund_total"]) else
             "part" if any(label.endswith(w) for w in spec["fund_parts"]) else None)
+    label = label.rstrip(":：")
     values = tokens[1:]
     if values and not all(_is_value(t.text) for t in values):
         lead = _leading_values(values)
@@ -204,7 +210,7 @@ def _overfull(line: Line, columns: list[str], spec: dict) -> bool:
     """Whether a line opens with a funds row's label (年度资金总额, 其中:财政资金 …) and then holds more values than the
     header has columns (其中:财政资金 | 200.00 | 1 | 251.89 | …): a cell of another row ran into it."""
     tokens = [t for t in line.tokens if compact(t.text) not in spec["fund_prefixes"]]
-    if not tokens or not any(label_text(tokens[0].text).endswith(w) for w in spec["fund_total"] + spec["fund_parts"]):
+    if not tokens or not _fund_label(tokens[0].text, spec):
         return False
     return len(_leading_values(tokens[1:])) > len(columns)
 
@@ -373,9 +379,9 @@ def _one_cell_per_line(lines: list[Line], spec: dict) -> bool:
 
 
 def _row_start(text: str, spec: dict) -> bool:
-    t = label_text(text)
+    t = compact(text)
     return (t in spec["levels"] or patterns.compiled(spec["indicator_name"]).match(t) is not None or t in spec["total_rows"]
-            or t.startswith("一级") or any(t.endswith(w) for w in spec["fund_total"] + spec["fund_parts"])
+            or t.startswith("一级") or _fund_label(t, spec)
             or any(t.startswith(w) for w in spec["stop_rows"]))
 
 
@@ -468,8 +474,8 @@ def _split_runs(row: Line, spec: dict) -> list[Line]:
     target and actual of one row, not a row's 分值 and 得分. A row with one indicator, and a funds row, are left as
     they are."""
     levels = spec["levels"]
-    head = label_text(row.tokens[0].text) if row.tokens else ""
-    if any(head.endswith(w) for w in spec["fund_total"] + spec["fund_parts"]) or head in spec["fund_prefixes"]:
+    head = compact(row.tokens[0].text) if row.tokens else ""
+    if _fund_label(head, spec) or head in spec["fund_prefixes"]:
         return [row]
     tokens: list[Token] = []
     for t in row.tokens:

@@ -118,16 +118,18 @@ def _synonyms(key: int, spec: dict) -> tuple[list[int], dict[str, str]]:
     return _SYNONYMS[key]
 
 
-def label_text(text: str) -> str:
-    """A row label as the template names it: compacted, without the colon some forms print after it (年度资金总额:)."""
-    return compact(text).rstrip(":：")
+def total_label(text: str, words: list[str]) -> bool:
+    """Whether a row's label names the funds total: it ends with one of words, or does before the colon some forms
+    print after it (年度资金总额:, the 安徽 template). A source row's colon is kept: 其他资金: heads a list of another
+    breakdown in the 湖南 整体支出 form."""
+    label = compact(text)
+    return any(label.endswith(w) or label.rstrip(":：").endswith(w) for w in words)
 
 
 def _label(row: list[Cell], upto: int) -> str:
-    """The row's label: its first filled cell before column upto (label_text)."""
     for cell in row[:upto]:
         if not cell.covered and _text(cell):
-            return label_text(cell.text)
+            return _text(cell)
     return ""
 
 
@@ -185,10 +187,11 @@ def read_project_table(table: Table, notes: list[str]) -> Optional[ProjectTable]
     for row in table.rows[fund_header + 1:ind_header]:
         shift = _shift(row, fund_cols, fund_width, ("rate",), _is_rate)
         label = _label(row, max(1, first_fund_col - shift))
-        kind = ("total" if any(label == w or label.endswith(w) for w in spec["funds"]["total_rows"]) else
+        kind = ("total" if total_label(label, spec["funds"]["total_rows"]) else
                 "part" if any(w in label for w in spec["funds"]["part_rows"]) else None)
         if kind is None:
             continue
+        label = label.rstrip(":：")
         out.aligned |= shift > 0
         cells = {role: v for role, c in fund_cols.items() if (v := _value(table, row, c - shift, label)) is not None}
         if kind == "total" and header_weight is not None:
