@@ -270,6 +270,7 @@ def _joined(lines: list[str], texts: list[str], prose: list[bool], measure: Call
 
 
 STRAY_PIPE_MIN = 40
+TITLE_ROWS = 2
 
 
 def _stray_pipe(line: str) -> bool:
@@ -279,6 +280,19 @@ def _stray_pipe(line: str) -> bool:
     text = line.strip()
     return (text.endswith("|") or text.startswith("|")) and text.count("|") == 1 and "。" in text \
         and len(text) >= STRAY_PIPE_MIN
+
+
+def _title_rows(rows: list[str]) -> list[str] | None:
+    """The texts of the '|' lines before a line of prose a copy left a '|' at the end or start of, when they are a
+    page's layout and no table: border lines with no text, and at most TITLE_ROWS lines of one cell (the title over
+    the text: 2015年“三公”经费决算情况…说明 |); None otherwise."""
+    texts = []
+    for row in rows:
+        cells = [c.strip() for c in (split_cells(row) or []) if c.strip()]
+        if len(cells) > 1:
+            return None
+        texts += cells
+    return texts if len(texts) <= TITLE_ROWS else None
 
 
 def _table_follows(lines: list[str], start: int) -> bool:
@@ -311,9 +325,13 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
             deadline.check()
         line = lines[i].rstrip("\r\n")
         cells = split_cells(line)
-        if cells is not None and _stray_pipe(line) and not any(row.strip(" |\t") for row in table_rows) \
+        if cells is not None and _stray_pipe(line) and _title_rows(table_rows) is not None \
                 and not _table_follows(lines, i + 1):
             line, cells = line.strip().removesuffix("|").removeprefix("|"), None
+            for text in _title_rows(table_rows):
+                para_index += 1
+                blocks.append(Paragraph(index=para_index, text=text))
+            table_rows = []
         if cells is not None:
             table_rows.append(line)
         elif not line.strip():
