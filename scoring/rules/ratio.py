@@ -425,8 +425,11 @@ def own_subject(label: str, g: dict) -> Optional[str]:
 
 def _names(label: str, subject: str, g: dict) -> bool:
     """A level's label names the subject of a change: the same words once periods and the unit's own name are
-    dropped, or one ending in the other where the shorter is long enough to name one thing."""
-    name = patterns.compiled(g["subject_noise"]).sub("", label)
+    dropped, and the stage word a label ends with (2021年度镇本级“三公”经费决算4.5万元 names 镇本级“三公”经费: the
+    stages are compared apart), or one ending in the other where the shorter is long enough to name one thing."""
+    noise, stage = patterns.compiled(g["subject_noise"]), patterns.compiled(g["name_stage"])
+    name = stage.sub("", noise.sub("", label))
+    subject = stage.sub("", subject)
     short, long_ = sorted((name, subject), key=len)
     return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
 
