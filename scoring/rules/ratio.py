@@ -434,6 +434,13 @@ def _names(label: str, subject: str, g: dict) -> bool:
     return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
 
 
+def _ending_stage(label: str, g: dict) -> Optional[str]:
+    """The stage of the word a label ends with (…“三公”经费预算 → budget), or None."""
+    m = patterns.compiled(g["name_stage"]).search(label)
+    return next((stage for stage, word in g["spoken_of"]["stage_words"].items() if m and m.group().startswith(word)),
+                None)
+
+
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
     """The current figure of a change whose clause states none (公务接待费支出决算减少275.00元): the one level of the
     same stage and period that the text names by the change's subject, in this paragraph or an earlier one; else
@@ -443,7 +450,8 @@ def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> O
                if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
                and (f.block, f.figure.start) < (change.block, change.figure.start)]
     compared_only = _stage_in_comparison_only(change, g)
-    named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None)
+    named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None
+                                       and _ending_stage(f.label, g) in (None, change.stage))
              and f.period == change.period and _names(f.label, subject, g)]
     if not named:
         named = _spoken_of(earlier, change, subject, g)
