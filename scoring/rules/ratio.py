@@ -31,6 +31,7 @@ from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (Source, evaluate, evidence, exact_kind, is_change, is_decrease, lost_grid,
                                   paren_groups, ratio_check, shown, unsure, unverifiable)
+from scoring.rules.statement import three_public_row_item
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -426,19 +427,21 @@ def own_subject(label: str, g: dict) -> Optional[str]:
 def _names(label: str, subject: str, g: dict) -> bool:
     """A level's label names the subject of a change: the same words once periods and the unit's own name are
     dropped, and the stage word a label ends with (2021年度镇本级“三公”经费决算4.5万元 names 镇本级“三公”经费: the
-    stages are compared apart), or one ending in the other where the shorter is long enough to name one thing."""
+    stages are compared apart), or one ending in the other where the shorter is long enough to name one thing, or
+    the same “三公” item however worded (公务用车购置及运维费 names 公务用车购置及运行维护费)."""
     noise, stage = patterns.compiled(g["subject_noise"]), patterns.compiled(g["name_stage"])
     name = stage.sub("", noise.sub("", label))
     subject = stage.sub("", subject)
     short, long_ = sorted((name, subject), key=len)
-    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
+    item = three_public_row_item(name)
+    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short)) or (
+        item is not None and item == three_public_row_item(subject))
 
 
 def _ending_stage(label: str, g: dict) -> Optional[str]:
-    """The stage of the word a label ends with (…“三公”经费预算 → budget), or None."""
+    """The stage of the words a label ends with (…“三公”经费预算 → budget), or None."""
     m = patterns.compiled(g["name_stage"]).search(label)
-    return next((stage for stage, word in g["spoken_of"]["stage_words"].items() if m and m.group().startswith(word)),
-                None)
+    return next((stage for stage, word in g["spoken_of"]["stage_words"].items() if m and word in m.group()), None)
 
 
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
