@@ -31,7 +31,6 @@ from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (Source, evaluate, evidence, exact_kind, is_change, is_decrease, lost_grid,
                                   paren_groups, ratio_check, shown, unsure, unverifiable)
-from scoring.rules.statement import three_public_row_item
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -426,22 +425,10 @@ def own_subject(label: str, g: dict) -> Optional[str]:
 
 def _names(label: str, subject: str, g: dict) -> bool:
     """A level's label names the subject of a change: the same words once periods and the unit's own name are
-    dropped, and the stage word a label ends with (2021年度镇本级“三公”经费决算4.5万元 names 镇本级“三公”经费: the
-    stages are compared apart), or one ending in the other where the shorter is long enough to name one thing, or
-    the same “三公” item however worded (公务用车购置及运维费 names 公务用车购置及运行维护费)."""
-    noise, stage = patterns.compiled(g["subject_noise"]), patterns.compiled(g["name_stage"])
-    name = stage.sub("", noise.sub("", label))
-    subject = stage.sub("", subject)
+    dropped, or one ending in the other where the shorter is long enough to name one thing."""
+    name = patterns.compiled(g["subject_noise"]).sub("", label)
     short, long_ = sorted((name, subject), key=len)
-    item = three_public_row_item(name)
-    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short)) or (
-        item is not None and item == three_public_row_item(subject))
-
-
-def _ending_stage(label: str, g: dict) -> Optional[str]:
-    """The stage of the words a label ends with (…“三公”经费预算 → budget), or None."""
-    m = patterns.compiled(g["name_stage"]).search(label)
-    return next((stage for stage, word in g["spoken_of"]["stage_words"].items() if m and word in m.group()), None)
+    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
 
 
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
@@ -453,8 +440,7 @@ def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> O
                if f.figure.kind == "amount" and not f.figure.approximate and not is_change(f.label)
                and (f.block, f.figure.start) < (change.block, change.figure.start)]
     compared_only = _stage_in_comparison_only(change, g)
-    named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None
-                                       and _ending_stage(f.label, g) in (None, change.stage))
+    named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None)
              and f.period == change.period and _names(f.label, subject, g)]
     if not named:
         named = _spoken_of(earlier, change, subject, g)
