@@ -154,12 +154,10 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
 
 
 def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
-    """The current-period figure of a sentence without a subject (较2020年度决算数减少17.40万元，下降67.5%; 与2016年相比
-    增加22.13万元): the one amount of the sentence before it in the paragraph; None when that holds none or several (a
-    whole and its 其中 parts: the change may be the last part's), or when the amount is of the year compared with."""
+    """The current-period figure of a sentence without a subject (较2020年度决算数减少17.40万元，下降67.5%): the
+    one amount of the sentence before it in the paragraph, or None when that holds none or several."""
     start = pf.sentence_spans[rate.sentence][0]
-    opening = patterns.compiled(g["subjectless_opening"]).match(pf.norm.text[start:].lstrip())
-    if rate.sentence == 0 or opening is None:
+    if rate.sentence == 0 or not pf.norm.text[start:].lstrip().startswith(tuple(g["subjectless_starts"])):
         return None
     change = next((f for f in pf.facts if f.sentence == rate.sentence and f.figure.kind == "amount"), None)
     if change is None or any(ch in pf.norm.text[start:change.figure.start] for ch in "，,、（("):
@@ -168,8 +166,7 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     if len(amounts) != 1:
         return None
     only = amounts[0]
-    if only.figure.approximate or is_change(only.label) or any(w in only.label for w in g["not_base_words"]) \
-            or (opening.group("year") and only.period == int(opening.group("year"))):
+    if only.figure.approximate or is_change(only.label) or any(w in only.label for w in g["not_base_words"]):
         return None
     return only
 
@@ -214,15 +211,11 @@ def _first_amount(pf, sentence: int) -> Optional[TextFact]:
 
 def _joint_totals(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     """The current figure of a change of both totals (收支较上年决算数减少1,572.07万元、下降23.1%): the 收入总计 of the
-    sentence before, when it and the 支出总计 there are its only amounts and of one value, or that sentence's one
-    amount when its words name both totals (2021年度收、支总计880.20万元。与2020年相比，收、支总计各增加…)."""
+    sentence before, when it and the 支出总计 there are its only amounts and of one value."""
     start = pf.sentence_spans[rate.sentence][0]
     if rate.sentence == 0 or not patterns.compiled(g["joint_subject"]).match(pf.norm.text[start:]):
         return None
     amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
-    if len(amounts) == 1 and not amounts[0].figure.approximate and not is_change(amounts[0].label):
-        said = compact(pf.norm.text[pf.sentence_spans[rate.sentence - 1][0]:amounts[0].figure.start])
-        return amounts[0] if patterns.compiled(g["joint_total"]).search(said) else None
     if len(amounts) != 2 or any(f.figure.approximate for f in amounts):
         return None
     income, expenditure = amounts
