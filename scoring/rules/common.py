@@ -243,7 +243,8 @@ def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source
     """A printed rate against a recomputed ratio (computed as a fraction, compared in percent). A rate that agrees
     only because its inputs are printed coarsely (0.53 ÷ 1 = 53% against a printed 47%: 1 stands for 0.5–1.5), off
     the figures as printed by more than a unit of its last digit and more than COARSE_SHARE of itself, is
-    unverifiable, not a pass."""
+    unverifiable, not a pass; a pass whose figures as printed round to another rate says how far their precision
+    reaches (20.63 ÷ (22.59 − 20.63) = 1052.55%, 1047.0%–1058.2%, against a printed 1055.4%)."""
     pct = computed.scale(Decimal(100))
     verdict = compare(pct, rate.figure)
     expected = render(pct.mid, rate.figure.decimals, rate=True)
@@ -259,7 +260,11 @@ def ratio_check(rule: str, rate: Source, computed: Interval, inputs: list[Source
                               f"只因所列金额的打印精度过粗（各数按其末位±半个单位）才未超出，无法据此判断。"),
                      concept=concept, reported=rate.figure.raw, expected=expected, unit="%",
                      numbers=[rate.figure.raw] + [i.figure.raw for i in inputs], evidence=evidence([rate] + inputs))
-    if status == "pass":
+    if status == "pass" and pct.mid.quantize(step, rounding=ROUND_HALF_UP) != rate.figure.value:
+        low, high = render(pct.lo, rate.figure.decimals + 1, rate=True), render(pct.hi, rate.figure.decimals + 1, rate=True)
+        message = (f"{formula_text} = {precise}，各数按其打印精度可在 {low}–{high} 之间，与所列 {rate.figure.raw} 相符"
+                   f"（在打印精度内）。")
+    elif status == "pass":
         message = f"{formula_text} = {precise}，与所列 {rate.figure.raw} 相符（在打印精度内）。"
     else:
         message = f"所列 {rate.figure.raw} 与复算不符：{formula_text} = {precise}，应为 {expected}，相差 {diff}。"
