@@ -532,7 +532,8 @@ def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if not patterns.compiled(spec["part_then"]).match(between) or any(w in between for w in spec["not_between"]):
         return None
     sentence = text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]
-    if any(w in part.label for w in spec["not_between"]) or any(w in sentence for w in spec["not_in_sentence"]):
+    if any(w in part.label for w in spec["not_between"]) or any(w in sentence for w in spec["not_in_sentence"]) \
+            and not _own_completion(pf, part, between, spec):
         return None
     if part.figure.approximate or whole.figure.approximate:
         return unverifiable(RULE, rate, f"{rate.figure.raw}：所据金额为约数，无法复算。", None, [part, whole])
@@ -540,6 +541,17 @@ def _part_of_whole(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return unverifiable(RULE, rate, f"{rate.figure.raw}：{shown(whole.figure)} 为零，无法复算。", None, [part, whole])
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None, f"{shown(part.figure)} ÷ {shown(whole.figure)}")
+
+
+def _own_completion(pf, part: TextFact, between: str, spec: dict) -> bool:
+    """Whether a part in a sentence of a 其中 list completes a budget of its own (其中：…公务接待费支出决算为6.15万元，完成
+    预算6.16万元的99.8%): the completion cue right after it and no other amount in its clause before it, in a sentence
+    that does not say 分别."""
+    sentence = pf.norm.text[pf.sentence_spans[part.sentence][0]:part.figure.start]
+    return not any(w in sentence for w in spec["never_in_sentence"]) \
+        and patterns.compiled(spec["own_completion"]).match(between) is not None \
+        and not any(f.clause == part.clause and f.sentence == part.sentence and f.figure.start < part.figure.start
+                    and f.figure.kind == "amount" for f in pf.facts)
 
 
 def _execution_inputs(facts: Facts, index: int, rate: TextFact, spec: dict) -> tuple[list, list]:
