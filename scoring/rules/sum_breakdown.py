@@ -195,7 +195,8 @@ def _breakdowns(pf: ParagraphFacts, openers: list[str], earlier: list[ParagraphF
     for pos, sent in _cues(pf, openers):
         group = group_at[pos]
         before = [f for f in pf.facts if f.sentence == sent and f.figure.end <= pos
-                  and f.figure.kind in ("amount", "count") and not _is_change(f) and not f.figure.approximate]
+                  and f.figure.kind in ("amount", "count") and not _is_change(f) and not f.figure.approximate
+                  and not _whole_of_rate(f)]
         if group:
             opened = spans[group][0]
             before = [f for f in before if f.figure.end <= opened and group_at[f.figure.start] == group_at[opened]]
@@ -389,7 +390,8 @@ def _some_cases(total: TextFact, parts: list[TextFact]) -> bool:
 
 def _whole_of_rate(fact: TextFact) -> bool:
     """Whether a figure is the whole a rate is taken of (完成全年预算49.8万元的66.5%): the change and rate after it are
-    the figure's before it (…支出决算为33.13万元，完成全年预算49.8万元的66.5%，比上年决算数减少2.5万元), not its own."""
+    the figure's before it (…支出决算为33.13万元，完成全年预算49.8万元的66.5%，比上年决算数减少2.5万元), not its own, and
+    so is the 其中 list after them (…27.46万元，完成预算29.6万元的92.8%，…；其中：公务用车购置支出决算为0万元…)."""
     return fact.after.startswith(tuple(patterns.load("formulas")["growth"]["not_base_after"]))
 
 
