@@ -3,10 +3,10 @@ paragraphs between '|' lines), put back in rows.
 
 A run of short cells opens with its header (项目 | 预算数 | 决算数, or 收入 | 预算数 | … | 支出 | 预算 | … side by
 side); the cells that follow are read in rows as wide as the header, and a row is kept only while every row has the
-first row's shape (a label where the first row has one, a figure where it has one). Lines of '|' alone that open
-every row are row marks, not blank cells. Every header cell must be a known
-label column (项目, 收入) over the labels and a known amount column (预算数, 决算数, 合计) over the figures. The line
-before the run that names a 表 is its title and gives its year. Findings on these tables are at most warnings.
+first row's shape (a label where the first row has one, a figure where it has one); lines of '|' alone that open
+every row are row marks, not blank cells. Every header cell must be a known label column (项目, 收入) over the labels
+and a known amount column (预算数, 决算数, 合计) over the figures. The line before the run that names a 表 is its title
+and gives its year. Findings on these tables are at most warnings.
 Vocabulary: patterns/cell_tables.yaml.
 """
 from __future__ import annotations

@@ -325,10 +325,10 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
             deadline.check()
         line = lines[i].rstrip("\r\n")
         cells = split_cells(line)
-        if cells is not None and _stray_pipe(line) and _title_rows(table_rows) is not None \
-                and not _table_follows(lines, i + 1):
+        titles = _title_rows(table_rows) if cells is not None and _stray_pipe(line) else None
+        if titles is not None and not _table_follows(lines, i + 1):
             line, cells = line.strip().removesuffix("|").removeprefix("|"), None
-            for text in _title_rows(table_rows):
+            for text in titles:
                 para_index += 1
                 blocks.append(Paragraph(index=para_index, text=text))
             table_rows = []
