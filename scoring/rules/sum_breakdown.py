@@ -46,6 +46,7 @@ from scoring.rules.common import (areas_before, clause_words, complete_list, der
                                   flow_of, is_change, is_decrease, lost_grid, paren_groups, shown, sum_check,
                                   total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
+from scoring.rules.statement import three_public_row_item
 
 RULE = "sum.breakdown"
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -1106,10 +1107,12 @@ def _named_identity_tables(facts: Facts) -> list[Check]:
 def _change_lists(facts: Facts) -> list[Check]:
     """A change whose 其中 list gives its parts' changes only (比上年减少313272.50元。其中：因公出国（境）费支出0.00元；
     公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
-    stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such."""
+    stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such, and all
+    stated against one base (a list of changes against the year before and the budget is _paired_change_lists')."""
     openers = patterns.load("concepts")["breakdown_openers"]
     any_opener = _any_of(tuple(openers))
     own = patterns.load("formulas")["growth"]["change_before"]
+    bases = patterns.load("formulas")["growth"]["change_bases"]
     checks = []
     for pf in facts.paragraphs:
         text = pf.norm.text
@@ -1131,12 +1134,80 @@ def _change_lists(facts: Facts) -> list[Check]:
                 continue
             changes = [f for f in parts if patterns.compiled(own).search(f.label)]
             zeros = [f for f in parts if f not in changes and f.figure.value == 0 and not _is_change(f)]
-            if len(changes) < 2 or len(changes) + len(zeros) != len(parts):
+            if len(changes) < 2 or len(changes) + len(zeros) != len(parts) \
+                    or len({_stated_against(f, bases) for f in changes} - {None}) > 1:
                 continue
             check = _change_sum(total, total, changes)
             if check is not None:
                 checks.append(check)
     return checks
+
+
+def _stated_against(fact: TextFact, bases: dict) -> str | None:
+    """What a change is stated against (prior, budget) by its label, or None."""
+    found = [name for name, pattern in bases.items() if patterns.compiled(pattern).search(fact.label)]
+    return found[0] if len(found) == 1 else None
+
+
+def _paired_change_lists(facts: Facts) -> list[Check]:
+    """A 其中 list whose items each state a change against the year before and one against the budget, after a total
+    that states both (…较上年减少15.29万元，下降49.88%，较年初预算数减少0.04万元。…其中：公务用车购置及运行维护费较上年
+    减少2.90万元，较年初预算数减少0.04万元，…；公务接待费较上年减少12.39万元，较年初预算数减少0.04万元): each of the
+    total's changes against its items' changes of the same base. Where the list leaves out a “三公” item the total holds
+    (因公出国（境）费 neither listed nor said to be nil), a sum that does not agree is unverifiable."""
+    g = patterns.load("formulas")["growth"]
+    bases = g["change_bases"]
+    own = patterns.compiled(g["change_before"])
+    openers = patterns.load("concepts")["breakdown_openers"]
+    checks = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        if "其中" not in text:
+            continue
+        group_at, _ = paren_groups(text)
+        for pos, sent in _cues(pf, openers):
+            if group_at[pos] or not text.startswith("其中", pos):
+                continue
+            amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]
+                       and not f.figure.approximate]
+            totals: dict[str, TextFact] = {}
+            for f in amounts:
+                if f.figure.end <= pos and own.search(f.label) and (base := _stated_against(f, bases)) is not None:
+                    totals[base] = f
+            if len(totals) < 2:
+                continue
+            end = pf.sentence_spans[sent][1]
+            items = [f for f in amounts if pos < f.figure.start < end and own.search(f.label)]
+            by_base: dict[str, list[TextFact]] = {}
+            for f in items:
+                base = _stated_against(f, bases)
+                if base is None:
+                    by_base = {}
+                    break
+                by_base.setdefault(base, []).append(f)
+            if set(by_base) != set(totals) or len({len(v) for v in by_base.values()}) != 1 \
+                    or len(next(iter(by_base.values()))) < 2:
+                continue
+            left_out = _three_public_left_out(text[pos:end], totals, by_base)
+            for base, total in totals.items():
+                check = _change_sum(total, total, by_base[base])
+                if check is None:
+                    continue
+                if check.is_finding and left_out:
+                    check = unsure(check, f"所列各项未包括{'、'.join(left_out)}，其增减未列出，无法据此判断。")
+                checks.append(check)
+    return checks
+
+
+def _three_public_left_out(listed: str, totals: dict[str, TextFact], by_base: dict[str, list[TextFact]]) -> list[str]:
+    """The “三公” items a list of changes of the “三公” total leaves out, neither listed nor said to be nil (无因公出国
+    （境）费); [] for a total of anything else."""
+    if not any("三公" in t.label for t in totals.values()):
+        return []
+    spec = patterns.load("formulas")["three_public_items"]
+    named = {three_public_row_item(f.label) for v in by_base.values() for f in v}
+    return [item["name"] for item in spec if not named & set(item["keys"])
+            and not patterns.compiled(item["nil"]).search(listed)]
 
 
 def _compared_whole(fact: TextFact, prior: TextFact, g: dict) -> bool:
@@ -1262,4 +1333,4 @@ def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added:
 
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _stated_changes(facts) + _additions(facts) + _named_identity_tables(facts))
+            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts) + _named_identity_tables(facts))
