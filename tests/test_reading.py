@@ -435,27 +435,18 @@ def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     ("某市经信局2016年“三公经费”预算对比增减说明\n2016年三公经费预算拨入33万元。", 2016),
     ("2021年“三公”经费决算\n2021年本镇三公经费决算数为5万元。", 2021),
     ("2021年三公经费支出5万元", None),
-])
-def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
-    """A title line names the fiscal year; a sentence that names several years is no title and gives none."""
-    from extractor.facts import document_year
-    path = tmp_path / "report.txt"
-    path.write_text(f"{head}\n收入100万元。", encoding="utf-8")
-    assert document_year(read_document(str(path))) == year
-
-
-@pytest.mark.parametrize("text, year", [
     ("项目支出绩效自评表 |\n| ( 2023年度) |\n项目名称 | 某国有林场新建收容所建设项目 |\n年度资金总额 | 10 | 10 |", 2023),
     ("报表编号:510000_0013zp |\n|\n|\n部门预算项目支出绩效自评表(2023年度) |\n项目名称 |\n工资性支出 |", 2023),
     ("部门整体支出绩效自评表 | ||||\n(2023年度) | ||||\n部门 | 某县服务中心 | |||", 2023),
     ("项目 | 2022年预算数 | 2023年预算数 |\n合计 | 10 | 12 |", None),
 ])
-def test_the_year_a_form_prints_in_brackets_under_its_title_is_the_documents(tmp_path, text, year):
-    """The national self-evaluation forms print (20XX年度) under their title, in a cell of the form's table (金寨,
-    青神, 临翔); a table's year columns give no year."""
+def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
+    """A title line names the fiscal year; a sentence that names several years is no title and gives none. The
+    national self-evaluation forms print (20XX年度) under their title, in a cell of the form's table (金寨, 青神,
+    临翔); a table's year columns give no year."""
     from extractor.facts import document_year
-    path = tmp_path / "form.txt"
-    path.write_text(text, encoding="utf-8")
+    path = tmp_path / "report.txt"
+    path.write_text(f"{head}\n收入100万元。", encoding="utf-8")
     assert document_year(read_document(str(path))) == year
 
 

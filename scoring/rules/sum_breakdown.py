@@ -1333,4 +1333,5 @@ def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added:
 
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts) + _named_identity_tables(facts))
+            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts)
+            + _named_identity_tables(facts))
