@@ -121,6 +121,8 @@ def comparison_rows(view: TableView) -> list[ComparisonRow]:
     roles: Optional[dict[str, int]] = None
     headers: dict[str, str] = {}
     rows = view.table.rows
+    if not _has(compact("".join(cell.text for row in rows for cell in row)), _spec()["change_markers"]):
+        return out
     skip = -1
     not_rows = patterns.compiled(_spec()["not_rows"])
     for r in range(len(rows)):
