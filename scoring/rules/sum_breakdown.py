@@ -792,9 +792,28 @@ def _text_checks(facts: Facts) -> list[Check]:
         for total, parts, partial in _parenthesized(pf, patterns.load("concepts")["partial_list_cues"]):
             if (partial or _some_cases(total, parts)) and _falls_short(total, parts) and not _complete(pf, total, parts):
                 checks.append(_short_list(total, parts))
-            else:
-                checks.append(sum_check(RULE, total, parts, total.concept, total.label or "合计"))
+                continue
+            check = sum_check(RULE, total, parts, total.concept, total.label or "合计")
+            run = _enumerated_run(pf.norm.text, total, parts) if check.is_finding else None
+            if run:
+                check = unsure(check, f"括号内以“、”相连的前{run}项之和与之相符，其后以逗号隔开的项可能不属此列"
+                                      f"（括号位置可能有误），无法据此判断。")
+            checks.append(check)
     return checks
+
+
+def _enumerated_run(text: str, total: TextFact, parts: list[TextFact]) -> int:
+    """The length of a leading run of parts joined by 、 that adds up to the total, where the part after the run is set
+    off by a comma (含A 166万元、B 968万元、C 132万元、D 212万元，E 406万元: E may be the total's sibling, its bracket
+    closed late); 0 when there is none."""
+    joins = ["、" if "、" in text[a.figure.end:b.figure.start] else
+             "," if patterns.compiled(r"[，,；;]").search(text, a.figure.end, b.figure.start) else ""
+             for a, b in zip(parts, parts[1:])]
+    for k in range(2, len(parts)):
+        if all(j == "、" for j in joins[:k - 1]) and joins[k - 1] == "," \
+                and not sum_check(RULE, total, parts[:k], total.concept, "").is_finding:
+            return k
+    return 0
 
 
 def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None:
@@ -1309,14 +1328,32 @@ def _additions(facts: Facts) -> list[Check]:
                 continue
             added = [f for f in facts_here if m.end() <= f.figure.start < total.figure.start
                      and f.figure.kind == "amount" and not at[f.figure.start]]
-            parts = [f for f in added if not _is_change(f)]
-            if not parts:
+            if not any(not _is_change(f) for f in added):
                 continue
             listed = [f for f in amounts[1:] if not at[f.figure.start]
                       and any(w in text[base.figure.end:f.figure.start] for w in openers)]
-            checks = [_added_check(total, first, parts, added) for first in [base] + listed]
-            out.append(next((c for c in checks if not c.is_finding), checks[0]))
+            inner = _opened_inside(text, m.end(), added, openers)
+            readings = [added] if inner is None else \
+                [added[:inner] + added[inner + k:] for k in range(1, len(added) - inner + 1)]
+            checks = [_added_check(total, first, [f for f in kept if not _is_change(f)], kept)
+                      for kept in readings for first in [base] + listed]
+            check = next((c for c in checks if not c.is_finding), checks[0])
+            if inner is not None and check.is_finding:
+                check = unsure(check, f"所加“{shown(added[inner - 1].figure)}”后以“其中”等列出的分项包含于该项，"
+                                      f"其范围无法确定，无法据此判断。")
+            out.append(check)
     return out
+
+
+def _opened_inside(text: str, start: int, added: list[TextFact], openers: list[str]) -> int | None:
+    """The index of the first added amount that a list opener (其中) introduces after another added amount
+    (加上级转移支付收入1884万元，其中：一般转移支付收入1478万元，…): a part of the amount before it, not an addition."""
+    end = start
+    for i, f in enumerate(added):
+        if i and any(w in text[end:f.figure.start] for w in openers):
+            return i
+        end = f.figure.end
+    return None
 
 
 def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added: list[TextFact]) -> Check:
