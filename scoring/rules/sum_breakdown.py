@@ -636,7 +636,7 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         if not totals or not items or _restated(source, last, totals, items):
             continue
         met = False
-        for total in totals:
+        for total in reversed(totals):
             parts = [f for _, f in items if f.figure.kind == total.figure.kind and (f.figure.value * f.figure.scale
                      < total.figure.value * total.figure.scale or whole_list and f.figure.value * f.figure.scale
                      == total.figure.value * total.figure.scale)]
