@@ -623,7 +623,8 @@ def _itemized_checks(facts: Facts) -> list[Check]:
         whole_list = text[at:].rstrip("。：:，,") in spec["part_openers"]
         if any(f.figure.end <= at for f in pf.facts):
             source = pf
-        elif i and facts.paragraphs[i - 1].block == pf.block - 1:
+        elif i and facts.paragraphs[i - 1].block == pf.block - 1 \
+                and not patterns.compiled(patterns.load("concepts")["item_number"]).match(text.lstrip()):
             source = facts.paragraphs[i - 1]
         else:
             continue
