@@ -1103,7 +1103,7 @@ def _named_identity_tables(facts: Facts) -> list[Check]:
     """A fixed total (“三公”经费, or the 合计 row of a table whose title names it) against its members' rows, column by
     column, in a table read back from cells on their own lines; each member a row named by its words, or by its parts'
     rows (公务用车购置费 + 公务用车运行维护费). At most a warning: the cells were put back in rows by the reader."""
-    idents = patterns.load("formulas")["named_identities"]
+    idents = patterns.load("formulas")["named_identities"] + patterns.load("formulas")["row_identities"]
     out = []
     for table in facts.cell_tables:
         for ident in idents:
