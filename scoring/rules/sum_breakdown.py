@@ -707,10 +707,14 @@ def _left_out(total: TextFact, items: list[tuple[ParagraphFacts, TextFact]]) -> 
 def _restated(source: ParagraphFacts, last: int, amounts: list[TextFact],
               items: list[tuple[ParagraphFacts, TextFact]]) -> bool:
     """Whether numbered items restate the parts of the 其中 list just before them (其中：因公出国（境）费…10万元，…
-    78.7万元。具体情况如下：(一)…10万元…(二)…78.7万元…): the items' amounts are the list's, one each — all of them, or
-    as many as the items where fewer follow (the text cut, or a subtotal's parts listed as one item)."""
-    if not _is_list(source.norm.text, source.sentence_spans[last][0], amounts,
-                    patterns.load("concepts")["breakdown_openers"]):
+    78.7万元。具体情况如下：(一)…10万元…(二)…78.7万元…), or of a sentence listing them a ；-clause each without an
+    opener (…因公出国（境）费支出决算0万元，占0%；公务接待费支出决算2.14万元，占1.3%；公务用车…165.23万元，占98.7%。
+    具体情况如下：): the items' amounts are the list's, one each — all of them, or as many as the items where fewer
+    follow (the text cut, or a subtotal's parts listed as one item)."""
+    text = source.norm.text
+    if not _is_list(text, source.sentence_spans[last][0], amounts, patterns.load("concepts")["breakdown_openers"]) \
+            and not (len(amounts) >= 2 and all(patterns.compiled("[；;]").search(text, a.figure.end, b.figure.start)
+                                               for a, b in zip(amounts, amounts[1:]))):
         return False
     values = sorted(f.figure.value * f.figure.scale for f in amounts)
     if len(items) >= len(values):
