@@ -18,7 +18,7 @@ import patterns
 from extractor.figures import Figure, parse_cell
 from extractor.model import Cell, Document, Location, Paragraph, Table
 from extractor.normalize import compact
-from extractor.project_table import FundRow, ProjectTable, Value, columns_of
+from extractor.project_table import ANNOTATION, FundRow, ProjectTable, Value, columns_of
 
 
 @dataclass
@@ -189,7 +189,8 @@ def as_table(st: StreamTable, index: int) -> CellTable:
 
 def template_table(doc: Document, index: int) -> Optional[CellTable]:
     """A 项目支出绩效自评表 copied one cell per line with its blank cells kept, cut into rows from its first weighted
-    header on (预算执行情况(10分), 绩效指标(90分)); None when the document holds none."""
+    header on (预算执行情况(10分), 绩效指标(90分)), or from a funds caption without a weight followed by its value
+    headers (资金情况(万元) | 全年预算数(A) | …, the 转移支付 form); None when the document holds none."""
     from extractor.weight_tree import label_weight
     cells = stream_cells(doc)
     if not cells:
@@ -197,8 +198,8 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
     spec = patterns.load("weight_trees")
     weight_header = patterns.compiled(spec["weight_header"])
     first = next((i for i, c in enumerate(cells) if label_weight(c.text, spec)[1] is not None
-                  and any(weight_header.match(compact(d.text)) for d in cells[i + 1:i + spec["stream"]["header_cells"]])),
-                 None)
+                  and any(weight_header.match(compact(d.text)) for d in cells[i + 1:i + spec["stream"]["header_cells"]])
+                  or _funds_caption(cells, i, spec)), None)
     if first is None:
         return None
     levels = set(patterns.load("project_tables")["flattened"]["levels"])
@@ -209,7 +210,7 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
     for cell in cells[first:]:
         t = compact(cell.text)
         if not rows or label_weight(cell.text, spec)[1] is not None or (t in levels and previous not in levels) \
-                or any(p.match(t) for p in starts):
+                or any(p.match(t) for p in starts) or _funds_caption([cell], 0, spec):
             rows.append([])
         rows[-1].append(cell)
         previous = t
@@ -226,6 +227,20 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
             made.append(cell)
         out.append(made)
     return CellTable(index, out, where)
+
+
+def _funds_caption(cells: list[StreamCell], i: int, spec: dict) -> bool:
+    """Whether cell i captions a funds block with no weight (资金情况(万元), 项目资金) and, when the cells after it are
+    given, a fund value header (全年预算数(A)) stands within header_cells of it."""
+    if not patterns.compiled(spec["stream"]["fund_caption"]).match(compact(cells[i].text)):
+        return False
+    after = cells[i + 1:i + spec["stream"]["header_cells"]]
+    return len(cells) == 1 or any(_value_header(d.text, spec) for d in after)
+
+
+def _value_header(text: str, spec: dict) -> bool:
+    """Whether a header cell names a funds value column (全年预算数, 全年执行数(B)), its note in brackets aside."""
+    return patterns.compiled(spec["fund_value_header"]).match(ANNOTATION.sub("", compact(text))) is not None
 
 
 def _fused_text(doc: Document, header: str) -> Optional[tuple[str, list[tuple[int, Location]], int]]:
@@ -356,18 +371,20 @@ def labelled_table(doc: Document) -> Optional[StreamTable]:
 
 def template_funds(table: CellTable) -> Optional[ProjectTable]:
     """The funds block of a 项目支出绩效自评表 rebuilt by template_table: its header opened by a weighted label
-    (预算执行情况(10分)) names the columns from its first value column (年初预算 …); each funds row (总额, 其中:财政资金 …)
-    omits the header's leading cell, so its values follow its label in the header's order. None when a row is wider
-    than the header or a cell does not hold what its column does (a rate under 执行率, a plain figure elsewhere)."""
+    (预算执行情况(10分)) or a funds caption (资金情况(万元)) names the columns from its first value column (年初预算 …);
+    each funds row (总额, 其中:财政资金 …) omits the header's leading cell, so its values follow its label in the
+    header's order. A row wider than the header whose cells under the header are blank ends the block (the cells after
+    it belong to what follows); None when a wider row holds values, or a cell does not hold what its column does (a
+    rate under 执行率, a plain figure elsewhere)."""
     from extractor.weight_tree import label_weight
     spec = patterns.load("weight_trees")
     columns = patterns.load("project_tables")["funds"]["columns"]
-    value_header = regex.compile(spec["fund_value_header"])
     total, part = regex.compile(spec["fund_total"]), regex.compile(spec["stream"]["row_start"])
     for r, row in enumerate(table.rows):
-        if not row or label_weight(row[0].text, spec)[1] is None:
+        if not row or label_weight(row[0].text, spec)[1] is None \
+                and not patterns.compiled(spec["stream"]["fund_caption"]).match(compact(row[0].text)):
             continue
-        first = next((c for c, cell in enumerate(row) if value_header.match(compact(cell.text))), None)
+        first = next((c for c, cell in enumerate(row) if _value_header(cell.text, spec)), None)
         if first is None:
             continue
         roles = columns_of(row[first:], columns)
@@ -379,8 +396,12 @@ def template_funds(table: CellTable) -> Optional[ProjectTable]:
             kind = "total" if total.match(label) else "part" if part.match(label) else None
             if kind is None:
                 break
-            if len(data) - 1 > len(row) - first:
-                return None
+            width = len(row) - first
+            if len(data) - 1 > width:
+                if any(compact(c.text) for c in data[1:width + 1]):
+                    return None
+                out.funds.append(FundRow(label, kind, {}))
+                break
             cells = {}
             for role, at in roles.items():
                 cell = data[at + 1] if at + 1 < len(data) else None

@@ -448,12 +448,12 @@ def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:
             tree.close_from(stream.closed)
         tree.partial = stream.partial
         trees.append(tree)
-    elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None \
-            and (tree := weight_tree(cells, True)) is not None:
-        tree.lost_grid = True
-        first = cells.cell_location(cells.rows[0][0])
-        tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
-        trees.append(tree)
+    elif doc.format == "txt" and not trees and (cells := template_table(doc, len(doc.tables) + 1)) is not None:
+        if (tree := weight_tree(cells, True)) is not None:
+            tree.lost_grid = True
+            first = cells.cell_location(cells.rows[0][0])
+            tree.name = f"{first.describe()}起的自评表（逐格分行，按版式还原）"
+            trees.append(tree)
         if not any(pt.table is None and pt.fund_total is not None for pt in projects) \
                 and (funds := template_funds(cells)) is not None:
             projects.append(funds)
