@@ -234,7 +234,9 @@ def test_hard_wrapped_txt_lines_are_joined_into_paragraphs():
 
 @pytest.mark.parametrize("name, width", [("seeds/zj2020_self.txt", 26), ("seeds/zj2020_self.txt", 38),
                                          ("real/rs_r37_changde_czj_1to5.txt", 30),
-                                         ("real/rs_r36_dayao_czj_yusuan_2024.txt", 26)])
+                                         ("real/rs_r36_dayao_czj_yusuan_2024.txt", 26),
+                                         ("real/us_hi_danzhou_xianjie_20xx.txt", 45),
+                                         ("real/us_hn_heshan_cgzfj_2019.txt", 45)])
 def test_text_cut_at_a_fixed_number_of_characters_is_checked_as_the_original(tmp_path, name, width):
     """Figures and half-width punctuation make such lines narrower on screen than their neighbours, a line may be
     cut right after a ；, and a figure may be cut in two (165|24万元): the checks are those of the original."""

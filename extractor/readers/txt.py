@@ -243,8 +243,10 @@ def _cut_share(widths: list[int], full: int, spec: dict, columns: int) -> float 
     hard_wrap; columns: display columns per unit of the measure, 2 when lines are measured in characters)."""
     if full * columns < spec["min_width"]:
         return None
-    share = sum(1 for w in widths if abs(w - full) * columns <= spec["slack"]) / len(widths)
-    if share < spec["share"] or sum(1 for w in widths if (w - full) * columns > spec["over"]) > spec["over_share"] * len(widths):
+    reaching = sum(1 for w in widths if abs(w - full) * columns <= spec["slack"])
+    share = reaching / len(widths)
+    if share < spec["share"] and reaching < spec["full_lines"] \
+            or sum(1 for w in widths if (w - full) * columns > spec["over"]) > spec["over_share"] * len(widths):
         return None
     return share
 
