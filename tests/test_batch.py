@@ -621,20 +621,20 @@ def test_output_folder_inside_the_input_and_special_files_are_not_read(tmp_path)
 
 
 def test_a_copy_whose_reading_lacks_one_pass_is_listed_as_a_copy(tmp_path):
-    """The PDF of a 决算 lacks one pass its DOCX has (a sum read from the Word table only), with the same findings:
+    """The PDF of a 决算 lacks one pass its DOCX has (a claim read from the Word table only), with the same findings:
     one report, the PDF under copies; two reports of one unit and year whose findings differ stay two."""
     src = tmp_path / "src"
     src.mkdir()
     base = ROOT / "corpus" / "final-accounts"
-    for name in ("bg01_subdistrict.docx", "bg01_subdistrict.pdf", "fa01_natural_resources.docx", "fa01f5_word.docx"):
+    for name in ("fa02_social_work.docx", "fa02_social_work.pdf", "fa01_natural_resources.docx", "fa01f5_word.docx"):
         shutil.copy(base / name, src / name)
-    docx, pdf = (check_file(str(src / n)) for n in ("bg01_subdistrict.docx", "bg01_subdistrict.pdf"))
+    docx, pdf = (check_file(str(src / n)) for n in ("fa02_social_work.docx", "fa02_social_work.pdf"))
     assert len(docx["checks"]) == len(pdf["checks"]) + 1
     assert sorted(map(figures, docx["findings"])) == sorted(map(figures, pdf["findings"]))
     run_batch([str(src)], str(tmp_path / "out"), jobs=1, stream=io.StringIO())
     docs = {Path(d["path"]).name: d for d in jsonl(tmp_path / "out")}
-    assert sorted(docs) == ["bg01_subdistrict.docx", "fa01_natural_resources.docx", "fa01f5_word.docx"]
-    assert [Path(c["path"]).name for c in docs["bg01_subdistrict.docx"]["copies"]] == ["bg01_subdistrict.pdf"]
+    assert sorted(docs) == ["fa01_natural_resources.docx", "fa01f5_word.docx", "fa02_social_work.docx"]
+    assert [Path(c["path"]).name for c in docs["fa02_social_work.docx"]["copies"]] == ["fa02_social_work.pdf"]
     variant, report = docs["fa01f5_word.docx"], docs["fa01_natural_resources.docx"]
     assert not variant.get("copies") and not report.get("copies")
     assert (variant["unit"], variant["year"], variant["report_type"]) == \
