@@ -8,7 +8,8 @@ import regex
 
 import patterns
 from extractor.facts import document_year
-from extractor.model import Document
+from extractor.model import Document, Table
+from extractor.project_table import ANNOTATION
 from extractor.normalize import compact
 
 
@@ -39,7 +40,32 @@ def unit_name(doc: Document) -> Optional[str]:
         if 4 <= len(name) <= 40 and _is_unit(name, data) and not patterns.compiled(r"\d").search(name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
-    return _titled_unit(head, data) or _table_unit(doc, data) or _opening_unit(head[:data["opening_lines"]], data)
+    return _titled_unit(head, data) or _table_unit(doc, data) or _lined_unit(doc, data) \
+        or _opening_unit(head[:data["opening_lines"]], data)
+
+
+def _lined_unit(doc: Document, data: dict) -> Optional[str]:
+    """The unit of a form copied one cell a line: the line after a unit label's own line (实施单位 / 廊坊市食品工程学校;
+    its cells paragraphs or the rows of a one-column '|' table)."""
+    lines: list[str] = []
+    for block in doc.blocks:
+        if len(lines) >= data["line_unit_lines"]:
+            break
+        if isinstance(block, Table):
+            if block.width > 1:
+                continue
+            lines += [t for row in block.rows if row and (t := compact(row[0].text))]
+        elif (t := compact(block.text)):
+            lines.append(t)
+    lines = lines[:data["line_unit_lines"]]
+    for label in data["line_unit_labels"]:
+        for at, line in enumerate(lines[:-1]):
+            if ANNOTATION.sub("", line) != label:
+                continue
+            name = regex.sub(r"^\[\d+\]", "", lines[at + 1])
+            if 4 <= len(name) <= 40 and _is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
+                return name
+    return None
 
 
 def _fused_field_unit(head: list[str], data: dict) -> Optional[str]:

@@ -96,6 +96,21 @@ def test_project_table_metadata():
     assert (r["unit"], r["year"], r["report_type"]) == ("青溪县农村供水管理站", 2022, "project_self_evaluation_table")
 
 
+@pytest.mark.parametrize("name, unit", [("rs_r04_qingshen_fgj_wages_2023.txt", "青神县发展和改革局"),
+                                        ("rs_r19_langfang_spgcxx_nuantong_2019.txt", "廊坊市食品工程学校")])
+def test_a_form_copied_one_cell_a_line_names_its_unit_on_the_line_after_the_label(name, unit):
+    """实施单位 (盖章) | / 青神县发展和改革局 |: the 实施单位 before the 主管部门 printed above it."""
+    assert check_file(str(CORPUS / "real" / name))["unit"] == unit
+
+
+def test_a_form_with_a_coded_supervising_department_alone_names_it(tmp_path):
+    """主管部门 | / [155]濉溪县民政局 |, no 实施单位: the department, its code aside."""
+    path = tmp_path / "form.txt"
+    path.write_text("绩效目标自评表 (2019年度) |\n||||||||\n项目名称 |\n临时救助 |\n|\n|\n|||||\n主管部门 |\n"
+                    "[155]濉溪县民政局 |\n|\n|\n", encoding="utf-8")
+    assert check_file(str(path))["unit"] == "濉溪县民政局"
+
+
 def _performed(result):
     return sorted((c["rule"], c["status"], c["severity"], c["reported"] or "", c["expected"] or "", tuple(sorted(c["numbers"])))
                   for c in result["checks"])
