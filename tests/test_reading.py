@@ -441,6 +441,10 @@ def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     ("报表编号:510000_0013zp |\n|\n|\n部门预算项目支出绩效自评表(2023年度) |\n项目名称 |\n工资性支出 |", 2023),
     ("部门整体支出绩效自评表 | ||||\n(2023年度) | ||||\n部门 | 某县服务中心 | |||", 2023),
     ("项目 | 2022年预算数 | 2023年预算数 |\n合计 | 10 | 12 |", None),
+    ("2020年项目支出绩效目标自评报告\n一、项目基本情况", 2020),
+    ("某县民族宗教局 2022年财政衔接推进乡村振兴 补助资金项目绩效监控总结报告\n来源: 某县人民政府", 2022),
+    ("2019年部门整体支出绩效评价报告\n一、部门概况", 2019),
+    ("根据2021年的安排，2022年开展了自评，形成自评报告", None),
 ])
 def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
     """A title line names the fiscal year; a sentence that names several years is no title and gives none. The
