@@ -210,7 +210,7 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
     for cell in cells[first:]:
         t = compact(cell.text)
         if not rows or label_weight(cell.text, spec)[1] is not None or (t in levels and previous not in levels) \
-                or any(p.match(t) for p in starts) or _funds_caption([cell], 0, spec):
+                or any(p.match(t) for p in starts) or _caption(cell.text, spec):
             rows.append([])
         rows[-1].append(cell)
         previous = t
@@ -229,13 +229,15 @@ def template_table(doc: Document, index: int) -> Optional[CellTable]:
     return CellTable(index, out, where)
 
 
+def _caption(text: str, spec: dict) -> bool:
+    """Whether a cell captions a funds block with no weight (资金情况(万元), 项目资金)."""
+    return patterns.compiled(spec["stream"]["fund_caption"]).match(compact(text)) is not None
+
+
 def _funds_caption(cells: list[StreamCell], i: int, spec: dict) -> bool:
-    """Whether cell i captions a funds block with no weight (资金情况(万元), 项目资金) and, when the cells after it are
-    given, a fund value header (全年预算数(A)) stands within header_cells of it."""
-    if not patterns.compiled(spec["stream"]["fund_caption"]).match(compact(cells[i].text)):
-        return False
-    after = cells[i + 1:i + spec["stream"]["header_cells"]]
-    return len(cells) == 1 or any(_value_header(d.text, spec) for d in after)
+    """Whether cell i is such a caption with a fund value header (全年预算数(A)) within header_cells after it."""
+    return _caption(cells[i].text, spec) \
+        and any(_value_header(d.text, spec) for d in cells[i + 1:i + spec["stream"]["header_cells"]])
 
 
 def _value_header(text: str, spec: dict) -> bool:
@@ -381,8 +383,7 @@ def template_funds(table: CellTable) -> Optional[ProjectTable]:
     columns = patterns.load("project_tables")["funds"]["columns"]
     total, part = regex.compile(spec["fund_total"]), regex.compile(spec["stream"]["row_start"])
     for r, row in enumerate(table.rows):
-        if not row or label_weight(row[0].text, spec)[1] is None \
-                and not patterns.compiled(spec["stream"]["fund_caption"]).match(compact(row[0].text)):
+        if not row or label_weight(row[0].text, spec)[1] is None and not _caption(row[0].text, spec):
             continue
         first = next((c for c, cell in enumerate(row) if _value_header(cell.text, spec)), None)
         if first is None:

@@ -62,7 +62,7 @@ def _lined_unit(doc: Document, data: dict) -> Optional[str]:
         for at, line in enumerate(lines[:-1]):
             if ANNOTATION.sub("", line) != label:
                 continue
-            name = regex.sub(r"^\[\d+\]", "", lines[at + 1])
+            name = patterns.compiled(data["line_unit_code"]).sub("", lines[at + 1])
             if 4 <= len(name) <= 40 and _is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
                 return name
     return None
