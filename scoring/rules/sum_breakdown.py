@@ -1337,7 +1337,7 @@ def _additions(facts: Facts) -> list[Check]:
                 continue
             listed = [f for f in amounts[1:] if not at[f.figure.start]
                       and any(w in text[base.figure.end:f.figure.start] for w in openers)]
-            inner = _opened_inside(text, m.end(), added, openers)
+            inner = _opened_inside(text, at, m.end(), added, openers)
             readings = [added] if inner is None else \
                 [added[:inner] + added[inner + k:] for k in range(1, len(added) - inner + 1)]
             checks = [_added_check(total, first, [f for f in kept if not _is_change(f)], kept)
@@ -1350,15 +1350,58 @@ def _additions(facts: Facts) -> list[Check]:
     return out
 
 
-def _opened_inside(text: str, start: int, added: list[TextFact], openers: list[str]) -> int | None:
+def _listed_then_total(facts: Facts) -> list[Check]:
+    """A sentence that lists a flow's items and then names their total (…补充预算稳定调节基金157万元、援助其他地区支出
+    546万元，支出总量为596,070万元): the total against the amounts before it (patterns/concepts.yaml
+    listed_then_total)."""
+    spec = patterns.load("concepts")["listed_then_total"]
+    concepts = patterns.load("concepts")
+    total_label = patterns.compiled(spec["total"])
+    stops = [patterns.compiled(concepts["additions"]["cue"])]
+    out = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        if not any(w in text for w in ("总计", "合计", "总量")):
+            continue
+        at, _ = paren_groups(text)
+        amounts = [f for f in pf.facts if f.figure.kind == "amount" and not at[f.figure.start]]
+        for sent, (start, end) in enumerate(pf.sentence_spans):
+            here = [f for f in amounts if f.sentence == sent]
+            begin, since = 0, start
+            for k, total in enumerate(here):
+                if not total_label.search(total.before.rstrip()):
+                    continue
+                parts, span = here[begin:k], text[since:total.figure.start]
+                begin, since = k + 1, total.figure.end
+                flow = _flow(total.label)
+                if len(parts) < spec["min_parts"] or total.figure.approximate \
+                        or any(w in span for w in concepts["breakdown_openers"]) or any(p.search(span) for p in stops) \
+                        or any(not _usable(f, total) or _flow(f.label) not in (None, flow) for f in parts):
+                    continue
+                out.append(sum_check(RULE, total, parts, total.concept, total.label or "总计"))
+    return out
+
+
+def _opened_inside(text: str, at: list[int], start: int, added: list[TextFact], openers: list[str]) -> int | None:
     """The index of the first added amount that a list opener (其中) introduces after another added amount
-    (加上级转移支付收入1884万元，其中：一般转移支付收入1478万元，…): a part of the amount before it, not an addition."""
+    (加上级转移支付收入1884万元，其中：一般转移支付收入1478万元，…): a part of the amount before it, not an addition. An
+    opener inside brackets (上级补助收入113566万元（其中：抗疫特别国债7691万元），债务转贷收入…) opens none; at: each
+    position's bracket group."""
     end = start
     for i, f in enumerate(added):
-        if i and any(w in text[end:f.figure.start] for w in openers):
+        if i and any(not at[k] for w in openers for k in _positions(text, w, end, f.figure.start)):
             return i
         end = f.figure.end
     return None
+
+
+def _positions(text: str, word: str, start: int, end: int) -> list[int]:
+    """Where word stands in text[start:end]."""
+    out, k = [], text.find(word, start, end)
+    while k >= 0:
+        out.append(k)
+        k = text.find(word, k + 1, end)
+    return out
 
 
 def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added: list[TextFact]) -> Check:
@@ -1375,5 +1418,5 @@ def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added:
 
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts)
+            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts) + _listed_then_total(facts)
             + _named_identity_tables(facts))
