@@ -289,6 +289,8 @@ def _prose_lead(line: str) -> str | None:
     """The prose a copy ran into the first row of the table after it (…下降92.21%。 具体收入项目情况如下: …执行情况表 |
     预 算 科 目 | 本年收入计划 | …): the text before the line's first '|' when it holds a sentence's end and at least
     PROSE_LEAD_MIN characters; None otherwise."""
+    if "|" not in line:
+        return None
     lead = line.split("|", 1)[0].strip()
     return lead if len(lead) >= PROSE_LEAD_MIN and "。" in lead else None
 
