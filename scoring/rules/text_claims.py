@@ -49,7 +49,7 @@ def _spec() -> dict:
     return {"share": regex.compile(d["share"]["cue"]), "openers": d["share"]["openers"],
             "opener_wholes": set(d["share"]["whole_is_opener"]),
             "name_tail": regex.compile(d["share"]["name_tail"]), "look_back": d["share"]["look_back"],
-            "sub_scopes": d["share"]["sub_scopes"],
+            "sub_scopes": d["share"]["sub_scopes"], "part_name": regex.compile(d["share"]["part_name"]),
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
             "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
@@ -138,6 +138,22 @@ def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
     return None
 
 
+def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[TextFact]:
+    """The part of a share clause that names it with no amount of its own (…非税收入33520万元，…；税收收入占地方一般
+    公共预算收入的比重为71.1%), the whole named too (not 非税收入占比为45.30%, a share of a list's total): the nearest
+    amount before the clause named so, in the paragraph or the look_back before; None when the clause holds an amount,
+    or its words name nothing found."""
+    pf = facts.paragraphs[index]
+    text = pf.norm.text
+    start = max(text.rfind(ch, 0, cue_at) for ch in "，,；;：:。") + 1
+    if any(start <= f.figure.start < cue_at for f in pf.facts):
+        return None
+    name = spec["year"].sub("", compact(text[start:cue_at]))
+    if not spec["part_name"].fullmatch(name):
+        return None
+    return _named_before(facts, index, start, name, spec["look_back"], spec["year"])
+
+
 def _sub_scope(pf: ParagraphFacts, f: TextFact, name: str) -> Optional[str]:
     """The narrower scope an amount's name is given (旗級一般公共預算收入累計完成277034萬元, 盟本级…): such a figure is no
     whole of the whole area's share unless the share's sentence names that scope too."""
@@ -204,7 +220,11 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
              and group_at[f.figure.start] == group_at[cue_at]]
     if not parts:
         return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。") if rate is rates[0] else None
-    if len(rates) > 1:
+    named_part = _named_part(facts, index, cue_at, spec) if len(rates) == 1 \
+        and compact(m.group("whole")).removesuffix("的") not in spec["opener_wholes"] else None
+    if named_part is not None:
+        part = named_part
+    elif len(rates) > 1:
         amounts = _run(pf, parts[-1], "amount")
         if len(amounts) != len(rates):
             return None
@@ -213,7 +233,8 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         part = parts[-1]
         if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
             return None
-    joint = spec["joint"].search(compact(text[part.figure.end:cue_at])) if len(rates) == 1 else None
+    joint = spec["joint"].search(compact(text[part.figure.end:cue_at])) if len(rates) == 1 and named_part is None \
+        else None
     members = _joint_members(pf, parts, joint, spec) if joint else [part]
     if not members:
         return unverifiable(RULE, rate, f"占 {rate.figure.raw}：所占为前列几项之和，未能确定是哪几项，无法复算。", None,
