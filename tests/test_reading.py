@@ -415,6 +415,8 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     ("某市住房和城乡建设局2023年老旧小区改造项目重点绩效评价报告", "third_party_evaluation"),
     ("某县教育局2022年项目绩效评价报告（自评）", "unit_self_evaluation"),
     ("2015年“三公”经费财政拨款预算情况说明\n公务用车购置费年初由财政预算集中管理，年终并入单位决算予以公开。", "budget"),
+    ("关于某区2020年上半年预算执行情况的报告\n城区人大常委会:\n受城区人民政府的委托,现向城区人大常委会报告预算执行情况,请予审议。",
+     "budget"),
 ])
 def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
