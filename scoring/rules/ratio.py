@@ -265,6 +265,9 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
+    if patterns.compiled(g["glued_year"]).match(base.figure.raw) and base.label.endswith(("与", "比", "较", "同")):
+        return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：所比金额 {shown(base.figure)} 前四位似为年份"
+                                        f"（“年”字脱漏），无法复算。", "growth_rate", [base, change])
     basis = patterns.compiled(g["other_basis"]).search(pf.norm.text, change.figure.end, rate.figure.start)
     if basis is not None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：按另一口径（{basis.group()}…）计算，"
@@ -498,11 +501,13 @@ def _current_of(pf, levels: list[TextFact], change: TextFact, g: dict) -> Option
 
 def _compared_with(base: TextFact, change: TextFact, earlier: list[TextFact], g: dict) -> bool:
     """Whether the figure before a change is the one it is compared with, so that the change is counted on it
-    directly: the year before's (上年收入900万元, 与上年1,150万元相比, or 2019年 after a 2020年 figure; the period is
+    directly: the year before's (上年收入900万元, 与上年1,150万元相比, 与2019年的498.83万元相比: growth.prior_label, or
+    2019年 after a 2020年 figure; the period is
     the extractor's; by its label alone in a document without a year) or a budget (比年初预算1,000万元,
     compared_label). A change said against the year before (同比增加) follows the current figure unless a later
     year's figure came before it."""
-    if patterns.compiled(g["compared_label"]).search(base.label):
+    if patterns.compiled(g["compared_label"]).search(base.label) or patterns.compiled(g["prior_label"]).search(base.label) \
+            or base.label.endswith(("与", "同")) and base.after.lstrip().startswith("相比"):
         return True
     if base.period is not None and any(f.period is not None and f.period > base.period for f in earlier):
         return True
