@@ -1352,12 +1352,13 @@ def _additions(facts: Facts) -> list[Check]:
 
 def _listed_then_total(facts: Facts) -> list[Check]:
     """A sentence that lists a flow's items and then names their total (…补充预算稳定调节基金157万元、援助其他地区支出
-    546万元，支出总量为596,070万元): the total against the amounts before it (patterns/concepts.yaml
-    listed_then_total)."""
+    546万元，支出总量为596,070万元): the total against the amounts before it, all of one stage and period and none the
+    year before's (patterns/concepts.yaml listed_then_total)."""
     spec = patterns.load("concepts")["listed_then_total"]
     concepts = patterns.load("concepts")
     total_label = patterns.compiled(spec["total"])
     stops = [patterns.compiled(concepts["additions"]["cue"])]
+    prior = patterns.compiled(concepts["prior_period_label"])
     out = []
     for pf in facts.paragraphs:
         text = pf.norm.text
@@ -1376,10 +1377,22 @@ def _listed_then_total(facts: Facts) -> list[Check]:
                 flow = _flow(total.label)
                 if len(parts) < spec["min_parts"] or total.figure.approximate \
                         or any(w in span for w in concepts["breakdown_openers"]) or any(p.search(span) for p in stops) \
-                        or any(not _usable(f, total) or _flow(f.label) not in (None, flow) for f in parts):
+                        or any(not _usable(f, total) or _flow(f.label) not in (None, flow) or prior.search(f.label)
+                               for f in parts) \
+                        or len({f.stage for f in parts + [total]} - {None}) > 1 \
+                        or len({f.period for f in parts + [total]} - {None}) > 1 \
+                        or len(set().union(*(_stage_words(f.label, spec) for f in parts + [total]))) > 1:
                     continue
                 out.append(sum_check(RULE, total, parts, total.concept, total.label or "总计"))
     return out
+
+
+def _stage_words(label: str, spec: dict) -> set[int]:
+    """The stages (patterns/concepts.yaml single_part.stages) a label's words name, funds named 预算 aside."""
+    for name in spec["fund_names"]:
+        label = label.replace(name, "")
+    stages = patterns.load("concepts")["single_part"]["stages"]
+    return {k for k, words in enumerate(stages) if any(w in label for w in words)}
 
 
 def _opened_inside(text: str, at: list[int], start: int, added: list[TextFact], openers: list[str]) -> int | None:
