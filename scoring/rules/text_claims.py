@@ -138,11 +138,21 @@ def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
     return None
 
 
+def _not_a_part(part: TextFact, whole: str) -> bool:
+    """Whether the amount before a share's cue is no part of it: a change (比上年增加10万元) or the year before's
+    (上年税收收入90万元) when the whole named is neither a change (占减少的) nor the year before's."""
+    if is_change(part.label):
+        return not is_change(whole)
+    prior = patterns.compiled(patterns.load("concepts")["prior_period_label"])
+    return bool(prior.search(part.label)) and not prior.search(whole)
+
+
 def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[TextFact]:
     """The part of a share clause that names it with no amount of its own (…非税收入33520万元，…；税收收入占地方一般
     公共预算收入的比重为71.1%), the whole named too (not 非税收入占比为45.30%, a share of a list's total): the nearest
     amount before the clause named so, in the paragraph or the look_back before; None when the clause holds an amount,
-    or its words name nothing found."""
+    its words name nothing found, or the amount so named is a change, a figure compared with or the year before's
+    (比上年税收收入90万元增加10万元)."""
     pf = facts.paragraphs[index]
     text = pf.norm.text
     start = max(text.rfind(ch, 0, cue_at) for ch in "，,；;：:。") + 1
@@ -151,7 +161,11 @@ def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[T
     name = spec["year"].sub("", compact(text[start:cue_at]))
     if not spec["part_name"].fullmatch(name):
         return None
-    return _named_before(facts, index, start, name, spec["look_back"], spec["year"])
+    found = _named_before(facts, index, start, name, spec["look_back"], spec["year"])
+    compared = patterns.load("formulas")["growth"]["compared_words"]
+    if found is None or any(w in found.label for w in compared) or _not_a_part(found, ""):
+        return None
+    return found
 
 
 def _sub_scope(pf: ParagraphFacts, f: TextFact, name: str) -> Optional[str]:
@@ -232,6 +246,8 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     else:
         part = parts[-1]
         if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
+            return None
+        if _not_a_part(part, compact(m.group("whole"))):
             return None
     joint = spec["joint"].search(compact(text[part.figure.end:cue_at])) if len(rates) == 1 and named_part is None \
         else None
