@@ -98,13 +98,15 @@ def _elapsed(facts: Facts, index: int, rate: TextFact, spec: dict) -> list[tuple
 
 
 def _last_period(text: str, spec: dict) -> Optional[tuple[int, bool, str]]:
-    """The period named last in text outside brackets: (months to its end, whether it is that one month, phrase);
-    None when there is none, or when the last is a date within a month (截至5月20日), which no share of months gives."""
+    """The period named last in text outside brackets and outside a comparison (高于一季度累计增幅 names the period
+    compared with, not the one reported): (months to its end, whether it is that one month, phrase); None when there
+    is none, or when the last is a date within a month (截至5月20日), which no share of months gives."""
     depth = _depths(text)
+    compared = patterns.compiled(spec["compared_period"])
     best = None
     for period in spec["periods"]:
         for m in patterns.compiled(period["regex"]).finditer(text):
-            if depth[m.start()]:
+            if depth[m.start()] or compared.search(text, 0, m.start()):
                 continue
             months = period.get("months") or _month_number(m.group("m"))
             if months is None or not 1 <= months <= 12:
