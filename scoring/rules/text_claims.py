@@ -50,6 +50,7 @@ def _spec() -> dict:
             "opener_wholes": set(d["share"]["whole_is_opener"]),
             "name_tail": regex.compile(d["share"]["name_tail"]), "look_back": d["share"]["look_back"],
             "sub_scopes": d["share"]["sub_scopes"], "part_name": regex.compile(d["share"]["part_name"]),
+            "other_periods": d["share"]["other_periods"],
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
             "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
@@ -128,12 +129,13 @@ def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
     …减少1572.07万元，主要是节能环保支出减少1237.52万元，占减少的78.72%，农林水支出减少390.36万元，占减少的24.83%, the
     second share is of 1572.07, not of its sibling 1237.52."""
     here = facts.paragraphs[index]
-    own = compact(here.norm.text[next((a for a, b in here.sentence_spans if a <= end <= b), 0):end])
+    own = compact(here.norm.text[max(here.norm.text.rfind(ch, 0, end) for ch in "，,；;。") + 1:end])
     for k in range(index, max(-1, index - look_back), -1):
         pf = facts.paragraphs[k]
         for f in reversed(_amounts(pf, end if k == index else len(pf.norm.text))):
             if _named_so(pf, f, name, drop) and not _share_of(pf, f, name) \
-                    and _sub_scope(pf, f, name) in (None, *[w for w in _spec()["sub_scopes"] if w in own]):
+                    and _sub_scope(pf, f, name) in (None, *[w for w in _spec()["sub_scopes"] + _spec()["other_periods"]
+                                                          if w in own]):
                 return f
     return None
 
@@ -169,12 +171,12 @@ def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[T
 
 
 def _sub_scope(pf: ParagraphFacts, f: TextFact, name: str) -> Optional[str]:
-    """The narrower scope an amount's name is given (旗級一般公共預算收入累計完成277034萬元, 盟本级…): such a figure is no
-    whole of the whole area's share unless the share's sentence names that scope too."""
+    """The narrower scope or the other period an amount's name is given (旗級一般公共預算收入累計完成277034萬元, 盟本级…,
+    上年一般公共预算收入120万元): such a figure is no whole of the share unless the share's sentence names it too."""
     start = pf.sentence_spans[f.sentence][0]
     before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
     head = before[:-len(name)] if before.endswith(name) else before
-    return next((w for w in _spec()["sub_scopes"] if head.endswith(w)), None)
+    return next((w for w in _spec()["sub_scopes"] + _spec()["other_periods"] if head.endswith(w)), None)
 
 
 def _share_of(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
