@@ -129,7 +129,7 @@ def _named_before(facts: Facts, index: int, end: int, name: str, look_back: int,
     …减少1572.07万元，主要是节能环保支出减少1237.52万元，占减少的78.72%，农林水支出减少390.36万元，占减少的24.83%, the
     second share is of 1572.07, not of its sibling 1237.52."""
     here = facts.paragraphs[index]
-    own = compact(here.norm.text[max(here.norm.text.rfind(ch, 0, end) for ch in "，,；;。") + 1:end])
+    own = compact(here.norm.text[clause_start(here.norm.text[:end]):end])
     for k in range(index, max(-1, index - look_back), -1):
         pf = facts.paragraphs[k]
         for f in reversed(_amounts(pf, end if k == index else len(pf.norm.text))):
@@ -157,7 +157,7 @@ def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[T
     (比上年税收收入90万元增加10万元)."""
     pf = facts.paragraphs[index]
     text = pf.norm.text
-    start = max(text.rfind(ch, 0, cue_at) for ch in "，,；;：:。") + 1
+    start = clause_start(text[:cue_at])
     if any(start <= f.figure.start < cue_at for f in pf.facts):
         return None
     name = spec["year"].sub("", compact(text[start:cue_at]))
