@@ -1247,11 +1247,13 @@ def _compared_whole(fact: TextFact, prior: TextFact, g: dict) -> bool:
 def _stated_changes(facts: Facts) -> list[Check]:
     """sum.change — a change stated with both years' figures (收入271万元，比上年的312万元下降41万元): current − prior
     = the change, signed by its word; the three in one clause, the prior labelled as the year before's
-    (patterns/formulas.yaml growth.prior_label); the current figure the nearest amount before the prior that is no
+    (patterns/formulas.yaml growth.prior_label), or as the budget compared with (…1134万元，较上年1174万元减少40万元，
+    较预算数1237万元减少103万元: growth.budget_label; the current figure then the nearest before it that is neither a
+    change nor the year before's); the current figure the nearest amount before the prior that is no
     share's whole (growth.not_current_words, growth.not_base_after), in the same clause or, past such wholes, in an
     earlier clause of the sentence."""
     g = patterns.load("formulas")["growth"]
-    prior_label = regex.compile(g["prior_label"])
+    prior_label, budget_label = regex.compile(g["prior_label"]), regex.compile(g["budget_label"])
     out = []
     for pf in facts.paragraphs:
         amounts = [f for f in pf.facts if f.figure.kind == "amount" and not f.figure.approximate]
@@ -1259,12 +1261,14 @@ def _stated_changes(facts: Facts) -> list[Check]:
             if i < 2 or not patterns.compiled(g["own_change"]).match(change.label):
                 continue
             prior = amounts[i - 1]
-            current = next((f for f in reversed(amounts[:i - 1]) if not _compared_whole(f, prior, g)), None)
+            budget = bool(budget_label.search(prior.label))
+            current = next((f for f in reversed(amounts[:i - 1]) if not _compared_whole(f, prior, g)
+                            and not (budget and (_is_change(f) or prior_label.search(f.label)))), None)
             skipped = current is not None and amounts.index(current) < i - 2
             if current is None or not (prior.sentence == current.sentence == change.sentence
                                        and prior.clause == change.clause and (current.clause == prior.clause or skipped)):
                 continue
-            if not prior_label.search(prior.label) or _is_change(current) or is_change(prior.label):
+            if not (prior_label.search(prior.label) or budget) or _is_change(current) or is_change(prior.label):
                 continue
             difference = interval(current.figure) - interval(prior.figure)
             computed = exact(Decimal(0)) - difference if is_decrease(change.label) else difference
@@ -1278,8 +1282,9 @@ def _stated_changes(facts: Facts) -> list[Check]:
             should = (f"{render(value, change.figure.decimals)}{change.figure.unit or ''}" if value >= 0 else
                       f"{'增加' if is_decrease(change.label) else '减少'}{render(-value, change.figure.decimals)}"
                       f"{change.figure.unit or ''}")
-            message = (f"{change.label} {shown(change.figure)} 与两年数之差相符：{arithmetic}。" if verdict == "pass"
-                       else f"{change.label} {shown(change.figure)} 与两年数之差不符：{arithmetic}，应为{should}。")
+            pair = "本期数、预算数" if budget else "两年数"
+            message = (f"{change.label} {shown(change.figure)} 与{pair}之差相符：{arithmetic}。" if verdict == "pass"
+                       else f"{change.label} {shown(change.figure)} 与{pair}之差不符：{arithmetic}，应为{should}。")
             out.append(Check.judged(verdict, rule="sum.change", message=message, concept=None,
                                     reported=change.figure.raw, expected=expected, difference=diff,
                                     unit=change.figure.unit,
