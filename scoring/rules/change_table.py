@@ -21,7 +21,7 @@ from extractor.facts import Facts, TableCell
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import evidence, finest_decimals, ratio_check, shown, unverifiable
+from scoring.rules.common import evidence, finest_decimals, placed_identity, ratio_check, shown, unverifiable
 
 RULE = "table.change"
 PERCENT_HEADER = ("%", "％")
@@ -33,7 +33,7 @@ def _plain(cell: Optional[TableCell]) -> bool:
 
 
 def _placed(check: Check, sources: list[TableCell]) -> Check:
-    check.identity = ("placed",) + tuple(s.location for s in sources)
+    check.identity = placed_identity(sources)
     return check
 
 

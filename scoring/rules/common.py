@@ -173,7 +173,13 @@ def sum_check(rule: str, total: Source, parts: list[Source], concept: Optional[s
                         difference=diff, unit=unit,
                         numbers=[total.figure.raw] + [f.raw for f in figs] + (numbers_extra or []),
                         evidence=evidence([total] + parts),
-                        identity=("placed",) + tuple(s.location for s in [total] + parts) if placed else None)
+                        identity=placed_identity([total] + parts) if placed else None)
+
+
+def placed_identity(sources: list[Source]) -> tuple:
+    """The identity of a check on placed figures (a table's cells): told from another on the same figures by their
+    places, so that two columns that add up alike are two checks."""
+    return ("placed",) + tuple(s.location for s in sources)
 
 
 def same_check(rule: str, reported: Source, other: Source, where: str, other_where: str) -> Check:

@@ -18,7 +18,7 @@ from extractor.funds_form import FundsForm
 from extractor.project_table import Value
 from scoring.model import Check
 from scoring.rounding import compare, interval, render
-from scoring.rules.common import evidence, lost_grid, sum_check
+from scoring.rules.common import evidence, lost_grid, placed_identity, sum_check
 
 BALANCE = "balance.rollforward"
 FOOTING = "table.footing"
@@ -64,4 +64,4 @@ def _balance(form: FundsForm, name: str, row: list[Optional[Value]]) -> Optional
                         expected=expected, difference=render(left.figure.value - computed.mid, left.figure.decimals),
                         unit="万元", numbers=[left.figure.raw, arrived.figure.raw, spent.figure.raw],
                         evidence=evidence([left, arrived, spent]),
-                        identity=("placed", left.location, arrived.location, spent.location))
+                        identity=placed_identity([left, arrived, spent]))

@@ -846,9 +846,14 @@ def _within(pf: ParagraphFacts, total: TextFact, part: TextFact) -> Check | None
                         evidence=evidence([part, total]))
 
 
+def _stages_named(label: str, stages: list[list[str]]) -> set[int]:
+    """The stages (by index into stages, lists of words) a label's words name."""
+    return {k for k, words in enumerate(stages) if any(w in label for w in words)}
+
+
 def _other_stage(whole: str, part: str, stages: list[list[str]]) -> bool:
     """Whether two labels name different stages (预算数 against 实际支出), by the words of stages."""
-    named = [{k for k, words in enumerate(stages) if any(w in label for w in words)} for label in (whole, part)]
+    named = [_stages_named(label, stages) for label in (whole, part)]
     return bool(named[0]) and bool(named[1]) and not named[0] & named[1]
 
 
@@ -1396,8 +1401,7 @@ def _stage_words(label: str, spec: dict) -> set[int]:
     """The stages (patterns/concepts.yaml single_part.stages) a label's words name, funds named 预算 aside."""
     for name in spec["fund_names"]:
         label = label.replace(name, "")
-    stages = patterns.load("concepts")["single_part"]["stages"]
-    return {k for k, words in enumerate(stages) if any(w in label for w in words)}
+    return _stages_named(label, patterns.load("concepts")["single_part"]["stages"])
 
 
 def _opened_inside(text: str, at: list[int], start: int, added: list[TextFact], openers: list[str]) -> int | None:

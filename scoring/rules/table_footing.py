@@ -165,12 +165,10 @@ def _footings(view: TableView) -> list[Check]:
 def _sections(view: TableView, rows: list[int]) -> list[int]:
     """The rows a total adds up among detail rows numbered at two levels (一、共享收入 then 1、增值税 … 二、…): the
     rows numbered in the first row's style; all rows where the first is not numbered or no other style follows."""
-    def style(r: int) -> Optional[int]:
-        return _number_style(view.row_labels[r])
-
-    if not rows or style(rows[0]) is None or all(style(r) == style(rows[0]) for r in rows):
+    styles = {r: _number_style(view.row_labels[r]) for r in rows}
+    if not rows or styles[rows[0]] is None or len(set(styles.values())) == 1:
         return rows
-    return [r for r in rows if style(r) == style(rows[0])]
+    return [r for r in rows if styles[r] == styles[rows[0]]]
 
 
 def _crossfootings(view: TableView) -> list[Check]:

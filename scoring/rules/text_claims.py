@@ -172,7 +172,7 @@ def _named_part(facts: Facts, index: int, cue_at: int, spec: dict) -> Optional[T
 
 def _sub_scope(pf: ParagraphFacts, f: TextFact, name: str) -> Optional[str]:
     """The narrower scope or the other period an amount's name is given (旗級一般公共預算收入累計完成277034萬元, 盟本级…,
-    上年一般公共预算收入120万元): such a figure is no whole of the share unless the share's sentence names it too."""
+    上年一般公共预算收入120万元): such a figure is no whole or part of a share unless the share's clause names it too."""
     start = pf.sentence_spans[f.sentence][0]
     before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
     head = before[:-len(name)] if before.endswith(name) else before
