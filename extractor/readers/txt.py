@@ -285,14 +285,13 @@ def _stray_pipe(line: str) -> bool:
         and len(text) >= STRAY_PIPE_MIN
 
 
-def _prose_lead(line: str) -> str | None:
+def _prose_lead(line: str) -> tuple[str, str] | None:
     """The prose a copy ran into the first row of the table after it (…下降92.21%。 具体收入项目情况如下: …执行情况表 |
-    预 算 科 目 | 本年收入计划 | …): the text before the line's first '|' when it holds a sentence's end and at least
-    PROSE_LEAD_MIN characters; None otherwise."""
-    if "|" not in line:
-        return None
-    lead = line.split("|", 1)[0].strip()
-    return lead if len(lead) >= PROSE_LEAD_MIN and "。" in lead else None
+    预 算 科 目 | 本年收入计划 | …) and the row without it: the text before the line's first '|' when it holds a
+    sentence's end and at least PROSE_LEAD_MIN characters; None otherwise."""
+    lead, bar, rest = line.partition("|")
+    lead = lead.strip()
+    return (lead, bar + rest) if bar and len(lead) >= PROSE_LEAD_MIN and "。" in lead else None
 
 
 def _title_rows(rows: list[str]) -> list[str] | None:
@@ -345,10 +344,10 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
                 para_index += 1
                 blocks.append(Paragraph(index=para_index, text=text))
             table_rows = []
-        if cells is not None and not table_rows and (lead := _prose_lead(line)) is not None:
+        if cells is not None and not table_rows and (split := _prose_lead(line)) is not None:
             para_index += 1
-            blocks.append(Paragraph(index=para_index, text=lead))
-            line = "|" + line.split("|", 1)[1]
+            blocks.append(Paragraph(index=para_index, text=split[0]))
+            line = split[1]
             cells = split_cells(line)
         if cells is not None:
             table_rows.append(line)
