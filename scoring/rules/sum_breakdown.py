@@ -943,25 +943,36 @@ def _only(items: list):
     return items[0] if len(items) == 1 else None
 
 
+def _same_scope(member: frozenset[str], total: frozenset[str], text: frozenset[str], after: bool) -> bool:
+    """A member's area words name the total's area: the same words, or none in a section after the total in a text
+    that names no area but the total's (宜宾市市本级部门…“三公”经费支出总额 | 一、因公出国（境）经费 2017年因公出国（境）
+    费99万元); items stated before a 区直 total are the district's."""
+    return member == total or not member and after and text <= total
+
+
 def _named_identity_checks(facts: Facts) -> list[Check]:
     """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
-    different sentences or sections: each of the same stage and period, named by the words of its clause, each
-    printing one value; a member in another paragraph must name the total's scope (区直 “三公”经费 is no total of
+    different sentences or sections: each of the same stage and period (figures of no stage are of one when they
+    name their year and no stage word), named by the words of its clause, each printing one value; a member in another paragraph must name the total's scope (区直 “三公”经费 is no total of
     the 全区 items stated ten paragraphs before: patterns/formulas.yaml named_identities, identity_scopes)."""
     idents = [i for i in patterns.load("formulas")["named_identities"]
               if any(all(t in pf.norm.text for t in i["total"]) for pf in facts.paragraphs)]
     if not idents:
         return []
     words_facts = _by_words(facts)
-    named = {id(f) for _, f in words_facts}
+    words_of = {id(f): w for w, f in words_facts}
+    named = set(words_of)
+    spec = patterns.load("concepts")["listed_then_total"]
     scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts if id(f) in named}
+    whole_text = "\n".join(pf.norm.text for pf in facts.paragraphs)
+    text_scopes = areas_before(whole_text, len(whole_text))
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
                   and not any(x in w for x in ident.get("total_not", []))]
         members_pool = [(w, f) for w, f in words_facts if not any(t in w for t in ident["total"])]
         for key in dict.fromkeys((f.stage, f.period) for _, f in totals):
-            if key[0] is None:
+            if key == (None, None):
                 continue
             total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
             pool = [(w, f) for w, f in members_pool if (f.stage, f.period) == key]
@@ -969,8 +980,10 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             if total is None or any(m is None for m in members):
                 continue
             parts = [f for m in members for f in m]
-            if any(p is total for p in parts) or any(scopes[id(p)] != scopes[id(total)] and p.block != total.block
-                                                      for p in parts):
+            if key[0] is None and any(_stage_words(words_of[id(f)], spec) for f in [total] + parts):
+                continue
+            if any(p is total for p in parts) or any(p.block != total.block and not _same_scope(
+                    scopes[id(p)], scopes[id(total)], text_scopes, p.block > total.block) for p in parts):
                 continue
             checks.append(sum_check(RULE, total, parts, total.concept, ident["name"]))
             if checks[-1].status == "pass":
@@ -1010,7 +1023,8 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
                        period: int | None) -> dict[str, TextFact] | None:
     """The change stated after each statement of a figure, by what it is counted against: the changes of the
     statement's sentence after it, up to the next figure of the identity (stops) or the next amount that is no
-    comparison's (its label without growth.comparison_words: a sub-item's); a statement that the figure did not change
+    comparison's (its label without growth.comparison_words: a sub-item's), passing over a bracketed aside (the
+    figure's （其中：…）); a statement that the figure did not change
     (与上年持平) is a change of 0; a base naming the year before period is the year before's. None when one base gets
     two different changes."""
     g = patterns.load("formulas")["growth"]
@@ -1021,19 +1035,23 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
         pf, f = placed[place]
         if _whole_of_rate(f):
             continue
+        group_at, _ = paren_groups(pf.norm.text)
         later = [h for h in pf.facts if h.sentence == f.sentence and h.figure.start > f.figure.end]
         end = min([h.figure.start for h in later if id(h) in stops] + [pf.sentence_spans[f.sentence][1]])
         previous = f
         for h in later:
             if h.figure.start >= end:
                 break
+            if group_at[h.figure.start] not in (0, group_at[f.figure.start]):
+                continue
             if h.figure.kind == "amount" and not _is_change(h) \
                     and not any(w in h.label for w in g["comparison_words"]):
                 end = h.figure.start
                 break
             if h.figure.kind == "amount" and _is_change(h) and not h.figure.approximate \
                     and patterns.compiled(g["own_change"]).match(h.label):
-                m = patterns.compiled(g["change_base"]).match(pf.norm.text, previous.figure.end, h.figure.start)
+                m = patterns.compiled(g["change_base"]).match(pf.norm.text, _after_aside(pf.norm.text, previous.figure.end,
+                                                                                      h.figure.start), h.figure.start)
                 if m is not None:
                     base = _change_base(m, period)
                     if base in found and found[base].figure.value * found[base].figure.scale \
@@ -1046,6 +1064,13 @@ def _stated_changes_of(facts: Facts, statements: list[TextFact], stops: set[int]
             if base not in found:
                 found[base] = _no_change(f, m)
     return found
+
+
+def _after_aside(text: str, start: int, end: int) -> int:
+    """Where the words between two figures begin once a bracketed aside among them is passed (2712万元（其中：…2712万元），
+    比预算数减少107万元: after the ）)."""
+    close = max(text.rfind(")", start, end), text.rfind("）", start, end))
+    return close + 1 if close >= 0 else start
 
 
 def _no_change(fact: TextFact, m) -> TextFact:
