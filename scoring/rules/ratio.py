@@ -237,7 +237,7 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     change = next((f for f in reversed(same) if f.figure.kind == "amount"
                    and is_change(f.label)), None)
     if change is None:
-        return _change_after(facts, index, rate, g)
+        return _change_after(facts, index, rate, g) or _levels_rate(pf, rate, same, g)
     if change.figure.approximate:
         return None
     if any(f.figure.kind == "amount" and f.figure.start > change.figure.start for f in same):
@@ -362,6 +362,32 @@ def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, x + d if decrease else x - d, text_formula)
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text_formula)
+
+
+def _levels_rate(pf, rate: TextFact, same: list[TextFact], g: dict) -> Optional[Check]:
+    """A growth rate right after the current figure and the one it is compared with, no change printed (增值税8006万元，
+    较上年同期6715万元增长19.23%): current ÷ compared − 1 (growth.levels_rate); None when the text is not so."""
+    spec = g["levels_rate"]
+    amounts = [f for f in same if f.figure.kind == "amount"]
+    if len(amounts) < 2 or same[-1] is not amounts[-1]:
+        return None
+    current, prior = amounts[-2:]
+    text = pf.norm.text
+    if current.figure.approximate or prior.figure.approximate or is_change(current.label) \
+            or any(w in current.label for w in g["compared_words"]) \
+            or not patterns.compiled(spec["between"]).match(text[current.figure.end:prior.figure.start]) \
+            or not patterns.compiled(spec["before_rate"]).match(text[prior.figure.end:rate.figure.start]):
+        return None
+    ratio = interval(current.figure) / interval(prior.figure) if interval(prior.figure).lo > 0 else None
+    if ratio is None:
+        return None
+    one = Decimal(1)
+    if any(w in rate.label for w in g["decrease_words"]):
+        computed, formula = Interval(one - ratio.hi, one - ratio.lo, one - ratio.mid), "1 − {} ÷ {}"
+    else:
+        computed, formula = Interval(ratio.lo - one, ratio.hi - one, ratio.mid - one), "{} ÷ {} − 1"
+    return ratio_check(RULE, rate, computed, [current, prior], "growth_rate",
+                       formula.format(shown(current.figure), shown(prior.figure)))
 
 
 def _growth_interval(d: Interval, x: Interval, compared: bool, decrease: bool) -> Interval:
