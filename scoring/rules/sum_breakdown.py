@@ -950,6 +950,14 @@ def _same_scope(member: frozenset[str], total: frozenset[str], text: frozenset[s
     return member == total or not member and after and text <= total
 
 
+def _lists_more(sentence: list[TextFact], total: TextFact, parts: list[TextFact]) -> bool:
+    """Whether a total's own sentence lists members and other items after it (“三公”经费决算数合计为807.95万，其中：
+    因公出国（境）费0万元、…、会议费121.61万元、培训费46.71万元): the text's total is not the identity's."""
+    after = [h for h in sentence if h.figure.start > total.figure.end and h.figure.kind == "amount" and not _is_change(h)]
+    inside = {id(p) for p in parts}
+    return any(id(h) in inside for h in after) and any(id(h) not in inside for h in after)
+
+
 def _named_identity_checks(facts: Facts) -> list[Check]:
     """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
     different sentences or sections: each of the same stage and period (figures of no stage are of one when they
@@ -961,6 +969,8 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
         return []
     words_facts = _by_words(facts)
     words_of = {id(f): w for w, f in words_facts}
+    sentence_of = {id(f): [h for h in pf.facts if h.sentence == f.sentence]
+                   for pf in facts.paragraphs for f in pf.facts if id(f) in words_of}
     named = set(words_of)
     spec = patterns.load("concepts")["listed_then_total"]
     scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts if id(f) in named}
@@ -980,7 +990,8 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             if total is None or any(m is None for m in members):
                 continue
             parts = [f for m in members for f in m]
-            if key[0] is None and any(_stage_words(words_of[id(f)], spec) for f in [total] + parts):
+            if key[0] is None and any(_stage_words(words_of[id(f)], spec) for f in [total] + parts) \
+                    or _lists_more(sentence_of[id(total)], total, parts):
                 continue
             if any(p is total for p in parts) or any(p.block != total.block and not _same_scope(
                     scopes[id(p)], scopes[id(total)], text_scopes, p.block > total.block) for p in parts):
