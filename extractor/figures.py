@@ -151,6 +151,14 @@ def _cn_value(span: str) -> Optional[Decimal]:
 PER_MILLE = "‰"
 
 
+def _money_before(text: str, start: int, end: int, p: dict) -> bool:
+    """Whether a figure printed with a multiplier and no unit (省级资金290.36万（…）) is an amount: a money word
+    (patterns/figures.yaml bare_multiplier) before it in its clause, and a bracket or a clause break after it."""
+    spec = p["bare_multiplier"]
+    clause = regex.split(spec["clause_break"], text[max(0, start - spec["window"]):start])[-1]
+    return any(w in clause for w in spec["money_words"]) and regex.match(spec["after"], text[end:end + 1]) is not None
+
+
 def parse_figures(text: str) -> list[Figure]:
     """All figures in a normalized text, left to right. Fused or malformed tokens yield nothing. A rate in ‰ is
     held in percent (0.0738‰ is 0.00738%, one decimal more), printed as it stands."""
@@ -168,7 +176,9 @@ def parse_figures(text: str) -> list[Figure]:
         unit = printed_unit
         start, end = m.span()
         num_end = m.end(num_group)
-        if unit is None and mult:
+        if unit is None and mult and _money_before(text, start, m.end(), p):
+            unit = mult + p["amount_units"][0]
+        elif unit is None and mult:
             end = num_end
         elif mult and unit and unit.endswith("元"):
             unit = mult + unit
