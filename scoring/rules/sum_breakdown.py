@@ -950,12 +950,14 @@ def _same_scope(member: frozenset[str], total: frozenset[str], text: frozenset[s
     return member == total or not member and after and text <= total
 
 
-def _lists_more(sentence: list[TextFact], total: TextFact, parts: list[TextFact]) -> bool:
-    """Whether a total's own sentence lists members and other items after it (“三公”经费决算数合计为807.95万，其中：
-    因公出国（境）费0万元、…、会议费121.61万元、培训费46.71万元): the text's total is not the identity's."""
+def _lists_more(sentence: list[TextFact], total: TextFact, parts: list[TextFact], ident: dict) -> bool:
+    """Whether a total's own sentence lists members and items no member names after it (“三公”经费决算数合计为807.95万，
+    其中：因公出国（境）费0万元、…、会议费121.61万元、培训费46.71万元): the text's total is not the identity's."""
+    words = [w for m in ident["members"] for w in m["words"] + [x for group in m.get("parts", []) for x in group]]
     after = [h for h in sentence if h.figure.start > total.figure.end and h.figure.kind == "amount" and not _is_change(h)]
     inside = {id(p) for p in parts}
-    return any(id(h) in inside for h in after) and any(id(h) not in inside for h in after)
+    return any(id(h) in inside for h in after) \
+        and any(id(h) not in inside and not any(w in h.label for w in words) for h in after)
 
 
 def _named_identity_checks(facts: Facts) -> list[Check]:
@@ -991,7 +993,7 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
                 continue
             parts = [f for m in members for f in m]
             if key[0] is None and any(_stage_words(words_of[id(f)], spec) for f in [total] + parts) \
-                    or _lists_more(sentence_of[id(total)], total, parts):
+                    or _lists_more(sentence_of[id(total)], total, parts, ident):
                 continue
             if any(p is total for p in parts) or any(p.block != total.block and not _same_scope(
                     scopes[id(p)], scopes[id(total)], text_scopes, p.block > total.block) for p in parts):
