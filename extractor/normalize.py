@@ -46,7 +46,8 @@ _CHANGED: set[str] = set()
 _CHANGES: dict[int, str] = {}
 """The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
 table for str.translate)."""
-FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d|%)|(?<=\d[.,]) +(?=\d)|(?<=\p{Han}) +(?=\d)|(?<=[\d%]) +(?=\p{Han})")
+FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d|%)|(?<=\d[.,]) +(?=\d)|(?<=\p{Han}) +(?=\d)|(?<=[\d%]) +(?=\p{Han})"
+                           r"|(?<=[\d%]\p{Han}{0,2}) +(?=[（(])")
 
 
 def _map_char(ch: str) -> str:
@@ -95,8 +96,9 @@ def normalize(text: str) -> NormalizedText:
 
 
 def _close_figure_gaps(nt: NormalizedText) -> NormalizedText:
-    """Drop spaces inside figures ("1986 .72", "2 ,222.53", "92.42 %") and between a figure and the words around it
-    (收入总计 2411.8 亿元, text copied from a PDF), keeping the offset map."""
+    """Drop spaces inside figures ("1986 .72", "2 ,222.53", "92.42 %"), between a figure and the words around it
+    (收入总计 2411.8 亿元, text copied from a PDF) and between a figure and the bracket after it (人员编制144人 (行政编
+    10人、…)), keeping the offset map."""
     if " " not in nt.text:
         return nt
     gaps = [(m.start(), m.end()) for m in FIGURE_GAP.finditer(nt.text)]
