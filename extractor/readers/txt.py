@@ -331,6 +331,11 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
             blocks.append(Table(index=0, rows=rows))
             table_rows = []
 
+    def add_paragraph(text: str):
+        nonlocal para_index
+        para_index += 1
+        blocks.append(Paragraph(index=para_index, text=text))
+
     i = 0
     while i < len(lines):
         if deadline is not None and i % 4096 == 0:
@@ -341,12 +346,10 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
         if titles is not None and not _table_follows(lines, i + 1):
             line, cells = line.strip().removesuffix("|").removeprefix("|"), None
             for text in titles:
-                para_index += 1
-                blocks.append(Paragraph(index=para_index, text=text))
+                add_paragraph(text)
             table_rows = []
         if cells is not None and not table_rows and (split := _prose_lead(line)) is not None:
-            para_index += 1
-            blocks.append(Paragraph(index=para_index, text=split[0]))
+            add_paragraph(split[0])
             line = split[1]
             cells = split_cells(line)
         if cells is not None:
@@ -362,8 +365,7 @@ def build_blocks(lines: list[str], deadline: Deadline | None = None) -> tuple[li
                 flush_table()
         else:
             flush_table()
-            para_index += 1
-            blocks.append(Paragraph(index=para_index, text=line.strip()))
+            add_paragraph(line.strip())
         i += 1
     flush_table()
     return blocks, para_index
