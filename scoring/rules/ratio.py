@@ -236,6 +236,10 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]
     change = next((f for f in reversed(same) if f.figure.kind == "amount"
                    and is_change(f.label)), None)
+    if change is not None and _against_budget_only(pf, change, rate, g):
+        budget = patterns.compiled(g["budget_figure"])
+        aside = {id(change)} | {id(f) for f in same if f.figure.kind == "amount" and budget.search(f.label)}
+        return _change_after(facts, index, rate, g, aside)
     if change is None:
         return _change_after(facts, index, rate, g) or _levels_rate(pf, rate, same, g)
     if change.figure.approximate:
@@ -292,6 +296,13 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     return check
 
 
+def _against_budget_only(pf, change: TextFact, rate: TextFact, g: dict) -> bool:
+    """Whether a change before a rate is stated against the budget (超收2.85亿元) while the rate is said against the year
+    before (；同比增长4.02%): the rate is then not counted on it (growth.budget_change, prior_rate)."""
+    return patterns.compiled(g["budget_change"]).search(change.label) is not None \
+        and patterns.compiled(g["prior_rate"]).search(pf.norm.text, change.figure.end, rate.figure.start) is not None
+
+
 def _opposite(pf, change: TextFact, rate: TextFact, g: dict) -> Optional[Check]:
     """A change and its rate that go opposite ways (增支2054万元，下降100%): a finding when the rate's word follows the
     change right after it, unverifiable when words stand between (the rate may be another figure's); None when they go
@@ -333,11 +344,11 @@ def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, c
                       f"{shown(change.figure)} 的金额单位疑有笔误。")
 
 
-def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional[Check]:
+def _change_after(facts: Facts, index: int, rate: TextFact, g: dict, aside: frozenset = frozenset()) -> Optional[Check]:
     """A growth rate printed before its change (…收入完成1261.6亿元，比上年增长41.3%，增收368.7亿元): the change is the
     amount right after the rate (growth.change_after_rate), the current figure the amount before the rate in its
-    sentence with no other amount between, unless that is a figure compared with (比上年的312万元增长4.8%，增加15万元);
-    None when the text is not so."""
+    sentence with no other amount between, unless that is a figure compared with (比上年的312万元增长4.8%，增加15万元),
+    amounts aside (a budget and the change against it) passed over; None when the text is not so."""
     pf = facts.paragraphs[index]
     text = pf.norm.text
     after = next((f for f in pf.facts if f.figure.start >= rate.figure.end), None)
@@ -345,7 +356,7 @@ def _change_after(facts: Facts, index: int, rate: TextFact, g: dict) -> Optional
             or not patterns.compiled(g["change_after_rate"]).match(text[rate.figure.end:after.figure.start]):
         return None
     before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
-              and f.figure.kind == "amount"]
+              and f.figure.kind == "amount" and id(f) not in aside]
     if not before or before[-1].figure.approximate or is_change(before[-1].label) \
             or before[-1].after.startswith(tuple(g["not_base_after"])) \
             or any(w in before[-1].label for w in g["compared_words"]):
