@@ -56,6 +56,7 @@ def _spec() -> dict:
             "share_after": regex.compile(d["share"]["share_after"]),
             "comparison_base": regex.compile(d["share"]["comparison_base"]),
             "joint": regex.compile(d["share"]["joint"]), "counts": d["share"]["counts"],
+            "part_lead": regex.compile(d["share"]["part_lead"]),
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
@@ -251,6 +252,10 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
             return None
         if _not_a_part(part, compact(m.group("whole"))):
             return None
+        subject = _clause_subject(text, cue_at, part)
+        if subject is not None:
+            return unverifiable(RULE, rate, f"{subject}占 {rate.figure.raw}：所占之数“{subject}”不是其前的"
+                                            f"“{part.label}” {shown(part.figure)}，未找到其金额，无法复算。", None, [part])
     joint = spec["joint"].search(compact(text[part.figure.end:cue_at])) if len(rates) == 1 and named_part is None \
         else None
     members = _joint_members(pf, parts, joint, spec) if joint else [part]
@@ -299,6 +304,21 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _clause_subject(text: str, cue_at: int, part: TextFact) -> Optional[str]:
+    """The words a share's clause opens with when they name something else than the amount before it (…非税收入5374万元，
+    地方一般公共预算收入税占比85.12%: the share is of 税, not of 非税收入), else None; a clause that opens with 占 or
+    with the start of the amount's name, its lead words aside (完成税收收入173.65亿元，税占比85.6%: share.part_lead), or
+    that joins amounts before it (两项合计占15%: share.joint) has none."""
+    start = clause_start(text[:cue_at])
+    if start <= part.figure.start:
+        return None
+    subject = compact(text[start:cue_at])
+    core = _spec()["part_lead"].sub("", compact(part.label))
+    if not subject or core.startswith(subject) or subject.startswith(core) and core or _spec()["joint"].search(subject):
+        return None
+    return subject
 
 
 def _hundred_share(pf: ParagraphFacts, part: TextFact, rate: TextFact, spec: dict) -> Optional[Check]:
