@@ -29,7 +29,7 @@ import patterns
 from extractor.facts import YEAR, Facts, ParagraphFacts, TextFact, stage_of
 from extractor.normalize import compact
 from scoring.model import Check
-from scoring.rounding import compare, exact, interval, render
+from scoring.rounding import Interval, compare, exact, interval, render
 from scoring.rules.common import (Source, areas_before, clause_start, clause_words, complete_list, evidence, flow_of,
                                   is_change, lost_grid, paren_groups, ratio_check, same_check, shown, total_interval,
                                   unverifiable)
@@ -503,7 +503,8 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         return None
     budget, actual = _budget_and_actual(facts, index, rate.figure.start, rate.sentence)
     if budget is None or actual is None:
-        return _item_completion(facts, index, rate) or _budget_before(facts, index, rate) or unverifiable(
+        return _item_completion(facts, index, rate) or _budget_before(facts, index, rate) \
+            or _surplus_completion(facts.paragraphs[index], rate) or unverifiable(
             RULE, rate, f"完成预算的 {rate.figure.raw}：未同时找到预算数与决算数，无法复算。")
     if budget.figure.value == 0:
         return unverifiable(RULE, rate, f"完成预算的 {rate.figure.raw}：预算数为零，无法复算。", None, [actual, budget])
@@ -513,6 +514,42 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     if check.is_finding and actual.figure.unit and budget.figure.unit and actual.figure.scale != budget.figure.scale:
         _unit_slip(check, rate, actual, budget)
     return check
+
+
+def _surplus_completion(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
+    """A completion rate followed by what the collection went over or under the budget, the budget not printed
+    (…收入累计完成194.57亿元，完成调整预算的101.49%，超收2.85亿元): the budget is the amount completed − 超收 (+ 短收),
+    the rate amount ÷ that budget; None when no such amount follows the rate right after it, when the two name
+    different budgets (调整 against 年初), or no amount completed stands before the rate in its sentence
+    (patterns/claims.yaml completion.surplus)."""
+    spec = patterns.load("claims")["completion"]["surplus"]
+    text = pf.norm.text
+    after = next((f for f in pf.facts if f.figure.start >= rate.figure.end), None)
+    if after is None or after.sentence != rate.sentence or after.figure.kind != "amount" or after.figure.approximate:
+        return None
+    m = regex.match(spec["after_rate"], text[rate.figure.end:after.figure.start])
+    if m is None:
+        return None
+    start = pf.sentence_spans[rate.sentence][0]
+    named = [regex.search(spec["which"], words) for words in (text[start:rate.figure.start], m.group())]
+    if len({w.group() for w in named if w is not None}) > 1:
+        return None
+    before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
+              and f.figure.kind == "amount" and not is_change(f.label)]
+    if not before or before[-1].figure.approximate \
+            or regex.search(spec["not_actual"], _spec()["budget_generic"].sub("", before[-1].label)):
+        return None
+    actual, over = before[-1], m.group("word") == spec["over"]
+    a, c = interval(actual.figure), interval(after.figure)
+    if over:
+        if a.lo - c.hi <= 0:
+            return None
+        computed = Interval(a.hi / (a.hi - c.lo), a.lo / (a.lo - c.hi), a.mid / (a.mid - c.mid))
+        formula = f"{shown(actual.figure)} ÷ ({shown(actual.figure)} − {shown(after.figure)})"
+    else:
+        computed = Interval(a.lo / (a.lo + c.hi), a.hi / (a.hi + c.lo), a.mid / (a.mid + c.mid))
+        formula = f"{shown(actual.figure)} ÷ ({shown(actual.figure)} + {shown(after.figure)})"
+    return ratio_check(RULE, rate, computed, [actual, after], None, f"{formula}（完成数 ÷ 预算数，预算数由{m.group('word')}额推得）")
 
 
 def _unit_slip(check: Check, rate: TextFact, actual: TextFact, budget: TextFact) -> None:
