@@ -41,7 +41,7 @@ def unit_name(doc: Document) -> Optional[str]:
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _lined_unit(doc, data) \
-        or _opening_unit(head[:data["opening_lines"]], data)
+        or _opening_unit(head[:data["opening_lines"]], data) or _opening_unit(_title_lines(head, data), data)
 
 
 def _lined_unit(doc: Document, data: dict) -> Optional[str]:
@@ -95,6 +95,13 @@ def _opening_unit(head: list[str], data: dict) -> Optional[str]:
         if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return None
+
+
+def _title_lines(head: list[str], data: dict) -> list[str]:
+    """The opening lines that read as a report's title (short, naming its year and what it reports on: title_lines),
+    wherever a saved page's banner and path put them (西平县民族宗教局2022年…补助资金项目绩效监控总结报告)."""
+    spec = data["title_lines"]
+    return [t for t in head if len(t) <= spec["max_title"] and patterns.compiled(spec["year"]).search(t)]
 
 
 def _titled_unit(head: list[str], data: dict) -> Optional[str]:

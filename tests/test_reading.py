@@ -381,6 +381,10 @@ def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
      "某某市某某区医保局"),
     ("某某县2023年农村危房改造项目\n绩效评价报告\n某某会计师事务所某某分所", None),
     ("某区本级2017年“三公”经费决算汇总情况\n按照区政府关于推进政府信息公开工作的要求，现将情况公布如下:", None),
+    ("首页 >> 政务公开 >> 公示公告\n公示公告\n当前位置: 首页 >> 政务公开 >> 公示公告\n"
+     "某县民族宗教局 2022年财政衔接补助资金项目绩效监控总结报告\n来源: 某县人民政府 发布时间: 2022-08-09 浏览次数:", "某县民族宗教局"),
+    ("2019年某市环境保护局“三公”经费财政拨款预算安排389000元。\n(一)因公出国(境)费\n安排0元。\n"
+     "附件【某市环境保护局2019年“三公”经费公开表.xls】", None),
 ])
 def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, unit):
     """A saved page's banner (…人民政府门户网站), the evaluating firm's branch (…分所) and a sentence that opens with
