@@ -18,6 +18,8 @@ Passes: 某局2022年度部门决算情况说明 … 2022年度收入总计5,238
 Only in a document whose opening names a 部门/单位 决算 or 预算 (a government's 收入总计 and 支出总计 differ by its
 balance: 收支相抵，年终结余…), with the two amounts next to each other under the same words (patterns/concepts.yaml
 department_totals); 本年收入合计 against 本年支出合计, or totals with a change between them, are not compared.
+A budget's total income and total spending stated apart (本年度预算总收入为376.59万元… | 本年度支出预算376.59万元) are
+equal too, when each names no fund or part (patterns/concepts.yaml budget_totals).
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from extractor.facts import Facts, TableView, TextFact, concept_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import clause_words, evidence, exact_kind, finest_decimals, shown, unverifiable
+from scoring.rules.common import clause_words, evidence, exact_kind, finest_decimals, is_change, shown, unverifiable
 
 RULE = "balance.rollforward"
 TOTALS = "balance.totals"
@@ -271,24 +273,54 @@ def _department_totals(facts: Facts) -> list[Check]:
     return out
 
 
-def _totals_check(income: TextFact, spending: TextFact) -> Check:
+def _budget_totals(facts: Facts) -> list[Check]:
+    """A budget's total income and total spending stated apart, each the only such figure of its year: equal."""
+    d = patterns.load("concepts")["budget_totals"]
+    noise, not_before, stages = (patterns.compiled(d[k]) for k in ("noise", "not_before", "stages"))
+    sides: dict[tuple[str, Optional[int], str], list[TextFact]] = {}
+    for pf in facts.paragraphs:
+        for f in pf.facts:
+            if f.figure.kind != "amount" or f.figure.approximate or is_change(f.label):
+                continue
+            label = noise.sub("", f.label)
+            for side in ("income", "expenditure"):
+                m = patterns.compiled(d[side]).match(label)
+                if m is not None and not not_before.search(m.group("before")):
+                    key = "".join(sorted(set(stages.findall(m.group("before")))))
+                    sides.setdefault((side, f.period, key), []).append(f)
+    out = []
+    for (side, period, key), found in sides.items():
+        spending = sides.get(("expenditure", period, key)) if side == "income" else None
+        if not spending or len({f.figure.value * f.figure.scale for f in found}) != 1 \
+                or len({f.figure.value * f.figure.scale for f in spending}) != 1:
+            continue
+        income, spent = found[0], spending[0]
+        if income.block == spent.block and income.sentence == spent.sentence:
+            continue
+        out.append(_totals_check(income, spent, ("收入预算", "支出预算"), ("预算收支应平衡",) * 2))
+    return out
+
+
+def _totals_check(income: TextFact, spending: TextFact, names: tuple[str, str] = ("收入总计", "支出总计"),
+                  why: tuple[str, str] = ("部门收支总表两端总计应相等", "部门收支总表的收入总计应等于支出总计")) -> Check:
     scale = income.figure.scale
     verdict = compare(interval(spending.figure), income.figure, scale=scale)
     expected = render(spending.figure.value * spending.figure.scale / scale, income.figure.decimals)
     diff = render(income.figure.value - spending.figure.value * spending.figure.scale / scale, income.figure.decimals)
     unit = income.figure.unit or ""
     if verdict == "pass":
-        message = f"收入总计 {shown(income.figure)} 与支出总计 {shown(spending.figure)} 相等（部门收支总表两端总计应相等）。"
+        message = f"{names[0]} {shown(income.figure)} 与{names[1]} {shown(spending.figure)} 相等（{why[0]}）。"
     else:
-        message = (f"收入总计 {shown(income.figure)} 与支出总计 {shown(spending.figure)} 不等，相差 {diff}{unit}；"
-                   f"部门收支总表的收入总计应等于支出总计。")
+        message = (f"{names[0]} {shown(income.figure)} 与{names[1]} {shown(spending.figure)} 不等，相差 {diff}{unit}；"
+                   f"{why[1]}。")
     return Check.judged(verdict, rule=TOTALS, message=message, concept=None, reported=income.figure.raw,
                         expected=expected, difference=diff, unit=income.figure.unit,
                         numbers=[income.figure.raw, spending.figure.raw], evidence=evidence([income, spending]))
 
 
 def check(facts: Facts) -> list[Check]:
-    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts) + _department_totals(facts)
+    out = _text_checks(facts) + _net_balances(facts) + _remainders(facts) + _department_totals(facts) \
+        + _budget_totals(facts)
     for view in facts.tables:
         out += _table_checks(view)
     return out
