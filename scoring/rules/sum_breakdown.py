@@ -428,7 +428,14 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     same = patterns.compiled(patterns.load("formulas")["growth"]["unchanged"])
     changes = [_change_of(pf, p, end) or (p if p.figure.value == 0 and same.search(pf.norm.text, p.figure.end, end)
                                           else None) for p, end in zip(parts, ends)]
-    return _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
+    check = _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
+    if check is not None and check.is_finding:
+        astray = [p.label for p, end in zip(parts, ends)
+                  if (rate := _rate_of(pf, p, end)) is not None and not _rate_fits_change(pf, p, rate, end)]
+        if astray:
+            return unsure(check, f"“{'、'.join(astray)}”所列增减额与其自身增幅不符（见该项复算），增减的方向或数额疑有笔误，"
+                                 f"无法据此判断合计的增减。")
+    return check
 
 
 def _rate_of(pf: ParagraphFacts, fact: TextFact, until: int) -> TextFact | None:
@@ -488,11 +495,32 @@ def _rates_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> 
     else:
         message = f"{what} 与各项增幅推得的不符：{arithmetic}。"
     diff = render(whole.figure.value - pct.mid, whole.figure.decimals)
-    return Check.judged(verdict, rule=RULE, message=message, concept="growth_rate", reported=whole.figure.raw,
-                        expected=expected, difference=diff, unit="%",
-                        numbers=[whole.figure.raw, total.figure.raw] + [x for p, r in zip(parts, rates)
-                                                                          for x in (p.figure.raw, r.figure.raw)],
-                        evidence=evidence([whole, total] + [x for p, r in zip(parts, rates) for x in (p, r)]))
+    check = Check.judged(verdict, rule=RULE, message=message, concept="growth_rate", reported=whole.figure.raw,
+                         expected=expected, difference=diff, unit="%",
+                         numbers=[whole.figure.raw, total.figure.raw] + [x for p, r in zip(parts, rates)
+                                                                           for x in (p.figure.raw, r.figure.raw)],
+                         evidence=evidence([whole, total] + [x for p, r in zip(parts, rates) for x in (p, r)]))
+    if check.is_finding:
+        astray = [p.label for p, r, end in zip(parts, rates, ends) if not _rate_fits_change(pf, p, r, end)]
+        if astray:
+            return unsure(check, f"“{'、'.join(astray)}”所列增幅与其自身增减额不符（见该项复算），其不符不归于合计的增幅，"
+                                 f"无法据此判断。")
+    return check
+
+
+def _rate_fits_change(pf: ParagraphFacts, part: TextFact, rate: TextFact, end: int) -> bool:
+    """Whether a part's stated rate agrees with its stated change on its own (公务用车运行维护费1490.91万元，比上年减支
+    670.23万元，降低81.67%: 670.23 ÷ 2161.14 is 31.01%, so it does not); True when no change is stated."""
+    change = _change_of(pf, part, end)
+    if change is None:
+        return True
+    d, x = interval(change.figure), interval(part.figure)
+    falls = is_decrease(change.label)
+    try:
+        computed = d / (x + d) if falls else d / (x - d)
+    except ZeroDivisionError:
+        return True
+    return compare(computed.scale(Decimal(100)), rate.figure) == "pass"
 
 
 def _change_sum(total: TextFact, whole: TextFact | None, changes: list[TextFact | None]) -> Check | None:
