@@ -57,6 +57,7 @@ def _spec() -> dict:
             "comparison_base": regex.compile(d["share"]["comparison_base"]),
             "joint": regex.compile(d["share"]["joint"]), "counts": d["share"]["counts"],
             "part_lead": regex.compile(d["share"]["part_lead"]),
+            "whole_synonyms": [tuple(pair) for pair in d["share"]["whole_synonyms"]],
             "completion": regex.compile(d["completion"]["cue"]),
             "budget": regex.compile(d["completion"]["budget"]), "actual": regex.compile(d["completion"]["actual"]),
             "not_budget": regex.compile(d["completion"]["not_budget"]), "list_words": d["completion"]["list_words"],
@@ -188,7 +189,8 @@ def _share_of(pf: ParagraphFacts, f: TextFact, name: str) -> bool:
 
 def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) -> Optional[Source]:
     """The figure the text names as the whole: the nearest earlier amount labelled so, else a table row, else the
-    nearest earlier amount labelled so without the name's stage (项目支出预算 → 项目支出)."""
+    nearest earlier amount labelled so without the name's stage (项目支出预算 → 项目支出), else by the name's other
+    wording (公共财政支出 → 一般公共预算支出: share.whole_synonyms)."""
     found = _named_before(facts, index, part.figure.start, name, look_back)
     if found is not None:
         return found
@@ -200,7 +202,14 @@ def _named(facts: Facts, index: int, name: str, part: TextFact, look_back: int) 
     spec = _spec()
     bare = spec["stage_suffix"].sub("", name)
     if bare != name and len(bare) >= spec["min_bare"]:
-        return _named_before(facts, index, part.figure.start, bare, look_back, spec["stage_suffix"])
+        found = _named_before(facts, index, part.figure.start, bare, look_back, spec["stage_suffix"])
+        if found is not None:
+            return found
+    for old, new in spec["whole_synonyms"]:
+        if old in name:
+            found = _named_before(facts, index, part.figure.start, name.replace(old, new), look_back)
+            if found is not None:
+                return found
     return None
 
 
@@ -248,7 +257,8 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         part = amounts[rates.index(rate)]
     else:
         part = parts[-1]
-        if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start for f in pf.facts):
+        if any(f.figure.kind == "rate" and part.figure.end <= f.figure.start < rate.figure.start
+               and not _growth_of(f) for f in pf.facts):
             return None
         if _not_a_part(part, compact(m.group("whole"))):
             return None
@@ -304,6 +314,13 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     computed = interval(part.figure) / interval(whole.figure)
     return ratio_check(RULE, rate, computed, [part, whole], None,
                        f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+
+
+def _growth_of(rate: TextFact) -> bool:
+    """Whether a rate between an amount and its share is the amount's own growth (民生支出109.67亿元，同比增长19.6%，占…
+    的85.7%), which leaves the amount the share's part: its label ends with a growth word (formulas growth.rate_words)."""
+    g = patterns.load("formulas")["growth"]
+    return any(rate.label.endswith(w) for w in g["rate_words"]) and not rate.label.startswith(tuple(g["share_starts"]))
 
 
 def _clause_subject(text: str, cue_at: int, part: TextFact) -> Optional[str]:
