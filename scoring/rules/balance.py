@@ -276,7 +276,7 @@ def _department_totals(facts: Facts) -> list[Check]:
 def _budget_totals(facts: Facts) -> list[Check]:
     """A budget's total income and total spending stated apart, each the only such figure of its year: equal."""
     d = patterns.load("concepts")["budget_totals"]
-    noise, not_before, stages = (patterns.compiled(d[k]) for k in ("noise", "not_before", "stages"))
+    noise, not_before, stages, unit_end = (patterns.compiled(d[k]) for k in ("noise", "not_before", "stages", "unit_end"))
     sides: dict[tuple[str, Optional[int], str], list[TextFact]] = {}
     for pf in facts.paragraphs:
         for f in pf.facts:
@@ -285,7 +285,8 @@ def _budget_totals(facts: Facts) -> list[Check]:
             label = noise.sub("", f.label)
             for side in ("income", "expenditure"):
                 m = patterns.compiled(d[side]).match(label)
-                if m is not None and not not_before.search(m.group("before")):
+                before = stages.sub("", m.group("before")) if m is not None else ""
+                if m is not None and not not_before.search(before) and (not before or unit_end.search(before)):
                     key = "".join(sorted(set(stages.findall(m.group("before")))))
                     sides.setdefault((side, f.period, key), []).append(f)
     out = []
