@@ -538,6 +538,15 @@ def test_a_figure_cut_by_a_line_break_is_joined_back_in_a_file_not_cut_at_one_wi
                              "全年共审定358宗，送审金额35.43亿元，审定金额32.66亿元，其中预算173宗，核减1.98亿元，核减率8.32%，结算185宗。"]
 
 
+def test_a_figure_whose_unit_a_line_break_cut_off_is_joined_back():
+    """…上级补助收入318586 / 万元、…: a line that opens with a figure's unit continues the line before it."""
+    from extractor.readers.txt import unwrap
+    lines = ["2021年全县一般公共预算本级收入238965万元,增长3.98%,加上:上年结转4550万元、上级补助收入318586",
+             "万元、地方政府债券转贷收入268000万元,收入总计829551万元。", "附件2"]
+    assert unwrap(lines) == ["2021年全县一般公共预算本级收入238965万元,增长3.98%,加上:上年结转4550万元、上级补助收入"
+                             "318586万元、地方政府债券转贷收入268000万元,收入总计829551万元。", "附件2"]
+
+
 def test_a_heading_as_wide_as_the_cut_stays_whole():
     """一、…支出决算总体情况 ends as headings end: in a file cut at its width it is not run into the next line."""
     from extractor.readers.txt import unwrap

@@ -182,14 +182,17 @@ def _unwrapped(lines: list[str], spec: dict) -> list[str]:
 
 
 def _figures_rejoined(lines: list[str], spec: dict) -> list[str]:
-    """A figure cut in two by a line break (…财政拨款支出总计1 / 870.91万元，…; …核减率8. / 32%，…) joined back, whether
-    or not the file reads as cut at one width: a prose line at least min_width wide ending in a digit (or a digit and
-    its decimal point), and a prose line opening with a digit or a decimal point that is no numbered heading."""
+    """A figure cut in two by a line break (…财政拨款支出总计1 / 870.91万元，…; …核减率8. / 32%，…; …上级补助收入318586 /
+    万元、…) joined back, whether or not the file reads as cut at one width: a prose line at least min_width wide ending
+    in a digit (or a digit and its decimal point), and a prose line opening with a digit or a decimal point that is no
+    numbered heading, or with a figure's unit (unit_start)."""
     heading = patterns.compiled(spec["heading"])
+    unit = patterns.compiled(spec["unit_start"])
     out: list[str] = []
     for line in lines:
         text = line.strip()
-        if out and text[:1] in DIGIT_STARTS and not heading.match(text) and split_cells(line) is None:
+        if out and (text[:1] in DIGIT_STARTS and not heading.match(text) or unit.match(text)) \
+                and split_cells(line) is None:
             prev = out[-1].strip()
             cut_figure = prev[-1:].isdigit() or (prev[-1:] in ".．" and prev[-2:-1].isdigit() and text[:1].isdigit())
             if cut_figure and split_cells(out[-1]) is None and _width(prev) >= spec["min_width"]:
