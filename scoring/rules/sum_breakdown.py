@@ -1435,6 +1435,19 @@ def _listed_then_total(facts: Facts) -> list[Check]:
     total_label = patterns.compiled(spec["total"])
     stops = [patterns.compiled(concepts["additions"]["cue"])]
     prior = patterns.compiled(concepts["prior_period_label"])
+    cut_off = patterns.compiled(spec["cut_off"])
+
+    def fits(parts: list[TextFact], total: TextFact, span: str) -> bool:
+        """Whether the amounts before a total make its list: enough of them, none an opener's or an addition's, each
+        usable, of the total's flow and not the year before's, all of one stage, period and stage word."""
+        flow = _flow(total.label)
+        return len(parts) >= spec["min_parts"] and not total.figure.approximate \
+            and not any(w in span for w in concepts["breakdown_openers"]) and not any(p.search(span) for p in stops) \
+            and all(_usable(f, total) and _flow(f.label) in (None, flow) and not prior.search(f.label) for f in parts) \
+            and len({f.stage for f in parts + [total]} - {None}) <= 1 \
+            and len({f.period for f in parts + [total]} - {None}) <= 1 \
+            and len(set().union(*(_stage_words(f.label, spec) for f in parts + [total]))) <= 1
+
     out = []
     for pf in facts.paragraphs:
         text = pf.norm.text
@@ -1449,17 +1462,10 @@ def _listed_then_total(facts: Facts) -> list[Check]:
                 if not total_label.search(total.before.rstrip()):
                     continue
                 parts, span = here[begin:k], text[since:total.figure.start]
+                opens_cut = begin == 0 and sent == 0 and cut_off.match(text) is not None
                 begin, since = k + 1, total.figure.end
-                flow = _flow(total.label)
-                if len(parts) < spec["min_parts"] or total.figure.approximate \
-                        or any(w in span for w in concepts["breakdown_openers"]) or any(p.search(span) for p in stops) \
-                        or any(not _usable(f, total) or _flow(f.label) not in (None, flow) or prior.search(f.label)
-                               for f in parts) \
-                        or len({f.stage for f in parts + [total]} - {None}) > 1 \
-                        or len({f.period for f in parts + [total]} - {None}) > 1 \
-                        or len(set().union(*(_stage_words(f.label, spec) for f in parts + [total]))) > 1:
-                    continue
-                out.append(sum_check(RULE, total, parts, total.concept, total.label or "总计"))
+                if not opens_cut and fits(parts, total, span):
+                    out.append(sum_check(RULE, total, parts, total.concept, total.label or "总计"))
     return out
 
 
