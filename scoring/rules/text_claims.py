@@ -556,7 +556,7 @@ def _surplus_completion(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
     if not before or before[-1].figure.approximate \
             or regex.search(spec["not_actual"], _spec()["budget_generic"].sub("", before[-1].label)):
         return None
-    actual, over = before[-1], m.group("word") == spec["over"]
+    actual, over = before[-1], m.group("word") in spec["over"]
     a, c = interval(actual.figure), interval(after.figure)
     if over:
         if a.lo - c.hi <= 0:
@@ -566,7 +566,8 @@ def _surplus_completion(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
     else:
         computed = Interval(a.lo / (a.lo + c.hi), a.hi / (a.hi + c.lo), a.mid / (a.mid + c.mid))
         formula = f"{shown(actual.figure)} ÷ ({shown(actual.figure)} + {shown(after.figure)})"
-    return ratio_check(RULE, rate, computed, [actual, after], None, f"{formula}（完成数 ÷ 预算数，预算数由{m.group('word')}额推得）")
+    return ratio_check(RULE, rate, computed, [actual, after], None,
+                       f"{formula}（完成数 ÷ 预算数，预算数由比预算{m.group('word')}之数推得）")
 
 
 def _unit_slip(check: Check, rate: TextFact, actual: TextFact, budget: TextFact) -> None:
