@@ -112,6 +112,21 @@ def _listed(clauses: list[list[TextFact]]) -> list[TextFact]:
     return acc
 
 
+def _siblings_after(chosen: list[TextFact], listed: list[TextFact]) -> list[TextFact]:
+    """The amounts listed after a list's agreeing run that are named as its last part is (…公务接待费支出预算为11.52
+    万元，公务用车购置及运行费支出预算为35万元 after 0 + 11.52 = 11.52, 35 being larger than the total): when they and
+    the run name every member of the total's fixed breakdown (complete_breakdowns: the three “三公” items), they are
+    the list the run left out."""
+    if chosen[-1] not in listed:
+        return []
+    out: list[TextFact] = []
+    for f in listed[listed.index(chosen[-1]) + 1:]:
+        if f.label[-2:] != chosen[-1].label[-2:]:
+            break
+        out.append(f)
+    return out
+
+
 def _falls_short(total: TextFact, parts: list[TextFact]) -> bool:
     """Whether the parts, at their printed precision, add up to less than the total can be."""
     computed = total_interval([p.figure for p in parts])
@@ -790,6 +805,9 @@ def _text_checks(facts: Facts) -> list[Check]:
                 if len(acc) >= 2 and _matches(total, acc):
                     matching.append(acc)
             chosen = _closest(total, matching)
+            left = _siblings_after(chosen, listed) if chosen is not None else []
+            if left and _complete(pf, total, chosen + left):
+                chosen = chosen + left
             if chosen is None:
                 flat = [f for group in clauses for f in group]
                 chosen = _closest(total, [flat[:k] for k in range(2, len(flat) + 1) if _matches(total, flat[:k])])
