@@ -1221,9 +1221,13 @@ def _change_lists(facts: Facts) -> list[Check]:
     """A change whose 其中 list gives its parts' changes only (比上年减少313272.50元。其中：因公出国（境）费支出0.00元；
     公务用车购置费支出决算减少272780.00元；…): the change against the parts' changes, signed by their words; a part
     stated as a zero amount changed by nothing. Every part at the list's level of parentheses must be such, and all
-    stated against one base (a list of changes against the year before and the budget is _paired_change_lists')."""
+    stated against one base (a list of changes against the year before and the budget is _paired_change_lists'). The
+    same after the cue of the change's reasons (支出较去年增加85.41万元，主要是基本支出增加72.38万元，项目支出增加
+    13.03万元: concepts.yaml change_reason_cues), where a sum that does not agree is unverifiable unless the parts name
+    every member of the whole (基本支出, 项目支出)."""
     openers = patterns.load("concepts")["breakdown_openers"]
-    any_opener = _any_of(tuple(openers))
+    reasons = patterns.load("concepts")["change_reason_cues"]
+    any_opener = _any_of(tuple(openers + reasons))
     own = patterns.load("formulas")["growth"]["change_before"]
     bases = patterns.load("formulas")["growth"]["change_bases"]
     checks = []
@@ -1232,7 +1236,9 @@ def _change_lists(facts: Facts) -> list[Check]:
         if not any_opener.search(text) or not any(patterns.compiled(own).search(f.label) for f in pf.facts):
             continue
         group_at, _ = paren_groups(text)
-        for pos, sent in _cues(pf, openers):
+        cues = [(pos, sent, False) for pos, sent in _cues(pf, openers)] \
+            + [(pos, sent, True) for pos, sent in _cues(pf, reasons)]
+        for pos, sent, partial in cues:
             if group_at[pos]:
                 continue
             amounts = [f for f in pf.facts if f.figure.kind == "amount" and not group_at[f.figure.start]]
@@ -1251,6 +1257,8 @@ def _change_lists(facts: Facts) -> list[Check]:
                     or len({_stated_against(f, bases) for f in changes} - {None}) > 1:
                 continue
             check = _change_sum(total, total, changes)
+            if check is not None and check.is_finding and partial and not _complete(pf, total, changes):
+                check = unsure(check, "所列为增减的主要原因，可能并非全部，无法据此判断。")
             if check is not None:
                 checks.append(check)
     return checks
