@@ -34,7 +34,8 @@ from extractor.facts import Facts, TableView, TextFact, concept_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import clause_words, evidence, exact_kind, finest_decimals, is_change, shown, unverifiable
+from scoring.rules.common import (clause_words, evidence, exact_kind, finest_decimals, is_change, shown, unsure,
+                                  unverifiable)
 
 RULE = "balance.rollforward"
 TOTALS = "balance.totals"
@@ -298,7 +299,10 @@ def _budget_totals(facts: Facts) -> list[Check]:
         income, spent = found[0], spending[0]
         if income.block == spent.block and income.sentence == spent.sentence:
             continue
-        out.append(_totals_check(income, spent, ("收入预算", "支出预算"), ("预算收支应平衡",) * 2))
+        check = _totals_check(income, spent, ("收入预算", "支出预算"), ("预算收支应平衡",) * 2)
+        if check.is_finding and any(w in f.label for pf in facts.paragraphs for f in pf.facts for w in d["carried"]):
+            check = unsure(check, "文中另列结转结余，收入预算与支出预算可因之不等，无法据此判断")
+        out.append(check)
     return out
 
 
