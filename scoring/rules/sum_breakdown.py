@@ -991,7 +991,7 @@ def _only(items: list):
 
 def _same_scope(member: frozenset[str], total: frozenset[str], text: frozenset[str], after: bool) -> bool:
     """A member's area words name the total's area: the same words, or none in a section after the total in a text
-    that names no area but the total's (宜宾市市本级部门…“三公”经费支出总额 | 一、因公出国（境）经费 2017年因公出国（境）
+    whose amounts name no area but the total's (宜宾市市本级部门…“三公”经费支出总额 | 一、因公出国（境）经费 2017年因公出国（境）
     费99万元); items stated before a 区直 total are the district's."""
     return member == total or not member and after and text <= total
 
@@ -1009,8 +1009,10 @@ def _lists_more(sentence: list[TextFact], total: TextFact, parts: list[TextFact]
 def _named_identity_checks(facts: Facts) -> list[Check]:
     """A total whose members are fixed (“三公”经费 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费) stated in
     different sentences or sections: each of the same stage and period (figures of no stage are of one when they
-    name their year and no stage word), named by the words of its clause, each printing one value; a member in another paragraph must name the total's scope (区直 “三公”经费 is no total of
-    the 全区 items stated ten paragraphs before: patterns/formulas.yaml named_identities, identity_scopes)."""
+    name their year and no stage word; in a text naming no other year or stage, members naming neither are the
+    total's when the strict reading finds none), named by the words of its clause, each printing one value; a member
+    in another paragraph must name the total's scope (区直 “三公”经费 is no total of the 全区 items stated ten
+    paragraphs before: patterns/formulas.yaml named_identities, identity_scopes)."""
     idents = [i for i in patterns.load("formulas")["named_identities"]
               if any(all(t in pf.norm.text for t in i["total"]) for pf in facts.paragraphs)]
     if not idents:
@@ -1022,8 +1024,9 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
     named = set(words_of)
     spec = patterns.load("concepts")["listed_then_total"]
     scopes = {id(f): _sentence_areas(pf, f) for pf in facts.paragraphs for f in pf.facts if id(f) in named}
-    whole_text = "\n".join(pf.norm.text for pf in facts.paragraphs)
-    text_scopes = areas_before(whole_text, len(whole_text))
+    text_scopes = frozenset().union(*scopes.values())
+    years = {f.period for _, f in words_facts} - {None}
+    stages = {f.stage for _, f in words_facts} - {None}
     checks = []
     for ident in idents:
         totals = [(w, f) for w, f in words_facts if all(t in w for t in ident["total"])
@@ -1035,6 +1038,10 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             total = _one_value([f for _, f in totals if (f.stage, f.period) == key])
             pool = [(w, f) for w, f in members_pool if (f.stage, f.period) == key]
             members = [_member(pool, m, _one_value) for m in ident["members"]]
+            if any(m is None for m in members) and key[1] is not None and years <= {key[1]} and stages <= {key[0]}:
+                pool = [(w, f) for w, f in members_pool if f.stage in (key[0], None) and f.period in (key[1], None)
+                        and not (f.stage is None and _stage_words(w, spec))]
+                members = [_member(pool, m, _one_value) for m in ident["members"]]
             if total is None or any(m is None for m in members):
                 continue
             parts = [f for m in members for f in m]
