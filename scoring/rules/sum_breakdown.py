@@ -444,12 +444,10 @@ def _changes_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -
     changes = [_change_of(pf, p, end) or (p if p.figure.value == 0 and same.search(pf.norm.text, p.figure.end, end)
                                           else None) for p, end in zip(parts, ends)]
     check = _change_sum(total, _change_of(pf, total, parts[0].figure.start), changes)
-    if check is not None and check.is_finding:
-        astray = [p.label for p, end in zip(parts, ends)
-                  if (rate := _rate_of(pf, p, end)) is not None and not _rate_fits_change(pf, p, rate, end)]
-        if astray:
-            return unsure(check, f"“{'、'.join(astray)}”所列增减额与其自身增幅不符（见该项复算），增减的方向或数额疑有笔误，"
-                                 f"无法据此判断合计的增减。")
+    astray = _astray_items(pf, parts, ends) if check is not None and check.is_finding else []
+    if astray:
+        return unsure(check, f"“{'、'.join(astray)}”所列增减额与其自身增幅不符（见该项复算），增减的方向或数额疑有笔误，"
+                             f"无法据此判断合计的增减。")
     return check
 
 
@@ -515,17 +513,22 @@ def _rates_check(pf: ParagraphFacts, total: TextFact, parts: list[TextFact]) -> 
                          numbers=[whole.figure.raw, total.figure.raw] + [x for p, r in zip(parts, rates)
                                                                            for x in (p.figure.raw, r.figure.raw)],
                          evidence=evidence([whole, total] + [x for p, r in zip(parts, rates) for x in (p, r)]))
-    if check.is_finding:
-        astray = [p.label for p, r, end in zip(parts, rates, ends) if not _rate_fits_change(pf, p, r, end)]
-        if astray:
-            return unsure(check, f"“{'、'.join(astray)}”所列增幅与其自身增减额不符（见该项复算），其不符不归于合计的增幅，"
-                                 f"无法据此判断。")
+    astray = _astray_items(pf, parts, ends) if check.is_finding else []
+    if astray:
+        return unsure(check, f"“{'、'.join(astray)}”所列增幅与其自身增减额不符（见该项复算），其不符不归于合计的增幅，"
+                             f"无法据此判断。")
     return check
 
 
+def _astray_items(pf: ParagraphFacts, parts: list[TextFact], ends: list[int]) -> list[str]:
+    """The names of the parts whose own stated change and rate disagree (公务用车运行维护费1490.91万元，比上年减支
+    670.23万元，降低81.67%: 670.23 ÷ 2161.14 is 31.01%): a total's change or rate held to theirs cannot place the slip."""
+    return [p.label for p, end in zip(parts, ends)
+            if (rate := _rate_of(pf, p, end)) is not None and not _rate_fits_change(pf, p, rate, end)]
+
+
 def _rate_fits_change(pf: ParagraphFacts, part: TextFact, rate: TextFact, end: int) -> bool:
-    """Whether a part's stated rate agrees with its stated change on its own (公务用车运行维护费1490.91万元，比上年减支
-    670.23万元，降低81.67%: 670.23 ÷ 2161.14 is 31.01%, so it does not); True when no change is stated."""
+    """Whether a part's stated rate agrees with its stated change on its own; True when no change is stated."""
     change = _change_of(pf, part, end)
     if change is None:
         return True
@@ -1039,8 +1042,7 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
             pool = [(w, f) for w, f in members_pool if (f.stage, f.period) == key]
             members = [_member(pool, m, _one_value) for m in ident["members"]]
             if any(m is None for m in members) and key[1] is not None and years <= {key[1]} and stages <= {key[0]}:
-                pool = [(w, f) for w, f in members_pool if f.stage in (key[0], None) and f.period in (key[1], None)
-                        and not (f.stage is None and _stage_words(w, spec))]
+                pool = _undated_pool(members_pool, key, spec)
                 members = [_member(pool, m, _one_value) for m in ident["members"]]
             if total is None or any(m is None for m in members):
                 continue
@@ -1060,6 +1062,13 @@ def _named_identity_checks(facts: Facts) -> list[Check]:
                 if change is not None:
                     checks.append(change)
     return checks
+
+
+def _undated_pool(pool: list[tuple[str, TextFact]], key: tuple, spec: dict) -> list[tuple[str, TextFact]]:
+    """The amounts of a key's stage and year together with those naming neither and no stage word (a text about one
+    year and one stage)."""
+    return [(w, f) for w, f in pool if f.stage in (key[0], None) and f.period in (key[1], None)
+            and not (f.stage is None and _stage_words(w, spec))]
 
 
 def _change_base(m, period: int | None) -> str:
