@@ -544,17 +544,17 @@ def _surplus_completion(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
     after = next((f for f in pf.facts if f.figure.start >= rate.figure.end), None)
     if after is None or after.sentence != rate.sentence or after.figure.kind != "amount" or after.figure.approximate:
         return None
-    m = regex.match(spec["after_rate"], text[rate.figure.end:after.figure.start])
+    m = patterns.compiled(spec["after_rate"]).match(text[rate.figure.end:after.figure.start])
     if m is None:
         return None
     start = pf.sentence_spans[rate.sentence][0]
-    named = [regex.search(spec["which"], words) for words in (text[start:rate.figure.start], m.group())]
+    named = [patterns.compiled(spec["which"]).search(words) for words in (text[start:rate.figure.start], m.group())]
     if len({w.group() for w in named if w is not None}) > 1:
         return None
     before = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.end <= rate.figure.start
               and f.figure.kind == "amount" and not is_change(f.label)]
     if not before or before[-1].figure.approximate \
-            or regex.search(spec["not_actual"], _spec()["budget_generic"].sub("", before[-1].label)):
+            or patterns.compiled(spec["not_actual"]).search(_spec()["budget_generic"].sub("", before[-1].label)):
         return None
     actual, over = before[-1], m.group("word") in spec["over"]
     a, c = interval(actual.figure), interval(after.figure)
