@@ -312,8 +312,10 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         return ratio_check(RULE, rate, computed, members + [whole], None,
                            f"({' + '.join(shown(f.figure) for f in members)}) ÷ {shown(whole.figure)}（{what}）")
     computed = interval(part.figure) / interval(whole.figure)
-    return ratio_check(RULE, rate, computed, [part, whole], None,
-                       f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+    check = ratio_check(RULE, rate, computed, [part, whole], None, f"{shown(part.figure)} ÷ {shown(whole.figure)}（{what}）")
+    if check.is_finding and isinstance(whole, TextFact):
+        _unit_slip(check, rate, part, whole, (what, "所占金额"))
+    return check
 
 
 def _growth_of(rate: TextFact) -> bool:
@@ -528,7 +530,7 @@ def _completion(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     computed = interval(actual.figure) / interval(budget.figure)
     check = ratio_check(RULE, rate, computed, [actual, budget], None,
                         f"{shown(actual.figure)} ÷ {shown(budget.figure)}（决算数 ÷ 预算数）")
-    if check.is_finding and actual.figure.unit and budget.figure.unit and actual.figure.scale != budget.figure.scale:
+    if check.is_finding:
         _unit_slip(check, rate, actual, budget)
     return check
 
@@ -570,17 +572,21 @@ def _surplus_completion(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
                        f"{formula}（完成数 ÷ 预算数，预算数由比预算{m.group('word')}之数推得）")
 
 
-def _unit_slip(check: Check, rate: TextFact, actual: TextFact, budget: TextFact) -> None:
-    """A completion rate that the budget gives only in the actual's unit (预算为494,400.00万元，决算为115,749.56元，完成
-    预算的23.42%: 494,400.00元 gives 23.41%): the finding says the budget's unit is the likely slip and what it gives."""
+def _unit_slip(check: Check, rate: TextFact, actual: TextFact, budget: TextFact,
+               names: tuple[str, str] = ("预算数", "决算数")) -> None:
+    """A rate that its base gives only in the other figure's unit (预算为494,400.00万元，决算为115,749.56元，完成预算的
+    23.42%: 494,400.00元 gives 23.41%; 全年预算数2089元：其中…1777万元，占比85.06%): the finding says the base's unit is
+    the likely slip and what it gives; names: what the base and the other figure are."""
+    if not (actual.figure.unit and budget.figure.unit and actual.figure.scale != budget.figure.scale):
+        return
     same = interval(budget.figure).scale(actual.figure.scale / budget.figure.scale)
     if same.mid == 0:
         return
     again = ratio_check(RULE, rate, interval(actual.figure) / same, [actual, budget], None, "")
     if again.status == "pass" or again.severity == "warning":
         precise = render(interval(actual.figure).mid / same.mid * 100, 2, rate=True)
-        check.message += (f"若预算数为 {budget.figure.raw}{actual.figure.unit}（与决算数同一单位），则复算为 {precise}"
-                          f"{'，与所列相符' if again.status == 'pass' else f'，与所列 {rate.figure.raw} 仍相差一个末位'}："
+        check.message += (f"若{names[0]}为 {budget.figure.raw}{actual.figure.unit}（与{names[1]}同一单位），则复算为 "
+                          f"{precise}{'，与所列相符' if again.status == 'pass' else f'，与所列 {rate.figure.raw} 仍相差一个末位'}："
                           f"{shown(budget.figure)} 的金额单位疑有笔误。")
 
 
