@@ -1475,6 +1475,7 @@ def _listed_then_total(facts: Facts) -> list[Check]:
     spec = patterns.load("concepts")["listed_then_total"]
     concepts = patterns.load("concepts")
     total_label = patterns.compiled(spec["total"])
+    bare_total = patterns.compiled(spec["bare_total"])
     stops = [patterns.compiled(concepts["additions"]["cue"])]
     prior = patterns.compiled(concepts["prior_period_label"])
     cut_off = patterns.compiled(spec["cut_off"])
@@ -1493,7 +1494,7 @@ def _listed_then_total(facts: Facts) -> list[Check]:
     out = []
     for pf in facts.paragraphs:
         text = pf.norm.text
-        if not any(w in text for w in ("总计", "合计", "总量")):
+        if not any(w in text for w in ("总计", "合计", "总量", "共计")):
             continue
         at, _ = paren_groups(text)
         amounts = [f for f in pf.facts if f.figure.kind == "amount" and not at[f.figure.start]]
@@ -1501,13 +1502,15 @@ def _listed_then_total(facts: Facts) -> list[Check]:
             here = [f for f in amounts if f.sentence == sent]
             begin, since = 0, start
             for k, total in enumerate(here):
-                if not total_label.search(total.before.rstrip()):
+                bare = bare_total.search(total.before.rstrip())
+                if not total_label.search(total.before.rstrip()) and bare is None:
                     continue
                 parts, span = here[begin:k], text[since:total.figure.start]
                 opens_cut = begin == 0 and sent == 0 and cut_off.match(text) is not None
                 begin, since = k + 1, total.figure.end
                 if not opens_cut and fits(parts, total, span):
-                    out.append(sum_check(RULE, total, parts, total.concept, total.label or "总计"))
+                    name = total.label or (bare.group().strip("，,；;。. ") if bare else "总计")
+                    out.append(sum_check(RULE, total, parts, total.concept, name))
     return out
 
 
