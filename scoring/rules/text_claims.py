@@ -244,10 +244,10 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     group_at, _ = paren_groups(text)
     parts = [f for f in _amounts(pf, cue_at) if f.sentence == rate.sentence
              and group_at[f.figure.start] == group_at[cue_at]]
-    if not parts:
-        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。") if rate is rates[0] else None
     named_part = _named_part(facts, index, cue_at, spec) if len(rates) == 1 \
         and compact(m.group("whole")).removesuffix("的") not in spec["opener_wholes"] else None
+    if not parts and named_part is None:
+        return unverifiable(RULE, rate, f"占 {rate.figure.raw}：未找到所占的金额，无法复算。") if rate is rates[0] else None
     if named_part is not None:
         part = named_part
     elif len(rates) > 1:
@@ -319,10 +319,12 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
 
 
 def _growth_of(rate: TextFact) -> bool:
-    """Whether a rate between an amount and its share is the amount's own growth (民生支出109.67亿元，同比增长19.6%，占…
-    的85.7%), which leaves the amount the share's part: its label ends with a growth word (formulas growth.rate_words)."""
+    """Whether a rate between an amount and its share is the amount's own growth or budget completion (民生支出109.67亿元，
+    同比增长19.6%，占…的85.7%; 税收收入完成9,812万元，为年度预算的36.98%，占总数的97.05%), which leaves the amount the
+    share's part: its label ends with a growth word (formulas growth.rate_words) or is a completion's (completion.cue)."""
     g = patterns.load("formulas")["growth"]
-    return any(rate.label.endswith(w) for w in g["rate_words"]) and not rate.label.startswith(tuple(g["share_starts"]))
+    return any(rate.label.endswith(w) for w in g["rate_words"]) and not rate.label.startswith(tuple(g["share_starts"])) \
+        or _spec()["completion"].search(rate.label) is not None
 
 
 def _clause_subject(text: str, cue_at: int, part: TextFact) -> Optional[str]:
