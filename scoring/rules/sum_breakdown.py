@@ -1555,7 +1555,38 @@ def _added_check(total: TextFact, first: TextFact, parts: list[TextFact], added:
     return check
 
 
+def _sibling_sums(facts: Facts) -> list[Check]:
+    """A total followed in its paragraph, with no list cue, by amounts of its flow that each name a part (全县基金收入
+    38.83亿元，同比减收24.52亿元，…县本级基金收入29.6亿元，…高新区基金收入9.23亿元): the total against all of them when
+    they agree (a pass), their changes against its change too; nothing when they do not, as they may be some of its
+    parts only. Every amount of the run counts: a run whose first items agree while later ones are left out is none."""
+    openers = patterns.load("concepts")["breakdown_openers"]
+    cues = openers + [patterns.load("concepts")["additions"]["cue"].rstrip("[:：]?")]
+    out = []
+    for pf in facts.paragraphs:
+        text = pf.norm.text
+        amounts = [f for f in pf.facts if f.figure.kind == "amount" and not f.figure.approximate and not _is_change(f)]
+        for i, total in enumerate(amounts):
+            flow = _flow(total.label)
+            if flow is None:
+                continue
+            run: list[TextFact] = []
+            for f in amounts[i + 1:]:
+                if _flow(f.label) != flow or not _usable(f, total):
+                    break
+                run.append(f)
+            if len(run) < 2 or not _matches(total, run) \
+                    or any(w in text[total.figure.end:run[-1].figure.start] for w in cues) \
+                    or len({_core_name(f.label) for f in run + [total]}) != len(run) + 1:
+                continue
+            out.append(sum_check(RULE, total, run, total.concept, total.label or "合计"))
+            changes = _changes_check(pf, total, run)
+            if changes is not None and changes.status == "pass":
+                out.append(changes)
+    return out
+
+
 def check(facts: Facts) -> list[Check]:
     return (_text_checks(facts) + _itemized_checks(facts) + _identity_checks(facts) + _named_identity_checks(facts)
-            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts) + _listed_then_total(facts)
-            + _named_identity_tables(facts))
+            + _change_lists(facts) + _paired_change_lists(facts) + _stated_changes(facts) + _additions(facts)
+            + _listed_then_total(facts) + _named_identity_tables(facts) + _sibling_sums(facts))
