@@ -399,7 +399,8 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
 
 def document_year(doc: Document) -> Optional[int]:
     """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs, or the year of a title
-    that names a 预算 or 决算; else the (20XX年度) under the title of a form whose first table holds it (table_year)."""
+    that names a 预算 or 决算; else the (20XX年度) under the title of a form whose first table holds it (table_year);
+    else the year the sentences stating amounts name (amounts_year)."""
     data = patterns.load("documents")
     titles = [patterns.compiled(p) for p in data["title_years"]]
     lines = data["title_lines"]
@@ -416,7 +417,24 @@ def document_year(doc: Document) -> Optional[int]:
             for cell in row:
                 if (m := table_year.match(compact(cell.text))):
                     return int(m.group(1))
-    return None
+    return _amounts_year(doc, data["amounts_year"])
+
+
+def _amounts_year(doc: Document, spec: dict) -> Optional[int]:
+    """The year most sentences stating an amount name, when they name one year each (2021年全区一般公共预算收入…万元):
+    at least min_sentences of them and share of all such sentences; else None."""
+    counts: dict[int, int] = {}
+    amount, year, cut = (patterns.compiled(spec[k]) for k in ("amount", "year", "sentence_end"))
+    for para in doc.paragraphs[:spec["paragraphs"]]:
+        for sentence in cut.split(compact(para.text)):
+            named = {int(y) for y in year.findall(sentence)}
+            if len(named) == 1 and amount.search(sentence):
+                y = named.pop()
+                counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= spec["min_sentences"] and counts[best] >= spec["share"] * sum(counts.values()) else None
 
 
 def extract_facts(doc: Document, deadline: Optional[Deadline] = None) -> Facts:

@@ -463,6 +463,20 @@ def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_docume
     path.write_text(f"{head}\n收入100万元。", encoding="utf-8")
     assert document_year(read_document(str(path))) == year
 
+@pytest.mark.parametrize("text, year", [
+    ("记者从市财政局获悉，2021年全市一般公共预算收入完成120亿元。\n2021年全市一般公共预算支出完成300亿元。", 2021),
+    ("2021年全市一般公共预算收入完成120亿元，比2020年增长5%。\n2021年全市支出完成300亿元。", None),
+    ("2021年收入完成120亿元。\n2020年收入完成110亿元。\n2019年收入完成100亿元。", None),
+])
+def test_a_text_without_a_dated_title_takes_the_year_its_amounts_are_stated_for(tmp_path, text, year):
+    """With no title naming a year, the year that sentences stating amounts name, one year each, gives the year when at
+    least two of them and two thirds name it (a news write-up whose heading was cut away)."""
+    from extractor.facts import document_year
+    path = tmp_path / "news.txt"
+    path.write_text(text, encoding="utf-8")
+    assert document_year(read_document(str(path))) == year
+
+
 
 def test_a_form_titled_below_empty_or_metadata_rows_is_typed_by_its_title(tmp_path):
     """A page's table may open with empty border rows or its metadata rows; its title row counts for the report type."""

@@ -105,15 +105,22 @@ def _table_links(facts: Facts) -> list[Check]:
     return out
 
 
+def _version(pf: ParagraphFacts, f: TextFact) -> frozenset:
+    """The budgets (年初, 调整: concepts.yaml restatement.budget_versions) a figure's sentence names before it."""
+    sentence = pf.norm.text[pf.sentence_spans[f.sentence][0]:f.figure.start]
+    return frozenset(w for w in _spec()["budget_versions"] if w in sentence)
+
+
 def _text_repeats(facts: Facts) -> list[Check]:
+    """A concept marked repeat printed again with the same stage, year and budget (年初, 调整) it was printed with."""
     concepts = patterns.load("concepts")["concepts"]
     groups = defaultdict(list)
     for pf in facts.paragraphs:
         for f in pf.facts:
             if f.concept and concepts.get(f.concept, {}).get("repeat") and not f.figure.approximate:
-                groups[(f.concept, f.stage, f.period, f.figure.kind)].append(f)
+                groups[(f.concept, f.stage, f.period, f.figure.kind, _version(pf, f))].append(f)
     out = []
-    for (concept, _, _, _), group in groups.items():
+    for (concept, *_), group in groups.items():
         if len(group) < 2:
             continue
         first = group[0]
@@ -129,9 +136,11 @@ def _text_repeats(facts: Facts) -> list[Check]:
 
 @dataclass(eq=False)
 class _Said:
-    """A text figure as a restatement: its name, the stage its label states, its stage, its scope words and the
-    area its paragraph speaks of before it (全区, 本级 …: formulas.yaml identity_scopes); two figures whose paragraphs
-    name different areas (全区收入总量… 中央补助 | 自治区本级收入总量… 中央补助) are not one figure."""
+    """A text figure as a restatement: its name, the stage its label states, its stage, its scope words, the
+    area its paragraph speaks of before it (全区, 本级 …: formulas.yaml identity_scopes) and the budget its sentence
+    speaks of (年初, 调整: concepts.yaml restatement.budget_versions); two figures whose paragraphs name different areas
+    (全区收入总量… 中央补助 | 自治区本级收入总量… 中央补助) or whose sentences name different budgets (2021年初…收入预算…，其中
+    一般公共预算财政拨款收入28449.15万元 | 年中调整预算…，其中一般公共预算财政拨款收入30984.97万元) are not one figure."""
 
     fact: TextFact
     name: str
@@ -140,6 +149,7 @@ class _Said:
     stage: Optional[str]
     scope: frozenset
     area: frozenset = frozenset()
+    version: frozenset = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +159,7 @@ def _spec() -> dict:
     return {"lead": regex.compile(r["lead"]), "stage_suffix": regex.compile(r["stage_suffix"]),
             "not_a_name": regex.compile(r["not_a_name"]), "min_name": r["min_name"],
             "scope_words": r["scope_words"], "share_whole": regex.compile(r["share_whole"]),
+            "budget_versions": r["budget_versions"],
             "repeat": {c for c, spec in d["concepts"].items() if spec.get("repeat")},
             "core_tail": regex.compile(r["core_tail"]), "title_tail": regex.compile(r["title_tail"]),
             "balance_sides": r["balance_sides"], "balance_total": regex.compile(r["balance_total"])}
@@ -188,7 +199,8 @@ def _said(pf: ParagraphFacts, f: TextFact, clause_breaks: list[int], sentence_en
     share = spec["share_whole"].search(text, f.figure.end, stop)
     words = text[start:f.figure.start] + (share.group("whole") if share else "")
     scope = frozenset(w for w in spec["scope_words"] if w in words)
-    return _Said(f, name, shown_name, stated, stated or f.stage, scope, areas_before(text, f.figure.start))
+    return _Said(f, name, shown_name, stated, stated or f.stage, scope, areas_before(text, f.figure.start),
+                 _version(pf, f))
 
 
 def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optional[_Said]:
@@ -209,7 +221,7 @@ def _elliptical(pf: ParagraphFacts, f: TextFact, last: Optional[_Said]) -> Optio
     own = name[:suffix.start()]
     if stated == last.stated_stage or not last.name.endswith(own):
         return None
-    return _Said(f, last.name, last.name + name[suffix.start():], stated, stated, last.scope, last.area)
+    return _Said(f, last.name, last.name + name[suffix.start():], stated, stated, last.scope, last.area, last.version)
 
 
 def _compatible(a: Optional[object], b: Optional[object]) -> bool:
@@ -257,12 +269,13 @@ def _agree(a, b) -> bool:
 
 
 def _differing(later: _Said, earlier: list[_Said], two_values: bool) -> list[Check]:
-    """A concept stated before with another value: judged when both give it one name, stage, year and scope and
-    the name has no third value; unverifiable when only the scope is stated alike."""
+    """A concept stated before with another value: judged when both give it one name, stage, year, scope and budget
+    (年初, 调整) and the name has no third value; unverifiable when only the scope is stated alike."""
     f = later.fact
     scoped = [e for e in earlier if later.scope]
     certain = [e for e in scoped if two_values and e.name == later.name and e.stated_stage
-               and e.stated_stage == later.stated_stage and e.fact.period is not None and e.fact.period == f.period]
+               and e.stated_stage == later.stated_stage and e.fact.period is not None and e.fact.period == f.period
+               and e.version == later.version]
     if certain:
         e = certain[0]
         return [same_check(RULE, f, e.fact, f"文中“{later.shown}”", f"前文“{e.shown}”")]
