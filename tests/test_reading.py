@@ -400,6 +400,9 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
 @pytest.mark.parametrize("head, report_type", [
     ("各位代表：\n受县人民政府委托，现将2023年全县预算执行情况和2024年预算草案提请大会审议。", "budget"),
     ("受和平区人民政府委托，向大会报告2024年上半年预算执行情况。", "budget"),
+    ("6\n工资福利支出预算 905709.06 元,占基本支出预算 79.89%,同比增加 21557.64 元。\n商品和服务支出预算 75800 元,"
+     "同比增加52044.27 元。", "budget"),
+    ("一、“三公”经费安排情况\n2022年本部门财政拨款安排“三公”经费502.4万元,比上年减少14.6万元。", "budget"),
     ("受市政府委托，报告2021年市级决算和今年以来预算执行情况。", "final_accounts"),
     ("受隆回县财政局委托，我所对该项目资金开展绩效评价。", "third_party_evaluation"),
     ("受青溪县人民政府办公室委托，对其2018年度部门整体支出进行评价。", "third_party_evaluation"),
