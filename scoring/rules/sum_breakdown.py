@@ -354,15 +354,18 @@ def _core_name(label: str) -> str:
 
 def _of_stage(prev: list[TextFact], pf: ParagraphFacts, sent: int, pos: int) -> TextFact:
     """The total, in the sentence before a 其中 list, that the list's first part is of: the one amount of the part's
-    stage (预算为22.96万元，支出决算为15.81万元。其中：…支出决算为0.4万元 → 15.81), else the sentence's first figure of
-    the part's kind (在41个县…，一般公共预算收入完成151亿元。其中：税收收入… → 151, not the count 41)."""
+    stage (预算为22.96万元，支出决算为15.81万元。其中：…支出决算为0.4万元 → 15.81), else the one of the part's kind named
+    a total (…援助收入等378.9亿元，收入总计437.6亿元。其中：… → 437.6: additions.total), else the sentence's first figure
+    of the part's kind (在41个县…，一般公共预算收入完成151亿元。其中：税收收入… → 151, not the count 41)."""
     first = next((f for f in pf.facts if f.sentence == sent and f.figure.start > pos), None)
     stage = stage_of(clause_words(pf, first)) if first is not None else None
     if stage is not None:
         staged = [f for f in prev if stage_of(clause_words(pf, f)) == stage]
         if len(staged) == 1:
             return staged[0]
-    return next((f for f in prev if first is not None and f.figure.kind == first.figure.kind), prev[0])
+    kind = [f for f in prev if first is not None and f.figure.kind == first.figure.kind]
+    named = [f for f in kind if patterns.compiled(patterns.load("concepts")["additions"]["total"]).search(f.label)]
+    return named[0] if len(named) == 1 else next(iter(kind), prev[0])
 
 
 def _inner_lists(pf: ParagraphFacts, openers: list[str], pos: int, sent: int,
