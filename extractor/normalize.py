@@ -47,7 +47,7 @@ _CHANGES: dict[int, str] = {}
 """The characters normalize has met, those of them _map_char changes, and by code point what they change to (the
 table for str.translate)."""
 FIGURE_GAP = regex.compile(r"(?<=\d) +(?=[.,]\d|%)|(?<=\d[.,]) +(?=\d)|(?<=\p{Han}) +(?=\d)|(?<=[\d%]) +(?=\p{Han})"
-                           r"|(?<=[\d%]\p{Han}{0,2}) +(?=[（(])")
+                           r"|(?<=[\d%]\p{Han}{0,2}) +(?=[（(])|(?<=收)、(?=支)")
 
 
 def _map_char(ch: str) -> str:
@@ -98,8 +98,9 @@ def normalize(text: str) -> NormalizedText:
 def _close_figure_gaps(nt: NormalizedText) -> NormalizedText:
     """Drop spaces inside figures ("1986 .72", "2 ,222.53", "92.42 %"), between a figure and the words around it
     (收入总计 2411.8 亿元, text copied from a PDF) and between a figure and the bracket after it (人员编制144人 (行政编
-    10人、…)), keeping the offset map."""
-    if " " not in nt.text:
+    10人、…)), and the 、 of 收、支总计 (the 四川 决算 template's one subject, not two list items), keeping the offset
+    map."""
+    if " " not in nt.text and "收、支" not in nt.text:
         return nt
     gaps = [(m.start(), m.end()) for m in FIGURE_GAP.finditer(nt.text)]
     if not gaps:

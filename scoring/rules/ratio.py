@@ -202,6 +202,7 @@ def _named_before(pf, rate: TextFact, change: TextFact, subject: str, g: dict) -
         return None
     said = compact(text[pf.sentence_spans[only.sentence][0]:only.figure.start]).replace("、", "")
     said = patterns.compiled(g["said_noise"]).sub("", said)
+    subject = subject.replace("、", "")
     return only if said.endswith((subject, *(subject + w for w in g["flow_words"]))) else None
 
 
