@@ -99,7 +99,9 @@ def _trees(stmt: Statement, lst: StatementList) -> list[Check]:
 
 def _lines(stmt: Statement, lst: StatementList) -> list[Check]:
     """A list of numbered lines: the year's total over its lines, the grand total over the year's total (or
-    the lines) and the balance rows, and a balance row over its numbered lines."""
+    the lines) and the balance rows, and a balance row over its numbered lines. A row between the year's total and the
+    grand total that is neither a balance row nor one's line (转移性收入 in a government's 收入执行情况表) leaves the
+    grand total unchecked: what it adds is not known."""
     if lst.coded:
         return []
     d = _data()
@@ -108,6 +110,8 @@ def _lines(stmt: Statement, lst: StatementList) -> list[Check]:
     year_total: Optional[StatementRow] = None
     lines: list[StatementRow] = []
     balances: list[StatementRow] = []
+    kids_of: set[int] = set()
+    unplaced = False
     for i, row in enumerate(rows):
         label = row.label
         if row.level == 1 and year_total is None and not balances:
@@ -122,11 +126,15 @@ def _lines(stmt: Statement, lst: StatementList) -> list[Check]:
                 if nxt.level != 1:
                     break
                 kids.append(nxt)
+            kids_of |= {id(k) for k in kids}
             out += _foot(ROW, stmt, row, kids, lst.columns)
         elif d["grand"].match(label):
             base = [year_total] if year_total is not None else lines
-            out += _foot(ROW, stmt, row, base + balances, lst.columns)
-            year_total, lines, balances = None, [], []
+            if not unplaced:
+                out += _foot(ROW, stmt, row, base + balances, lst.columns)
+            year_total, lines, balances, unplaced = None, [], [], False
+        elif year_total is not None and id(row) not in kids_of and any(row.cells.values()):
+            unplaced = True
     return out
 
 
