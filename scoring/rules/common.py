@@ -315,9 +315,11 @@ def areas_before(text: str, end: int) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def is_change(label: str) -> bool:
-    """A figure's label makes it a change (增加, 比上年减收), not a level (cached: the rules ask it of the same
-    labels many times)."""
-    return any(w in label for w in patterns.load("formulas")["growth"]["change_words"])
+    """A figure's label makes it a change (增加, 比上年减收), not a level, which a label saying what the figure rose or
+    fell to is (增加到2019年的3326.9亿元: growth.level_after_change) (cached: the rules ask it of the same labels many
+    times)."""
+    g = patterns.load("formulas")["growth"]
+    return any(w in label for w in g["change_words"]) and not patterns.compiled(g["level_after_change"]).search(label)
 
 
 def is_decrease(label: str) -> bool:

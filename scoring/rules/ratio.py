@@ -231,7 +231,7 @@ def _joint_totals(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
 def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
     g = patterns.load("formulas")["growth"]
     if not any(rate.label.endswith(w) or rate.label == w for w in g["rate_words"]) \
-            or rate.label.startswith(tuple(g["share_starts"])):
+            or rate.label.startswith(tuple(g["share_starts"])) or patterns.compiled(g["average_rate"]).search(rate.label):
         return None
     pf = facts.paragraphs[index]
     same = [f for f in pf.facts if f.sentence == rate.sentence and f.figure.start < rate.figure.start]

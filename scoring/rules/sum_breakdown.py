@@ -978,7 +978,8 @@ def _one_value(found: list[TextFact]) -> TextFact | None:
 
 def _member(named_items: list[tuple[str, object]], member: dict, choose) -> list | None:
     """A member's values: choose(items named by its words), or, when nothing is named so, choose(…) for each of its
-    parts; None when it is not stated, or choose finds no single value."""
+    parts, never an item that names two of its part_keys (公务用车购置费和运行维护费849万元 is the member, no 购置 part);
+    None when it is not stated, or choose finds no single value."""
     def named(alternatives: list[str]) -> list:
         return [item for w, item in named_items if any(a in w for a in alternatives)
                 and not any(x in w for x in member.get("not", []))]
@@ -986,7 +987,12 @@ def _member(named_items: list[tuple[str, object]], member: dict, choose) -> list
     if found:
         one = choose(found)
         return [one] if one is not None else None
-    parts = [choose(named(words)) for words in member.get("parts", [])]
+    keys = member.get("part_keys", [])
+
+    def part(words: list[str]) -> list:
+        return [item for w, item in named_items if any(a in w for a in words) and sum(k in w for k in keys) < 2
+                and not any(x in w for x in member.get("not", []))]
+    parts = [choose(part(words)) for words in member.get("parts", [])]
     return parts if parts and None not in parts else None
 
 
