@@ -397,20 +397,56 @@ def table_view(block_index: int, table: Table, deadline: Optional[Deadline] = No
     return view
 
 
+def opening_text(text: str) -> str:
+    """A paragraph's compacted text as a title is read: a shared document's file name without its extension."""
+    return patterns.compiled(patterns.load("documents")["file_name_end"]).sub("", compact(text))
+
+
+def _reads_as_title(text: str, lines: dict) -> bool:
+    return len(text) <= lines["max_title"] and patterns.compiled(lines["year"]).search(text) is not None
+
+
+def later_title(doc: Document, opening: int = 12) -> Optional[str]:
+    """The report's title further down a saved page whose opening paragraphs hold none (a banner, a path and info
+    fields before it): the first paragraph within title_search that reads as a title (title_lines)."""
+    data = patterns.load("documents")
+    texts = [opening_text(p.text) for p in doc.paragraphs[:data["title_search"]]]
+    if any(_reads_as_title(t, data["title_lines"]) for t in texts[:opening]):
+        return None
+    return next((t for t in texts[opening:] if _reads_as_title(t, data["title_lines"])), None)
+
+
+def _names_unit(name: str, data: dict) -> bool:
+    """Whether a title's opening words, cut after their last unit suffix (局, 中心, …), still name a unit."""
+    while name and not (name.endswith(tuple(data["unit_suffixes"])) and not name.endswith(tuple(data["unit_not_end"]))):
+        name = name[:-1]
+    return len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"]))
+
+
 def document_year(doc: Document) -> Optional[int]:
     """The evaluated fiscal year: the first '20XX年度' or '评价年度' in the opening paragraphs, or the year of a title
-    that names a 预算 or 决算; else the (20XX年度) under the title of a form whose first table holds it (table_year);
-    else the year the sentences stating amounts name (amounts_year)."""
+    that names a 预算 or 决算, or of a title found further down a saved page (later_title); else the year after the unit
+    that opens a title line stating no figure (某区住房和城乡建设局2023年…项目 重点绩效评价报告); else the (20XX年度) under
+    the title of a form whose first table holds it (table_year); else the year the sentences stating amounts name
+    (amounts_year)."""
     data = patterns.load("documents")
     titles = [patterns.compiled(p) for p in data["title_years"]]
     lines = data["title_lines"]
     for para in doc.paragraphs[:15]:
-        t = compact(para.text)
+        t = opening_text(para.text)
         m = (patterns.compiled(r"评价年度[:：]?((?:19|20)\d{2})").search(t) or patterns.compiled(r"((?:19|20)\d{2})年度").search(t)
              or next((m for p in titles if (m := p.search(t))), None)
              or (patterns.compiled(lines["year"]).search(t) if len(t) <= lines["max_title"] else None))
         if m:
             return int(m.group(1))
+    if (title := later_title(doc, 15)) is not None:
+        return int(patterns.compiled(lines["year"]).search(title).group(1))
+    for para in doc.paragraphs[:data["opening_lines"]]:
+        t = opening_text(para.text)
+        m = patterns.compiled(data["opening_unit"]).match(t)
+        if m and (y := patterns.compiled(r"((?:19|20)\d{2})年$").search(m.group(0))) and _names_unit(m.group("unit"), data) \
+                and len(t) <= data["unit_year_title"] and not any(ch.isdigit() for ch in t[m.end():]):
+            return int(y.group(1))
     table_year = patterns.compiled(data["table_year"])
     for table in doc.tables[:1]:
         for row in table.rows[:data["table_year_rows"]]:

@@ -7,7 +7,7 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import document_year
+from extractor.facts import document_year, later_title, opening_text
 from extractor.model import Document, Table
 from extractor.project_table import ANNOTATION
 from extractor.normalize import compact
@@ -26,7 +26,7 @@ def _is_unit(name: str, data: dict) -> bool:
 def unit_name(doc: Document) -> Optional[str]:
     """The evaluated unit as the document names it (a labelled field first, else a title line)."""
     data = patterns.load("documents")
-    head = [compact(p.text) for p in doc.paragraphs[:25]]
+    head = [opening_text(p.text) for p in doc.paragraphs[:25]]
     for label in data["unit_labels"]:
         for t in head:
             m = _labelled(label).match(t)
@@ -41,7 +41,24 @@ def unit_name(doc: Document) -> Optional[str]:
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _lined_unit(doc, data) \
-        or _opening_unit(head[:data["opening_lines"]], data) or _opening_unit(_title_lines(head, data), data)
+        or _opening_unit(head[:data["opening_lines"]], data) or _opening_unit(_title_lines(head, data), data) \
+        or _year_first_unit([t for t in head[:data["opening_lines"]] if len(t) <= data["title_lines"]["max_title"]
+                             and not any(ch.isdigit() for ch in t[4:])] + _title_lines(head, data), data)
+
+
+def _year_first_unit(titles: list[str], data: dict) -> Optional[str]:
+    """A unit named after the year that opens a title line (2021年茂名市发展和改革局部门整体支出绩效自评报告: a short
+    opening line that states no figure, or a line that reads as a title), cut after its last unit suffix."""
+    for t in titles:
+        m = patterns.compiled(data["year_first_unit"]).match(t)
+        if not m:
+            continue
+        name = m.group("unit")
+        while name and not _is_unit(name, data):
+            name = name[:-1]
+        if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
+            return name
+    return None
 
 
 def _lined_unit(doc: Document, data: dict) -> Optional[str]:
@@ -114,7 +131,7 @@ def _titled_unit(head: list[str], data: dict) -> Optional[str]:
             name = m.group("unit")
             while name and not _is_unit(name, data):
                 name = name[:-1]
-            if len(name) >= 4:
+            if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
                 return name
     return None
 
@@ -136,7 +153,7 @@ def report_type(doc: Document) -> str:
     """The report type by the first of report_types whose words the opening paragraphs or the first table's opening
     rows hold (rows with text: a page's table may open with empty border rows)."""
     data = patterns.load("documents")
-    head = "".join(compact(p.text) for p in doc.paragraphs[:12])
+    head = "".join(opening_text(p.text) for p in doc.paragraphs[:12]) + (later_title(doc) or "")
     rows = [row for t in doc.tables[:1] for row in t.rows if any(c.text.strip() for c in row)]
     head += "".join(compact(c.text) for row in rows[:data["type_table_rows"]] for c in row)
     for spec in data["report_types"]:

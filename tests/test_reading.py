@@ -368,6 +368,14 @@ def test_a_form_s_fields_run_together_name_the_unit(tmp_path, head, unit):
     ("按照区财政局《关于做好2020年预算绩效管理工作的通知》的要求", None),
     ("无为市危房改造转移支付2022年度绩效自评报告", None),
     ("关于上海市某区司法局2017年度一般公共预算财政拨款“三公”经费支出决算情况说明", "上海市某区司法局"),
+    ("2021年某市发展和改革局部门整体支出绩效自评报告.pdf", "某市发展和改革局"),
+    ("2015年某市司法局部门“三公”经费情况统计表", "某市司法局"),
+    ("2020年度某县某镇某小学校决算编制说明", "某县某镇某小学校"),
+    ("2021年某县政府决算公开", None),
+    ("某县第二中学2022年经费预算信息", "某县第二中学"),
+    ("第二部分某市某镇逸夫小学2016年度部门决算报表", "某市某镇逸夫小学"),
+    ("无纳入某市第一幼儿园2023年度部门决算编制范围的二级预算单位。", None),
+    ("2019年某市环境保护局“三公”经费财政拨款预算安排389000元，比上年预算增56400元", None),
 ])
 def test_a_title_that_opens_with_the_unit_names_it(tmp_path, title, unit):
     from extractor.meta import unit_name
@@ -395,6 +403,15 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     path = tmp_path / "page.txt"
     path.write_text(f"{head}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
     assert unit_name(read_document(str(path))) == unit
+
+
+# a district site's page: its banner, path and info fields fill the opening paragraphs before the title
+BANNER = "\n\n".join(["首页 政务公开 办事服务 互动交流", "您当前位置: 首页>某区>某局>政务公开>法定主动公开内容>预算/决算>预算",
+                       "[ 索引号 ] 115001115889/2022-00027 [ 发文字号 ]", "[ 主题分类 ] 财政 [ 体裁分类 ] 资金分配",
+                       "[ 发布机构 ] 某局 [ 发布日期 ] 2022-03-17", "[ 成文日期 ] 2022-03-17 [ 有效性 ]",
+                       "[ 索引号 ] 115001115889/2022-00027", "[ 发文字号 ]", "[ 主题分类 ] 财政", "[ 体裁分类 ] 资金分配",
+                       "[ 发布机构 ] 某局", "[ 发布日期 ] 2022-03-17", "[ 成文日期 ] 2022-03-17", "[ 有效性 ]",
+                       "字号：大 中 小", "打印本页 关闭窗口", ""])
 
 
 @pytest.mark.parametrize("head, report_type", [
@@ -426,6 +443,8 @@ def test_a_site_banner_or_an_evaluating_firm_is_not_the_unit(tmp_path, head, uni
     ("2015年“三公”经费财政拨款预算情况说明\n公务用车购置费年初由财政预算集中管理，年终并入单位决算予以公开。", "budget"),
     ("关于某区2020年上半年预算执行情况的报告\n城区人大常委会:\n受城区人民政府的委托,现向城区人大常委会报告预算执行情况,请予审议。",
      "budget"),
+    (BANNER + "某区建设管理局 2021年度项目资金绩效自评报告\n根据通知要求，我局开展自评。", "unit_self_evaluation"),
+    (BANNER + "某区某镇中心小学校 2022年部门预算情况说明\n一、基本情况", "budget"),
 ])
 def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     """受…人民政府委托 opens a finance office's report to the 人大 (budget, or 决算 when it says so); 受…委托 of any other
@@ -456,6 +475,12 @@ def test_who_reviews_decides_the_report_type(tmp_path, head, report_type):
     ("某县民族宗教局 2022年财政衔接推进乡村振兴 补助资金项目绩效监控总结报告\n来源: 某县人民政府", 2022),
     ("2019年部门整体支出绩效评价报告\n一、部门概况", 2019),
     ("根据2021年的安排，2022年开展了自评，形成自评报告", None),
+    ("2021年某市发展和改革局部门整体支出绩效自评报告.pdf\n一、部门基本情况", 2021),
+    (BANNER + "某区建设管理局 2021年度项目资金绩效自评报告\n根据通知要求，我局开展自评。", 2021),
+    (BANNER + "2021年我局收入100万元，2020年收入90万元。", None),
+    ("某市某区住房和城乡建设局2023年老旧小区及周边配套基础设施提升改造项目 重点绩效评价报告\n目 录", 2023),
+    ("某县第二中学2022年经费预算信息\n索 引 号: | 2022-0000015 |", 2022),
+    ("持证残疾人基本状况调查2021年预算绩效自评\n附件7", None),
 ])
 def test_the_year_of_a_title_that_names_a_budget_or_final_accounts_is_the_documents(tmp_path, head, year):
     """A title line names the fiscal year; a sentence that names several years is no title and gives none. The
