@@ -43,7 +43,24 @@ def unit_name(doc: Document) -> Optional[str]:
     return _titled_unit(head, data) or _table_unit(doc, data) or _lined_unit(doc, data) \
         or _opening_unit(head[:data["opening_lines"]], data) or _opening_unit(_title_lines(head, data), data) \
         or _year_first_unit([t for t in head[:data["opening_lines"]] if len(t) <= data["title_lines"]["max_title"]
-                             and not any(ch.isdigit() for ch in t[4:])] + _title_lines(head, data), data)
+                             and not any(ch.isdigit() for ch in t[4:])] + _title_lines(head, data), data) \
+        or _publisher(head, doc, data)
+
+
+def _publisher(head: list[str], doc: Document, data: dict) -> Optional[str]:
+    """The publisher a saved page's info fields name (发布机构：某市统计局, or 发布机构 | 某市统计局 | in the first table's
+    opening rows), when it ends like a unit and is no government portal, media or office that publishes for others,
+    nor a name shortened to its level (省医疗保障局)."""
+    rows = ["|".join(compact(c.text) for c in row if not c.covered) + "|" for t in doc.tables[:1] for row in t.rows[:4]]
+    for t in head + rows:
+        for m in patterns.compiled(data["publisher"]).finditer(t):
+            name = m.group("unit")
+            while name and not _is_unit(name, data):
+                name = name[:-1]
+            if len(name) >= 4 and not name.endswith(tuple(data["publisher_not_end"])) \
+                    and not name.startswith(tuple(data["unit_not_start"] + data["publisher_not_start"])):
+                return name
+    return None
 
 
 def _year_first_unit(titles: list[str], data: dict) -> Optional[str]:

@@ -414,6 +414,22 @@ BANNER = "\n\n".join(["首页 政务公开 办事服务 互动交流", "您当�
                        "字号：大 中 小", "打印本页 关闭窗口", ""])
 
 
+@pytest.mark.parametrize("head, unit", [
+    ("2016年预算公开\n发布时间：2016-03-18 来源:某县农业农村水利局 浏览:12", "某县农业农村水利局"),
+    ("索 引 号 | 2023-173456-045 | 发布机构 | 某市统计局 |\n公开目录 | 财政信息 | 发布日期 | 2016-03-18 |", "某市统计局"),
+    ("发布机构: | 某区财政局 | 生成日期: | 2022-08-24 |\n2021年度部门决算情况说明", None),
+    ("标题:2020年度城乡居民基本医疗保险补助资金绩效评价报告\n发文机关:省医疗保障局 成文日期:2021年", None),
+    ("残联项目绩效自评报告\n来源:某县人民政府 发布时间:2022-12-21", None),
+])
+def test_a_page_s_publisher_names_the_unit_when_nothing_else_does(tmp_path, head, unit):
+    """A saved page's publisher field names the unit as a last resort; a finance office (it publishes the departments'
+    决算), a government's portal and a name shortened to its level (省…局) do not."""
+    from extractor.meta import unit_name
+    path = tmp_path / "page.txt"
+    path.write_text(f"{head}\n一、基本情况\n本年收入100万元。", encoding="utf-8")
+    assert unit_name(read_document(str(path))) == unit
+
+
 @pytest.mark.parametrize("head, report_type", [
     ("各位代表：\n受县人民政府委托，现将2023年全县预算执行情况和2024年预算草案提请大会审议。", "budget"),
     ("受和平区人民政府委托，向大会报告2024年上半年预算执行情况。", "budget"),
