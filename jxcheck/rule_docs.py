@@ -21,6 +21,7 @@ RULES: dict[str, tuple[Optional[str], str]] = {
     "balance.totals": ("scoring.rules.balance", "收支总计相等"),
     "ratio.recompute": ("scoring.rules.ratio", "比率复算"),
     "ratio.schedule": ("scoring.rules.schedule", "序时进度"),
+    "ratio.point_gap": ("scoring.rules.point_gap", "与对比增幅之差"),
     "repeat.same_concept": ("scoring.rules.repeat", "同一项目前后一致"),
     "score.total": ("scoring.rules.score", "总分复算"),
     "score.grade": ("scoring.rules.score", "评价等级"),

@@ -9,11 +9,11 @@ from extractor.limits import Deadline
 from scoring.model import SEVERITY_ORDER, Check
 from extractor.model import Location
 from scoring.model import Evidence
-from scoring.rules import (balance, change_table, funds_form, hygiene, list_count, ocr_pages, out_of_range, pictures, project, ratio,
-                           repeat, schedule, score, score_rule, statement, sum_breakdown, table_footing, text_claims,
+from scoring.rules import (balance, change_table, funds_form, hygiene, list_count, ocr_pages, out_of_range, pictures, point_gap,
+                           project, ratio, repeat, schedule, score, score_rule, statement, sum_breakdown, table_footing, text_claims,
                            weight_tree)
 
-RULE_FAMILIES = (sum_breakdown, table_footing, change_table, statement, text_claims, balance, funds_form, ratio, schedule, repeat, score,
+RULE_FAMILIES = (sum_breakdown, table_footing, change_table, statement, text_claims, balance, funds_form, ratio, schedule, point_gap, repeat, score,
                  score_rule, project, weight_tree, list_count, pictures, ocr_pages, hygiene, out_of_range)
 
 
