@@ -372,14 +372,16 @@ def _inner_lists(pf: ParagraphFacts, openers: list[str], pos: int, sent: int,
                  group_at: list[int]) -> list[tuple[int, int]]:
     """Openers after the one at pos in its sentence, with their ；-clause: the figures after such an opener in its
     clause are a sub-list (…公务用车购置及运行费46.56万元，其中购置费25万元，运行费21.56万元；公务接待费…), not parts of
-    the outer list. Openers inside parentheses are left to the parentheses."""
+    the outer list; an opener with no figure between the outer one and it names the outer list's values (其中，货物、
+    工程、服务采购金额分别为121.22亿元、…). Openers inside parentheses are left to the parentheses."""
     text = pf.norm.text
     a, b = pf.sentence_spans[sent]
+    starts = [f.figure.start for f in pf.facts]
     out = []
     for word in openers:
         q = text.find(word, pos + 1, b)
         while q >= 0:
-            if group_at[q] == group_at[pos]:
+            if group_at[q] == group_at[pos] and any(pos < x < q for x in starts):
                 out.append((q, text.count("；", a, q) + text.count(";", a, q)))
             q = text.find(word, q + 1, b)
     return out
