@@ -292,7 +292,8 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
         if isinstance(whole, TextFact) and whole.block != part.block:
             there, here = _areas(facts, whole), _areas(facts, part)
             named = areas_before(name, len(name))
-            if there != here and not (named and named == there):
+            said = areas_before(text[start:part.figure.start], part.figure.start - start)
+            if there != here and not (named and named == there) and not (said and said == there):
                 return unverifiable(RULE, rate, f"{part.label or ''}占{what} {rate.figure.raw}：前文的{what} "
                                                 f"{shown(whole.figure)} 所述范围（{'、'.join(sorted(there)) or '未注明'}）"
                                                 f"与本段（{'、'.join(sorted(here)) or '未注明'}）不同，无法复算。",
