@@ -416,11 +416,17 @@ def later_title(doc: Document, opening: int = 12) -> Optional[str]:
     return next((t for t in texts[opening:] if _reads_as_title(t, data["title_lines"])), None)
 
 
-def _names_unit(name: str, data: dict) -> bool:
-    """Whether a title's opening words, cut after their last unit suffix (局, 中心, …), still name a unit."""
-    while name and not (name.endswith(tuple(data["unit_suffixes"])) and not name.endswith(tuple(data["unit_not_end"]))):
+def is_unit(name: str, data: dict) -> bool:
+    """Whether a name ends like a unit (局, 中心, …) and not like a site banner or an evaluating firm."""
+    return name.endswith(tuple(data["unit_suffixes"])) and not name.endswith(tuple(data["unit_not_end"]))
+
+
+def cut_unit(name: str, data: dict, not_start: tuple = ()) -> Optional[str]:
+    """A name cut after its last unit suffix (…办事处单位 → …办事处), if four characters or more are left that do not
+    open like a sentence or an office of an unnamed body (unit_not_start, and not_start)."""
+    while name and not is_unit(name, data):
         name = name[:-1]
-    return len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"]))
+    return name if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"]) + not_start) else None
 
 
 def document_year(doc: Document) -> Optional[int]:
@@ -444,7 +450,7 @@ def document_year(doc: Document) -> Optional[int]:
     for para in doc.paragraphs[:data["opening_lines"]]:
         t = opening_text(para.text)
         m = patterns.compiled(data["opening_unit"]).match(t)
-        if m and (y := patterns.compiled(r"((?:19|20)\d{2})年$").search(m.group(0))) and _names_unit(m.group("unit"), data) \
+        if m and (y := patterns.compiled(r"((?:19|20)\d{2})年$").search(m.group(0))) and cut_unit(m.group("unit"), data) \
                 and len(t) <= data["unit_year_title"] and not any(ch.isdigit() for ch in t[m.end():]):
             return int(y.group(1))
     table_year = patterns.compiled(data["table_year"])

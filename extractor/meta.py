@@ -7,7 +7,7 @@ from typing import Optional
 import regex
 
 import patterns
-from extractor.facts import document_year, later_title, opening_text
+from extractor.facts import cut_unit, document_year, is_unit, later_title, opening_text
 from extractor.model import Document, Table
 from extractor.project_table import ANNOTATION
 from extractor.normalize import compact
@@ -18,11 +18,6 @@ def _labelled(label: str):
     return regex.compile(rf"{regex.escape(compact(label))}[:：]([^\s:：（(，,。]{{2,40}})")
 
 
-def _is_unit(name: str, data: dict) -> bool:
-    """Whether a name ends like a unit (局, 中心, …) and not like a site banner or an evaluating firm."""
-    return name.endswith(tuple(data["unit_suffixes"])) and not name.endswith(tuple(data["unit_not_end"]))
-
-
 def unit_name(doc: Document) -> Optional[str]:
     """The evaluated unit as the document names it (a labelled field first, else a title line)."""
     data = patterns.load("documents")
@@ -30,14 +25,14 @@ def unit_name(doc: Document) -> Optional[str]:
     for label in data["unit_labels"]:
         for t in head:
             m = _labelled(label).match(t)
-            if m and _is_unit(m.group(1), data):
+            if m and is_unit(m.group(1), data):
                 return m.group(1)
     fused = _fused_field_unit(head, data)
     if fused is not None:
         return fused
     for t in head[:5]:
         name = patterns.compiled(data["title_line_prefix"]).sub("", t)
-        if 4 <= len(name) <= 40 and _is_unit(name, data) and not patterns.compiled(r"\d").search(name) \
+        if 4 <= len(name) <= 40 and is_unit(name, data) and not patterns.compiled(r"\d").search(name) \
                 and not name.startswith(tuple(data["unit_not_start"])):
             return name
     return _titled_unit(head, data) or _table_unit(doc, data) or _lined_unit(doc, data) \
@@ -54,11 +49,8 @@ def _publisher(head: list[str], doc: Document, data: dict) -> Optional[str]:
     rows = ["|".join(compact(c.text) for c in row if not c.covered) + "|" for t in doc.tables[:1] for row in t.rows[:4]]
     for t in head + rows:
         for m in patterns.compiled(data["publisher"]).finditer(t):
-            name = m.group("unit")
-            while name and not _is_unit(name, data):
-                name = name[:-1]
-            if len(name) >= 4 and not name.endswith(tuple(data["publisher_not_end"])) \
-                    and not name.startswith(tuple(data["unit_not_start"] + data["publisher_not_start"])):
+            name = cut_unit(m.group("unit"), data, tuple(data["publisher_not_start"]))
+            if name is not None and not name.endswith(tuple(data["publisher_not_end"])):
                 return name
     return None
 
@@ -66,14 +58,14 @@ def _publisher(head: list[str], doc: Document, data: dict) -> Optional[str]:
 def _year_first_unit(titles: list[str], data: dict) -> Optional[str]:
     """A unit named after the year that opens a title line (2021年茂名市发展和改革局部门整体支出绩效自评报告: a short
     opening line that states no figure, or a line that reads as a title), cut after its last unit suffix."""
-    for t in titles:
-        m = patterns.compiled(data["year_first_unit"]).match(t)
-        if not m:
-            continue
-        name = m.group("unit")
-        while name and not _is_unit(name, data):
-            name = name[:-1]
-        if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
+    return _matched_unit(titles, data["year_first_unit"], data)
+
+
+def _matched_unit(lines: list[str], pattern: str, data: dict) -> Optional[str]:
+    """The unit group of the first line pattern matches that, cut after its last unit suffix, still names a unit."""
+    for t in lines:
+        m = patterns.compiled(pattern).match(t)
+        if m and (name := cut_unit(m.group("unit"), data)) is not None:
             return name
     return None
 
@@ -97,7 +89,7 @@ def _lined_unit(doc: Document, data: dict) -> Optional[str]:
             if ANNOTATION.sub("", line) != label:
                 continue
             name = patterns.compiled(data["line_unit_code"]).sub("", lines[at + 1])
-            if 4 <= len(name) <= 40 and _is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
+            if 4 <= len(name) <= 40 and is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
                 return name
     return None
 
@@ -111,7 +103,7 @@ def _fused_field_unit(head: list[str], data: dict) -> Optional[str]:
         for t in head:
             for m in pattern.finditer(t):
                 name = m.group("unit")
-                if _is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
+                if is_unit(name, data) and not name.startswith(tuple(data["unit_not_start"])):
                     return name
     return None
 
@@ -119,16 +111,7 @@ def _fused_field_unit(head: list[str], data: dict) -> Optional[str]:
 def _opening_unit(head: list[str], data: dict) -> Optional[str]:
     """A unit that opens a title line before its year or 关于 (寿县司法局2022年“三公”经费预算情况, 仪陇县财政局关于…),
     cut after its last unit suffix."""
-    for t in head:
-        m = patterns.compiled(data["opening_unit"]).match(t)
-        if not m:
-            continue
-        name = m.group("unit")
-        while name and not _is_unit(name, data):
-            name = name[:-1]
-        if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
-            return name
-    return None
+    return _matched_unit(head, data["opening_unit"], data)
 
 
 def _title_lines(head: list[str], data: dict) -> list[str]:
@@ -145,10 +128,7 @@ def _titled_unit(head: list[str], data: dict) -> Optional[str]:
             m = patterns.compiled(pattern).search(t)
             if not m:
                 continue
-            name = m.group("unit")
-            while name and not _is_unit(name, data):
-                name = name[:-1]
-            if len(name) >= 4 and not name.startswith(tuple(data["unit_not_start"])):
+            if (name := cut_unit(m.group("unit"), data)) is not None:
                 return name
     return None
 
@@ -161,7 +141,7 @@ def _table_unit(doc: Document, data: dict) -> Optional[str]:
             texts = [compact(c.text) for c in row if not c.covered]
             for i, t in enumerate(texts[:-1]):
                 value = texts[i + 1]
-                if t in labels and _is_unit(value, data) and 2 <= len(value) <= 40:
+                if t in labels and is_unit(value, data) and 2 <= len(value) <= 40:
                     return value
     return None
 

@@ -378,3 +378,15 @@ def lost_grid(check: Check, how: str) -> Check:
         check.severity = "warning"
         check.message += f"（该表表格线已丢失，{how}，请对照原件核对。）"
     return check
+
+
+def bracket_depths(text: str, opens: str = "（(《", closes: str = "）)》") -> list[int]:
+    """How many brackets are open at each character of text (an opening bracket counts at itself, a closing one too)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in opens:
+            depth += 1
+        out.append(depth)
+        if ch in closes and depth:
+            depth -= 1
+    return out

@@ -18,7 +18,7 @@ import patterns
 from extractor.facts import Facts, TextFact
 from scoring.model import Check
 from scoring.rounding import Interval, compare, interval, render
-from scoring.rules.common import evidence
+from scoring.rules.common import bracket_depths, evidence
 
 RULE = "ratio.point_gap"
 
@@ -51,7 +51,7 @@ def _gap_of(pf, m, spec: dict) -> Optional[tuple]:
     if compared is None or gap is None:
         return None
     before = [f for f in pf.facts if f.figure.end <= m.start() and f.sentence == gap.sentence]
-    depth = _depths(text[:m.start()])
+    depth = bracket_depths(text[:m.start()], "（(", "）)")
     rates = [f for f in before if f.figure.kind == "rate" and not depth[f.figure.start]]
     if not rates or before[-1].figure.kind not in ("rate", "points"):
         return None
@@ -77,17 +77,6 @@ def _sign(text: str, fact: TextFact, spec: dict) -> int:
     if fall and (not rise or fall.end() > rise.end()):
         return -1
     return 1
-
-
-def _depths(text: str) -> list[int]:
-    out, depth = [], 0
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth)
-        if ch in "）)" and depth:
-            depth -= 1
-    return out
 
 
 def _signed(fact: TextFact, sign: int) -> Interval:

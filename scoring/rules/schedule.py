@@ -20,7 +20,7 @@ import patterns
 from extractor.facts import Facts, TextFact
 from scoring.model import Check
 from scoring.rounding import compare, exact, interval, render
-from scoring.rules.common import evidence
+from scoring.rules.common import bracket_depths, evidence
 
 RULE = "ratio.schedule"
 _HUNDRED = Decimal(100)
@@ -56,7 +56,7 @@ def _gap_of(pf, cue, spec: dict) -> Optional[tuple[TextFact, TextFact, bool, Opt
     if len(lead) > spec["max_between"] or any(ch.isdigit() or ch in "。；;" for ch in lead):
         return None
     before_rate = text[pf.sentence_spans[rate.sentence][0]:rate.figure.start]
-    depth = _depths(before_rate)
+    depth = bracket_depths(before_rate)
     clause = "".join(ch for ch, d in zip(before_rate, depth) if not d and ch not in "）)》")
     if not patterns.compiled(spec["completion"]).search(clause[max(clause.rfind(ch) for ch in "，,；;") + 1:]):
         return None
@@ -101,7 +101,7 @@ def _last_period(text: str, spec: dict) -> Optional[tuple[int, bool, str]]:
     """The period named last in text outside brackets and outside a comparison (高于一季度累计增幅 names the period
     compared with, not the one reported): (months to its end, whether it is that one month, phrase); None when there
     is none, or when the last is a date within a month (截至5月20日), which no share of months gives."""
-    depth = _depths(text)
+    depth = bracket_depths(text)
     compared = patterns.compiled(spec["compared_period"])
     best = None
     for period in spec["periods"]:
@@ -118,18 +118,6 @@ def _last_period(text: str, spec: dict) -> Optional[tuple[int, bool, str]]:
             if best is None or key > best[0]:
                 best = (key, months, bool(period.get("single")), m.group())
     return None if best is None or best[1] is None else best[1:]
-
-
-def _depths(text: str) -> list[int]:
-    """How many brackets (parentheses, 《》) are open at each character of text."""
-    out, depth = [], 0
-    for ch in text:
-        if ch in "（(《":
-            depth += 1
-        out.append(depth)
-        if ch in "）)》" and depth:
-            depth -= 1
-    return out
 
 
 def _month_number(span: str) -> Optional[int]:
