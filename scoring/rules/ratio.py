@@ -154,13 +154,15 @@ def _text_ratio(facts: Facts, index: int, rate: TextFact, spec: dict) -> Optiona
 
 
 def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
-    """The current-period figure of a sentence without a subject (较2020年度决算数减少17.40万元，下降67.5%): the
-    one amount of the sentence before it in the paragraph, or None when that holds none or several."""
+    """The current-period figure of a sentence without a subject (较2020年度决算数减少17.40万元，下降67.5%; 与2016年相比
+    增加22.13万元，增加12.28%): the one amount of the sentence before it in the paragraph, or None when that holds none
+    or several (after 本年收入390.55万元，其中上级补助收入8.38万元 the change may be the part's)."""
+    text = pf.norm.text
     start = pf.sentence_spans[rate.sentence][0]
-    if rate.sentence == 0 or not pf.norm.text[start:].lstrip().startswith(tuple(g["subjectless_starts"])):
+    if rate.sentence == 0 or not text[start:].lstrip().startswith(tuple(g["subjectless_starts"])):
         return None
     change = next((f for f in pf.facts if f.sentence == rate.sentence and f.figure.kind == "amount"), None)
-    if change is None or any(ch in pf.norm.text[start:change.figure.start] for ch in "，,、（("):
+    if change is None or any(ch in text[start:change.figure.start] for ch in "，,、（("):
         return None
     amounts = [f for f in pf.facts if f.sentence == rate.sentence - 1 and f.figure.kind == "amount"]
     if len(amounts) != 1:
