@@ -52,6 +52,8 @@ def _spec() -> dict:
             "sub_scopes": d["share"]["sub_scopes"], "part_name": regex.compile(d["share"]["part_name"]),
             "other_periods": d["share"]["other_periods"],
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
+            "restated_stage": regex.compile(d["share"]["restated_stage"]),
+            "subject_stage": regex.compile(d["share"]["restated_stage"].removeprefix("[,，]?") + "$"),
             "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
             "comparison_base": regex.compile(d["share"]["comparison_base"]),
@@ -221,12 +223,29 @@ def _areas(facts: Facts, f: TextFact) -> frozenset[str]:
 
 def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.Pattern] = None) -> bool:
     """Whether the words right before an amount name it (本年支出合计9759.38万元, …合计为9759.38万元), alone: 税收返还和
-    转移支付4404.78亿元 names the two together, not 转移支付; drop: words left out of both sides (years)."""
+    转移支付4404.78亿元 names the two together, not 转移支付; or its sentence's subject and its own stage do (某单位
+    “三公”经费支出预算为3万元，支出决算为1.71万元 names 1.71 某单位“三公”经费支出决算); drop: words left out of both
+    sides (years)."""
     start = pf.sentence_spans[f.sentence][0]
-    before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
+    tail = _spec()["name_tail"]
+    before = tail.sub("", compact(pf.norm.text[start:f.figure.start]))
     if drop is not None:
         before = drop.sub("", before)
-    return before.endswith(name) and not before[:-len(name)].endswith(JOINED)
+    if before.endswith(name) and not before[:-len(name)].endswith(JOINED):
+        return True
+    earlier = [g for g in pf.facts if g.sentence == f.sentence and g.figure.end <= f.figure.start]
+    if len(earlier) != 1:
+        return False
+    spec = _spec()
+    own = spec["restated_stage"].fullmatch(tail.sub("", compact(pf.norm.text[earlier[0].figure.end:f.figure.start])))
+    subject = tail.sub("", compact(pf.norm.text[start:earlier[0].figure.start]))
+    first_stage = spec["subject_stage"].search(subject)
+    if own is None or first_stage is None:
+        return False
+    restated = subject[:first_stage.start()] + own.group("stage")
+    if drop is not None:
+        restated = drop.sub("", restated)
+    return restated.endswith(name) and not restated[:-len(name)].endswith(JOINED)
 
 
 def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[Check]:
