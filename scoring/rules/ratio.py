@@ -30,7 +30,7 @@ from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (Source, evaluate, evidence, exact_kind, is_change, is_decrease, lost_grid,
-                                  paren_groups, ratio_check, shown, unsure, unverifiable)
+                                  paren_groups, ratio_check, restated_name, shown, unsure, unverifiable)
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -469,7 +469,8 @@ def _names(label: str, subject: str, g: dict) -> bool:
 
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
     """The current figure of a change whose clause states none (公务接待费支出决算减少275.00元): the one level of the
-    same stage and period that the text names by the change's subject, in this paragraph or an earlier one; else
+    same stage and period that the text names by the change's subject, in this paragraph or an earlier one, or names
+    so with its sentence's subject (…“三公”经费财政拨款支出年初预算为22.00万元，支出决算为8.77万元: restated_name); else
     (_spoken_of) the one level of the change's own year and stage whose sentence speaks of the subject's core; None
     when no figure or figures of different values are so named."""
     earlier = [(pf, f) for pf in facts.paragraphs if pf.block <= change.block for f in pf.facts
@@ -478,6 +479,10 @@ def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> O
     compared_only = _stage_in_comparison_only(change, g)
     named = [f for _, f in earlier if (f.stage == change.stage or compared_only and f.stage is None)
              and f.period == change.period and _names(f.label, subject, g)]
+    if not named:
+        year = _own_year(change)
+        named = [f for pf, f in earlier if f.stage == change.stage and f.period == year
+                 and (restated := restated_name(pf, f)) is not None and _names(restated, subject, g)]
     if not named:
         named = _spoken_of(earlier, change, subject, g)
     values = {f.figure.value * f.figure.scale for f in named}
@@ -491,6 +496,12 @@ def _stage_in_comparison_only(change: TextFact, g: dict) -> bool:
     return words is not None and change.stage is not None and stage_of(words) is None
 
 
+def _own_year(change: TextFact) -> Optional[int]:
+    """The year a change's own subject names (2023年度…决算数比2022年减少: 2023), else the extractor's period."""
+    years = patterns.compiled(r"(\d{4})年").findall(change.label.split("比")[0].split("较")[0])
+    return int(years[0]) if years else change.period
+
+
 def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[TextFact]:
     """Levels whose sentence, up to them, speaks of what the change's subject names once its generic words are
     dropped (一般公共预算财政拨款“三公”经费支出决算 → 三公), of the change's own year (2023年度…决算数比2022年减少: 2023)
@@ -500,8 +511,7 @@ def _spoken_of(earlier: list, change: TextFact, subject: str, g: dict) -> list[T
     core = generic.sub("", subject)
     if len(core) < spec["min_core"]:
         return []
-    years = patterns.compiled(r"(\d{4})年").findall(change.label.split("比")[0].split("较")[0])
-    year = int(years[0]) if years else change.period
+    year = _own_year(change)
     stage_word = spec["stage_words"].get(change.stage or "")
     if year is None or stage_word is None:
         return []

@@ -31,8 +31,8 @@ from extractor.normalize import compact
 from scoring.model import Check
 from scoring.rounding import Interval, compare, exact, interval, render
 from scoring.rules.common import (Source, areas_before, clause_start, clause_words, complete_list, evidence, flow_of,
-                                  is_change, lost_grid, paren_groups, ratio_check, same_check, shown, total_interval,
-                                  unverifiable)
+                                  is_change, lost_grid, paren_groups, ratio_check, restated_name, same_check, shown,
+                                  total_interval, unverifiable)
 from scoring.rules.repeat import CELLS, label_names, name_core, row_names
 from scoring.rules.statement import locate, of_kind, three_public_columns, three_public_item
 
@@ -52,8 +52,6 @@ def _spec() -> dict:
             "sub_scopes": d["share"]["sub_scopes"], "part_name": regex.compile(d["share"]["part_name"]),
             "other_periods": d["share"]["other_periods"],
             "topic": regex.compile(d["share"]["topic"]), "year": regex.compile(d["share"]["year"]),
-            "restated_stage": regex.compile(d["share"]["restated_stage"]),
-            "subject_stage": regex.compile(d["share"]["restated_stage"].removeprefix("[,，]?") + "$"),
             "stage_suffix": regex.compile(d["share"]["stage_suffix"]), "min_bare": d["share"]["min_bare"],
             "share_after": regex.compile(d["share"]["share_after"]),
             "comparison_base": regex.compile(d["share"]["comparison_base"]),
@@ -233,16 +231,9 @@ def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.P
         before = drop.sub("", before)
     if before.endswith(name) and not before[:-len(name)].endswith(JOINED):
         return True
-    earlier = [g for g in pf.facts if g.sentence == f.sentence and g.figure.end <= f.figure.start]
-    if len(earlier) != 1:
+    restated = restated_name(pf, f)
+    if restated is None:
         return False
-    spec = _spec()
-    own = spec["restated_stage"].fullmatch(tail.sub("", compact(pf.norm.text[earlier[0].figure.end:f.figure.start])))
-    subject = tail.sub("", compact(pf.norm.text[start:earlier[0].figure.start]))
-    first_stage = spec["subject_stage"].search(subject)
-    if own is None or first_stage is None:
-        return False
-    restated = subject[:first_stage.start()] + own.group("stage")
     if drop is not None:
         restated = drop.sub("", restated)
     return restated.endswith(name) and not restated[:-len(name)].endswith(JOINED)
