@@ -173,6 +173,27 @@ def _subject_of_previous(pf, rate: TextFact, g: dict) -> Optional[TextFact]:
     return only
 
 
+def _sibling_base(facts: Facts, index: int, change: TextFact, g: dict) -> Optional[TextFact]:
+    """The current figure of a change that names nothing (；较年初预算数减少1111.4万元，下降27.56%) in a ；-clause after
+    one of its sentence whose change names what changed (…“三公”经费较上年决算减少1897.9万元，下降39.38%；): the figure
+    that change is counted from, in its clause or named elsewhere; None otherwise."""
+    pf = facts.paragraphs[index]
+    before = [f for f in pf.facts if f.sentence == change.sentence and f.figure.end <= change.figure.start
+              and f.figure.kind == "amount"]
+    changes = [f for f in before if is_change(f.label)]
+    if not changes or not any(ch in pf.norm.text[changes[-1].figure.end:change.figure.start] for ch in "；;"):
+        return None
+    sibling = changes[-1]
+    subject = own_subject(sibling.label, g)
+    if subject is None or sibling.figure.approximate:
+        return None
+    levels = [f for f in before if f.figure.start < sibling.figure.start and not is_change(f.label)
+              and not f.figure.approximate and not f.after.startswith(tuple(g["not_base_after"]))]
+    if levels:
+        return _current_of(pf, levels, sibling, g)
+    return None if _of_compared_year(pf, change, sibling, g) else _named_elsewhere(facts, sibling, subject, g)
+
+
 def _compared_opening(pf, rate: TextFact, change: TextFact, g: dict):
     """The match of a comparison that opens the rate's sentence before its change (与2023年度相比，), or None."""
     start = pf.sentence_spans[rate.sentence][0]
@@ -268,7 +289,7 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         base = None if _of_compared_year(pf, rate, change, g) else _named_elsewhere(facts, change, subject, g)
         base = base or _named_before(pf, rate, change, subject, g)
     else:
-        base = _subject_of_previous(pf, rate, g)
+        base = _subject_of_previous(pf, rate, g) or _sibling_base(facts, index, change, g)
     if base is None:
         return unverifiable(RULE, rate, f"{rate.label} {rate.figure.raw}：未找到本期数，无法复算增减幅度。",
                             "growth_rate", [change])
@@ -461,10 +482,16 @@ def own_subject(label: str, g: dict) -> Optional[str]:
 
 def _names(label: str, subject: str, g: dict) -> bool:
     """A level's label names the subject of a change: the same words once periods and the unit's own name are
-    dropped, or one ending in the other where the shorter is long enough to name one thing."""
+    dropped, or one ending in the other where the shorter is long enough to name one thing; so too once a flow or
+    stage word after the subject is dropped from both (全镇“三公”经费支出 names 全镇“三公”经费)."""
     name = patterns.compiled(g["subject_noise"]).sub("", label)
     short, long_ = sorted((name, subject), key=len)
-    return name == subject or (len(short) >= g["min_named"] and long_.endswith(short))
+    if name == subject or (len(short) >= g["min_named"] and long_.endswith(short)):
+        return True
+    tail = patterns.compiled(g["named_tail"])
+    bare, said = tail.sub("", name), tail.sub("", subject)
+    short, long_ = sorted((bare, said), key=len)
+    return bool(said) and (bare == said or (len(short) >= g["min_named"] and long_.endswith(short)))
 
 
 def _named_elsewhere(facts: Facts, change: TextFact, subject: str, g: dict) -> Optional[TextFact]:
