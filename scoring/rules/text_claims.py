@@ -239,6 +239,32 @@ def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.P
     return restated.endswith(name) and not restated[:-len(name)].endswith(JOINED)
 
 
+def _tax_share(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
+    """A tax or non-tax share said in the jargon (非税收入占比为45.30%, 非税占比35.3%, 地方一般公共预算收入税占比85.12%)
+    against the last 税收收入 and 非税收入 amounts printed before it in its paragraph: part ÷ (tax + non-tax); None when
+    the clause is not so worded or either amount is missing."""
+    spec = patterns.load("claims")["tax_share"]
+    text = pf.norm.text
+    clause = compact(text[clause_start(text[:rate.figure.start]):rate.figure.start])
+    m = patterns.compiled(spec["cue"]).match(clause)
+    if m is None:
+        return None
+    start = pf.sentence_spans[pf.facts[0].sentence][0] if pf.facts else 0
+    found = {}
+    for key in ("tax", "nontax"):
+        pattern = patterns.compiled(spec[key])
+        named = [f for f in _amounts(pf, rate.figure.start) if start <= f.figure.start and not is_change(f.label)
+                 and pattern.search(compact(f.label))]
+        if not named:
+            return None
+        found[key] = named[-1]
+    tax, nontax = found["tax"], found["nontax"]
+    part = nontax if m.group("what") == "非税" else tax
+    return ratio_check(RULE, rate, interval(part.figure) / (interval(tax.figure) + interval(nontax.figure)),
+                       [part, tax if part is nontax else nontax], None,
+                       f"{shown(part.figure)} ÷ ({shown(tax.figure)} + {shown(nontax.figure)})（税收收入与非税收入之和）")
+
+
 def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[Check]:
     """A share's check; carried holds the last list total found per paragraph, for a list that a page or line
     break cut into the next paragraph (…；住房保 | （类）29.42万元，占9.55%)."""
@@ -246,6 +272,9 @@ def _share(facts: Facts, index: int, rate: TextFact, carried: dict) -> Optional[
     pf = facts.paragraphs[index]
     text = pf.norm.text
     start = pf.sentence_spans[rate.sentence][0]
+    tax = _tax_share(pf, rate)
+    if tax is not None:
+        return tax
     rates = _run(pf, rate, "rate")
     m = spec["share"].search(text[start:rates[0].figure.start])
     if not m:
