@@ -392,18 +392,18 @@ def bracket_depths(text: str, opens: str = "（(《", closes: str = "）)》") -
     return out
 
 
-def restated_name(pf, f) -> Optional[str]:
+def restated_name(pf, f: TextFact) -> Optional[str]:
     """The name of an amount stated right after its subject's budget in one sentence: the subject with the amount's
     own stage (某单位2023年度“三公”经费支出预算为3万元，支出决算为1.71万元 → 某单位2023年度三公经费支出决算; the 三公
     决算说明 template, patterns/claims.yaml share.restated_stage); None for any other amount."""
-    from extractor.normalize import compact
     spec = patterns.load("claims")["share"]
     earlier = [g for g in pf.facts if g.sentence == f.sentence and g.figure.end <= f.figure.start]
     if len(earlier) != 1:
         return None
     tail = patterns.compiled(spec["name_tail"])
     text, start = pf.norm.text, pf.sentence_spans[f.sentence][0]
-    own = patterns.compiled(spec["restated_stage"]).fullmatch(tail.sub("", compact(text[earlier[0].figure.end:f.figure.start])))
+    between = tail.sub("", compact(text[earlier[0].figure.end:f.figure.start]))
+    own = patterns.compiled(spec["restated_stage"]).fullmatch(between)
     subject = tail.sub("", compact(text[start:earlier[0].figure.start]))
     stated = patterns.compiled(spec["subject_stage"]).search(subject)
     if own is None or stated is None:

@@ -225,18 +225,17 @@ def _named_so(pf: ParagraphFacts, f: TextFact, name: str, drop: Optional[regex.P
     “三公”经费支出预算为3万元，支出决算为1.71万元 names 1.71 某单位“三公”经费支出决算); drop: words left out of both
     sides (years)."""
     start = pf.sentence_spans[f.sentence][0]
-    tail = _spec()["name_tail"]
-    before = tail.sub("", compact(pf.norm.text[start:f.figure.start]))
-    if drop is not None:
-        before = drop.sub("", before)
-    if before.endswith(name) and not before[:-len(name)].endswith(JOINED):
-        return True
-    restated = restated_name(pf, f)
-    if restated is None:
+    before = _spec()["name_tail"].sub("", compact(pf.norm.text[start:f.figure.start]))
+    return _ends_in_name(before, name, drop) or _ends_in_name(restated_name(pf, f), name, drop)
+
+
+def _ends_in_name(words: Optional[str], name: str, drop: Optional[regex.Pattern]) -> bool:
+    """Whether words (drop's matches left out) end in name alone, not joined to another name before it."""
+    if words is None:
         return False
     if drop is not None:
-        restated = drop.sub("", restated)
-    return restated.endswith(name) and not restated[:-len(name)].endswith(JOINED)
+        words = drop.sub("", words)
+    return words.endswith(name) and not words[:-len(name)].endswith(JOINED)
 
 
 def _tax_share(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
@@ -249,12 +248,10 @@ def _tax_share(pf: ParagraphFacts, rate: TextFact) -> Optional[Check]:
     m = patterns.compiled(spec["cue"]).match(clause)
     if m is None:
         return None
-    start = pf.sentence_spans[pf.facts[0].sentence][0] if pf.facts else 0
     found = {}
     for key in ("tax", "nontax"):
         pattern = patterns.compiled(spec[key])
-        named = [f for f in _amounts(pf, rate.figure.start) if start <= f.figure.start and not is_change(f.label)
-                 and pattern.search(compact(f.label))]
+        named = [f for f in _amounts(pf, rate.figure.start) if not is_change(f.label) and pattern.search(compact(f.label))]
         if not named:
             return None
         found[key] = named[-1]
