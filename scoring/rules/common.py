@@ -409,3 +409,20 @@ def restated_name(pf, f: TextFact) -> Optional[str]:
     if own is None or stated is None:
         return None
     return subject[:stated.start()] + own.group("stage")
+
+
+def growth_interval(d: Interval, x: Interval, compared: bool, decrease: bool) -> Interval:
+    """The rate a change d gives on the current figure x: d ÷ x when x is the figure compared with, else d on the
+    prior figure (x − d, or x + d for a decrease: _fall_rate); ZeroDivisionError when the base may be zero."""
+    if compared:
+        return d / x
+    return _fall_rate(d, x) if decrease else d / (x - d)
+
+
+def _fall_rate(d: Interval, x: Interval) -> Interval:
+    """A decrease's rate d ÷ (x + d) over the current figure x and the decrease d, each once: the rate grows with d
+    and falls with x, so its bounds are d.lo ÷ (x.hi + d.lo) and d.hi ÷ (x.lo + d.hi) (dividing by the sum of the two
+    intervals would count d's width twice)."""
+    if x.lo + d.hi <= 0 or x.hi + d.lo <= 0:
+        raise ZeroDivisionError("prior figure reaches zero")
+    return Interval(d.lo / (x.hi + d.lo), d.hi / (x.lo + d.hi), d.mid / (x.mid + d.mid))

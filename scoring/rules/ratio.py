@@ -30,7 +30,8 @@ from extractor.normalize import compact
 from scoring.model import Check, Evidence
 from scoring.rounding import Interval, exact, interval, render
 from scoring.rules.common import (Source, evaluate, evidence, exact_kind, is_change, is_decrease, lost_grid,
-                                  paren_groups, ratio_check, restated_name, shown, unsure, unverifiable)
+                                  growth_interval, paren_groups, ratio_check, restated_name, shown, unsure,
+                                  unverifiable)
 
 RULE = "ratio.recompute"
 FACTOR = ("×", "x", "X", "*", "＊")
@@ -311,7 +312,7 @@ def _growth(facts: Facts, index: int, rate: TextFact) -> Optional[Check]:
         sign = "+" if decrease else "−"
         text = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
-        computed = _growth_interval(d, x, compared, decrease)
+        computed = growth_interval(d, x, compared, decrease)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, prior, text)
     check = ratio_check(RULE, rate, computed, [base, change], "growth_rate", text)
@@ -359,7 +360,7 @@ def _unit_slip(check: Check, rate: TextFact, base: TextFact, change: TextFact, c
     同期增支14,484元，增长6.01%: 14484万元 gives 6.01%): the finding says the change's unit is the likely slip."""
     d = interval(change.figure).scale(base.figure.scale / change.figure.scale)
     try:
-        computed = _growth_interval(d, interval(base.figure), compared, decrease)
+        computed = growth_interval(d, interval(base.figure), compared, decrease)
     except ZeroDivisionError:
         return
     if ratio_check(RULE, rate, computed, [base, change], "growth_rate", "").status != "pass":
@@ -393,7 +394,7 @@ def _change_after(facts: Facts, index: int, rate: TextFact, g: dict, aside: froz
     sign = "+" if decrease else "−"
     text_formula = f"{shown(change.figure)} ÷ ({shown(base.figure)} {sign} {shown(change.figure)})"
     try:
-        computed = _growth_interval(d, x, False, decrease)
+        computed = growth_interval(d, x, False, decrease)
     except ZeroDivisionError:
         return _near_zero_base(rate, base, change, d, x + d if decrease else x - d, text_formula)
     return ratio_check(RULE, rate, computed, [base, change], "growth_rate", text_formula)
@@ -423,23 +424,6 @@ def _levels_rate(pf, rate: TextFact, same: list[TextFact], g: dict) -> Optional[
         computed, formula = Interval(ratio.lo - one, ratio.hi - one, ratio.mid - one), "{} ÷ {} − 1"
     return ratio_check(RULE, rate, computed, [current, prior], "growth_rate",
                        formula.format(shown(current.figure), shown(prior.figure)))
-
-
-def _growth_interval(d: Interval, x: Interval, compared: bool, decrease: bool) -> Interval:
-    """The rate a change d gives on the current figure x: d ÷ x when x is the figure compared with, else d on the
-    prior figure (x − d, or x + d for a decrease: _fall_rate); ZeroDivisionError when the base may be zero."""
-    if compared:
-        return d / x
-    return _fall_rate(d, x) if decrease else d / (x - d)
-
-
-def _fall_rate(d: Interval, x: Interval) -> Interval:
-    """A decrease's rate d ÷ (x + d) over the current figure x and the decrease d, each once: the rate grows with d
-    and falls with x, so its bounds are d.lo ÷ (x.hi + d.lo) and d.hi ÷ (x.lo + d.hi) (dividing by the sum of the two
-    intervals would count d's width twice)."""
-    if x.lo + d.hi <= 0 or x.hi + d.lo <= 0:
-        raise ZeroDivisionError("prior figure reaches zero")
-    return Interval(d.lo / (x.hi + d.lo), d.hi / (x.lo + d.hi), d.mid / (x.mid + d.mid))
 
 
 def _near_zero_base(rate: TextFact, base: TextFact, change: TextFact, d: Interval, prior: Interval,

@@ -43,8 +43,8 @@ from extractor.facts import Facts, ParagraphFacts, TextFact, stage_of
 from extractor.figures import Figure
 from scoring.model import Check
 from scoring.rules.common import (areas_before, clause_words, complete_list, derived, distinct_members, evidence,
-                                  flow_of, is_change, is_decrease, lost_grid, paren_groups, shown, sum_check,
-                                  total_interval, unsure, unverifiable)
+                                  flow_of, growth_interval, is_change, is_decrease, lost_grid, paren_groups, shown,
+                                  sum_check, total_interval, unsure, unverifiable)
 from scoring.rounding import Interval, compare, exact, interval, render
 from scoring.rules.statement import three_public_row_item
 
@@ -537,10 +537,8 @@ def _rate_fits_change(pf: ParagraphFacts, part: TextFact, rate: TextFact, end: i
     change = _change_of(pf, part, end)
     if change is None:
         return True
-    d, x = interval(change.figure), interval(part.figure)
-    falls = is_decrease(change.label)
     try:
-        computed = d / (x + d) if falls else d / (x - d)
+        computed = growth_interval(interval(change.figure), interval(part.figure), False, is_decrease(change.label))
     except ZeroDivisionError:
         return True
     return compare(computed.scale(Decimal(100)), rate.figure) == "pass"
@@ -982,19 +980,16 @@ def _member(named_items: list[tuple[str, object]], member: dict, choose) -> list
     """A member's values: choose(items named by its words), or, when nothing is named so, choose(…) for each of its
     parts, never an item that names two of its part_keys (公务用车购置费和运行维护费849万元 is the member, no 购置 part);
     None when it is not stated, or choose finds no single value."""
-    def named(alternatives: list[str]) -> list:
+    keys = member.get("part_keys", [])
+
+    def named(alternatives: list[str], as_part: bool = False) -> list:
         return [item for w, item in named_items if any(a in w for a in alternatives)
-                and not any(x in w for x in member.get("not", []))]
+                and not any(x in w for x in member.get("not", [])) and not (as_part and sum(k in w for k in keys) >= 2)]
     found = named(member["words"])
     if found:
         one = choose(found)
         return [one] if one is not None else None
-    keys = member.get("part_keys", [])
-
-    def part(words: list[str]) -> list:
-        return [item for w, item in named_items if any(a in w for a in words) and sum(k in w for k in keys) < 2
-                and not any(x in w for x in member.get("not", []))]
-    parts = [choose(part(words)) for words in member.get("parts", [])]
+    parts = [choose(named(words, as_part=True)) for words in member.get("parts", [])]
     return parts if parts and None not in parts else None
 
 
